@@ -1,0 +1,39 @@
+# The two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEPS   := $(VENV)/.deps-installed
+
+.PHONY: demo test install lint bench clean services-down
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip wheel setuptools
+
+# Third-party dependencies, pinned by constraints.txt; re-run only when they change.
+$(DEPS): $(BIN)/python setup.cfg constraints.txt pyproject.toml
+	$(BIN)/pip install --quiet -c constraints.txt ".[test,airflow]"
+	touch $(DEPS)
+
+# The package itself is always reinstalled (not editable) so tests run against what is installed.
+install: $(DEPS)
+	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff check --select AIR3 dags/
+
+test: install lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+demo: install
+	$(BIN)/markwatch demo
+
+bench: install
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+
+services-down:
+	-$(BIN)/markwatch services down
+
+clean: services-down
+	rm -rf $(VENV) var build *.egg-info

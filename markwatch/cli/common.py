@@ -1,0 +1,38 @@
+"""Helpers shared by the CLI modules: consoles, exit codes, error reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_PARTIAL = 3
+EXIT_UNAVAILABLE = 4
+
+
+def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
+    """Print ``message`` on stderr and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn the known failures of services into one-line messages and meaningful exit codes."""
+    from shared_db.es.client import IndexUnavailable
+    from shared_db.settings import InsecureSettingsError
+
+    try:
+        yield
+    except IndexUnavailable as exc:
+        raise fail(str(exc), EXIT_UNAVAILABLE) from exc
+    except InsecureSettingsError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc

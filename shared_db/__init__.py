@@ -1,0 +1,1 @@
+"""The data layer every part of markwatch shares: settings, SQL models, repositories, Elasticsearch."""

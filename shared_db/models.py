@@ -1,0 +1,269 @@
+"""SQLAlchemy 2 typed models: the relational half of markwatch's stores."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, list[str]: JSON, list[int]: JSON}
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    AUTHORITY = "authority"
+    RIGHTS_HOLDER = "rights_holder"
+
+
+class HitStatus(str, enum.Enum):
+    NEW = "new"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+    ESCALATED = "escalated"
+
+
+class Verdict(str, enum.Enum):
+    CONFIRM = "confirmed"
+    DISMISS = "dismissed"
+    ESCALATE = "escalated"
+
+
+Timestamp = DateTime(timezone=True)
+
+
+class Organisation(Base):
+    """A rights holder (or the operator's own organisation)."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    marks: Mapped[list[Mark]] = relationship(back_populates="owner")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    api_token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Mark(Base):
+    """A registered word mark with the forms and context detection uses."""
+
+    __tablename__ = "marks"
+    __table_args__ = (UniqueConstraint("org_id", "text", name="uq_marks_org_text"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    text: Mapped[str] = mapped_column(String(300))
+    normalised: Mapped[str] = mapped_column(String(300), default="", index=True)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    transliterations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    classes: Mapped[list[int]] = mapped_column(JSON, default=list)
+    jurisdictions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    registration_number: Mapped[str | None] = mapped_column(String(100))
+    application_number: Mapped[str | None] = mapped_column(String(100))
+    office: Mapped[str | None] = mapped_column(String(20))
+    reference_price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    authorised_sellers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    authorised_domains: Mapped[list[str]] = mapped_column(JSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    status: Mapped[str] = mapped_column(String(30), default="registered")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[Organisation] = relationship(back_populates="marks")
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    profile: Mapped[str] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    indexed: Mapped[int] = mapped_column(Integer, default=0)
+    spooled: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    drops: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class DetectionRun(Base):
+    __tablename__ = "detection_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    since: Mapped[datetime | None] = mapped_column(Timestamp)
+    watermark: Mapped[datetime | None] = mapped_column(Timestamp)
+    listings_scanned: Mapped[int] = mapped_column(Integer, default=0)
+    hits_created: Mapped[int] = mapped_column(Integer, default=0)
+    hits_updated: Mapped[int] = mapped_column(Integer, default=0)
+    model_version: Mapped[str | None] = mapped_column(String(80))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Hit(Base):
+    """A listing that may infringe a mark; unique per (listing, mark), upserted by detection."""
+
+    __tablename__ = "hits"
+    __table_args__ = (
+        UniqueConstraint("listing_id", "mark_id", name="uq_hits_listing_mark"),
+        Index("ix_hits_status_priority", "status", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[str] = mapped_column(String(300), index=True)
+    mark_id: Mapped[int] = mapped_column(ForeignKey("marks.id"), index=True)
+    marketplace: Mapped[str] = mapped_column(String(100), default="", index=True)
+    seller_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    seller_name: Mapped[str | None] = mapped_column(String(300))
+    listing_url: Mapped[str | None] = mapped_column(Text)
+    listing_title: Mapped[str] = mapped_column(Text, default="")
+    price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    currency: Mapped[str | None] = mapped_column(String(3))
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    kind: Mapped[str] = mapped_column(String(30), default="fuzzy")
+    matched_text: Mapped[str | None] = mapped_column(String(500))
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    explanations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    features: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    probability: Mapped[float | None] = mapped_column(Float)
+    priority: Mapped[float] = mapped_column(Float, default=0.0)
+    model_version: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20), default=HitStatus.NEW.value)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    first_seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    mark: Mapped[Mark] = relationship()
+    decisions: Mapped[list[Decision]] = relationship(back_populates="hit", order_by="Decision.id")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verdict: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    hit_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+
+    hit: Mapped[Hit] = relationship(back_populates="decisions")
+    reviewer: Mapped[User | None] = relationship()
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(100))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+
+
+class ModelVersion(Base):
+    """A trained classifier stored content-addressed under the models directory."""
+
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default="sklearn")
+    filename: Mapped[str] = mapped_column(String(200))
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    library_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    training_rows: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    promoted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SuspectReport(Base):
+    """A listing URL reported by hand; crawled and detected on the next schedule."""
+
+    __tablename__ = "suspect_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    mark_id: Mapped[int | None] = mapped_column(ForeignKey("marks.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    listing_id: Mapped[str | None] = mapped_column(String(300))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(Timestamp)

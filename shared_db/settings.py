@@ -1,0 +1,102 @@
+"""One typed settings object, read from ``MARKWATCH_*`` variables and ``.env``, built lazily."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-in-production"
+
+
+class InsecureSettingsError(ValueError):
+    """A setting is unsafe for the environment it is used in."""
+
+
+class Settings(BaseSettings):
+    """markwatch configuration. Every field is documented in README.md (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="MARKWATCH_", env_file=".env", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    es_url: str | None = None
+    es_port: int = 9200
+    es_index_prefix: str = "markwatch"
+    es_replicas: int = 0
+    es_shards: int = 1
+    es_heap: str = "512m"
+    evidence_dir: Path | None = None
+    models_dir: Path | None = None
+    spool_dir: Path | None = None
+    secret_key: str = PLACEHOLDER_SECRET
+    allowed_private_hosts: list[str] = Field(default_factory=list)
+    user_agent: str = "markwatch/0.1 (+https://github.com/markwatch/markwatch)"
+    crawl_max_response_bytes: int = 10_000_000
+    crawl_timeout_seconds: int = 30
+    fx_rates: dict[str, Decimal] = Field(
+        default_factory=lambda: {
+            "USD": Decimal("1"), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
+            "CNY": Decimal("0.14"), "JPY": Decimal("0.0067"), "PLN": Decimal("0.25"),
+        }
+    )
+    match_threshold: float = 80.0
+    claim_ttl_minutes: int = 30
+    evidence_retention_days: int = 365
+    login_rate_limit: int = 10
+    max_upload_bytes: int = 5_000_000
+    https: bool = False
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "Settings":
+        if self.env != "development" and self.secret_key == PLACEHOLDER_SECRET:
+            raise InsecureSettingsError(
+                "MARKWATCH_SECRET_KEY is the placeholder; set a long random value "
+                "(python -c 'import secrets; print(secrets.token_urlsafe(48))') outside development"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'markwatch.sqlite3').resolve()}"
+
+    @property
+    def embedded_es(self) -> bool:
+        """True when markwatch runs its own Elasticsearch (no external URL configured)."""
+        return self.es_url is None
+
+    @property
+    def resolved_es_url(self) -> str:
+        return self.es_url or f"http://127.0.0.1:{self.es_port}"
+
+    @property
+    def listings_alias(self) -> str:
+        return f"{self.es_index_prefix}-listings"
+
+    @property
+    def resolved_evidence_dir(self) -> Path:
+        return self.evidence_dir or self.data_dir / "evidence"
+
+    @property
+    def resolved_models_dir(self) -> Path:
+        return self.models_dir or self.data_dir / "models"
+
+    @property
+    def resolved_spool_dir(self) -> Path:
+        return self.spool_dir or self.data_dir / "spool"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests, or after changing the environment)."""
+    get_settings.cache_clear()
