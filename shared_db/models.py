@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 NAMING = {
@@ -42,21 +42,21 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, list[str]: JSON, list[int]: JSON}
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ADMIN = "admin"
     REVIEWER = "reviewer"
     AUTHORITY = "authority"
     RIGHTS_HOLDER = "rights_holder"
 
 
-class HitStatus(str, enum.Enum):
+class HitStatus(enum.StrEnum):
     NEW = "new"
     CONFIRMED = "confirmed"
     DISMISSED = "dismissed"
     ESCALATED = "escalated"
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     CONFIRM = "confirmed"
     DISMISS = "dismissed"
     ESCALATE = "escalated"
@@ -198,9 +198,8 @@ class Hit(Base):
     last_seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    # Bumped by every human action (decide); compared in the UPDATE so a concurrent decision conflicts.
     version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     mark: Mapped[Mark] = relationship()
     decisions: Mapped[list[Decision]] = relationship(back_populates="hit", order_by="Decision.id")

@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     https: bool = False
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> "Settings":
+    def _refuse_placeholder_secret(self) -> Settings:
         if self.env != "development" and self.secret_key == PLACEHOLDER_SECRET:
             raise InsecureSettingsError(
                 "MARKWATCH_SECRET_KEY is the placeholder; set a long random value "

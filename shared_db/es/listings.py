@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import ConnectionError as EsConnectionError
@@ -156,7 +156,7 @@ class ListingsIndex:
     def bulk_upsert(self, listings: Iterable[dict[str, Any]], *, refresh: bool = False,
                     chunk_size: int = 500) -> tuple[int, list[dict[str, Any]]]:
         """Index listings by deterministic id; returns (indexed count, per-document errors)."""
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
 
         def actions() -> Iterator[dict[str, Any]]:
             for listing in listings:

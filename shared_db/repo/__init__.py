@@ -1,0 +1,1 @@
+"""Repository functions. Each takes a keyword-only ``session`` and never commits."""
