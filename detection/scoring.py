@@ -7,8 +7,9 @@ A candidate is a mapping with three parts:
                categories, weight;
   ``match``:   score (0-100), kind, reasons, span ([start, end] in the title) and matched_text.
 
-PLACEHOLDER: the classifier work replaces ``load_scorer`` with the registry-backed model and the
-rule-based cold-start scorer; the signatures here stay.
+Detection stores each :class:`Assessment` on the hit: ``features`` into ``Hit.features`` (with the
+listing columns it is enough to retrain from hit rows alone), ``explanations`` for reviewers, and
+``model_version`` (a model's sha256 prefix, or ``rules-v1``) so every hit says what scored it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from shared_db.settings import Settings
+
+MODEL_VERSION_CHARS = 12
 
 
 @dataclass
@@ -37,18 +40,21 @@ class CandidateScorer(Protocol):
     def assess(self, candidates: Sequence[Mapping[str, Any]]) -> list[Assessment]: ...
 
 
-class _FuzzyOnlyScorer:
-    version = "rules-placeholder"
-
-    def assess(self, candidates: Sequence[Mapping[str, Any]]) -> list[Assessment]:
-        out = []
-        for candidate in candidates:
-            probability = float(candidate["match"]["score"]) / 100
-            weight = float(candidate["mark"].get("weight") or 1.0)
-            out.append(Assessment(probability, probability * weight, self.version))
-        return out
-
-
 def load_scorer(*, session: Session, settings: Settings) -> CandidateScorer:
-    """The scorer detection should use now: the promoted model, else the rule-based score."""
-    return _FuzzyOnlyScorer()
+    """The scorer detection should use now: the promoted model, else the rule-based score.
+
+    Seller history (hits, verdicts, first seen) is read once here from the hits table. Raises
+    ``detection.classifier.registry.ModelIntegrityError`` when the promoted model's file does not
+    hash to its registry row, and ``ModelFileMissing`` when it is gone: fix or re-promote, since
+    scoring silently with something else would hide it.
+    """
+    from detection.classifier.registry import current_model, load_verified
+    from detection.classifier.scorers import ModelScorer, RuleScorer, load_seller_stats
+
+    stats = load_seller_stats(session=session)
+    row = current_model(session=session)
+    if row is None:
+        return RuleScorer(fx_rates=settings.fx_rates, seller_stats=stats)
+    model = load_verified(row, settings=settings)
+    return ModelScorer(model, version=row.sha256[:MODEL_VERSION_CHARS], fx_rates=settings.fx_rates,
+                       seller_stats=stats)

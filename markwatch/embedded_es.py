@@ -157,9 +157,22 @@ class EmbeddedElasticsearch:
                 shutil.copy(home / "config" / name, config_dir / name)
         (config_dir / "elasticsearch.yml").touch()
         if os.geteuid() == 0:
+            _check_traversable_by_nobody(self.root)
             for path in [self.root, *self.root.rglob("*")]:
                 os.chown(path, 65534, 65534)
         return config_dir
+
+
+def _check_traversable_by_nobody(root: Path) -> None:
+    """As root the server runs as ``nobody``, which must be able to reach ``root`` through its parents."""
+    for parent in root.parents:
+        info = parent.stat()
+        if not info.st_mode & 0o001 and info.st_uid != 65534:
+            raise EmbeddedElasticsearchError(
+                f"{parent} is not accessible to the user 'nobody' that runs Elasticsearch when markwatch is "
+                f"started as root; run `chmod o+x {parent}` or set MARKWATCH_DATA_DIR to a directory "
+                "whose parents are world-traversable"
+            )
 
 
 def _alive(pid: int) -> bool:

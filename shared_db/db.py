@@ -33,10 +33,18 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-@lru_cache(maxsize=4)
 def get_engine(url: str | None = None) -> Engine:
-    """The shared engine for ``url`` (default: the configured database)."""
-    return make_engine(url or get_settings().resolved_database_url)
+    """The shared engine for ``url`` (default: the configured database, looked up on every call)."""
+    return _shared_engine(url or get_settings().resolved_database_url)
+
+
+@lru_cache(maxsize=4)
+def _shared_engine(url: str) -> Engine:
+    # Cached by the resolved URL, so a changed MARKWATCH_DATABASE_URL (after reset_settings) takes effect.
+    return make_engine(url)
+
+
+get_engine.cache_clear = _shared_engine.cache_clear  # type: ignore[attr-defined]
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

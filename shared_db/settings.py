@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"
@@ -93,8 +93,18 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, built on first use."""
-    return Settings()
+    """The process-wide settings, built on first use.
+
+    Raises :class:`InsecureSettingsError` itself (not pydantic's wrapper) for an unsafe configuration.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            cause = (error.get("ctx") or {}).get("error")
+            if isinstance(cause, InsecureSettingsError):
+                raise InsecureSettingsError(str(cause)) from exc
+        raise
 
 
 def reset_settings() -> None:

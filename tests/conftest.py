@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,12 +38,16 @@ def es_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     from markwatch.embedded_es import EmbeddedElasticsearch
 
-    server = EmbeddedElasticsearch(Settings(data_dir=tmp_path_factory.mktemp("es"), es_port=TEST_ES_PORT))
+    # Not under pytest's 0700 basetemp: as root the server runs as `nobody`, which must reach its data dir.
+    data_dir = Path(tempfile.mkdtemp(prefix="markwatch-test-es-"))
+    data_dir.chmod(0o755)
+    server = EmbeddedElasticsearch(Settings(data_dir=data_dir, es_port=TEST_ES_PORT))
     status = server.start()
     try:
         yield status.url
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 @pytest.fixture

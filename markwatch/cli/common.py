@@ -27,6 +27,8 @@ def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
 @contextmanager
 def clear_errors() -> Iterator[None]:
     """Turn the known failures of services into one-line messages and meaningful exit codes."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
     from shared_db.es.client import IndexUnavailable
     from shared_db.settings import InsecureSettingsError
 
@@ -36,3 +38,7 @@ def clear_errors() -> Iterator[None]:
         raise fail(str(exc), EXIT_UNAVAILABLE) from exc
     except InsecureSettingsError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+    except (OperationalError, ProgrammingError) as exc:
+        reason = str(exc.orig or exc).splitlines()[0]
+        raise fail(f"the database refused the request ({reason}); check MARKWATCH_DATABASE_URL "
+                   "and run `markwatch db upgrade`", EXIT_UNAVAILABLE) from exc

@@ -1,7 +1,156 @@
-"""CLI commands (to be filled in)."""
+"""``markwatch crawl`` (run a spider or profile; ``status``; ``replay``) and ``markwatch extract``."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
 
 import typer
+
+from markwatch.cli.common import EXIT_FAILURE, EXIT_USAGE, clear_errors, console, fail
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("crawl")(crawl)
+    app.command("extract")(extract)
+
+
+def crawl(
+    target: str = typer.Argument(..., help="A spider or site profile name (or a profile .toml path); "
+                                 "`status` lists recent runs, `replay` indexes spooled listings."),
+    start_url: list[str] = typer.Option(None, "--start-url", help="Start here instead of the profile's URLs."),
+    limit: int = typer.Option(0, "--limit", help="With `status`: runs shown; else stop after N items (0 = all)."),
+    set_: list[str] = typer.Option(None, "--set", "-s", help="Scrapy setting KEY=VALUE (JSON value or text)."),
+    run_id_file: Path = typer.Option(None, "--run-id-file", hidden=True),
+) -> None:
+    """Crawl a marketplace into Elasticsearch and record the run (`markwatch crawl status` shows runs)."""
+    if target == "status":
+        _status(limit or 20)
+        return
+    if target == "replay":
+        from crawlers.run import replay
+
+        with clear_errors():
+            console.print(f"replayed {replay()} spooled listings")
+        return
+    from crawlers.profile import ProfileError
+    from crawlers.run import CrawlDatabaseNotReady, UnknownCrawlTarget
+    from crawlers.run import crawl as run_crawl
+    from crawlers.runner import read_summary
+    from shared_db.settings import get_settings
+
+    overrides: dict[str, Any] = dict(_parse_setting(s) for s in set_ or [])
+    if limit:
+        overrides["CLOSESPIDER_ITEMCOUNT"] = limit
+    settings = get_settings()
+    try:
+        with clear_errors():
+            run_id = run_crawl(target, start_urls=start_url or None, settings=settings, overrides=overrides,
+                               run_id_file=run_id_file)
+    except (UnknownCrawlTarget, ProfileError) as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    except CrawlDatabaseNotReady as exc:
+        raise fail(str(exc)) from exc
+    summary = read_summary(run_id, settings)
+    console.print(f"crawl run {summary.run_id} {summary.status}: {summary.pages} pages, {summary.items} items, "
+                  f"{summary.indexed} indexed, {summary.spooled} spooled, {summary.errors} errors, "
+                  f"drops {summary.drops}", highlight=False)
+    if summary.status != "succeeded":
+        raise fail(summary.error or "crawl failed", EXIT_FAILURE)
+
+
+def _parse_setting(text: str) -> tuple[str, Any]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise fail(f"--set expects KEY=VALUE, got {text!r}", EXIT_USAGE)
+    try:
+        return key.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return key.strip(), value
+
+
+def _status(limit: int) -> None:
+    from rich.table import Table
+
+    from shared_db.db import make_engine, transaction
+    from shared_db.repo.runs import recent_crawl_runs
+    from shared_db.settings import get_settings
+
+    engine = make_engine(get_settings().resolved_database_url)
+    table = Table("run", "profile", "status", "started", "finished", "pages", "items", "indexed", "spooled",
+                  "errors", "drops")
+    with transaction(engine) as session:
+        for run in recent_crawl_runs(session=session, limit=limit):
+            table.add_row(str(run.id), run.profile, run.status, f"{run.started_at:%Y-%m-%d %H:%M:%S}",
+                          f"{run.finished_at:%H:%M:%S}" if run.finished_at else "-", str(run.pages),
+                          str(run.items), str(run.indexed), str(run.spooled), str(run.errors),
+                          ", ".join(f"{k}={v}" for k, v in (run.drops or {}).items()) or "-")
+    engine.dispose()
+    console.print(table)
+
+
+def extract(
+    sources: list[str] = typer.Argument(..., help="HTML files (.html or .html.gz) or http(s) URLs."),
+    raw: bool = typer.Option(False, "--raw", help="Print the fields as extracted, before normalisation."),
+) -> None:
+    """Print one JSON object per page with the listing fields (to debug a profile or a shop's markup)."""
+    from crawlers.extract import extract_listing
+    from crawlers.normalise import normalise_listing
+
+    failed = 0
+    for source in sources:
+        try:
+            body, url, content_type = _load(source)
+        except (OSError, ValueError) as exc:
+            failed += 1
+            typer.echo(json.dumps({"source": source, "error": str(exc)}), err=True)
+            continue
+        listing = extract_listing(body, url, content_type=content_type)
+        if not raw:
+            listing = normalise_listing(listing)
+        typer.echo(json.dumps({"source": source, **listing}, ensure_ascii=False, default=str))
+    if failed:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def _load(source: str) -> tuple[bytes, str, str | None]:
+    """(body, base URL, content type) of a local file or a URL fetched with the crawler's safety rules."""
+    if source.startswith(("http://", "https://")):
+        return _fetch(source)
+    path = Path(source)
+    data = path.read_bytes()
+    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data, path.resolve().as_uri(), None
+
+
+def _fetch(url: str) -> tuple[bytes, str, str | None]:
+    import httpx
+
+    from crawlers.safety import blocked_reason
+    from shared_db.settings import get_settings
+
+    settings = get_settings()
+    headers = {"User-Agent": settings.user_agent}
+    with httpx.Client(timeout=settings.crawl_timeout_seconds, headers=headers) as client:
+        for _ in range(6):
+            reason = blocked_reason(url, settings.allowed_private_hosts)
+            if reason:
+                raise ValueError(f"refused {url}: {reason}")
+            with client.stream("GET", url) as response:
+                if response.is_redirect:
+                    url = str(response.url.join(response.headers["location"]))
+                    continue
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > settings.crawl_max_response_bytes:
+                        raise ValueError(f"{url} is larger than {settings.crawl_max_response_bytes} bytes")
+                    chunks.append(chunk)
+                if response.status_code >= 400:
+                    raise ValueError(f"{url} answered HTTP {response.status_code}")
+                return b"".join(chunks), str(response.url), response.headers.get("content-type")
+    raise ValueError(f"too many redirects from {url}")

@@ -1,7 +1,83 @@
-"""CLI commands (to be filled in)."""
+"""``markwatch match`` (offline, files in and out) and ``markwatch detect`` (over the listings index)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from markwatch.cli.common import EXIT_USAGE, clear_errors, err_console, fail
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("match")(match)
+    app.command("detect")(detect)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, transient=True)
+
+
+def match(
+    marks: Path = typer.Option(..., "--marks", exists=True, dir_okay=False, readable=True,
+                               help="Marks CSV in the import format (only the 'mark' column is required)."),
+    listings: Path = typer.Option(..., "--listings", exists=True, dir_okay=False, readable=True,
+                                  help="Listings as JSON lines with at least 'id' and 'title'."),
+    out: Path | None = typer.Option(None, "--out", help="Write hits here (JSON lines) instead of stdout."),
+    threshold: float = typer.Option(80.0, "--threshold", min=0, max=100, help="Minimum score (0-100)."),
+) -> None:
+    """Match listings against marks offline and print one JSON line per hit (no services needed)."""
+    from detection.marks import MarkCsvError, read_marks_csv
+    from detection.matcher import Matcher
+    from detection.offline import ListingsFileError, match_listings, read_listings
+
+    try:
+        specs = read_marks_csv(marks)
+    except MarkCsvError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    matcher = Matcher(specs)
+    total = sum(1 for line in listings.open(encoding="utf-8") if line.strip())
+    handle = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        with _progress() as progress:
+            task = progress.add_task("matching", total=total)
+            summary = match_listings(matcher, read_listings(listings), handle, score_cutoff=threshold,
+                                     progress=lambda n: progress.advance(task, n))
+    except ListingsFileError as exc:
+        raise fail(str(exc), EXIT_USAGE) from exc
+    finally:
+        if out:
+            handle.close()
+    err_console.print(f"{summary.listings} listings, {len(specs)} marks: {summary.hits} hits in "
+                      f"{summary.listings_with_hits} listings", highlight=False)
+
+
+def detect(
+    since: datetime | None = typer.Option(None, "--since", help="Scan listings indexed at or after this time "
+                                          "(ISO 8601; default: the last successful run's watermark)."),
+    full: bool = typer.Option(False, "--full", help="Scan every listing, ignoring the watermark."),
+    slice_id: int | None = typer.Option(None, "--slice", help="Scan only this slice (with --slices)."),
+    slices: int | None = typer.Option(None, "--slices", min=1, help="Split the listings into this many slices."),
+) -> None:
+    """Detect hits in the listings index (listings added or changed since the last run) and upsert them."""
+    from detection.batch import run_detection
+    from shared_db.settings import get_settings
+
+    if (slice_id is None) != (slices is None) or (slices and not 0 <= (slice_id or 0) < slices):
+        raise fail("--slice and --slices go together, with 0 <= --slice < --slices", EXIT_USAGE)
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    with clear_errors(), _progress() as progress:
+        task = progress.add_task("detecting", total=None)
+        summary = run_detection(settings=get_settings(), since=since, full=full, slice_id=slice_id,
+                                slices=slices, progress=lambda n: progress.advance(task, n))
+    err_console.print(
+        f"run {summary.run_id} {summary.status}: {summary.listings_scanned} listings scanned, "
+        f"{summary.hits_created} hits created, {summary.hits_updated} updated, {summary.hits_kept} kept a "
+        f"decision, watermark {summary.watermark.isoformat() if summary.watermark else '-'} "
+        f"({summary.duration_seconds:.1f}s, scorer {summary.model_version})", highlight=False)

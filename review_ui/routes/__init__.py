@@ -1,0 +1,6 @@
+"""Web routes, one small module per role or area; ROUTERS lists them for the app factory."""
+
+from review_ui.routes import admin, auth, cases, dashboard, hits, marks, queue, search
+
+ROUTERS = [auth.router, queue.router, hits.router, marks.router, search.router, cases.router,
+           dashboard.router, admin.router]

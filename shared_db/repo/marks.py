@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,9 @@ def mark_snapshot(mark: Mark) -> dict[str, Any]:
         "classes": list(mark.classes), "jurisdictions": list(mark.jurisdictions),
         "registration_number": mark.registration_number, "application_number": mark.application_number,
         "office": mark.office,
-        "reference_price": None if mark.reference_price is None else str(mark.reference_price),
+        # In the stored NUMERIC(14, 2) form, so re-saving 120 over 120.00 is not a change.
+        "reference_price": None if mark.reference_price is None
+        else str(Decimal(mark.reference_price).quantize(Decimal("0.01"))),
         "currency": mark.currency, "authorised_sellers": list(mark.authorised_sellers),
         "authorised_domains": list(mark.authorised_domains), "categories": list(mark.categories),
         "weight": mark.weight, "status": mark.status,

@@ -1,0 +1,80 @@
+"""Crawl benchmark: the full pipeline vs a do-nothing spider over the same demo marketplace.
+
+Serves the demo marketplace (default 5,000 product pages) on 127.0.0.1, then crawls its sitemap
+twice in subprocesses: ``baseline_noop`` (fetches every product page, does nothing) and
+``demo_market_sitemap`` (extract → validate → normalise → evidence → incremental → Elasticsearch).
+Both run with the same Scrapy settings (AutoThrottle off, so the figure is throughput, not
+politeness). Prints pages/s of each and their ratio (goal ≥ 0.6).
+
+Elasticsearch: ``MARKWATCH_BENCH_ES_URL``, else http://127.0.0.1:9200 when it answers, else an
+embedded one started for the run. Usage: ``python bench/crawl.py [--size 5000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+BENCH_SCRAPY = {"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+                "LOG_LEVEL": "WARNING"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=5000, help="product pages (default 5000)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    from crawlers.runner import run_crawl
+    from markwatch.demo_market import DemoMarket
+    from shared_db.db import make_engine
+    from shared_db.es.client import make_client, ping
+    from shared_db.es.listings import ListingsIndex
+    from shared_db.migrate import upgrade
+    from shared_db.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="markwatch-bench-") as tmp:
+        es_url = os.environ.get("MARKWATCH_BENCH_ES_URL", "http://127.0.0.1:9200")
+        embedded = None
+        if not ping(make_client(Settings(es_url=es_url), timeout=3, retries=0)):
+            from markwatch.embedded_es import EmbeddedElasticsearch
+
+            embedded = EmbeddedElasticsearch(Settings(data_dir=Path(tmp) / "es", es_port=9287))
+            es_url = embedded.start().url
+        settings = Settings(data_dir=Path(tmp) / "var", database_url=f"sqlite:///{tmp}/bench.sqlite3",
+                            es_url=es_url, es_index_prefix=f"bench-{uuid.uuid4().hex[:8]}",
+                            allowed_private_hosts=["127.0.0.1"], crawl_timeout_seconds=10)
+        upgrade(make_engine(settings.resolved_database_url))
+        index = ListingsIndex(make_client(settings), settings)
+        try:
+            with DemoMarket(size=args.size, seed=args.seed, slow_seconds=0.5) as market:
+                start = [f"{market.base_url}/robots.txt"]
+                print(f"demo market: {len(market.catalogue.products)} product pages at {market.base_url}", flush=True)
+                baseline = run_crawl("baseline_noop", start_urls=start, settings=settings, timeout=1800,
+                                     scrapy_settings=BENCH_SCRAPY)
+                full = run_crawl("demo_market_sitemap", start_urls=start, settings=settings, timeout=1800,
+                                 scrapy_settings=BENCH_SCRAPY)
+            index.refresh()
+            indexed = index.count()
+        finally:
+            index.delete_all()
+            if embedded is not None:
+                embedded.stop()
+    rates = {}
+    for label, summary in (("do-nothing spider", baseline), ("full pipeline", full)):
+        elapsed = float(summary.stats.get("elapsed_time_seconds") or summary.duration_seconds or 0)
+        rates[label] = summary.pages / elapsed if elapsed else 0.0
+        print(f"{label:18s}: {summary.pages} pages in {elapsed:.1f} s = {rates[label]:.0f} pages/s "
+              f"(items {summary.items}, indexed {summary.indexed}, errors {summary.errors})")
+    ratio = rates["full pipeline"] / rates["do-nothing spider"] if rates["do-nothing spider"] else 0.0
+    print(f"listings in Elasticsearch: {indexed}")
+    print(f"ratio full / do-nothing: {ratio:.2f} (goal >= 0.6)")
+    return 0 if ratio >= 0.6 and indexed == full.items else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

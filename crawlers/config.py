@@ -1,0 +1,33 @@
+"""markwatch settings → Scrapy settings, and back inside components (configuration flows in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared_db.settings import Settings
+
+SETTINGS_KEY = "MARKWATCH_SETTINGS"
+
+
+def scrapy_settings(settings: Settings, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Per-run Scrapy settings derived from markwatch's settings (applied over ``crawlers.settings``)."""
+    values: dict[str, Any] = {
+        SETTINGS_KEY: settings.model_dump(mode="json"),
+        "USER_AGENT": settings.user_agent,
+        "DOWNLOAD_MAXSIZE": settings.crawl_max_response_bytes,
+        "DOWNLOAD_WARNSIZE": min(settings.crawl_max_response_bytes, 32 * 1024 * 1024),
+        "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
+        "MARKWATCH_ALLOWED_PRIVATE_HOSTS": list(settings.allowed_private_hosts),
+    }
+    values.update(overrides or {})
+    return values
+
+
+def markwatch_settings(crawler: Any) -> Settings:
+    """The markwatch settings a crawler was started with (or the process-wide ones)."""
+    data = crawler.settings.getdict(SETTINGS_KEY)
+    if data:
+        return Settings.model_validate(data)
+    from shared_db.settings import get_settings
+
+    return get_settings()

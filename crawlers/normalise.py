@@ -1,0 +1,115 @@
+"""Raw extracted fields → the listing contract (Decimal price, ISO 4217 currency, clean text, language)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+from w3lib.html import remove_tags, replace_entities
+
+from crawlers.prices import normalise_currency, parse_price
+from shared_db.es.listings import LISTING_FIELDS
+
+ITEM_FIELDS = tuple(f for f in LISTING_FIELDS if f != "indexed_at")
+TEXT_FIELDS = ("title", "description", "brand", "seller_name", "category", "seller_id", "sku", "mpn")
+HASH_EXCLUDED = frozenset({"crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash"})
+_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+
+
+def clean_text(value: Any) -> str | None:
+    """Tags removed, entities decoded, runs of whitespace collapsed (zero-width characters are kept:
+    they are evidence of spacing tricks and detection normalises them)."""
+    if value is None:
+        return None
+    text = str(value)
+    if "<" in text:
+        text = remove_tags(text)
+    if "&" in text:
+        text = replace_entities(text)
+    text = _WS.sub(" ", text).strip()
+    return text or None
+
+
+def detect_language(text: str | None, hint: str | None = None) -> str | None:
+    """ISO 639-1 code: script first (zh/ja/ko), then langdetect, then the page's ``lang`` hint."""
+    if not text:
+        return hint
+    if _KANA.search(text):
+        return "ja"
+    if _HANGUL.search(text):
+        return "ko"
+    if _CJK.search(text):
+        return "zh"
+    from langdetect import DetectorFactory, LangDetectException, detect
+
+    DetectorFactory.seed = 0  # deterministic results
+    try:
+        return detect(text[:200]).split("-")[0]
+    except LangDetectException:
+        return hint
+
+
+def normalise_gtin(value: Any) -> str | None:
+    """Digits of a GTIN-8/12/13/14 (ISBN-13 included), or None when it is not one."""
+    if value is None:
+        return None
+    digits = re.sub(r"\D", "", str(value))
+    return digits if len(digits) in (8, 11, 12, 13, 14) else None
+
+
+def normalise_availability(value: Any) -> str | None:
+    text = clean_text(value)
+    if not text:
+        return None
+    text = text.rsplit("/", 1)[-1]
+    folded = text.replace(" ", "").replace("_", "").lower()
+    known = {"instock": "InStock", "outofstock": "OutOfStock", "preorder": "PreOrder", "soldout": "SoldOut",
+             "discontinued": "Discontinued", "limitedavailability": "LimitedAvailability"}
+    return known.get(folded, text)
+
+
+def content_hash(listing: dict[str, Any]) -> str:
+    """sha256 over the business fields, so an unchanged page is recognised on the next crawl."""
+    payload = {k: listing.get(k) for k in ITEM_FIELDS if k not in HASH_EXCLUDED}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def normalise_listing(raw: dict[str, Any], *, problems: list[str] | None = None) -> dict[str, Any]:
+    """A listing dict with every :data:`ITEM_FIELDS` key; data-quality problems are appended to ``problems``."""
+    problems = problems if problems is not None else []
+    out: dict[str, Any] = {k: raw.get(k) for k in ITEM_FIELDS}
+    for key, value in raw.items():
+        if key.startswith("_"):
+            out[key] = value
+    for key in TEXT_FIELDS:
+        out[key] = clean_text(raw.get(key))
+    price, currency = raw.get("price"), raw.get("currency")
+    if isinstance(price, Decimal):
+        out["price"], out["currency"] = price, normalise_currency(currency)
+    elif price not in (None, ""):
+        amount, found = parse_price(str(price), currency)
+        if amount is None:
+            problems.append("price/unparsable")
+        out["price"], out["currency"] = amount, normalise_currency(currency) or found
+    else:
+        out["price"], out["currency"] = None, normalise_currency(currency)
+        problems.append("price/missing")
+    if out["price"] is not None and out["currency"] is None:
+        problems.append("currency/missing")
+    gtin = normalise_gtin(raw.get("gtin"))
+    if raw.get("gtin") and gtin is None:
+        problems.append("gtin/invalid")
+    out["gtin"] = gtin
+    out["availability"] = normalise_availability(raw.get("availability"))
+    images = raw.get("images") or []
+    out["images"] = list(dict.fromkeys(images if isinstance(images, list) else [images]))
+    text = " ".join(t for t in (out["title"], (out["description"] or "")[:200]) if t)
+    out["language"] = detect_language(text, raw.get("language"))
+    out["content_hash"] = content_hash(out)
+    return out

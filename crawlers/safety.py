@@ -1,0 +1,90 @@
+"""No request or redirect to loopback, private, link-local or reserved addresses unless allow-listed.
+
+Host names are resolved (every address must be public), so ``metadata.internal`` or a name that
+points at 10.0.0.1 is refused too. Redirects come back through the downloader middlewares as
+new requests, so a redirect to a private address is refused the same way. Caveat: the check and
+Twisted's own resolution are separate look-ups (see the report on DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import IgnoreRequest
+
+
+class PrivateAddressBlocked(IgnoreRequest):
+    """The URL's host is (or resolves to) a loopback/private/link-local address that is not allow-listed."""
+
+
+def _is_private(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+
+
+@lru_cache(maxsize=4096)
+def resolve(host: str) -> tuple[str, ...]:
+    """Every address ``host`` resolves to (an IP literal resolves to itself); empty when unresolvable."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return (host.strip("[]"),)
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        return ()
+    return tuple(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def blocked_reason(url: str, allowed_hosts: Iterable[str]) -> str | None:
+    """Why ``url`` must not be fetched, or None when it may be."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"scheme {parts.scheme!r} is not crawled"
+    host = (parts.hostname or "").lower()
+    if not host:
+        return "no host"
+    allowed = {h.lower().strip("[]") for h in allowed_hosts}
+    if host in allowed:
+        return None
+    addresses = resolve(host)
+    for address in addresses:
+        if _is_private(address) and address not in allowed:
+            return f"{host} resolves to non-public address {address}"
+    return None
+
+
+class PrivateAddressMiddleware:
+    """Downloader middleware enforcing :func:`blocked_reason` on every request, redirects included."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.allowed = list(crawler.settings.getlist("MARKWATCH_ALLOWED_PRIVATE_HOSTS"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> PrivateAddressMiddleware:
+        from scrapy import signals
+
+        middleware = cls(crawler)
+        # also at scheduling time, before the offsite filter hides a redirect to a private host
+        crawler.signals.connect(middleware.request_scheduled, signal=signals.request_scheduled)
+        return middleware
+
+    def request_scheduled(self, request: Any, spider: Any = None) -> None:
+        self.process_request(request)
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        reason = blocked_reason(request.url, self.allowed)
+        if reason is not None:
+            self.crawler.stats.inc_value("markwatch/blocked/private_address")
+            raise PrivateAddressBlocked(f"refused {request.url}: {reason}; add the host to "
+                                        "MARKWATCH_ALLOWED_PRIVATE_HOSTS only if it is yours")
+        return None

@@ -1,0 +1,77 @@
+"""markwatch_detect: detect infringing listings after every crawl, or on demand.
+
+Wiring only. Scheduled by the listings Asset that ``markwatch_crawl`` updates; trigger it by hand
+(params ``full`` and ``slices``) to re-detect everything, e.g. after marks changed. ``plan`` splits
+the index into slices (Variable ``markwatch_detect_slices``) that all start from the same point
+(``markwatch.jobs.detect.plan_since``), ``detect`` is mapped over them and
+upserts hits idempotently (a retry or a re-run duplicates nothing), then ``reprioritise`` re-ranks
+the review queue. The CLI runs the same work with ``markwatch detect``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from airflow.sdk import Asset, Param, dag, task
+
+LISTINGS = Asset(name="markwatch_listings", uri="markwatch://listings/")
+
+
+@dag(
+    dag_id="markwatch_detect",
+    schedule=[LISTINGS],
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=2)},
+    params={
+        "full": Param(False, type="boolean", description="Scan every listing, not only those indexed since the last run"),
+        "slices": Param(None, type=["null", "integer"], minimum=1, maximum=64,
+                        description="Parallel detection tasks (default: Variable markwatch_detect_slices)"),
+    },
+    tags=["markwatch"],
+    doc_md=__doc__,
+)
+def markwatch_detect() -> None:
+    @task
+    def plan() -> list[dict[str, Any]]:
+        from airflow.sdk import get_current_context
+
+        from markwatch.jobs.detect import plan_detection
+        from markwatch.jobs.runtime import (
+            DEFAULT_DETECT_SLICES,
+            DETECT_SLICES_VARIABLE,
+            task_settings,
+            variable,
+        )
+        from shared_db.db import get_engine
+
+        params = get_current_context()["params"]
+        slices = params.get("slices") or variable(DETECT_SLICES_VARIABLE, DEFAULT_DETECT_SLICES)
+        engine = get_engine(task_settings().resolved_database_url)
+        return plan_detection(engine=engine, slices=slices, full=bool(params.get("full")))
+
+    @task(execution_timeout=timedelta(hours=3))
+    def detect(job: dict[str, Any]) -> dict[str, Any]:
+        from markwatch.jobs.detect import detect_slice
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return detect_slice(settings=settings, engine=get_engine(settings.resolved_database_url), **job)
+
+    @task(execution_timeout=timedelta(minutes=30))
+    def reprioritise(results: list[dict[str, Any]]) -> dict[str, Any]:
+        from markwatch.jobs.detect import reprioritise_queue
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        report = reprioritise_queue(engine=get_engine(settings.resolved_database_url))
+        return {"slices": len(list(results)), **report}
+
+    reprioritise(detect.expand(job=plan()))
+
+
+markwatch_detect()

@@ -1,0 +1,65 @@
+"""markwatch_housekeeping: daily evidence retention, stale review claims, listings index upkeep.
+
+Wiring only; the CLI runs the same work with ``markwatch housekeeping``. ``prune_evidence`` deletes
+snapshots older than ``MARKWATCH_EVIDENCE_RETENTION_DAYS`` except those of confirmed, escalated or
+still-undecided hits. ``release_claims`` frees review claims older than ``MARKWATCH_CLAIM_TTL_MINUTES``.
+``reindex_listings`` rebuilds the index behind its alias when its mapping drifted from the code (or
+when param ``reindex`` is set) and drops old versions.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from airflow.sdk import Param, dag, task
+
+
+@dag(
+    dag_id="markwatch_housekeeping",
+    schedule="@daily",
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
+    params={"reindex": Param(False, type="boolean", description="Rebuild the listings index even without drift")},
+    tags=["markwatch"],
+    doc_md=__doc__,
+)
+def markwatch_housekeeping() -> None:
+    @task(execution_timeout=timedelta(hours=1))
+    def prune_evidence() -> dict[str, Any]:
+        from markwatch.jobs import housekeeping
+        from markwatch.jobs.runtime import jsonable, task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return jsonable(housekeeping.prune_evidence(settings=settings,
+                                                    engine=get_engine(settings.resolved_database_url)))
+
+    @task(execution_timeout=timedelta(minutes=10))
+    def release_claims() -> int:
+        from markwatch.jobs import housekeeping
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return housekeeping.release_stale_claims(settings=settings,
+                                                 engine=get_engine(settings.resolved_database_url))
+
+    @task(execution_timeout=timedelta(hours=2))
+    def reindex_listings() -> dict[str, Any]:
+        from airflow.sdk import get_current_context
+
+        from markwatch.jobs import housekeeping
+        from markwatch.jobs.runtime import jsonable, task_settings
+
+        force = bool(get_current_context()["params"].get("reindex"))
+        return jsonable(housekeeping.reindex_listings(settings=task_settings(), force=force))
+
+    prune_evidence()
+    release_claims()
+    reindex_listings()
+
+
+markwatch_housekeeping()

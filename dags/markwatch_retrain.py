@@ -1,0 +1,51 @@
+"""markwatch_retrain: weekly, retrain the classifier from reviewers' decisions.
+
+Wiring only. ``train`` builds the training set from decisions, trains, evaluates and promotes the
+candidate only if it passes the promotion gate (all inside ``train_from_decisions``); ``report``
+logs the outcome. Param ``force`` trains even when few new decisions arrived. The CLI runs the same
+work with ``markwatch models train``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from airflow.sdk import Param, dag, task
+
+
+@dag(
+    dag_id="markwatch_retrain",
+    schedule="@weekly",
+    start_date=datetime(2026, 1, 1, tzinfo=UTC),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
+    params={"force": Param(False, type="boolean", description="Train even without enough new decisions")},
+    tags=["markwatch"],
+    doc_md=__doc__,
+)
+def markwatch_retrain() -> None:
+    @task(execution_timeout=timedelta(hours=2))
+    def train() -> dict[str, Any]:
+        from airflow.sdk import get_current_context
+
+        from markwatch.jobs.retrain import retrain
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        force = bool(get_current_context()["params"].get("force"))
+        settings = task_settings()
+        return retrain(settings=settings, engine=get_engine(settings.resolved_database_url), force=force)
+
+    @task
+    def report(result: dict[str, Any]) -> dict[str, Any]:
+        import logging
+
+        logging.getLogger("markwatch.retrain").info("retraining report: %s", result)
+        return result
+
+    report(train())
+
+
+markwatch_retrain()

@@ -1,0 +1,178 @@
+"""Batch detection: listings changed since the watermark → matcher → scorer → upserted hits.
+
+Every run is recorded in ``detection_runs``. Hits are committed per batch of listings, so a killed
+run loses at most one batch, and because hits are upserted per (listing, mark) a re-run converges
+to the same hits without touching a reviewer's decision. Only a run that finishes advances the
+watermark (``indexed_at`` of the newest listing it read).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from itertools import islice
+from typing import Any
+
+from elasticsearch import ConnectionError as EsConnectionError
+from elasticsearch import TransportError
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from detection.marks import MarkSpec
+from detection.matcher import Matcher
+from detection.scoring import load_scorer
+from shared_db.db import make_engine, session_factory
+from shared_db.es.client import IndexUnavailable, make_client, require_available
+from shared_db.es.listings import ListingsIndex
+from shared_db.models import Hit, HitStatus, Mark
+from shared_db.repo.hits import HitCandidate, upsert_hits
+from shared_db.repo.marks import list_marks
+from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
+from shared_db.settings import Settings
+
+
+@dataclass
+class DetectionSummary:
+    """What one detection run did."""
+
+    run_id: int
+    status: str
+    since: datetime | None
+    watermark: datetime | None
+    listings_scanned: int = 0
+    candidates: int = 0
+    hits_created: int = 0
+    hits_updated: int = 0
+    hits_kept: int = 0
+    model_version: str | None = None
+    duration_seconds: float = 0.0
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    while batch := list(islice(items, size)):
+        yield batch
+
+
+def listing_context(listing: dict[str, Any]) -> dict[str, Any]:
+    """The context a match is judged in, from an Elasticsearch listing document."""
+    return {"category": listing.get("category"), "seller": listing.get("seller_id"),
+            "seller_name": listing.get("seller_name"), "price": listing.get("price"),
+            "currency": listing.get("currency"), "brand": listing.get("brand")}
+
+
+def _price(value: Any) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def run_detection(*, settings: Settings, engine: Engine | None = None, since: datetime | None = None,
+                  full: bool = False, slice_id: int | None = None, slices: int | None = None,
+                  batch_size: int = 500, score_cutoff: float | None = None,
+                  progress: Callable[[int], None] | None = None) -> DetectionSummary:
+    """Scan listings indexed since the watermark (or ``since``; every listing with ``full``) and upsert hits.
+
+    Raises :class:`IndexUnavailable` when Elasticsearch cannot be read; the run is then recorded
+    as failed and the watermark stays where it was.
+    """
+    engine = engine or make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    cutoff = settings.match_threshold if score_cutoff is None else score_cutoff
+    with sessions.begin() as session:
+        start = None if full else (since or last_watermark(session=session))
+        run_id = start_detection_run(session=session, since=start).id
+        matcher = Matcher(MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True))
+        scorer = load_scorer(session=session, settings=settings)
+    summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=start,
+                               model_version=scorer.version)
+    began = time.monotonic()
+    try:
+        index = ListingsIndex(make_client(settings), settings)
+        require_available(index.client)
+        try:
+            index.refresh()
+        except (EsConnectionError, TransportError) as exc:
+            raise IndexUnavailable(f"cannot refresh {index.alias}: {exc}; is the listings index created?") from exc
+        listings = index.iterate(since=start, slice_id=slice_id, slices=slices)
+        for batch in _batches(listings, batch_size):
+            _detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
+            if progress is not None:
+                progress(len(batch))
+    except BaseException as exc:
+        with sessions.begin() as session:
+            finish_detection_run(run_id, session=session, status="failed", error=f"{type(exc).__name__}: {exc}",
+                                 listings_scanned=summary.listings_scanned, hits_created=summary.hits_created,
+                                 hits_updated=summary.hits_updated, model_version=summary.model_version)
+        raise
+    summary.status = "succeeded"
+    summary.duration_seconds = time.monotonic() - began
+    with sessions.begin() as session:
+        finish_detection_run(run_id, session=session, status="succeeded", watermark=summary.watermark,
+                             listings_scanned=summary.listings_scanned, hits_created=summary.hits_created,
+                             hits_updated=summary.hits_updated, model_version=summary.model_version)
+    return summary
+
+
+def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
+                  sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
+    """Match, assess and upsert one batch of listings in its own transaction."""
+    results = matcher.match_many([str(doc.get("title") or "") for doc in batch], score_cutoff=cutoff,
+                                 contexts=[listing_context(doc) for doc in batch])
+    pairs = [(doc, match) for doc, matches in zip(batch, results, strict=True) for match in matches]
+    marks = {mark.id: mark for mark in matcher.marks}
+    candidates = [{"listing": doc, "mark": marks[match.mark_id].as_candidate(), "match": match.as_dict()}
+                  for doc, match in pairs]
+    assessments = scorer.assess(candidates) if candidates else []
+    hits = [
+        HitCandidate(
+            listing_id=doc["_id"], mark_id=int(match.mark_id), marketplace=str(doc.get("marketplace") or ""),
+            listing_title=str(doc.get("title") or ""), score=match.score, kind=match.kind,
+            reasons=list(match.reasons), listing_url=doc.get("url"), seller_id=doc.get("seller_id"),
+            seller_name=doc.get("seller_name"), price=_price(doc.get("price")), currency=doc.get("currency"),
+            evidence_sha256=doc.get("evidence_sha256"), matched_text=match.matched_text[:500],
+            span_start=match.span[0], span_end=match.span[1], probability=assessment.probability,
+            priority=assessment.priority, model_version=assessment.model_version,
+            explanations=list(assessment.explanations), features=dict(assessment.features),
+        )
+        for (doc, match), assessment in zip(pairs, assessments, strict=True)
+    ]
+    with sessions.begin() as session:
+        outcome = upsert_hits(hits, session=session)
+    summary.listings_scanned += len(batch)
+    summary.candidates += len(candidates)
+    summary.hits_created += outcome["created"]
+    summary.hits_updated += outcome["updated"]
+    summary.hits_kept += outcome["kept_decision"]
+    newest = max((t for doc in batch if (t := _parse_time(doc.get("indexed_at"))) is not None), default=None)
+    if newest is not None and (summary.watermark is None or newest > summary.watermark):
+        summary.watermark = newest
+
+
+def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:
+    """Recompute the priority of open hits from their probability and the mark's current weight.
+
+    Cheap (no Elasticsearch, no model): call it after a mark's weight changes. Returns the count.
+    """
+    query = select(Hit, Mark.weight).join(Mark, Hit.mark_id == Mark.id).where(Hit.status == HitStatus.NEW.value)
+    if mark_ids is not None:
+        query = query.where(Hit.mark_id.in_(mark_ids))
+    changed = 0
+    for hit, weight in session.execute(query):
+        probability = hit.probability if hit.probability is not None else hit.score / 100
+        priority = probability * float(weight if weight is not None else 1.0)
+        if hit.priority != priority:
+            hit.priority = priority
+            changed += 1
+    session.flush()
+    return changed

@@ -1,0 +1,127 @@
+"""Listing context around a match: category vs the mark's classes, authorised sellers, price.
+
+A match on a short mark (three letters or fewer) or a mark that is a common word (APPLE, SHELL,
+TARGET) only counts with supporting context; every other match has its score adjusted by the
+context, and the reasons say so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from detection.marks import MarkSpec
+from detection.normalise import normalise
+
+# Words that place a listing category in a Nice class (only the classes marketplaces sell most in).
+NICE_CLASS_WORDS: dict[int, tuple[str, ...]] = {
+    3: ("cosmetic", "perfume", "fragrance", "makeup", "beauty", "skin", "soap", "shampoo", "lotion"),
+    5: ("pharma", "vitamin", "supplement", "medic", "health"),
+    7: ("machine", "engine", "motor", "tool", "appliance", "vacuum"),
+    8: ("tool", "knife", "razor", "cutlery", "shaver"),
+    9: ("electronic", "computer", "laptop", "phone", "camera", "headphone", "audio", "video", "tv", "cable",
+        "printer", "ink", "toner", "software", "monitor", "memory", "drive", "network", "speaker", "battery",
+        "charger", "mouse", "keyboard", "projector", "gps", "game", "accessor", "photo", "usb", "storage"),
+    11: ("lamp", "light", "heater", "kitchen", "fan", "air"),
+    14: ("jewel", "watch", "ring", "necklace", "bracelet"),
+    16: ("paper", "office", "stationery", "label", "printer"),
+    18: ("bag", "handbag", "wallet", "leather", "luggage", "backpack", "purse"),
+    21: ("kitchen", "cookware", "bottle", "cup", "household"),
+    25: ("clothing", "apparel", "shoe", "sneaker", "shirt", "dress", "jacket", "footwear", "hat", "cap",
+         "sock", "boot"),
+    28: ("toy", "game", "sport", "fitness", "golf", "ball"),
+    30: ("coffee", "tea", "food", "snack", "chocolate"),
+    32: ("beverage", "drink", "water", "soda", "juice", "beer"),
+    33: ("wine", "spirits", "liquor", "whisky", "vodka"),
+}
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """The vendored list of common words that are also marks."""
+    text = resources.files("detection").joinpath("data/common_words.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def is_guarded(mark: MarkSpec) -> bool:
+    """True for marks that need word boundaries and supporting context: short or a common word."""
+    form = normalise(mark.text)
+    letters = sum(c.isascii() and c.isalnum() for c in form)
+    latin = form.isascii()
+    return latin and (letters <= 3 or form in common_words())
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", normalise(text)))
+
+
+def category_fit(mark: MarkSpec, category: str | None) -> bool | None:
+    """Whether the listing category fits the mark's categories or Nice classes (None if unknown)."""
+    if not category or not (mark.classes or mark.categories):
+        return None
+    words = _words(category)
+    wanted = {w for c in mark.categories for w in _words(c)}
+    if words & wanted:
+        return True
+    for nice in mark.classes:
+        if any(word.startswith(stem) for stem in NICE_CLASS_WORDS.get(nice, ()) for word in words):
+            return True
+    return False
+
+
+def seller_authorised(mark: MarkSpec, seller: str | None) -> bool:
+    """True if ``seller`` (id or name) is one of the mark's authorised sellers."""
+    if not seller or not mark.authorised_sellers:
+        return False
+    wanted = {normalise(s) for s in mark.authorised_sellers}
+    return normalise(seller) in wanted
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """Points to add to a match score and the reasons for them; ``supported`` for guarded marks."""
+
+    points: float
+    reasons: tuple[str, ...]
+    supported: bool
+
+
+def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustment:
+    """Score adjustment from category fit, authorised seller, price and brand field."""
+    context = context or {}
+    points = 0.0
+    reasons: list[str] = []
+    supported = False
+    category = context.get("category")
+    fit = category_fit(mark, category)
+    if fit is True:
+        points += 5
+        supported = True
+        reasons.append(f"listing category '{category}' fits the mark's classes")
+    elif fit is False:
+        points -= 10
+        reasons.append(f"listing category '{category}' is outside the mark's classes")
+    brand = context.get("brand")
+    if brand and normalise(str(brand)) == normalise(mark.text):
+        supported = True
+        reasons.append(f"the listing's brand field says '{brand}'")
+    price = context.get("price")
+    if price is not None and mark.reference_price:
+        try:
+            ratio = float(price) / mark.reference_price
+        except (TypeError, ValueError):
+            ratio = None
+        if ratio is not None and 0.05 <= ratio <= 3:
+            supported = supported or fit is not False
+            if ratio < 0.5:
+                reasons.append(f"price {float(price):g} is {100 - ratio * 100:.0f}% below the reference price")
+    sellers = [str(s) for s in (context.get("seller"), context.get("seller_name")) if s]
+    seller = next((s for s in sellers if seller_authorised(mark, s)), None)
+    if seller is not None:
+        points -= 30
+        reasons.append(f"seller '{seller}' is authorised by the rights holder")
+    return Adjustment(points, tuple(reasons), supported)

@@ -1,0 +1,192 @@
+"""Find registered marks in listing texts: ``Matcher(marks).match(text, score_cutoff=...)``.
+
+Shaped like rapidfuzz's ``process`` API: the query is positional, options are keyword-only and
+a text with nothing above the cutoff gives an empty list. Each title is normalised into several
+forms (:mod:`detection.normalise`), every form is searched in the candidate index
+(:mod:`detection.index`), rapidfuzz scores the survivors, and the best form per mark becomes a
+:class:`Match` with its span in the original text, its kind and reasons in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from detection.context import assess_context, is_guarded
+from detection.index import CandidateIndex
+from detection.marks import MarkSpec
+from detection.normalise import Form, mark_forms, title_forms
+
+DEFAULT_CUTOFF = 80.0
+KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic")
+_FORM_ORDER = {"base": 0, "simplified": 1, "leet": 2, "leet_l": 3, "spacing": 4, "collapsed": 5, "pinyin": 6}
+_SOURCE_ORDER = {"text": 0, "alias": 1, "transliteration": 2}
+_VARIANT_ORDER = {"base": 0, "simplified": 1, "collapsed": 2, "pinyin": 3}
+
+
+@dataclass(frozen=True)
+class Match:
+    """One mark found in one text."""
+
+    mark_id: int | str
+    score: float
+    span: tuple[int, int]
+    matched_text: str
+    kind: str
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The ``match`` part of a candidate for :mod:`detection.scoring` (and JSON output)."""
+        return {"mark_id": self.mark_id, "score": self.score, "span": list(self.span),
+                "matched_text": self.matched_text, "kind": self.kind, "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class _MarkForm:
+    mark: int  # index into Matcher.marks
+    source: str  # text | alias | transliteration
+    variant: str  # base | collapsed | simplified | pinyin
+    registered: str  # the registered string this form comes from
+
+
+class Matcher:
+    """Matches listing texts against a fixed set of marks."""
+
+    def __init__(self, marks: Iterable[MarkSpec]) -> None:
+        self.marks: list[MarkSpec] = list(marks)
+        self._guarded = [is_guarded(mark) for mark in self.marks]
+        texts: list[str] = []
+        self._forms: list[_MarkForm] = []
+        for position, mark in enumerate(self.marks):
+            seen: set[str] = set()
+            sources = [("text", mark.text)] + [("alias", a) for a in mark.aliases] + [
+                ("transliteration", t) for t in mark.transliterations]
+            variants = [(variant, form, source, registered) for source, registered in sources
+                        for variant, form in mark_forms(registered)]
+            variants.sort(key=lambda item: _VARIANT_ORDER[item[0]])  # stable: registered forms before derived
+            for variant, form, source, registered in variants:
+                if form not in seen:
+                    seen.add(form)
+                    texts.append(form)
+                    self._forms.append(_MarkForm(position, source, variant, registered))
+        self._form_texts = texts
+        self.index = CandidateIndex(texts)
+
+    def __len__(self) -> int:
+        return len(self.marks)
+
+    def match(self, text: str, *, score_cutoff: float = DEFAULT_CUTOFF,
+              context: Mapping[str, Any] | None = None) -> list[Match]:
+        """Marks found in ``text`` scoring at least ``score_cutoff``, best first.
+
+        ``context`` (optional) may hold ``category``, ``seller``, ``price``, ``currency`` and ``brand``.
+        """
+        return self.match_many([text], score_cutoff=score_cutoff, contexts=[context])[0]
+
+    def match_many(self, texts: Sequence[str], *, score_cutoff: float = DEFAULT_CUTOFF,
+                   contexts: Sequence[Mapping[str, Any] | None] | None = None) -> list[list[Match]]:
+        """``match`` for many texts at once (one batched index search); results in input order."""
+        all_forms = [title_forms(text or "") for text in texts]
+        flat = [form.text for forms in all_forms for form in forms]
+        found = self.index.search_many(flat, score_cutoff=score_cutoff)
+        results: list[list[Match]] = []
+        position = 0
+        for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
+            best: dict[int, tuple[tuple[float, int, int, int], Form, int, float]] = {}
+            for form in forms:
+                for form_index, score in found[position]:
+                    info = self._forms[form_index]
+                    key = (-score, _FORM_ORDER[form.kind], _VARIANT_ORDER[info.variant], _SOURCE_ORDER[info.source])
+                    if info.mark not in best or key < best[info.mark][0]:
+                        best[info.mark] = (key, form, form_index, score)
+                position += 1
+            context = contexts[number] if contexts is not None else None
+            matches = [m for m in (self._explain(text or "", form, form_index, score, context, score_cutoff)
+                                   for _key, form, form_index, score in best.values()) if m is not None]
+            matches.sort(key=lambda m: (-m.score, m.span, str(m.mark_id)))
+            results.append(matches)
+        return results
+
+    def _explain(self, text: str, form: Form, form_index: int, score: float,
+                 context: Mapping[str, Any] | None, score_cutoff: float) -> Match | None:
+        info = self._forms[form_index]
+        mark = self.marks[info.mark]
+        needle = self._form_texts[form_index]
+        start, end = _window(needle, form.text)
+        span = form.span(start, end, len(text))
+        matched = text[span[0]:span[1]]
+        at_boundary = _at_boundary(form, start, end)
+        phonetic = info.variant == "pinyin" or form.kind == "pinyin"
+        if phonetic and (score < 100 or not at_boundary):
+            return None  # sounding alike is only evidence when the whole syllables agree
+        adjustment = assess_context(mark, context)
+        if self._guarded[info.mark]:
+            if score < 100 or not at_boundary or form.kind not in ("base", "leet", "leet_l", "simplified"):
+                return None
+            if not adjustment.supported:
+                return None
+        kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
+        boundary_points = 0.0
+        if self._guarded[info.mark]:
+            reasons.append(f"'{mark.text}' is short or a common word: matched as a whole word with supporting context")
+        elif not at_boundary and info.variant != "pinyin" and form.kind != "spacing":
+            boundary_points = -5.0 if score == 100 else -10.0
+            reasons.append("the match is inside a longer word")
+        final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
+        if final < score_cutoff:
+            return None
+        return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,
+                     reasons=reasons + list(adjustment.reasons))
+
+
+def _at_boundary(form: Form, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` starts and ends on word (or, in pinyin, syllable) boundaries."""
+    text, offsets = form.text, form.offsets
+    if form.kind == "pinyin":
+        return (start == 0 or offsets[start - 1] != offsets[start] or text[start - 1] == " ") and (
+            end == len(text) or offsets[end] != offsets[end - 1] or text[end] == " ")
+    return (start == 0 or text[start - 1] == " ") and (end == len(text) or text[end] == " ")
+
+
+def _window(needle: str, haystack: str) -> tuple[int, int]:
+    """Where ``needle`` aligns best in ``haystack`` (trimmed of spaces at its ends)."""
+    if len(needle) > len(haystack):
+        start, end = 0, len(haystack)
+    else:
+        alignment = fuzz.partial_ratio_alignment(needle, haystack)
+        start, end = alignment.dest_start, alignment.dest_end
+    while start < end and haystack[start] == " ":
+        start += 1
+    while end > start and haystack[end - 1] == " ":
+        end -= 1
+    return start, end
+
+
+def _kind(info: _MarkForm, form: Form, needle: str, matched: str, score: float,
+          homoglyph: bool) -> tuple[str, list[str]]:
+    """The match kind and the reasons for it, in plain words."""
+    registered = info.registered
+    similar = "" if score == 100 else f" ({score:.0f}% similar)"
+    if info.variant == "pinyin" or form.kind == "pinyin":
+        return "phonetic", [f"'{matched}' sounds like '{registered}' (pinyin '{needle}'){similar}"]
+    if info.source == "transliteration":
+        return "transliteration", [f"'{matched}' is the registered transliteration '{registered}'{similar}"]
+    if form.kind == "simplified":
+        return "transliteration", [f"'{matched}' in traditional characters reads as '{registered}'{similar}"]
+    if form.kind in ("leet", "leet_l"):
+        return "leet", [f"'{matched}' reads as '{needle}' with digits or symbols for letters{similar}"]
+    if form.kind == "spacing":
+        return "spacing", [f"'{matched}' is '{registered}' split by spaces or punctuation{similar}"]
+    if homoglyph:
+        return "homoglyph", [f"'{matched}' uses look-alike characters for '{needle}'{similar}"]
+    if form.kind == "collapsed" or info.variant == "collapsed":
+        return "fuzzy", [f"'{matched}' is '{registered}' with letters repeated{similar}"]
+    if score == 100:
+        if info.source == "alias":
+            return "alias", [f"'{matched}' is the registered alias '{registered}'"]
+        return "exact", [f"'{matched}' is the mark '{registered}'"]
+    label = "alias" if info.source == "alias" else "mark"
+    return "fuzzy", [f"'{matched}' is {score:.0f}% similar to the {label} '{registered}'"]

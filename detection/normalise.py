@@ -1,0 +1,253 @@
+"""Text normalisation for matching, with a map from every normalised character back to the original.
+
+One pass over the text folds each character: Unicode NFKC (full-width Latin, ligatures, circled
+digits), casefold, diacritics removed, TR39 confusables folded to their Latin skeleton
+(Cyrillic ``а`` → ``a``). Anything that is not a letter or digit becomes a separator, and runs of
+separators collapse to one space. From that *base* form come the variant forms a counterfeiter's
+tricks need: leetspeak (``N1ke``), separator tricks (``N.I.K.E``, ``ni-ke``), repeated letters
+collapsed (``niiike``), Chinese traditional → simplified, and pinyin of Chinese characters.
+
+Each :class:`Form` keeps ``offsets``: ``offsets[i]`` is the index in the original text of the
+character that produced normalised character ``i``, so a match span maps back to the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a", "!": "i", "|": "l"}
+SOFT_SEPARATORS = frozenset(".-_*·•/\\~+,'’")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+
+
+@dataclass(frozen=True)
+class Form:
+    """A normalised rendering of a text: ``text`` plus, per character, its original index and flags."""
+
+    kind: str  # base | leet | leet_l | spacing | collapsed | simplified | pinyin
+    text: str
+    offsets: tuple[int, ...]
+    homoglyph: tuple[bool, ...]  # the original character was folded from another script/width/accent
+
+    def span(self, start: int, end: int, original_length: int) -> tuple[int, int]:
+        """The span in the original text covering normalised characters ``[start, end)``."""
+        if not self.offsets or start >= end:
+            return (0, 0)
+        first = self.offsets[min(start, len(self.offsets) - 1)]
+        last = self.offsets[min(end, len(self.offsets)) - 1]
+        return (first, min(last + 1, original_length))
+
+
+@cache
+def _confusables() -> dict[str, str]:
+    """Non-ASCII character → ASCII skeleton letter, from the vendored TR39 data."""
+    table: dict[str, str] = {}
+    text = resources.files("detection").joinpath("data/confusables_latin.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        code, _char, target = line.split("\t")
+        char = chr(int(code, 16))
+        table[char] = target
+        folded = char.casefold()
+        if len(folded) == 1 and not folded.isascii():
+            table.setdefault(folded, target)
+    return table
+
+
+@cache
+def fold_char(char: str) -> tuple[str, bool]:
+    """Fold one character to its normalised letters/digits (``" "`` for a separator) and a homoglyph flag."""
+    text = unicodedata.normalize("NFKC", char).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    confusables = _confusables()
+    out = []
+    for c in text:
+        c = confusables.get(c, c)
+        out.append(c if c.isalnum() else " ")
+    folded = "".join(out)
+    homoglyph = not char.isascii() and folded.isascii() and folded.strip() != ""
+    return folded, homoglyph
+
+
+def is_han(text: str) -> bool:
+    """True if ``text`` contains a Chinese (Han) character."""
+    return _HAN.search(text) is not None
+
+
+@cache
+def _t2s_char(char: str) -> str:
+    converted = _opencc()(char)
+    return converted if len(converted) == 1 else char
+
+
+@cache
+def _opencc():  # type: ignore[no-untyped-def]
+    from opencc import OpenCC  # imported lazily: building the converter reads its dictionaries
+
+    return OpenCC("t2s").convert
+
+
+@cache
+def _pinyin(char: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    syllables = lazy_pinyin(char)
+    return syllables[0] if syllables and syllables[0].isascii() else char
+
+
+class _Builder:
+    """Accumulates normalised characters with their origins, collapsing separators."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+        self.flags: list[bool] = []
+
+    def add(self, char: str, origin: int, flag: bool) -> None:
+        if char == " " and (not self.chars or self.chars[-1] == " "):
+            return
+        self.chars.append(char)
+        self.offsets.append(origin)
+        self.flags.append(flag)
+
+    def form(self, kind: str) -> Form:
+        while self.chars and self.chars[-1] == " ":
+            self.chars.pop()
+            self.offsets.pop()
+            self.flags.pop()
+        return Form(kind, "".join(self.chars), tuple(self.offsets), tuple(self.flags))
+
+
+def base_form(text: str) -> Form:
+    """The base normalised form: folded letters and digits separated by single spaces."""
+    builder = _Builder()
+    for i, char in enumerate(text):
+        folded, flag = fold_char(char)
+        for c in folded:
+            builder.add(c, i, flag)
+    return builder.form("base")
+
+
+def normalise(text: str) -> str:
+    """The base normalised text (what marks are stored and compared as)."""
+    return base_form(text).text
+
+
+def _leet_forms(text: str) -> list[Form]:
+    """Leetspeak read as letters, inside tokens that contain at least one letter."""
+    tokens = re.finditer(r"[^\s]+", text)
+    leet_positions: dict[int, str] = {}
+    for token in tokens:
+        chunk = token.group()
+        if any(c in LEET for c in chunk) and any(fold_char(c)[0].isalpha() for c in chunk if c not in LEET):
+            for j, c in enumerate(chunk):
+                if c in LEET:
+                    leet_positions[token.start() + j] = LEET[c]
+    if not leet_positions:
+        return []
+    forms = []
+    variants = [("leet", {})]
+    if any(text[i] in "1|" for i in leet_positions):
+        variants.append(("leet_l", {"1": "l", "|": "i"}))
+    for kind, override in variants:
+        builder = _Builder()
+        for i, char in enumerate(text):
+            if i in leet_positions:
+                builder.add(override.get(char, leet_positions[i]), i, False)
+                continue
+            folded, flag = fold_char(char)
+            for c in folded:
+                builder.add(c, i, flag)
+        forms.append(builder.form(kind))
+    return forms
+
+
+def _spacing_form(text: str, base: Form) -> Form | None:
+    """Separators removed between letters where they split a word (N.I.K.E, n i k e, ni-ke)."""
+    tokens = base.text.split(" ")
+    if len(tokens) < 2:
+        return None
+    keep: list[int] = []
+    position = 0
+    changed = False
+    for n, token in enumerate(tokens):
+        keep.extend(range(position, position + len(token)))
+        position += len(token)
+        if n + 1 == len(tokens):
+            break
+        following = tokens[n + 1]
+        gap = text[base.offsets[position - 1] + 1: base.offsets[position + 1]]
+        soft = gap != "" and all(c in SOFT_SEPARATORS for c in gap)
+        latin = token.isascii() and token.isalpha() and following.isascii() and following.isalpha()
+        joined = latin and (soft or max(len(token), len(following)) <= 2)
+        if joined:
+            changed = True
+        else:
+            keep.append(position)
+        position += 1
+    if not changed:
+        return None
+    return Form("spacing", "".join(base.text[i] for i in keep), tuple(base.offsets[i] for i in keep),
+                tuple(base.homoglyph[i] for i in keep))
+
+
+def _collapsed_form(base: Form) -> Form | None:
+    """Runs of a repeated letter collapsed to one (niiike → nike)."""
+    keep = [i for i, c in enumerate(base.text) if i == 0 or c != base.text[i - 1] or not c.isalpha()]
+    if len(keep) == len(base.text):
+        return None
+    return Form("collapsed", "".join(base.text[i] for i in keep), tuple(base.offsets[i] for i in keep),
+                tuple(base.homoglyph[i] for i in keep))
+
+
+def _chinese_forms(base: Form) -> list[Form]:
+    """Traditional → simplified (when it changes anything) and pinyin of the Han characters."""
+    simplified = "".join(_t2s_char(c) if is_han(c) else c for c in base.text)
+    forms = []
+    if simplified != base.text:
+        forms.append(Form("simplified", simplified, base.offsets, base.homoglyph))
+    chars: list[str] = []
+    offsets: list[int] = []
+    for i, c in enumerate(simplified):
+        syllable = _pinyin(c) if is_han(c) else c
+        chars.extend(syllable)
+        offsets.extend([base.offsets[i]] * len(syllable))
+    pinyin = "".join(chars)
+    forms.append(Form("pinyin", pinyin, tuple(offsets), (False,) * len(pinyin)))
+    return forms
+
+
+def title_forms(text: str) -> list[Form]:
+    """Every form of a listing text to search marks in, the base form first, without duplicates."""
+    base = base_form(text)
+    forms = [base]
+    forms.extend(_leet_forms(text))
+    for extra in (_spacing_form(text, base), _collapsed_form(base)):
+        if extra is not None:
+            forms.append(extra)
+    if is_han(base.text):
+        forms.extend(_chinese_forms(base))
+    seen: set[str] = set()
+    unique = []
+    for form in forms:
+        if form.text and form.text not in seen:
+            seen.add(form.text)
+            unique.append(form)
+    return unique or [base]
+
+
+def mark_forms(text: str) -> list[tuple[str, str]]:
+    """The normalised forms a mark is indexed under: (variant, text) for base, collapsed, simplified, pinyin."""
+    base = base_form(text)
+    forms = [("base", base.text)]
+    collapsed = _collapsed_form(base)
+    if collapsed is not None:
+        forms.append(("collapsed", collapsed.text))
+    if is_han(base.text):
+        forms.extend((form.kind, form.text) for form in _chinese_forms(base))
+    return [(kind, value) for kind, value in forms if value]

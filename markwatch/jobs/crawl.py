@@ -1,0 +1,84 @@
+"""Crawls as scheduled work: which site profiles are enabled, and one crawl per profile."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from markwatch.jobs.runtime import jsonable
+from shared_db.settings import Settings
+
+
+class ProfileError(ValueError):
+    """A site profile file cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True)
+class ProfileRef:
+    """An enabled site profile: the name ``markwatch crawl`` takes (the file name) and its file."""
+
+    name: str
+    path: str
+
+
+def profiles_dir() -> Path:
+    """The directory of the site profiles shipped with the ``crawlers`` package."""
+    return Path(str(resources.files("crawlers") / "profiles"))
+
+
+def enabled_profiles(directory: Path | None = None) -> list[ProfileRef]:
+    """The site profiles to crawl on schedule, sorted by name.
+
+    A profile is ``<name>.toml`` and is crawled as ``markwatch crawl <name>``; it is left out when it
+    sets ``enabled = false``.
+    """
+    directory = directory or profiles_dir()
+    if not directory.is_dir():
+        return []
+    found = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ProfileError(f"cannot read site profile {path}: {exc}; fix or remove the file") from exc
+        if data.get("enabled", True) is False:
+            continue
+        found.append(ProfileRef(name=path.stem, path=str(path)))
+    return found
+
+
+def enabled_profile_names(directory: Path | None = None) -> list[str]:
+    """Names of the enabled site profiles (what the crawl DAG maps over by default)."""
+    return [ref.name for ref in enabled_profiles(directory)]
+
+
+def crawl_targets(targets: list[str] | None = None, *, start_urls: dict[str, list[str]] | None = None,
+                  directory: Path | None = None) -> list[dict[str, Any]]:
+    """One crawl job per target (default: the enabled profiles), with optional start-URL overrides.
+
+    ``targets`` may name spiders as well as profiles (anything ``markwatch crawl`` accepts);
+    ``start_urls`` maps a target to the URLs that replace its own (a mirror, a staging host).
+    """
+    names = list(dict.fromkeys(targets)) if targets is not None else enabled_profile_names(directory)
+    overrides = start_urls or {}
+    unknown = sorted(set(overrides) - set(names))
+    if unknown:
+        raise ProfileError(f"start URLs given for {unknown}, which are not crawled in this run ({names})")
+    return [{"name": name, "start_urls": list(overrides[name]) if name in overrides else None} for name in names]
+
+
+def crawl_profile(name: str, *, settings: Settings, start_urls: list[str] | None = None,
+                  timeout: float | None = None) -> dict[str, Any]:
+    """Crawl one profile (or spider) in a subprocess; the run is recorded, failures raise with the log tail."""
+    from crawlers.runner import run_crawl
+
+    return jsonable(run_crawl(name, start_urls=start_urls or None, settings=settings, timeout=timeout))
+
+
+def indexed_count(summary: dict[str, Any]) -> int:
+    """How many listings a crawl summary says were indexed (0 when it does not say)."""
+    value = summary.get("indexed", 0)
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0

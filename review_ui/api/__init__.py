@@ -1,0 +1,145 @@
+"""The JSON API under /api/v1 (bearer-token auth), scoped exactly like the web pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy import select
+
+from review_ui import exports, queries
+from review_ui.api.schemas import (
+    CaseOut,
+    DecisionIn,
+    DecisionOut,
+    ErrorOut,
+    HitDetailOut,
+    HitPageOut,
+    MarkIn,
+    ReportIn,
+    ReportOut,
+    SearchOut,
+)
+from review_ui.deps import Db, Decider, MarkEditor, Viewer
+from review_ui.listing_search import search_listings
+from review_ui.routes.search import query_from
+from shared_db.es.client import IndexUnavailable
+from shared_db.models import Organisation, SuspectReport
+from shared_db.netsafety import UnsafeURLError, check_public_url
+from shared_db.repo import audit
+from shared_db.repo.hits import HitConflict, decide
+from shared_db.repo.marks import update_mark, upsert_mark
+from shared_db.schemas import MarkCreate, MarkPublic, MarkUpdate
+
+ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
+                                           422: {"model": ErrorOut}}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+
+
+@router.get("/hits", response_model=HitPageOut)
+def list_hits(request: Request, db: Db, scope: Viewer, status: str = "new", mark_id: int | None = None,
+              marketplace: str | None = None, seller: str | None = None, model: str | None = None,
+              order: Annotated[str, Query(pattern="^(priority|uncertain)$")] = "priority",
+              after: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HitPageOut:
+    filters = queries.QueueFilters(mark_id=mark_id, marketplace=marketplace, seller=seller, status=status,
+                                   model=model, order=order, hide_claimed=False)
+    try:
+        page = queries.queue_page(scope, filters, session=db, cursor=after, limit=limit)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return HitPageOut(items=[hit for hit, _ in page.rows], next_cursor=page.next_cursor)
+
+
+@router.get("/hits/{hit_id}", response_model=HitDetailOut, responses={404: {"model": ErrorOut}})
+def get_hit(hit_id: int, db: Db, scope: Viewer) -> Any:
+    hit = queries.get_hit(scope, hit_id, session=db)
+    if hit is None:
+        raise HTTPException(404, "no such hit")
+    return hit
+
+
+@router.post("/hits/{hit_id}/decision", response_model=DecisionOut,
+             responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
+def decide_hit(hit_id: int, body: DecisionIn, db: Db, scope: Decider) -> Any:
+    if queries.get_hit(scope, hit_id, session=db) is None:
+        raise HTTPException(404, "no such hit")
+    try:
+        return decide(hit_id, body.verdict, session=db, reviewer_id=scope.user.id,
+                      expected_version=body.expected_version, reason=body.reason)
+    except HitConflict as exc:
+        raise HTTPException(409, str(exc)) from exc
+
+
+@router.get("/marks", response_model=list[MarkPublic])
+def list_marks(db: Db, scope: Viewer) -> Any:
+    return queries.visible_marks(scope, session=db)
+
+
+@router.post("/marks", response_model=MarkPublic, status_code=201)
+def create_mark(body: MarkIn, db: Db, scope: MarkEditor) -> Any:
+    owner = body.owner
+    if scope.org_id is not None:
+        org = db.get(Organisation, scope.org_id)
+        owner = org.name if org else ""
+    if not owner:
+        raise HTTPException(422, "give the owner organisation's name")
+    mark, _ = upsert_mark(MarkCreate(**{**body.model_dump(), "owner": owner}), session=db,
+                          actor_id=scope.user.id)
+    return mark
+
+
+@router.patch("/marks/{mark_id}", response_model=MarkPublic, responses={404: {"model": ErrorOut}})
+def patch_mark(mark_id: int, body: MarkUpdate, db: Db, scope: MarkEditor) -> Any:
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        raise HTTPException(404, "no such mark")
+    return update_mark(mark, body, session=db, actor_id=scope.user.id)
+
+
+@router.get("/cases", response_model=list[CaseOut])
+def list_cases(db: Db, scope: Viewer) -> Any:
+    return [CaseOut(**case.__dict__) for case in exports.list_cases(scope, session=db)]
+
+
+@router.get("/search", response_model=SearchOut, responses={503: {"model": ErrorOut}})
+def search(request: Request, scope: Viewer) -> SearchOut:
+    query = query_from(dict(request.query_params))
+    try:
+        total, items = search_listings(request.app.state.settings, query)
+    except IndexUnavailable as exc:
+        raise HTTPException(503, f"{exc}; try again later") from exc
+    return SearchOut(total=total, items=items)
+
+
+@router.post("/reports", response_model=ReportOut, status_code=201, responses={404: {"model": ErrorOut}})
+def report(request: Request, body: ReportIn, db: Db, scope: Viewer) -> Any:
+    try:
+        url = check_public_url(body.url, allowed_hosts=request.app.state.settings.allowed_private_hosts)
+    except UnsafeURLError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    mark = queries.get_mark(scope, body.mark_id, session=db) if body.mark_id is not None else None
+    if body.mark_id is not None and mark is None:
+        raise HTTPException(404, "no such mark")
+    row = SuspectReport(url=url, note=body.note, org_id=mark.org_id if mark else scope.user.org_id,
+                        reported_by=scope.user.id, mark_id=body.mark_id, status="queued")
+    db.add(row)
+    db.flush()
+    audit.record("report.create", session=db, actor_id=scope.user.id, object_type="suspect_report",
+                 object_id=row.id, after={"url": url})
+    return row
+
+
+@router.get("/reports", response_model=list[ReportOut])
+def reports(db: Db, scope: Viewer) -> Any:
+    return list(db.scalars(scope.reports(select(SuspectReport)).order_by(SuspectReport.id.desc()).limit(200)))
+
+
+@router.get("/exports/authority", response_model=dict[str, Any])
+def authority_export(db: Db, scope: Viewer) -> dict[str, Any]:
+    data = exports.authority_export(scope, session=db, generated_at=datetime.now(UTC))
+    audit.record("export.authority", session=db, actor_id=scope.user.id, object_type="case", object_id="*/*",
+                 after={"hits": len(data["cases"]), "via": "api"})
+    return data
+
+

@@ -1,0 +1,114 @@
+"""Response and request models of the JSON API (declared so the OpenAPI spec can be validated)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared_db.schemas import MarkCreate
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+class DecisionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    verdict: str
+    reason: str | None
+    hit_version: int
+    reviewer_id: int | None
+    created_at: datetime
+
+
+class HitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    listing_id: str
+    mark_id: int
+    marketplace: str
+    seller_id: str | None
+    seller_name: str | None
+    listing_url: str | None
+    listing_title: str
+    price: Decimal | None
+    currency: str | None
+    score: float
+    probability: float | None
+    priority: float
+    model_version: str | None
+    status: str
+    version: int
+    evidence_sha256: str | None
+
+
+class HitDetailOut(HitOut):
+    matched_text: str | None
+    span_start: int | None
+    span_end: int | None
+    reasons: list[str]
+    explanations: list[str]
+    claimed_by: int | None
+    decisions: list[DecisionOut]
+
+
+class HitPageOut(BaseModel):
+    items: list[HitOut]
+    next_cursor: str | None
+
+
+class DecisionIn(BaseModel):
+    verdict: Literal["confirmed", "dismissed", "escalated"]
+    expected_version: int = Field(ge=1)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class MarkIn(MarkCreate):
+    """A mark to register; ``owner`` is ignored for rights holders (their organisation is used)."""
+
+    owner: str = Field(default="", max_length=200)
+
+
+class CaseOut(BaseModel):
+    marketplace: str
+    seller: str
+    hits: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+class ListingOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str = Field(alias="_id")
+    title: str | None = None
+    marketplace: str | None = None
+    url: str | None = None
+    price: float | None = None
+
+
+class SearchOut(BaseModel):
+    total: int
+    items: list[dict[str, Any]]
+
+
+class ReportIn(BaseModel):
+    url: str = Field(max_length=2048)
+    note: str | None = Field(default=None, max_length=2000)
+    mark_id: int | None = None
+
+
+class ReportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    url: str
+    status: str
+    mark_id: int | None
+    created_at: datetime

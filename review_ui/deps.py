@@ -1,0 +1,132 @@
+"""Request dependencies: the database session, the current user and the one scoping rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from shared_db.models import Hit, Mark, Role, SuspectReport, User
+from shared_db.repo.users import user_for_token
+
+# Which roles may do what. Rights holders are further limited to their organisation by Scope.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "view": frozenset(Role),
+    "decide": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
+    "edit_marks": frozenset({Role.ADMIN, Role.RIGHTS_HOLDER}),
+    "admin": frozenset({Role.ADMIN}),
+}
+
+
+class NotAuthenticated(PermissionError):
+    """No valid session (web) or bearer token (API); log in first."""
+
+
+class Forbidden(PermissionError):
+    """The user's role does not allow this action."""
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request, committed when the endpoint returns without error."""
+    session: Session = request.app.state.session_factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+Db = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def _bearer_user(request: Request, db: Session) -> User | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return user_for_token(token.strip(), session=db)
+
+
+def _session_user(request: Request, db: Session) -> User | None:
+    user_id, sid = request.session.get("user_id"), request.session.get("sid")
+    if not user_id or not sid or request.app.state.revoked.is_revoked(sid):
+        return None
+    user = db.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def current_user(request: Request, db: Db) -> User:
+    """The logged-in user: bearer token under /api/, the session cookie everywhere else."""
+    user = _bearer_user(request, db) if is_api(request) else _session_user(request, db)
+    if user is None:
+        raise NotAuthenticated("log in first" if not is_api(request) else
+                               "send a valid API token as 'Authorization: Bearer <token>'")
+    request.state.user = user
+    return user
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see. ``org_id`` None means everything (admins, reviewers, authorities)."""
+
+    user: User
+    org_id: int | None
+
+    @classmethod
+    def for_user(cls, user: User) -> Scope:
+        if Role(user.role) is Role.RIGHTS_HOLDER:
+            return cls(user=user, org_id=user.org_id if user.org_id is not None else -1)
+        return cls(user=user, org_id=None)
+
+    @property
+    def role(self) -> Role:
+        return Role(self.user.role)
+
+    def can(self, action: str) -> bool:
+        return self.role in PERMISSIONS[action]
+
+    def hits(self, query: Select[Any]) -> Select[Any]:
+        """Limit a query over ``Hit`` to the hits on this user's marks."""
+        if self.org_id is None:
+            return query
+        return query.where(Hit.mark_id.in_(select(Mark.id).where(Mark.org_id == self.org_id)))
+
+    def marks(self, query: Select[Any]) -> Select[Any]:
+        return query if self.org_id is None else query.where(Mark.org_id == self.org_id)
+
+    def reports(self, query: Select[Any]) -> Select[Any]:
+        return query if self.org_id is None else query.where(SuspectReport.org_id == self.org_id)
+
+
+def get_scope(user: Annotated[User, Depends(current_user)]) -> Scope:
+    """The single scoping dependency every route goes through."""
+    return Scope.for_user(user)
+
+
+def require(action: str) -> Callable[..., Scope]:
+    """A dependency giving the user's Scope, or 403 when their role may not do ``action``."""
+
+    def dependency(scope: Annotated[Scope, Depends(get_scope)]) -> Scope:
+        if not scope.can(action):
+            raise Forbidden(f"the {scope.role.value} role may not {action.replace('_', ' ')}")
+        return scope
+
+    dependency.__name__ = f"require_{action}"
+    return dependency
+
+
+Viewer = Annotated[Scope, Depends(require("view"))]
+Decider = Annotated[Scope, Depends(require("decide"))]
+MarkEditor = Annotated[Scope, Depends(require("edit_marks"))]
+Admin = Annotated[Scope, Depends(require("admin"))]

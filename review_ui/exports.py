@@ -1,0 +1,135 @@
+"""Cases (confirmed hits per seller and marketplace) and their exports: CSV, JSON, takedown, authority."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from review_ui.deps import Scope
+from shared_db.models import Decision, Hit, HitStatus, Mark
+from shared_db.repo.marks import mark_snapshot
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+TAKEDOWN_DIR = Path(__file__).parent / "templates" / "takedown"
+CSV_COLUMNS = ("case", "hit_id", "marketplace", "seller_id", "seller_name", "mark", "listing_id", "listing_url",
+               "listing_title", "price", "currency", "score", "evidence_sha256", "status", "decided_at")
+
+
+def seller_key():  # type: ignore[no-untyped-def]
+    return func.coalesce(Hit.seller_id, Hit.seller_name, "")
+
+
+@dataclass
+class CaseSummary:
+    marketplace: str
+    seller: str
+    hits: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+def list_cases(scope: Scope, *, session: Session, limit: int = 500) -> list[CaseSummary]:
+    """Confirmed hits grouped per (marketplace, seller), largest first."""
+    key = seller_key()
+    query = scope.hits(
+        select(Hit.marketplace, key, func.count(Hit.id), func.min(Hit.first_seen_at), func.max(Hit.last_seen_at))
+        .where(Hit.status == HitStatus.CONFIRMED.value)
+    ).group_by(Hit.marketplace, key).order_by(func.count(Hit.id).desc(), Hit.marketplace, key).limit(limit)
+    return [CaseSummary(m, s, n, f, last) for m, s, n, f, last in session.execute(query)]
+
+
+def case_hits(scope: Scope, *, session: Session, marketplace: str | None = None,
+              seller: str | None = None) -> list[Hit]:
+    """The confirmed hits of one case (or of every case in scope when both are None)."""
+    query = scope.hits(select(Hit).where(Hit.status == HitStatus.CONFIRMED.value))
+    if marketplace is not None:
+        query = query.where(Hit.marketplace == marketplace)
+    if seller is not None:
+        query = query.where(seller_key() == seller)
+    query = query.options(selectinload(Hit.mark), selectinload(Hit.decisions).selectinload(Decision.reviewer))
+    return list(session.scalars(query.order_by(Hit.marketplace, Hit.seller_id, Hit.id)))
+
+
+def case_id(hit: Hit) -> str:
+    return f"{hit.marketplace}/{hit.seller_id or hit.seller_name or ''}"
+
+
+def neutralise(value: Any) -> str:
+    """A CSV cell that spreadsheets will not run as a formula (prefix with ')."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _decided_at(hit: Hit) -> str:
+    return hit.decisions[-1].created_at.isoformat() if hit.decisions else ""
+
+
+def hits_csv(hits: list[Hit]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        row = (case_id(hit), hit.id, hit.marketplace, hit.seller_id, hit.seller_name, hit.mark.text,
+               hit.listing_id, hit.listing_url, hit.listing_title, hit.price, hit.currency,
+               round(hit.score, 2), hit.evidence_sha256, hit.status, _decided_at(hit))
+        writer.writerow([neutralise(v) for v in row])
+    return out.getvalue()
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    return {"verdict": decision.verdict, "reason": decision.reason, "hit_version": decision.hit_version,
+            "reviewer": decision.reviewer.email if decision.reviewer else None,
+            "at": decision.created_at.isoformat()}
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "case": case_id(hit), "hit_id": hit.id, "mark_id": hit.mark_id, "mark": hit.mark.text,
+        "listing": {"listing_id": hit.listing_id, "marketplace": hit.marketplace, "url": hit.listing_url,
+                    "title": hit.listing_title, "price": None if hit.price is None else str(hit.price),
+                    "currency": hit.currency, "seller_id": hit.seller_id, "seller_name": hit.seller_name},
+        "evidence_sha256": hit.evidence_sha256, "score": hit.score, "probability": hit.probability,
+        "reasons": list(hit.reasons), "status": hit.status,
+        "first_seen_at": hit.first_seen_at.isoformat(), "last_seen_at": hit.last_seen_at.isoformat(),
+        "decisions": [decision_json(d) for d in hit.decisions],
+    }
+
+
+def authority_export(scope: Scope, *, session: Session, generated_at: datetime) -> dict[str, Any]:
+    """Marks with registrations, confirmed and escalated listings, evidence hashes and decisions."""
+    marks = list(session.scalars(scope.marks(select(Mark).order_by(Mark.id)).options(selectinload(Mark.owner))))
+    hits_query = scope.hits(select(Hit).where(Hit.status.in_((HitStatus.CONFIRMED.value,
+                                                              HitStatus.ESCALATED.value))))
+    hits = list(session.scalars(hits_query.options(selectinload(Hit.mark), selectinload(Hit.decisions)
+                                                   .selectinload(Decision.reviewer)).order_by(Hit.id)))
+    return {
+        "format": "markwatch-authority-export/1", "generated_at": generated_at.isoformat(),
+        "marks": [{"id": m.id, "owner": m.owner.name, **mark_snapshot(m),
+                   "registrations": [{"office": m.office, "registration_number": m.registration_number,
+                                      "application_number": m.application_number,
+                                      "jurisdictions": list(m.jurisdictions), "classes": list(m.classes)}]}
+                  for m in marks],
+        "cases": [hit_json(h) for h in hits],
+        "evidence_sha256": sorted({h.evidence_sha256 for h in hits if h.evidence_sha256}),
+    }
+
+
+def takedown_templates() -> list[str]:
+    return sorted(p.stem for p in TAKEDOWN_DIR.glob("*.txt"))
+
+
+def render_takedown(marketplace: str, hits: list[Hit], *, sender: str, generated_at: datetime) -> str:
+    """A takedown notice for one marketplace, citing each listing's evidence hash."""
+    name = marketplace if marketplace in takedown_templates() else "default"
+    env = Environment(loader=FileSystemLoader(TAKEDOWN_DIR), autoescape=False, undefined=StrictUndefined,
+                      keep_trailing_newline=True)
+    return env.get_template(f"{name}.txt").render(marketplace=marketplace, hits=hits, sender=sender,
+                                                  generated_at=generated_at, case_id=case_id)

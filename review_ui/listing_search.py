@@ -1,0 +1,83 @@
+"""Search over the collected listings in Elasticsearch: full-text and fuzzy, with filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from elasticsearch import ConnectionError as EsConnectionError
+from elasticsearch import TransportError
+
+from shared_db.es.client import IndexUnavailable, make_client
+from shared_db.settings import Settings
+
+PAGE = 25
+
+
+@dataclass
+class ListingQuery:
+    """What a user searches for; every field optional."""
+
+    q: str = ""
+    fuzzy: bool = False
+    marketplace: str | None = None
+    seller: str | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    page: int = 1
+
+    def is_empty(self) -> bool:
+        return not (self.q or self.marketplace or self.seller or self.price_min is not None
+                    or self.price_max is not None or self.date_from or self.date_to)
+
+
+def build_query(query: ListingQuery) -> dict[str, Any]:
+    """The Elasticsearch request body (fields per shared_db.es.listings.MAPPINGS)."""
+    must: list[dict[str, Any]] = []
+    filters: list[dict[str, Any]] = []
+    if query.q:
+        match: dict[str, Any] = {"query": query.q, "fields": ["title^3", "title.edge^2", "description", "brand"]}
+        if query.fuzzy:
+            match.update(fuzziness="AUTO", prefix_length=1)
+        must.append({"multi_match": match})
+        if query.fuzzy:
+            must = [{"bool": {"should": [must[0], {"match": {"title.ngram": query.q}}], "minimum_should_match": 1}}]
+    if query.marketplace:
+        filters.append({"term": {"marketplace": query.marketplace}})
+    if query.seller:
+        filters.append({"bool": {"should": [{"term": {"seller_id": query.seller}},
+                                            {"term": {"seller_name.raw": query.seller}}],
+                                 "minimum_should_match": 1}})
+    price: dict[str, float] = {}
+    if query.price_min is not None:
+        price["gte"] = query.price_min
+    if query.price_max is not None:
+        price["lte"] = query.price_max
+    if price:
+        filters.append({"range": {"price": price}})
+    dates: dict[str, str] = {}
+    if query.date_from:
+        dates["gte"] = query.date_from.isoformat()
+    if query.date_to:
+        dates["lte"] = query.date_to.isoformat() + "T23:59:59"
+    if dates:
+        filters.append({"range": {"crawled_at": dates}})
+    return {
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+        "from": (max(query.page, 1) - 1) * PAGE, "size": PAGE, "track_total_hits": True,
+    }
+
+
+def search_listings(settings: Settings, query: ListingQuery) -> tuple[int, list[dict[str, Any]]]:
+    """(total, listings) for ``query``; raises IndexUnavailable when Elasticsearch cannot answer."""
+    client = make_client(settings, timeout=5, retries=0)
+    try:
+        result = client.search(index=settings.listings_alias, body=build_query(query))
+    except (EsConnectionError, TransportError) as exc:
+        raise IndexUnavailable(f"listing search is unavailable ({type(exc).__name__})") from exc
+    hits = result["hits"]
+    total = hits["total"]["value"] if isinstance(hits["total"], dict) else int(hits["total"])
+    return total, [{"_id": h["_id"], **h["_source"]} for h in hits["hits"]]

@@ -1,0 +1,75 @@
+"""Login, logout, language choice and the trivial health endpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+
+from review_ui.deps import Db, Viewer
+from review_ui.i18n import LOCALES
+from review_ui.routes.common import client_ip, render, web_router
+from review_ui.security import start_session
+from shared_db.repo import audit
+from shared_db.repo.users import authenticate
+
+router = web_router()
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths; ``//evil`` or ``https://evil`` fall back to the queue."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/queue"
+
+
+@router.get("/healthz")
+def healthz() -> PlainTextResponse:
+    return PlainTextResponse("ok")
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", {"next": _safe_next(next), "error": None})
+
+
+@router.post("/login")
+def login(request: Request, db: Db, email: Annotated[str, Form(max_length=320)],
+          password: Annotated[str, Form(max_length=1024)], next: Annotated[str | None, Form()] = None) -> Response:
+    limiter = request.app.state.login_limiter
+    ip = client_ip(request)
+    if limiter.blocked(ip, email):
+        return render(request, "login.html", {"next": _safe_next(next), "error": "too_many"}, status_code=429)
+    user = authenticate(email, password, session=db)
+    if user is None:
+        limiter.failed(ip, email)
+        return render(request, "login.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
+    limiter.succeeded(ip, email)
+    start_session(request, user.id)
+    audit.record("user.login", session=db, actor_id=user.id, object_type="user", object_id=user.id)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    sid = request.session.get("sid")
+    if sid:
+        request.app.state.revoked.revoke(sid)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/account/locale")
+def set_locale(db: Db, scope: Viewer, locale: Annotated[str, Form()],
+               next: Annotated[str | None, Form()] = None) -> RedirectResponse:
+    """Store the user's interface language (English or Simplified Chinese)."""
+    if locale in LOCALES:
+        scope.user.locale = locale
+        db.add(scope.user)
+    return RedirectResponse(_safe_next(next), status_code=303)

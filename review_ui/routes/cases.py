@@ -1,0 +1,73 @@
+"""Cases and their exports; every export is recorded in the audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, Response
+
+from review_ui import exports
+from review_ui.deps import Db, Scope, Viewer
+from review_ui.routes.common import render, web_router
+from shared_db.models import Organisation
+from shared_db.repo import audit
+
+router = web_router()
+
+
+def _record(db: Db, scope: Scope, kind: str, marketplace: str | None, seller: str | None, count: int) -> None:
+    audit.record(f"export.{kind}", session=db, actor_id=scope.user.id, object_type="case",
+                 object_id=f"{marketplace or '*'}/{seller or '*'}", after={"hits": count})
+
+
+def _attachment(body: str, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/cases")
+def cases(request: Request, db: Db, scope: Viewer) -> Response:
+    return render(request, "cases.html", {"cases": exports.list_cases(scope, session=db)})
+
+
+@router.get("/cases/view")
+def case_view(request: Request, db: Db, scope: Viewer, marketplace: str, seller: str) -> Response:
+    hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
+    return render(request, "case.html", {"hits": hits, "marketplace": marketplace, "seller": seller},
+                  status_code=200 if hits else 404)
+
+
+@router.get("/cases/export.csv")
+def export_csv(db: Db, scope: Viewer, marketplace: str | None = None, seller: str | None = None) -> Response:
+    hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
+    _record(db, scope, "csv", marketplace, seller, len(hits))
+    return _attachment(exports.hits_csv(hits), "text/csv; charset=utf-8", "markwatch-cases.csv")
+
+
+@router.get("/cases/export.json")
+def export_json(db: Db, scope: Viewer, marketplace: str | None = None, seller: str | None = None) -> Response:
+    hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
+    _record(db, scope, "json", marketplace, seller, len(hits))
+    body = json.dumps({"cases": [exports.hit_json(h) for h in hits]}, ensure_ascii=False, indent=2)
+    return _attachment(body, "application/json", "markwatch-cases.json")
+
+
+@router.get("/cases/takedown")
+def takedown(db: Db, scope: Viewer, marketplace: str, seller: str | None = None) -> Response:
+    hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
+    if not hits:
+        return PlainTextResponse("No confirmed hits for this case.", status_code=404)
+    org = db.get(Organisation, scope.org_id) if scope.org_id else None
+    sender = org.name if org else scope.user.email
+    _record(db, scope, "takedown", marketplace, seller, len(hits))
+    text = exports.render_takedown(marketplace, hits, sender=sender, generated_at=datetime.now(UTC))
+    return PlainTextResponse(text, headers={"Content-Disposition": 'inline; filename="takedown.txt"'})
+
+
+@router.get("/exports/authority.json")
+def authority(db: Db, scope: Viewer) -> Response:
+    data = exports.authority_export(scope, session=db, generated_at=datetime.now(UTC))
+    _record(db, scope, "authority", None, None, len(data["cases"]))
+    return _attachment(json.dumps(data, ensure_ascii=False, indent=2), "application/json",
+                       "markwatch-authority-export.json")

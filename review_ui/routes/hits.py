@@ -1,0 +1,115 @@
+"""Hit detail, decisions with optimistic locking, claims, and the sandboxed evidence snapshot."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from review_ui import queries
+from review_ui.deps import Db, Decider, Viewer
+from review_ui.evidence import EvidenceUnavailable, evidence_response, load_evidence_meta
+from review_ui.routes.common import is_htmx, render, web_router
+from review_ui.templating import tr
+from shared_db.models import Hit, Verdict
+from shared_db.repo.hits import HitConflict, claim, decide, release_claim
+
+router = web_router()
+
+
+def _not_found(request: Request) -> Response:
+    return render(request, "error.html", {"message": tr(request)("No such hit.")}, status_code=404)
+
+
+def price_comparison(hit: Hit) -> dict[str, Any] | None:
+    """The listing price against the mark's reference price (same currency only)."""
+    ref = hit.mark.reference_price
+    if hit.price is None or ref is None or not ref or (hit.currency or "") != (hit.mark.currency or ""):
+        return None
+    ratio = Decimal(hit.price) / Decimal(ref)
+    return {"reference": ref, "currency": hit.mark.currency, "ratio": float(ratio),
+            "percent_below": max(0.0, float((1 - ratio) * 100))}
+
+
+@router.get("/hits/{hit_id}")
+def hit_detail(request: Request, hit_id: int, db: Db, scope: Viewer) -> Response:
+    hit = queries.get_hit(scope, hit_id, session=db)
+    if hit is None:
+        return _not_found(request)
+    claimed = False
+    if scope.can("decide"):
+        ttl = timedelta(minutes=request.app.state.settings.claim_ttl_minutes)
+        claimed = claim(hit.id, session=db, user_id=scope.user.id, ttl=ttl)
+        db.refresh(hit)
+    return render(request, "hit.html", _detail_context(request, scope, hit, db, claimed=claimed))
+
+
+def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: Any) -> dict[str, Any]:
+    try:
+        evidence = load_evidence_meta(request.app.state.settings, hit.evidence_sha256)
+        evidence_error = None
+    except EvidenceUnavailable as exc:
+        evidence, evidence_error = None, str(exc)
+    return {
+        "hit": hit, "can_decide": scope.can("decide"), "price": price_comparison(hit),
+        "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
+        "evidence_error": evidence_error, "verdicts": [v.value for v in Verdict],
+        "conflict": None, "reason": "", **extra,
+    }
+
+
+@router.post("/hits/{hit_id}/decide")
+def decide_hit(request: Request, hit_id: int, db: Db, scope: Decider,
+               verdict: Annotated[str, Form()], version: Annotated[int, Form()],
+               reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    hit = queries.get_hit(scope, hit_id, session=db)
+    if hit is None or verdict not in {v.value for v in Verdict}:
+        return _not_found(request)
+    conflict = None
+    try:
+        decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version,
+               reason=reason or None)
+    except HitConflict:
+        conflict = tr(request)(
+            "Someone else decided this hit while you were looking at it. Nothing was saved; "
+            "your reason is kept below — review the new state and decide again.")
+    db.refresh(hit)
+    if is_htmx(request):
+        return render(request, "_queue_row.html", {"hit": hit, "mark_text": hit.mark.text, "can_decide": True,
+                                                   "conflict": conflict, "decided": conflict is None})
+    if conflict is None:
+        return RedirectResponse(f"/hits/{hit_id}", status_code=303)
+    context = _detail_context(request, scope, hit, db, conflict=conflict, reason=reason)
+    return render(request, "hit.html", context, status_code=409)
+
+
+@router.post("/hits/{hit_id}/claim")
+def claim_hit(request: Request, hit_id: int, db: Db, scope: Decider) -> Response:
+    if queries.get_hit(scope, hit_id, session=db) is None:
+        return _not_found(request)
+    ttl = timedelta(minutes=request.app.state.settings.claim_ttl_minutes)
+    claim(hit_id, session=db, user_id=scope.user.id, ttl=ttl)
+    return RedirectResponse(f"/hits/{hit_id}", status_code=303)
+
+
+@router.post("/hits/{hit_id}/release")
+def release_hit(request: Request, hit_id: int, db: Db, scope: Decider) -> Response:
+    if queries.get_hit(scope, hit_id, session=db) is None:
+        return _not_found(request)
+    release_claim(hit_id, session=db, user_id=scope.user.id)
+    return RedirectResponse("/queue", status_code=303)
+
+
+@router.get("/hits/{hit_id}/evidence")
+def hit_evidence(request: Request, hit_id: int, db: Db, scope: Viewer, view: str = "text") -> Response:
+    """The raw snapshot, served inert: CSP sandbox, nosniff, text/plain unless ``view=html``."""
+    hit = queries.get_hit(scope, hit_id, session=db)
+    if hit is None or not hit.evidence_sha256:
+        return _not_found(request)
+    try:
+        return evidence_response(request.app.state.settings, hit.evidence_sha256, as_html=view == "html")
+    except EvidenceUnavailable as exc:
+        return render(request, "error.html", {"message": str(exc)}, status_code=404)

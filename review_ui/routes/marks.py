@@ -1,0 +1,148 @@
+"""Rights-holder portal: list, register and edit marks; bulk import by upload."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from review_ui import queries
+from review_ui.deps import Db, MarkEditor, Scope, Viewer
+from review_ui.routes.common import render, web_router
+from review_ui.templating import flash, tr
+from shared_db.models import Organisation
+from shared_db.repo.marks import update_mark, upsert_mark
+from shared_db.schemas import MarkCreate, MarkUpdate
+
+router = web_router()
+LIST_FIELDS = ("aliases", "transliterations", "jurisdictions", "authorised_sellers", "authorised_domains",
+               "categories")
+
+
+def split_list(value: Any) -> list[str]:
+    """Form text (one per line or comma-separated) as a list."""
+    return [part.strip() for part in re.split(r"[\n,;]", str(value or "")) if part.strip()]
+
+
+def mark_form_data(form: Any) -> dict[str, Any]:
+    """Form fields as the dict MarkCreate/MarkUpdate validate (empty fields left out)."""
+    data: dict[str, Any] = {name: split_list(form.get(name)) for name in LIST_FIELDS}
+    data["classes"] = split_list(form.get("classes"))
+    for name in ("text", "registration_number", "application_number", "office", "currency", "status"):
+        if str(form.get(name) or "").strip():
+            data[name] = str(form.get(name)).strip()
+    for name in ("reference_price", "weight"):
+        if str(form.get(name) or "").strip():
+            data[name] = str(form.get(name)).strip()
+    return data
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in exc.errors()]
+
+
+def owner_name(scope: Scope, form: Any, db: Db) -> str | None:
+    """Rights holders register for their own organisation; admins pick one by name."""
+    if scope.org_id is not None:
+        org = db.get(Organisation, scope.org_id)
+        return org.name if org else None
+    return str(form.get("owner") or "").strip() or None
+
+
+@router.get("/marks")
+def list_marks(request: Request, db: Db, scope: Viewer) -> Response:
+    return render(request, "marks.html", {"marks": queries.visible_marks(scope, session=db),
+                                          "can_edit": scope.can("edit_marks")})
+
+
+@router.get("/marks/new")
+def new_mark(request: Request, db: Db, scope: MarkEditor) -> Response:
+    return render(request, "mark_form.html", {"mark": None, "values": {}, "errors": [],
+                                              "orgs": _orgs(scope, db)})
+
+
+def _orgs(scope: Scope, db: Db) -> list[str]:
+    if scope.org_id is not None:
+        return []
+    return list(db.scalars(select(Organisation.name).order_by(Organisation.name)))
+
+
+@router.post("/marks/new")
+async def create_mark(request: Request, db: Db, scope: MarkEditor) -> Response:
+    form = await request.form()
+    data = mark_form_data(form)
+    try:
+        mark, _ = upsert_mark(MarkCreate(owner=owner_name(scope, form, db) or "", **data), session=db,
+                              actor_id=scope.user.id)
+    except ValidationError as exc:
+        return render(request, "mark_form.html", {"mark": None, "values": dict(form), "errors": _errors(exc),
+                                                  "orgs": _orgs(scope, db)}, status_code=422)
+    flash(request, tr(request)("Mark saved."))
+    return RedirectResponse(f"/marks/{mark.id}/edit", status_code=303)
+
+
+@router.get("/marks/{mark_id}/edit")
+def edit_mark_form(request: Request, mark_id: int, db: Db, scope: MarkEditor) -> Response:
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        return render(request, "error.html", {"message": tr(request)("No such mark.")}, status_code=404)
+    return render(request, "mark_form.html", {"mark": mark, "values": {}, "errors": [], "orgs": []})
+
+
+@router.post("/marks/{mark_id}/edit")
+async def edit_mark(request: Request, mark_id: int, db: Db, scope: MarkEditor) -> Response:
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        return render(request, "error.html", {"message": tr(request)("No such mark.")}, status_code=404)
+    form = await request.form()
+    data = mark_form_data(form)
+    data.pop("text", None)
+    for name in ("registration_number", "application_number", "office", "jurisdictions"):
+        data.pop(name, None)
+    try:
+        changes = MarkUpdate(**data)
+    except ValidationError as exc:
+        return render(request, "mark_form.html", {"mark": mark, "values": dict(form), "errors": _errors(exc),
+                                                  "orgs": []}, status_code=422)
+    update_mark(mark, changes, session=db, actor_id=scope.user.id)
+    flash(request, tr(request)("Mark saved."))
+    return RedirectResponse(f"/marks/{mark.id}/edit", status_code=303)
+
+
+@router.get("/marks/import")
+def import_form(request: Request, scope: MarkEditor) -> Response:
+    return render(request, "mark_import.html", {"report": None, "error": None})
+
+
+@router.post("/marks/import")
+async def import_upload(request: Request, db: Db, scope: MarkEditor) -> Response:
+    """Bulk import (CSV or WIPO ST.66 XML), with the importer's per-row report."""
+    limit = request.app.state.settings.max_upload_bytes
+    too_big = tr(request)("The file is larger than {limit} bytes; split it and upload the parts.", limit=limit)
+    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+        return render(request, "mark_import.html", {"report": None, "error": too_big}, status_code=413)
+    form = await request.form(max_part_size=limit + 1)
+    upload = form.get("file")
+    fmt = str(form.get("fmt") or "csv")
+    if upload is None or isinstance(upload, str) or fmt not in ("csv", "st66"):
+        return render(request, "mark_import.html", {"report": None,
+                                                    "error": tr(request)("Choose a CSV or ST.66 file.")},
+                      status_code=422)
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        return render(request, "mark_import.html", {"report": None, "error": too_big}, status_code=413)
+    try:
+        from shared_db.importers import import_marks
+    except ImportError:
+        return render(request, "mark_import.html", {
+            "report": None, "error": tr(request)("Bulk import is not available in this build.")}, status_code=503)
+    owner = owner_name(scope, form, db)
+    try:
+        report = import_marks(data, fmt=fmt, session=db, owner=owner, actor_id=scope.user.id, max_bytes=limit)
+    except ValueError as exc:
+        return render(request, "mark_import.html", {"report": None, "error": str(exc)}, status_code=422)
+    return render(request, "mark_import.html", {"report": report, "error": None})

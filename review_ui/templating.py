@@ -1,0 +1,66 @@
+"""The Jinja2 environment: autoescaping templates, safe-URL and highlight filters, per-user language."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.requests import Request
+
+from review_ui.i18n import LOCALES, normalise_locale, translator
+from review_ui.security import csrf_token
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL, else None (so ``javascript:`` never becomes a link)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+def highlight(text: str | None, start: int | None, end: int | None) -> Markup:
+    """``text`` escaped, with the matched span ``[start, end)`` wrapped in ``<mark>``."""
+    text = text or ""
+    if start is None or end is None or not 0 <= start < end <= len(text):
+        return Markup(escape(text))
+    return Markup("{}<mark>{}</mark>{}").format(text[:start], text[start:end], text[end:])
+
+
+def money(value: Decimal | float | None, currency: str | None = None) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(str(value)):,.2f} {currency or ''}".strip()
+
+
+def _context(request: Request) -> dict[str, Any]:
+    user = getattr(request.state, "user", None)
+    locale = normalise_locale(user.locale if user is not None else request.session.get("locale"))
+    return {
+        "_": translator(locale), "locale": locale, "locales": LOCALES, "user": user,
+        "csrf_token": csrf_token(request), "flash": request.session.pop("flash", None),
+    }
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR), context_processors=[_context])
+    templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money)
+    templates.env.autoescape = True
+    return templates
+
+
+def tr(request: Request) -> Any:
+    """The gettext function for the current user's language (for messages built in routes)."""
+    user = getattr(request.state, "user", None)
+    return translator(normalise_locale(user.locale if user is not None else request.session.get("locale")))
+
+
+def flash(request: Request, message: str) -> None:
+    """Show ``message`` once on the next page rendered for this session."""
+    request.session["flash"] = message

@@ -1,0 +1,112 @@
+"""Real Airflow runs (``dag.test()``) of crawl → detect against the demo marketplace, ES and SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared_db.models import CrawlRun, DetectionRun, Hit
+from shared_db.repo.marks import upsert_mark
+from shared_db.schemas import MarkCreate
+from shared_db.settings import reset_settings
+
+pytestmark = [pytest.mark.airflow, pytest.mark.slow]
+INTERVAL = datetime(2026, 6, 1, 6, tzinfo=UTC)
+
+
+@pytest.fixture
+def market() -> Iterator[Any]:
+    from markwatch.demo_market.server import DemoMarket
+
+    with DemoMarket(host="127.0.0.1", port=0, seed=11, size=40, slow_seconds=60.0, huge_bytes=200_000,
+                    bomb_bytes=2_000_000) as running:
+        yield running
+
+
+@pytest.fixture
+def demo_marks(sqlite_engine) -> None:
+    from markwatch.demo_market.rights import DEMO_MARKS
+
+    with Session(sqlite_engine) as session, session.begin():
+        for mark in DEMO_MARKS:
+            upsert_mark(MarkCreate(text=mark.mark, owner=mark.owner, aliases=[mark.chinese],
+                                   transliterations=[mark.pinyin], classes=list(mark.classes),
+                                   authorised_sellers=list(mark.authorised_sellers)), session=session)
+
+
+@pytest.fixture
+def through_airflow_connection(settings, es_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MARKWATCH_ES_URL points nowhere; only the Airflow Connection ``markwatch_es`` leads to ES."""
+    monkeypatch.setenv("MARKWATCH_ES_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AIRFLOW_CONN_MARKWATCH_ES", es_url)
+    monkeypatch.setenv("AIRFLOW_VAR_MARKWATCH_DETECT_SLICES", "2")
+    reset_settings()
+
+
+def task_instances(run) -> dict[tuple[str, int], Any]:  # type: ignore[no-untyped-def]
+    from airflow.models import TaskInstance
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = session.scalars(select(TaskInstance).where(TaskInstance.dag_id == run.dag_id,
+                                                          TaskInstance.run_id == run.run_id)).all()
+        return {(ti.task_id, ti.map_index): (ti.state, ti.try_number) for ti in rows}
+
+
+def hit_keys(engine) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return sorted(session.execute(select(Hit.listing_id, Hit.mark_id)).tuples())
+
+
+def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
+        airflow_db, dagbag, settings, sqlite_engine, demo_marks, market, through_airflow_connection) -> None:
+    conf = {"targets": ["demo_market"], "start_urls": {"demo_market": [f"{market.base_url}/"]}}
+    crawl = dagbag.dags["markwatch_crawl"].test(logical_date=INTERVAL, run_conf=conf)
+    assert crawl.state == "success", task_instances(crawl)
+    states = task_instances(crawl)
+    assert states[("crawl", 0)][0] == "success" and states[("publish", -1)][0] == "success"
+    assert states[("watcher", -1)][0] == "skipped"
+
+    detect = dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL)
+    assert detect.state == "success", task_instances(detect)
+    assert {key for key in task_instances(detect) if key[0] == "detect"} == {("detect", 0), ("detect", 1)}
+    first = hit_keys(sqlite_engine)
+    infringing = {f"demo-market:{row['listing_id']}" for row in market.ground_truth() if row["infringing"]}
+    assert first, "detection found no hits in the demo marketplace"
+    assert infringing & {listing for listing, _ in first}
+
+    # The same interval again: the listings are overwritten, hits upserted; nothing is duplicated.
+    assert dagbag.dags["markwatch_crawl"].test(logical_date=INTERVAL, run_conf=conf).state == "success"
+    again = dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL, run_conf={"full": True})
+    assert again.state == "success"
+    assert hit_keys(sqlite_engine) == first
+    with Session(sqlite_engine) as session:
+        crawl_runs = session.execute(select(CrawlRun.profile, CrawlRun.status)).tuples().all()
+        detection_runs = session.scalar(select(func.count()).where(DetectionRun.status == "succeeded"))
+    assert crawl_runs == [("demo_market", "succeeded")] * 2
+    assert detection_runs == 4  # two slices, two runs
+
+
+def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
+        airflow_db, dagbag, settings, sqlite_engine, market, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW_VAR_MARKWATCH_CRAWL_TIMEOUT", "8")
+    dag = dagbag.dags["markwatch_crawl"]
+    crawl = dag.task_dict["crawl"]
+    crawl.partial_kwargs.update(retries=1, retry_delay=timedelta(0), retry_exponential_backoff=0)
+    conf = {"targets": ["demo_market"], "start_urls": {"demo_market": [f"{market.base_url}/product/x-slow"]}}
+    run = dag.test(logical_date=INTERVAL + timedelta(hours=1), run_conf=conf)
+
+    assert run.state == "failed"
+    states = task_instances(run)
+    assert states[("crawl", 0)] == ("failed", 2)
+    assert states[("watcher", -1)][0] == "failed"
+    assert states[("publish", -1)][0] == "skipped"  # nothing indexed: the listings asset is not updated
+    with Session(sqlite_engine) as session:
+        runs = session.execute(select(CrawlRun.status, CrawlRun.error)).tuples().all()
+    assert [status for status, _ in runs] == ["failed", "failed"]
+    assert all(error for _, error in runs)

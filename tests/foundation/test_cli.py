@@ -1,0 +1,160 @@
+"""The `markwatch` CLI through typer's CliRunner against real SQLite: output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from markwatch.cli import app
+from markwatch.cli.common import EXIT_FAILURE, EXIT_PARTIAL, EXIT_UNAVAILABLE, EXIT_USAGE
+from shared_db.settings import Settings, reset_settings
+
+DATA = Path(__file__).parent / "data"
+PASSWORD = "correct horse battery"
+runner = CliRunner()
+
+
+def mw(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    reset_settings()
+    return runner.invoke(app, list(args), input=input, env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def migrated(settings: Settings) -> Settings:
+    result = mw("db", "upgrade")
+    assert result.exit_code == 0, result.output
+    return settings
+
+
+@pytest.mark.parametrize("command", [
+    [], ["services"], ["services", "up"], ["services", "down"], ["services", "status"], ["db"],
+    ["db", "upgrade"], ["db", "downgrade"], ["db", "current"], ["users"], ["users", "add"], ["users", "list"],
+    ["users", "token"], ["marks"], ["marks", "import"], ["marks", "list"],
+])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = mw(*command, "--help")
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_db_upgrade_current_downgrade(settings: Settings) -> None:
+    before = mw("db", "current")
+    assert before.exit_code == 0 and "not migrated" in before.output
+    assert "revision 0001" in mw("db", "upgrade").output
+    assert mw("db", "upgrade").exit_code == 0
+    assert "0001" in mw("db", "current").output
+    down = mw("db", "downgrade", "base")
+    assert down.exit_code == 0 and "base" in down.output
+    bad = mw("db", "downgrade", "nonsense")
+    assert bad.exit_code == EXIT_USAGE and "nonsense" in bad.output
+    assert mw("db", "downgrade").exit_code == EXIT_USAGE  # REV is required
+
+
+def test_commands_on_an_unmigrated_database_say_what_to_do(settings: Settings) -> None:
+    result = mw("marks", "list")
+    assert result.exit_code == EXIT_UNAVAILABLE and "markwatch db upgrade" in result.output
+
+
+def test_users_add_from_stdin_list_and_token(migrated: Settings) -> None:
+    added = mw("users", "add", "Holder@Acme.test", "--role", "rights_holder", "--org", "Acme",
+               "--password-stdin", input=PASSWORD + "\n")
+    assert added.exit_code == 0, added.output
+    assert "holder@acme.test created" in added.output
+    listed = mw("users", "list", "--json")
+    assert listed.exit_code == 0
+    assert [(u["email"], u["role"], u["organisation"]) for u in json.loads(listed.output)] == [
+        ("holder@acme.test", "rights_holder", "Acme")]
+    token = mw("users", "token", "holder@acme.test")
+    assert token.exit_code == 0
+    value = token.output.strip().splitlines()[-1]
+    assert value.startswith("mw_")
+    from shared_db.db import transaction
+    from shared_db.repo.users import user_for_token
+
+    with transaction() as session:
+        assert user_for_token(value, session=session).email == "holder@acme.test"
+    assert "holder@acme.test" in mw("users", "list").output
+
+
+def test_users_add_prompts_twice_for_the_password(migrated: Settings) -> None:
+    result = mw("users", "add", "rev@example.org", "--role", "reviewer", input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Password") >= 1 and "Repeat" in result.output
+    assert PASSWORD not in result.output
+    mismatch = mw("users", "add", "rev2@example.org", "--role", "reviewer",
+                  input=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n")
+    assert mismatch.exit_code == 0 and "do not match" in mismatch.output
+
+
+@pytest.mark.parametrize(("args", "stdin", "code", "message"), [
+    (["--role", "reviewer"], "short\n", EXIT_USAGE, "12 characters"),
+    (["--role", "rights_holder"], PASSWORD + "\n", EXIT_USAGE, "needs an organisation"),
+    (["--role", "wizard"], PASSWORD + "\n", EXIT_USAGE, "wizard"),
+])
+def test_users_add_refusals(migrated: Settings, args: list[str], stdin: str, code: int, message: str) -> None:
+    result = mw("users", "add", "x@example.org", *args, "--password-stdin", input=stdin)
+    assert result.exit_code == code and message in result.output
+
+
+def test_users_add_twice_and_unknown_token_user_fail(migrated: Settings) -> None:
+    args = ["users", "add", "a@example.org", "--role", "admin", "--password-stdin"]
+    assert mw(*args, input=PASSWORD + "\n").exit_code == 0
+    again = mw(*args, input=PASSWORD + "\n")
+    assert again.exit_code == EXIT_FAILURE and "already exists" in again.output
+    missing = mw("users", "token", "ghost@example.org")
+    assert missing.exit_code == EXIT_FAILURE and "users add" in missing.output
+
+
+def test_marks_import_guesses_the_format_and_is_idempotent(migrated: Settings) -> None:
+    first = mw("marks", "import", str(DATA / "st66_sample.xml"))
+    assert first.exit_code == 0, first.output
+    assert "4 imported, 0 updated, 0 unchanged, 0 rejected" in first.output
+    again = mw("marks", "import", str(DATA / "st66_sample.xml"))
+    assert "0 imported, 0 updated, 4 unchanged" in again.output
+    csv = mw("marks", "import", str(DATA / "marks_good.csv"))
+    assert csv.exit_code == 0 and "rejected" in csv.output
+    listed = json.loads(mw("marks", "list", "--json").output)
+    texts = {m["text"] for m in listed}
+    assert {"华为", "李宁", "ADIDAS", "Sportif Élan", "NIKE", "耐克"} <= texts
+    nike = json.loads(mw("marks", "list", "--owner", "Nike, Inc.", "--json").output)
+    assert sorted(m["text"] for m in nike) == ["NIKE", "耐克"] and nike[0]["owner"] == "Nike, Inc."
+    table = mw("marks", "list")
+    assert table.exit_code == 0 and "李宁" in table.output
+    assert mw("marks", "list", "--owner", "Nobody").exit_code == EXIT_FAILURE
+
+
+def test_marks_import_with_rejected_rows_exits_3(migrated: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "marks.csv"
+    path.write_bytes(b"mark,classes,reference_price\nGOOD,25,10\nBAD,25,ten\n,25,1\nX\xff,25,1\n")
+    result = mw("marks", "import", str(path), "--owner", "Acme")
+    assert result.exit_code == EXIT_PARTIAL
+    assert "1 imported" in result.output and "3 rejected" in result.output
+    for line, reason in [("3", "not a number"), ("4", "empty mark"), ("5", "invalid UTF-8")]:
+        assert any(row.split("│")[1].strip() == line and reason in row for row in result.output.splitlines()
+                   if row.count("│") >= 3), (line, result.output)
+
+
+def test_marks_import_refusals(migrated: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    unknown = tmp_path / "marks.xlsx"
+    unknown.write_bytes(b"mark\nA\n")
+    assert mw("marks", "import", str(unknown)).exit_code == EXIT_USAGE
+    assert mw("marks", "import", str(unknown), "--format", "csv", "--owner", "Acme").exit_code == 0
+    bomb = tmp_path / "bomb.xml"
+    bomb.write_bytes(b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><x>&b;</x>')
+    refused = mw("marks", "import", str(bomb))
+    assert refused.exit_code == EXIT_FAILURE and "entities" in refused.output
+    no_owner = tmp_path / "no_owner.csv"
+    no_owner.write_bytes(b"mark\nA\n")
+    assert mw("marks", "import", str(no_owner)).exit_code == EXIT_FAILURE
+    assert mw("marks", "import", str(tmp_path / "missing.csv")).exit_code == EXIT_USAGE
+    monkeypatch.setenv("MARKWATCH_MAX_UPLOAD_BYTES", "10")
+    big = mw("marks", "import", str(DATA / "marks_good.csv"))
+    assert big.exit_code == EXIT_FAILURE and "more than the limit" in big.output
+
+
+def test_insecure_production_settings_exit_2(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARKWATCH_ENV", "production")
+    result = mw("marks", "list")
+    assert result.exit_code == EXIT_USAGE and "MARKWATCH_SECRET_KEY" in result.output

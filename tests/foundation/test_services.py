@@ -1,0 +1,119 @@
+"""`markwatch services` against a second, real embedded Elasticsearch on a spare port."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from markwatch.cli import app
+from markwatch.cli.common import EXIT_FAILURE, EXIT_UNAVAILABLE
+from markwatch.embedded_es import EmbeddedElasticsearch
+from shared_db.settings import Settings, reset_settings
+
+SPARE_PORT = int(os.environ.get("MARKWATCH_TEST_SPARE_ES_PORT", "9290"))
+runner = CliRunner()
+
+
+def _invoke(*args: str):  # type: ignore[no-untyped-def]
+    reset_settings()
+    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def embedded_env(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Iterator[Path]:
+    """Environment for an embedded server on SPARE_PORT with its own world-traversable data dir."""
+    data_dir = Path(tempfile.mkdtemp(prefix="markwatch-services-"))
+    data_dir.chmod(0o755)
+    monkeypatch.delenv("MARKWATCH_ES_URL")
+    monkeypatch.setenv("MARKWATCH_ES_PORT", str(SPARE_PORT))
+    monkeypatch.setenv("MARKWATCH_DATA_DIR", str(data_dir))
+    yield data_dir
+    EmbeddedElasticsearch(Settings(data_dir=data_dir, es_port=SPARE_PORT)).stop()
+    reset_settings()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_up_up_status_down_down(embedded_env: Path, settings: Settings) -> None:
+    result = _invoke("services", "up")
+    assert result.exit_code == 0, result.output
+    seconds = float(re.search(r"in (\d+\.\d)s", result.output).group(1))
+    print(f"embedded Elasticsearch start time: {seconds:.1f}s")  # shown with pytest -s
+    url = f"http://127.0.0.1:{SPARE_PORT}"
+    assert httpx.get(url).json()["version"]["number"] == "7.9.2"
+    assert f"{settings.es_index_prefix}-listings-v1" in httpx.get(f"{url}/_alias/{settings.listings_alias}").json()
+    pid = int((embedded_env / "elasticsearch" / str(SPARE_PORT) / "es.pid").read_text())
+
+    again = _invoke("services", "up")
+    assert again.exit_code == 0
+    assert "already running" in again.output and f"pid {pid}" in again.output
+
+    status = _invoke("services", "status")
+    assert status.exit_code == 0
+    assert f"pid {pid}" in status.output and re.search(r"health (green|yellow)", status.output)
+
+    down = _invoke("services", "down")
+    assert down.exit_code == 0 and "stopped" in down.output
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(url, timeout=2)
+    assert not (embedded_env / "elasticsearch" / str(SPARE_PORT) / "es.pid").exists()
+
+    down_again = _invoke("services", "down")
+    assert down_again.exit_code == 0 and "was not running" in down_again.output
+    stopped = _invoke("services", "status")
+    assert stopped.exit_code == EXIT_UNAVAILABLE and "services up" in stopped.output
+
+
+def test_port_in_use_is_named(embedded_env: Path) -> None:
+    with socket.socket() as blocker:
+        blocker.bind(("127.0.0.1", SPARE_PORT))
+        blocker.listen()
+        result = _invoke("services", "up")
+    assert result.exit_code == EXIT_FAILURE
+    assert f"port {SPARE_PORT}" in result.output and "in use" in result.output
+    assert "MARKWATCH_ES_PORT" in result.output
+
+
+def test_failed_start_shows_the_log_tail(embedded_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARKWATCH_ES_HEAP", "not-a-size")
+    result = _invoke("services", "up")
+    assert result.exit_code == EXIT_FAILURE
+    assert "exited with code" in result.output
+    assert "Last lines of" in result.output and "heap size" in result.output.lower()
+    assert not (embedded_env / "elasticsearch" / str(SPARE_PORT) / "es.pid").exists()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the server to 'nobody'")
+def test_data_dir_unreachable_by_nobody_is_explained(tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    server = EmbeddedElasticsearch(Settings(data_dir=private / "var", es_port=SPARE_PORT))
+    with pytest.raises(Exception, match="not accessible to the user 'nobody'"):
+        server.start(timeout=5)
+
+
+def test_external_cluster_is_never_started_or_stopped(settings: Settings) -> None:
+    up = _invoke("services", "up")
+    assert up.exit_code == 0, up.output
+    assert "nothing to start" in up.output and settings.listings_alias in up.output
+    status = _invoke("services", "status")
+    assert status.exit_code == 0 and "external Elasticsearch" in status.output
+    down = _invoke("services", "down")
+    assert down.exit_code == 0 and "nothing to stop" in down.output
+    assert httpx.get(f"{settings.es_url}/_cluster/health").status_code == 200
+
+
+def test_unreachable_external_cluster_exits_4(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    monkeypatch.setenv("MARKWATCH_ES_URL", "http://127.0.0.1:9")
+    assert _invoke("services", "status").exit_code == EXIT_UNAVAILABLE
+    result = _invoke("services", "up")
+    assert result.exit_code == EXIT_UNAVAILABLE and "unreachable" in result.output

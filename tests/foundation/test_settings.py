@@ -1,0 +1,97 @@
+"""Settings: MARKWATCH_ prefix, .env support, lazy construction, unsafe values refused."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from shared_db.settings import (
+    PLACEHOLDER_SECRET,
+    InsecureSettingsError,
+    Settings,
+    get_settings,
+    reset_settings,
+)
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No MARKWATCH_* variables and a cwd without .env."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("MARKWATCH_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    reset_settings()
+    yield tmp_path
+    reset_settings()
+
+
+def test_defaults(clean_env: Path) -> None:
+    settings = Settings()
+    assert (settings.env, settings.es_port, settings.embedded_es) == ("development", 9200, True)
+    assert settings.resolved_es_url == "http://127.0.0.1:9200"
+    assert settings.resolved_database_url == f"sqlite:///{(Path('var') / 'markwatch.sqlite3').resolve()}"
+    assert settings.resolved_evidence_dir == Path("var/evidence")
+    assert settings.resolved_models_dir == Path("var/models")
+    assert settings.listings_alias == "markwatch-listings"
+
+
+def test_environment_variables_need_the_prefix(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARKWATCH_ES_PORT", "9333")
+    monkeypatch.setenv("ES_PORT", "1111")
+    monkeypatch.setenv("MARKWATCH_DATA_DIR", "/srv/markwatch")
+    monkeypatch.setenv("MARKWATCH_ES_URL", "http://es.internal:9200")
+    settings = Settings()
+    assert settings.es_port == 9333
+    assert settings.resolved_evidence_dir == Path("/srv/markwatch/evidence")
+    assert not settings.embedded_es and settings.resolved_es_url == "http://es.internal:9200"
+
+
+def test_dotenv_is_read_and_the_environment_wins(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (clean_env / ".env").write_text("MARKWATCH_ES_PORT=9444\nMARKWATCH_DATABASE_URL=postgresql+psycopg://db/mw\n")
+    settings = Settings()
+    assert settings.es_port == 9444 and settings.resolved_database_url == "postgresql+psycopg://db/mw"
+    monkeypatch.setenv("MARKWATCH_ES_PORT", "9555")
+    assert Settings().es_port == 9555
+
+
+def test_placeholder_secret_refused_in_production(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError, match="MARKWATCH_SECRET_KEY is the placeholder"):
+        Settings(env="production")
+    assert Settings(env="production", secret_key="x" * 48).env == "production"
+    assert Settings().secret_key == PLACEHOLDER_SECRET  # allowed in development
+    monkeypatch.setenv("MARKWATCH_ENV", "production")
+    with pytest.raises(InsecureSettingsError, match="token_urlsafe"):
+        get_settings()
+
+
+def test_get_settings_is_cached_until_reset(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = get_settings()
+    monkeypatch.setenv("MARKWATCH_ES_PORT", "9666")
+    assert get_settings() is first and first.es_port == 9200
+    reset_settings()
+    assert get_settings().es_port == 9666
+
+
+def test_importing_builds_no_settings_and_connects_to_nothing(tmp_path: Path) -> None:
+    """An unusable configuration only fails when settings are first used, not at import."""
+    code = (
+        "import shared_db.settings, shared_db.db, shared_db.es.client, shared_db.es.listings, "
+        "shared_db.importers, shared_db.repo.marks, markwatch.embedded_es, markwatch.cli\n"
+        "from shared_db.settings import get_settings, InsecureSettingsError\n"
+        "assert get_settings.cache_info().currsize == 0\n"
+        "try:\n    get_settings()\nexcept InsecureSettingsError:\n    print('refused on first use')\n"
+    )
+    env = {"MARKWATCH_ENV": "production", "MARKWATCH_DATABASE_URL": "postgresql+psycopg://nowhere.invalid/x",
+           "MARKWATCH_ES_URL": "http://nowhere.invalid:9200", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "refused on first use"

@@ -1,0 +1,37 @@
+"""Every CLI command and every setting is documented in README.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import typer.main
+
+from markwatch.cli import app
+from shared_db.settings import Settings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _command_paths(command: click.Command, prefix: str) -> list[str]:
+    if isinstance(command, click.Group):
+        paths = []
+        for name, sub in command.commands.items():
+            paths.extend(_command_paths(sub, f"{prefix} {name}"))
+        return paths
+    return [prefix]
+
+
+def test_every_cli_command_is_in_the_readme() -> None:
+    text = README.read_text()
+    paths = _command_paths(typer.main.get_command(app), "markwatch")
+    assert len(paths) >= 10
+    missing = [path for path in paths if f"`{path}" not in text]
+    assert not missing, f"README.md does not document: {missing}"
+
+
+def test_every_setting_is_in_the_readme() -> None:
+    text = README.read_text()
+    missing = [f"MARKWATCH_{name.upper()}" for name in Settings.model_fields
+               if f"`MARKWATCH_{name.upper()}`" not in text]
+    assert not missing, f"README.md does not document: {missing}"
