@@ -36,8 +36,21 @@ def clean_text(value: Any) -> str | None:
     return text or None
 
 
+STOPWORDS = {
+    "en": frozenset("the and with for of to in on from by this is new set pack black white".split()),
+    "de": frozenset("und mit für der die das von zu im ist neu schwarz weiß".split()),
+    "fr": frozenset("et avec pour le la les de des du en est neuf noir blanc".split()),
+    "es": frozenset("y con para el la los las de del en es nuevo negro blanco".split()),
+    "it": frozenset("e con per il lo la gli le di del in è nuovo nero bianco".split()),
+    "pl": frozenset("i z do na dla w jest nowy czarny biały oraz".split()),
+    "nl": frozenset("en met voor de het van een is nieuw zwart wit".split()),
+}
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def detect_language(text: str | None, hint: str | None = None) -> str | None:
-    """ISO 639-1 code: script first (zh/ja/ko), then langdetect, then the page's ``lang`` hint."""
+    """ISO 639-1 code: script first (zh/ja/ko), then a stop-word vote (fast, decisive on most
+    listings), then langdetect (3 trials, seeded) for the rest, then the page's ``lang`` hint."""
     if not text:
         return hint
     if _KANA.search(text):
@@ -46,13 +59,30 @@ def detect_language(text: str | None, hint: str | None = None) -> str | None:
         return "ko"
     if _CJK.search(text):
         return "zh"
-    from langdetect import DetectorFactory, LangDetectException, detect
+    words = _WORD.findall(text.lower())
+    votes = sorted(((sum(w in stop for w in words), lang) for lang, stop in STOPWORDS.items()), reverse=True)
+    if votes[0][0] >= 2 and votes[0][0] >= 2 * votes[1][0]:
+        return votes[0][1]
+    if hint and sum(len(w) > 2 for w in words) < 3:
+        return hint  # too little text for a statistical guess
+    return _langdetect(text[:300]) or hint
+
+
+def _langdetect(text: str) -> str | None:
+    from langdetect import DetectorFactory, LangDetectException
+    from langdetect.detector_factory import init_factory
 
     DetectorFactory.seed = 0  # deterministic results
+    init_factory()
+    from langdetect.detector_factory import _factory
+
+    detector = _factory.create()
+    detector.n_trial = 3
+    detector.append(text)
     try:
-        return detect(text[:200]).split("-")[0]
+        return detector.detect().split("-")[0]
     except LangDetectException:
-        return hint
+        return None
 
 
 def normalise_gtin(value: Any) -> str | None:

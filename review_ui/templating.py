@@ -61,6 +61,11 @@ def tr(request: Request) -> Any:
     return translator(normalise_locale(user.locale if user is not None else request.session.get("locale")))
 
 
+def t(request: Request, message: str, **values: object) -> str:
+    """``message`` translated for the current user (the msgid extractor knows this name)."""
+    return tr(request)(message, **values)
+
+
 def flash(request: Request, message: str) -> None:
     """Show ``message`` once on the next page rendered for this session."""
     request.session["flash"] = message

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from twisted.internet.threads import deferToThread
+
 from crawlers.config import markwatch_settings
 from shared_db.evidence import EvidenceStore
 
@@ -18,15 +20,19 @@ class EvidencePipeline:
     def from_crawler(cls, crawler: Any) -> EvidencePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> Any:
+        """Compress and write in a worker thread (zlib and file I/O release the GIL)."""
         evidence = item.pop("_evidence", None)
         if evidence is None:
             self.stats.inc_value("markwatch/evidence/missing")
             return item
         captured = item.get("crawled_at")
-        item["evidence_sha256"] = self.store.put(
-            evidence["body"], url=evidence["url"], status=evidence["status"], headers=evidence["headers"],
-            captured_at=datetime.fromisoformat(captured) if captured else datetime.now(UTC),
-        )
-        self.stats.inc_value("markwatch/evidence/stored")
-        return item
+        moment = datetime.fromisoformat(captured) if captured else datetime.now(UTC)
+
+        def stored(sha: str) -> dict[str, Any]:
+            item["evidence_sha256"] = sha
+            self.stats.inc_value("markwatch/evidence/stored")
+            return item
+
+        return deferToThread(self.store.put, evidence["body"], url=evidence["url"], status=evidence["status"],
+                             headers=evidence["headers"], captured_at=moment).addCallback(stored)

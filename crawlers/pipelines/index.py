@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from twisted.internet.threads import deferToThread
+
 from crawlers.config import markwatch_settings
 from crawlers.spool import Spool, SpoolReplayIncomplete
 from shared_db.es.client import IndexUnavailable, make_client
@@ -41,19 +43,22 @@ class IndexPipeline:
             except IndexUnavailable:
                 self.available = False
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> Any:
         if item.pop("_unchanged", False):
             return item
         self.buffer.append(item)
         if len(self.buffer) >= self.batch_size:
-            self.flush()
+            batch, self.buffer = self.buffer, []
+            # bulk requests run in a worker thread so the crawl keeps downloading meanwhile
+            return deferToThread(self.flush, batch).addCallback(lambda _: item)
         return item
 
     def close_spider(self) -> None:
-        self.flush()
-
-    def flush(self) -> None:
         batch, self.buffer = self.buffer, []
+        self.flush(batch)
+
+    def flush(self, batch: list[dict[str, Any]]) -> None:
+        """Index ``batch``; spool it when Elasticsearch is (or was found) unreachable."""
         if not batch:
             return
         if self.available:

@@ -1,7 +1,139 @@
-"""CLI commands (to be filled in)."""
+"""``markwatch demo``: the whole pipeline on embedded defaults, then the review UI."""
+
+from __future__ import annotations
+
+import os
+import time
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from markwatch.cli.common import EXIT_FAILURE, clear_errors, console, fail
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address of the review UI."),
+    port: int = typer.Option(8000, help="Port of the review UI."),
+    market_port: int = typer.Option(8800, help="Port of the demo marketplace."),
+    size: int = typer.Option(1500, help="Product listings in the demo marketplace."),
+    seed: int = typer.Option(7, help="Seed of the generated marketplace (same seed, same listings)."),
+    reset_passwords: bool = typer.Option(False, "--reset-passwords",
+                                         help="Give existing demo users new passwords (printed once)."),
+    serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve the review UI when the pipeline is done."),
+) -> None:
+    """Run the demo: Elasticsearch, database, rights, marketplace, crawl, detection, classifier, review UI."""
+    from markwatch import demo as steps
+    from markwatch.demo_market.server import DemoMarket
+    from markwatch.embedded_es import EmbeddedElasticsearch
+    from shared_db.es.client import make_client
+    from shared_db.es.listings import ListingsIndex
+    from shared_db.migrate import upgrade
+    from shared_db.settings import get_settings, reset_settings
+
+    os.environ.setdefault("MARKWATCH_ALLOWED_PRIVATE_HOSTS", '["127.0.0.1", "localhost"]')
+    reset_settings()
+    started_at = time.monotonic()
+    es_server = None
+    with clear_errors():
+        settings = get_settings()
+        if settings.embedded_es:
+            es_server = EmbeddedElasticsearch(settings)
+            was_running = es_server.status().running
+            with console.status("starting the embedded Elasticsearch…"):
+                status = es_server.start()
+            console.print(f"[green]✓[/] Elasticsearch {status.url} ({status.health})")
+            if was_running:
+                es_server = None  # started by someone else: leave it running on exit
+        ListingsIndex(make_client(settings), settings).ensure()
+        engine = steps.engine_for(settings)
+        upgrade(engine)
+        console.print(f"[green]✓[/] database {engine.url.render_as_string(hide_password=True)} migrated")
+        demo_dir = settings.data_dir / "demo"
+        report = steps.load_marks(demo_dir / "marks.csv", engine=engine)
+        console.print(f"[green]✓[/] rights database: {report.imported} marks imported, "
+                      f"{report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rejected")
+        passwords = steps.ensure_users(steps.demo_users(steps.demo_owner_names()), engine=engine,
+                                       reset_passwords=reset_passwords)
+        market = DemoMarket("127.0.0.1", market_port, seed=seed, size=size)
+        try:
+            market.start()
+        except OSError as exc:
+            raise fail(f"cannot start the demo marketplace on port {market_port}: {exc}; "
+                       "pass --market-port with a free port") from exc
+        try:
+            ground_truth = market.write_ground_truth(demo_dir / "ground_truth.jsonl")
+            console.print(f"[green]✓[/] demo marketplace {market.base_url} "
+                          f"({len(market.catalogue.products)} product pages)")
+            _crawl(steps, market, settings)
+            _detect_and_train(steps, settings, engine, ground_truth)
+            outcome = steps.hits_against_ground_truth(ground_truth, engine=engine)
+            console.print(
+                f"[green]✓[/] hits: {outcome['infringing_hit']} of {outcome['infringing']} injected "
+                f"infringements, {outcome['genuine_hit']} of {outcome['genuine']} genuine listings "
+                f"(pipeline took {time.monotonic() - started_at:.0f} s)")
+            _print_users(passwords)
+            if serve:
+                from markwatch.cli.serve_cmd import serve as serve_ui
+
+                serve_ui(host=host, port=port)
+        except KeyboardInterrupt:
+            console.print("stopping…")
+        finally:
+            market.stop()
+            if es_server is not None:
+                es_server.stop()
+                console.print("embedded Elasticsearch stopped")
+
+
+def _crawl(steps, market, settings) -> None:  # type: ignore[no-untyped-def]
+    from crawlers.runner import CrawlFailed
+
+    columns = (TextColumn("crawling"), BarColumn(), MofNCompleteColumn(), TextColumn("listings"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("crawl", total=len(market.catalogue.products))
+        try:
+            summaries = steps.crawl_with_progress(market.base_url, len(market.catalogue.products), settings=settings,
+                                                  on_progress=lambda n: progress.update(task, completed=n))
+        except CrawlFailed as exc:
+            raise fail(f"{exc}\n{exc.log_tail}", EXIT_FAILURE) from exc
+    for summary in summaries:
+        drops = ", ".join(f"{k}: {v}" for k, v in sorted(summary.drops.items())) or "none"
+        console.print(f"[green]✓[/] crawl {summary.profile}: {summary.pages} pages, {summary.items} items, "
+                      f"{summary.indexed} indexed, {summary.errors} errors, dropped: {drops}")
+
+
+def _detect_and_train(steps, settings, engine, ground_truth) -> None:  # type: ignore[no-untyped-def]
+    from detection.batch import run_detection
+    from detection.classifier.training import NotEnoughLabels, train_from_decisions
+
+    with console.status("detecting…"):
+        first = run_detection(settings=settings, engine=engine)
+    console.print(f"[green]✓[/] detection: {first.listings_scanned} listings scanned, "
+                  f"{first.hits_created} new hits, {first.hits_updated} updated ({first.model_version})")
+    with console.status("training the seed model from the marketplace's ground truth…"):
+        try:
+            trained = train_from_decisions(settings=settings, engine=engine, seed_ground_truth=ground_truth)
+        except NotEnoughLabels as exc:
+            console.print(f"[yellow]![/] seed model skipped: {exc}")
+            return
+    console.print(f"[green]✓[/] seed model {trained.sha256[:12]}: PR-AUC {trained.metrics.get('pr_auc', 0):.3f} "
+                  f"on {trained.test_rows} held-out hits; {trained.reason}")
+    with console.status("re-scoring with the model…"):
+        rescored = run_detection(settings=settings, engine=engine, full=True)
+    console.print(f"[green]✓[/] re-scored {rescored.hits_updated} open hits with {rescored.model_version}")
+
+
+def _print_users(passwords: dict[str, str | None]) -> None:
+    table = Table(title="demo users (passwords are shown once)")
+    table.add_column("e-mail")
+    table.add_column("password")
+    for email, password in passwords.items():
+        table.add_row(email, password or "(unchanged — rerun with --reset-passwords)")
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``app``."""
+    """Add ``demo`` to ``app``."""
+    app.command("demo")(demo)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import select
@@ -34,14 +34,17 @@ from shared_db.schemas import MarkCreate, MarkPublic, MarkUpdate
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
                                            422: {"model": ErrorOut}}
+CURSOR = r"^[0-9]+(\.[0-9]+)?(e-?[0-9]+)?:[0-9]+$"
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 
 @router.get("/hits", response_model=HitPageOut)
-def list_hits(request: Request, db: Db, scope: Viewer, status: str = "new", mark_id: int | None = None,
+def list_hits(request: Request, db: Db, scope: Viewer,
+              status: Literal["new", "confirmed", "dismissed", "escalated", "all"] = "new", mark_id: int | None = None,
               marketplace: str | None = None, seller: str | None = None, model: str | None = None,
               order: Annotated[str, Query(pattern="^(priority|uncertain)$")] = "priority",
-              after: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HitPageOut:
+              after: Annotated[str | None, Query(pattern=CURSOR, description="next_cursor of the previous page")] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 50) -> HitPageOut:
     filters = queries.QueueFilters(mark_id=mark_id, marketplace=marketplace, seller=seller, status=status,
                                    model=model, order=order, hide_claimed=False)
     try:

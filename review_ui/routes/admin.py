@@ -11,7 +11,7 @@ from sqlalchemy import select
 from review_ui import queries
 from review_ui.deps import Admin, Db
 from review_ui.routes.common import parse_int, render, web_router
-from review_ui.templating import flash, tr
+from review_ui.templating import flash, t
 from shared_db.models import Organisation, Role, User
 from shared_db.passwords import WeakPasswordError
 from shared_db.repo import audit
@@ -43,7 +43,7 @@ def add_user(request: Request, db: Db, scope: Admin, email: Annotated[str, Form(
         return _users_page(request, db, status_code=422, error=str(exc))
     audit.record("user.create", session=db, actor_id=scope.user.id, object_type="user", object_id=user.id,
                  after={"email": user.email, "role": user.role, "org_id": user.org_id})
-    flash(request, tr(request)("User created."))
+    flash(request, t(request, "User created."))
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -51,7 +51,7 @@ def add_user(request: Request, db: Db, scope: Admin, email: Annotated[str, Form(
 def toggle_active(request: Request, user_id: int, db: Db, scope: Admin) -> Response:
     user = db.get(User, user_id)
     if user is None or user.id == scope.user.id:
-        return _users_page(request, db, status_code=422, error=tr(request)("You cannot deactivate this user."))
+        return _users_page(request, db, status_code=422, error=t(request, "You cannot deactivate this user."))
     user.is_active = not user.is_active
     audit.record("user.active", session=db, actor_id=scope.user.id, object_type="user", object_id=user.id,
                  after={"is_active": user.is_active})
@@ -62,7 +62,7 @@ def toggle_active(request: Request, user_id: int, db: Db, scope: Admin) -> Respo
 def new_token(request: Request, user_id: int, db: Db, scope: Admin) -> Response:
     user = db.get(User, user_id)
     if user is None:
-        return _users_page(request, db, status_code=404, error=tr(request)("No such user."))
+        return _users_page(request, db, status_code=404, error=t(request, "No such user."))
     token = issue_api_token(user, session=db)
     audit.record("user.token", session=db, actor_id=scope.user.id, object_type="user", object_id=user.id)
     return _users_page(request, db, token={"email": user.email, "value": token})
@@ -78,7 +78,7 @@ def add_org(request: Request, db: Db, scope: Admin, name: Annotated[str, Form(ma
             contact_email: Annotated[str, Form(max_length=320)] = "") -> Response:
     if not name.strip() or db.scalar(select(Organisation).where(Organisation.name == name.strip())):
         return render(request, "admin_orgs.html", {"orgs": list_orgs(session=db),
-                                                   "error": tr(request)("Give a new, non-empty name.")},
+                                                   "error": t(request, "Give a new, non-empty name.")},
                       status_code=422)
     org = get_or_create_org(name, session=db)
     org.contact_email = contact_email.strip() or None

@@ -13,7 +13,7 @@ from review_ui import queries
 from review_ui.deps import Db, Decider, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, load_evidence_meta
 from review_ui.routes.common import is_htmx, render, web_router
-from review_ui.templating import tr
+from review_ui.templating import t
 from shared_db.models import Hit, Verdict
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 
@@ -21,7 +21,7 @@ router = web_router()
 
 
 def _not_found(request: Request) -> Response:
-    return render(request, "error.html", {"message": tr(request)("No such hit.")}, status_code=404)
+    return render(request, "error.html", {"message": t(request, "No such hit.")}, status_code=404)
 
 
 def price_comparison(hit: Hit) -> dict[str, Any] | None:
@@ -73,7 +73,7 @@ def decide_hit(request: Request, hit_id: int, db: Db, scope: Decider,
         decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version,
                reason=reason or None)
     except HitConflict:
-        conflict = tr(request)(
+        conflict = t(request,
             "Someone else decided this hit while you were looking at it. Nothing was saved; "
             "your reason is kept below — review the new state and decide again.")
     db.refresh(hit)

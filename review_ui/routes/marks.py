@@ -13,7 +13,7 @@ from sqlalchemy import select
 from review_ui import queries
 from review_ui.deps import Db, MarkEditor, Scope, Viewer
 from review_ui.routes.common import render, web_router
-from review_ui.templating import flash, tr
+from review_ui.templating import flash, t
 from shared_db.models import Organisation
 from shared_db.repo.marks import update_mark, upsert_mark
 from shared_db.schemas import MarkCreate, MarkUpdate
@@ -81,7 +81,7 @@ async def create_mark(request: Request, db: Db, scope: MarkEditor) -> Response:
     except ValidationError as exc:
         return render(request, "mark_form.html", {"mark": None, "values": dict(form), "errors": _errors(exc),
                                                   "orgs": _orgs(scope, db)}, status_code=422)
-    flash(request, tr(request)("Mark saved."))
+    flash(request, t(request, "Mark saved."))
     return RedirectResponse(f"/marks/{mark.id}/edit", status_code=303)
 
 
@@ -89,7 +89,7 @@ async def create_mark(request: Request, db: Db, scope: MarkEditor) -> Response:
 def edit_mark_form(request: Request, mark_id: int, db: Db, scope: MarkEditor) -> Response:
     mark = queries.get_mark(scope, mark_id, session=db)
     if mark is None:
-        return render(request, "error.html", {"message": tr(request)("No such mark.")}, status_code=404)
+        return render(request, "error.html", {"message": t(request, "No such mark.")}, status_code=404)
     return render(request, "mark_form.html", {"mark": mark, "values": {}, "errors": [], "orgs": []})
 
 
@@ -97,7 +97,7 @@ def edit_mark_form(request: Request, mark_id: int, db: Db, scope: MarkEditor) ->
 async def edit_mark(request: Request, mark_id: int, db: Db, scope: MarkEditor) -> Response:
     mark = queries.get_mark(scope, mark_id, session=db)
     if mark is None:
-        return render(request, "error.html", {"message": tr(request)("No such mark.")}, status_code=404)
+        return render(request, "error.html", {"message": t(request, "No such mark.")}, status_code=404)
     form = await request.form()
     data = mark_form_data(form)
     data.pop("text", None)
@@ -109,7 +109,7 @@ async def edit_mark(request: Request, mark_id: int, db: Db, scope: MarkEditor) -
         return render(request, "mark_form.html", {"mark": mark, "values": dict(form), "errors": _errors(exc),
                                                   "orgs": []}, status_code=422)
     update_mark(mark, changes, session=db, actor_id=scope.user.id)
-    flash(request, tr(request)("Mark saved."))
+    flash(request, t(request, "Mark saved."))
     return RedirectResponse(f"/marks/{mark.id}/edit", status_code=303)
 
 
@@ -122,7 +122,7 @@ def import_form(request: Request, scope: MarkEditor) -> Response:
 async def import_upload(request: Request, db: Db, scope: MarkEditor) -> Response:
     """Bulk import (CSV or WIPO ST.66 XML), with the importer's per-row report."""
     limit = request.app.state.settings.max_upload_bytes
-    too_big = tr(request)("The file is larger than {limit} bytes; split it and upload the parts.", limit=limit)
+    too_big = t(request, "The file is larger than {limit} bytes; split it and upload the parts.", limit=limit)
     if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
         return render(request, "mark_import.html", {"report": None, "error": too_big}, status_code=413)
     form = await request.form(max_part_size=limit + 1)
@@ -130,7 +130,7 @@ async def import_upload(request: Request, db: Db, scope: MarkEditor) -> Response
     fmt = str(form.get("fmt") or "csv")
     if upload is None or isinstance(upload, str) or fmt not in ("csv", "st66"):
         return render(request, "mark_import.html", {"report": None,
-                                                    "error": tr(request)("Choose a CSV or ST.66 file.")},
+                                                    "error": t(request, "Choose a CSV or ST.66 file.")},
                       status_code=422)
     data = await upload.read(limit + 1)
     if len(data) > limit:
@@ -139,7 +139,7 @@ async def import_upload(request: Request, db: Db, scope: MarkEditor) -> Response
         from shared_db.importers import import_marks
     except ImportError:
         return render(request, "mark_import.html", {
-            "report": None, "error": tr(request)("Bulk import is not available in this build.")}, status_code=503)
+            "report": None, "error": t(request, "Bulk import is not available in this build.")}, status_code=503)
     owner = owner_name(scope, form, db)
     try:
         report = import_marks(data, fmt=fmt, session=db, owner=owner, actor_id=scope.user.id, max_bytes=limit)

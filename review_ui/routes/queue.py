@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from review_ui import queries
 from review_ui.deps import Db, Decider, Viewer
 from review_ui.routes.common import parse_float, parse_int, render, web_router
-from review_ui.templating import flash, tr
+from review_ui.templating import flash, t
 from shared_db.models import Hit, HitStatus, Verdict
 from shared_db.repo.hits import HitConflict, HitNotFound, decide
 
@@ -60,7 +60,7 @@ async def bulk_decide(request: Request, db: Db, scope: Decider) -> Response:
     verdict = str(form.get("verdict", ""))
     back = "/queue?" + str(form.get("query", ""))
     if verdict not in {v.value for v in Verdict}:
-        flash(request, tr(request)("Choose confirm, dismiss or escalate for the selection."))
+        flash(request, t(request, "Choose confirm, dismiss or escalate for the selection."))
         return RedirectResponse(back, status_code=303)
     done, conflicts = 0, []
     for item in form.getlist("sel"):
@@ -77,9 +77,9 @@ async def bulk_decide(request: Request, db: Db, scope: Decider) -> Response:
             done += 1
         except (HitConflict, HitNotFound):
             conflicts.append(hit_id)
-    message = tr(request)("{done} hits decided.", done=done)
+    message = t(request, "{done} hits decided.", done=done)
     if conflicts:
-        message += " " + tr(request)(
+        message += " " + t(request,
             "Not changed (decided by someone else meanwhile, reload to see): {ids}", ids=", ".join(conflicts))
     flash(request, message)
     return RedirectResponse(back, status_code=303)

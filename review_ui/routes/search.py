@@ -14,7 +14,7 @@ from review_ui import queries
 from review_ui.deps import Db, Viewer
 from review_ui.listing_search import PAGE, ListingQuery, search_listings
 from review_ui.routes.common import parse_float, parse_int, render, web_router
-from review_ui.templating import tr
+from review_ui.templating import t
 from shared_db.es.client import IndexUnavailable
 from shared_db.models import SuspectReport
 from shared_db.netsafety import UnsafeURLError, check_public_url
@@ -48,7 +48,7 @@ def search(request: Request, scope: Viewer) -> Response:
         try:
             total, results = search_listings(request.app.state.settings, query)
         except IndexUnavailable:
-            unavailable = tr(request)(
+            unavailable = t(request,
                 "Listing search is unavailable right now (Elasticsearch does not answer). "
                 "The rest of markwatch works; try the search again later.")
     next_url = None
@@ -84,7 +84,7 @@ def report_url(request: Request, db: Db, scope: Viewer, url: Annotated[str, Form
         return _report_page(request, db, scope, error=str(exc), values=values)
     mark = queries.get_mark(scope, int(mark_id), session=db) if mark_id.isdigit() else None
     if mark_id and mark is None:
-        return _report_page(request, db, scope, error=tr(request)("No such mark."), values=values)
+        return _report_page(request, db, scope, error=t(request, "No such mark."), values=values)
     report = SuspectReport(url=url, note=note or None, org_id=mark.org_id if mark else scope.user.org_id,
                            reported_by=scope.user.id, mark_id=mark.id if mark else None, status="queued")
     db.add(report)

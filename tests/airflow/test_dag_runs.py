@@ -23,7 +23,7 @@ INTERVAL = datetime(2026, 6, 1, 6, tzinfo=UTC)
 def market() -> Iterator[Any]:
     from markwatch.demo_market.server import DemoMarket
 
-    with DemoMarket(host="127.0.0.1", port=0, seed=11, size=40, slow_seconds=60.0, huge_bytes=200_000,
+    with DemoMarket(host="127.0.0.1", port=0, seed=11, size=40, slow_seconds=0.5, huge_bytes=200_000,
                     bomb_bytes=2_000_000) as running:
         yield running
 
@@ -93,13 +93,19 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
 
 
 def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
-        airflow_db, dagbag, settings, sqlite_engine, market, monkeypatch: pytest.MonkeyPatch) -> None:
+        airflow_db, dagbag, settings, sqlite_engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from markwatch.demo_market.server import DemoMarket
+
     monkeypatch.setenv("AIRFLOW_VAR_MARKWATCH_CRAWL_TIMEOUT", "8")
+    market = DemoMarket(host="127.0.0.1", port=0, seed=11, size=10, slow_seconds=120.0).start()
     dag = dagbag.dags["markwatch_crawl"]
     crawl = dag.task_dict["crawl"]
     crawl.partial_kwargs.update(retries=1, retry_delay=timedelta(0), retry_exponential_backoff=0)
     conf = {"targets": ["demo_market"], "start_urls": {"demo_market": [f"{market.base_url}/product/x-slow"]}}
-    run = dag.test(logical_date=INTERVAL + timedelta(hours=1), run_conf=conf)
+    try:
+        run = dag.test(logical_date=INTERVAL + timedelta(hours=1), run_conf=conf)
+    finally:
+        market.stop()
 
     assert run.state == "failed"
     states = task_instances(run)
