@@ -23,6 +23,9 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 
+SHORT_TEXT = 4  # texts shorter than this are compared with every form (their bigram bound can be 0)
+
+
 @cache
 def losses(length: int, score_cutoff: float) -> tuple[int, int]:
     """How many of a needle's bigrams a window may break while partial_ratio still reaches the cutoff.
@@ -77,7 +80,8 @@ class CandidateIndex:
             (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(max(len(self._vocab), 1), len(self.forms))
         )
         self._tiny = np.flatnonzero(self._lengths < 2)
-        self._max_length = int(self._lengths.max(initial=1))
+        top = int(self._lengths.max(initial=1))
+        self._edge_reaches = [r for r in (3, 5, 7, 9, 12, 16, 24) if r < top] + [max(top - 1, 1)]
         self._thresholds: dict[float, tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
@@ -99,8 +103,11 @@ class CandidateIndex:
     def search_many(self, texts: Sequence[str], *, score_cutoff: float) -> list[list[tuple[int, float]]]:
         """``search`` for many texts, batched; results in input order, each sorted by form index."""
         results: list[list[tuple[int, float]]] = [[] for _ in texts]
+        for position, text in enumerate(texts):
+            if len(text) < SHORT_TEXT:
+                results[position] = brute_force(text, self.forms, score_cutoff=score_cutoff)
         for start in range(0, len(texts), self.batch_size):
-            chunk = texts[start:start + self.batch_size]
+            chunk = [t if len(t) >= SHORT_TEXT else "" for t in texts[start:start + self.batch_size]]
             rows, cols = self._candidates(chunk, score_cutoff)
             if rows.size == 0:
                 continue
@@ -134,7 +141,7 @@ class CandidateIndex:
         return (query @ self._matrix).tocoo(), counts
 
     def _candidates(self, texts: Sequence[str], score_cutoff: float) -> tuple[np.ndarray, np.ndarray]:
-        """(text row, form column) pairs that pass the count filter."""
+        """(text row, form column) pairs that pass the count filter, without duplicates."""
         full_limit, edge_limit = self._threshold(score_cutoff)
         lengths = np.array([len(t) for t in texts], dtype=np.int32)
         shared, counts = self._query(texts)
@@ -143,28 +150,36 @@ class CandidateIndex:
         text_limit = np.maximum(1, counts - text_loss)
         swapped = lengths[shared.row] < self._lengths[shared.col]
         limit = np.where(swapped, text_limit[shared.row], full_limit[shared.col])
-        keep = shared.data >= limit
-        found = [shared.row[keep].astype(np.int64), shared.col[keep].astype(np.int64)]
-        # Windows shorter than the form at the start or end of the text tolerate more loss.
-        reach = max(self._max_length - 1, 1)
-        for part in ([t[:reach] for t in texts], [t[-reach:] for t in texts]):
-            edge, _ = self._query(part)
-            keep = (edge.data >= edge_limit[edge.col]) & (edge_limit[edge.col] < full_limit[edge.col])
-            found += [edge.row[keep].astype(np.int64), edge.col[keep].astype(np.int64)]
-        extra = self._short_pairs(texts, lengths)
-        if extra:
-            found += [np.array([r for r, _ in extra], dtype=np.int64), np.array([c for _, c in extra], dtype=np.int64)]
-        width = max(len(self.forms), 1)
-        keys = np.unique(np.concatenate(found[0::2]) * width + np.concatenate(found[1::2]))
-        return keys // width, keys % width
+        selected = [self._pairs(shared, shared.data >= limit)]
+        # Windows shorter than the form at the start or end of the text tolerate more loss; they lie
+        # within the first (last) length-1 characters, so only forms up to that length are counted.
+        looser = edge_limit < full_limit
+        for reach in self._edge_reaches:
+            columns = looser & (self._lengths <= reach + 1)
+            if not columns.any():
+                continue
+            for part in ([t[:reach] for t in texts], [t[-reach:] for t in texts]):
+                edge, _ = self._query(part)
+                ok = (edge.data >= edge_limit[edge.col]) & columns[edge.col]
+                selected.append(self._pairs(edge, ok))
+        for row, column in self._short_pairs(texts, lengths):
+            selected.append(sparse.coo_matrix(([1], ([row], [column])), shape=shared.shape))
+        union = selected[0]
+        for extra in selected[1:]:
+            union = union + extra
+        union = sparse.coo_matrix(union)
+        union.sum_duplicates()
+        return union.row, union.col
+
+    @staticmethod
+    def _pairs(matrix: sparse.coo_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int8), (matrix.row[keep], matrix.col[keep])),
+                                 shape=matrix.shape)
 
     def _short_pairs(self, texts: Sequence[str], lengths: np.ndarray) -> set[tuple[int, int]]:
-        """Pairs with a one-character side, which have no bigram to filter on: checked directly."""
+        """Pairs with a one-character form, which has no bigram to filter on: checked directly."""
         pairs: set[tuple[int, int]] = set()
         for column in self._tiny:
-            for row in range(len(texts)):
-                pairs.add((row, int(column)))
-        for row in np.flatnonzero(lengths < 2):
-            for column in range(len(self.forms)):
-                pairs.add((int(row), column))
+            for row in np.flatnonzero(lengths >= SHORT_TEXT):
+                pairs.add((int(row), int(column)))
         return pairs

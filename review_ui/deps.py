@@ -6,12 +6,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from shared_db.models import Hit, Mark, Role, SuspectReport, User
 from shared_db.repo.users import user_for_token
+
+MAX_ID = 2**63 - 1
+HitId = Annotated[int, Path(ge=1, le=MAX_ID)]
+MarkId = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 # Which roles may do what. Rights holders are further limited to their organisation by Scope.
 PERMISSIONS: dict[str, frozenset[Role]] = {

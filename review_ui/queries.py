@@ -101,7 +101,10 @@ def queue_page(scope: Scope, filters: QueueFilters, *, session: Session, cursor:
 def _parse_cursor(cursor: str) -> tuple[float, int]:
     try:
         value, last_id = cursor.rsplit(":", 1)
-        return float(value), int(last_id)
+        parsed = float(value), int(last_id)
+        if not 0 <= parsed[1] < 2**63:
+            raise ValueError("id out of range")
+        return parsed
     except ValueError as exc:
         raise ValueError(f"bad page cursor {cursor!r}; start again from the first page") from exc
 

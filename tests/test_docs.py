@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-import click
 import typer.main
 
 from markwatch.cli import app
@@ -13,8 +13,8 @@ from shared_db.settings import Settings
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def _command_paths(command: click.Command, prefix: str) -> list[str]:
-    if isinstance(command, click.Group):
+def _command_paths(command: Any, prefix: str) -> list[str]:
+    if hasattr(command, "commands"):
         paths = []
         for name, sub in command.commands.items():
             paths.extend(_command_paths(sub, f"{prefix} {name}"))

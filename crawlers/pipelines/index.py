@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from twisted.internet.threads import deferToThread
@@ -23,6 +24,7 @@ class IndexPipeline:
         self.spool = Spool(settings.resolved_spool_dir)
         self.buffer: list[dict[str, Any]] = []
         self.available = True
+        self._lock = threading.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IndexPipeline:
@@ -61,6 +63,10 @@ class IndexPipeline:
         """Index ``batch``; spool it when Elasticsearch is (or was found) unreachable."""
         if not batch:
             return
+        with self._lock:  # one bulk request at a time; stats are updated from this thread
+            self._flush(batch)
+
+    def _flush(self, batch: list[dict[str, Any]]) -> None:
         if self.available:
             try:
                 indexed, errors = self.index.bulk_upsert(batch)

@@ -73,9 +73,29 @@ def crawl_targets(targets: list[str] | None = None, *, start_urls: dict[str, lis
 def crawl_profile(name: str, *, settings: Settings, start_urls: list[str] | None = None,
                   timeout: float | None = None) -> dict[str, Any]:
     """Crawl one profile (or spider) in a subprocess; the run is recorded, failures raise with the log tail."""
-    from crawlers.runner import run_crawl
+    from crawlers.runner import CrawlFailed, run_crawl
 
-    return jsonable(run_crawl(name, start_urls=start_urls or None, settings=settings, timeout=timeout))
+    try:
+        return jsonable(run_crawl(name, start_urls=start_urls or None, settings=settings, timeout=timeout))
+    except CrawlFailed as exc:
+        if exc.run_id is not None:
+            close_abandoned_run(exc.run_id, settings=settings, error=str(exc))
+        raise
+
+
+def close_abandoned_run(run_id: int, *, settings: Settings, error: str) -> bool:
+    """Mark a crawl run failed if its process died (killed after a timeout) before closing it itself."""
+    from sqlalchemy import update
+
+    from shared_db.db import get_engine
+    from shared_db.models import CrawlRun, utcnow
+
+    with get_engine(settings.resolved_database_url).begin() as conn:
+        changed = conn.execute(
+            update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running")
+            .values(status="failed", finished_at=utcnow(), error=error[-4000:])
+        )
+    return changed.rowcount == 1
 
 
 def indexed_count(summary: dict[str, Any]) -> int:

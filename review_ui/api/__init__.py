@@ -17,11 +17,12 @@ from review_ui.api.schemas import (
     HitDetailOut,
     HitPageOut,
     MarkIn,
+    MarkOut,
     ReportIn,
     ReportOut,
     SearchOut,
 )
-from review_ui.deps import Db, Decider, MarkEditor, Viewer
+from review_ui.deps import Db, Decider, HitId, MarkEditor, MarkId, OptionalId, Viewer
 from review_ui.listing_search import search_listings
 from review_ui.routes.search import query_from
 from shared_db.es.client import IndexUnavailable
@@ -30,17 +31,17 @@ from shared_db.netsafety import UnsafeURLError, check_public_url
 from shared_db.repo import audit
 from shared_db.repo.hits import HitConflict, decide
 from shared_db.repo.marks import update_mark, upsert_mark
-from shared_db.schemas import MarkCreate, MarkPublic, MarkUpdate
+from shared_db.schemas import MarkCreate, MarkUpdate
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
                                            422: {"model": ErrorOut}}
-CURSOR = r"^[0-9]+(\.[0-9]+)?(e-?[0-9]+)?:[0-9]+$"
+CURSOR = r"^[0-9]{1,15}(\.[0-9]{1,17})?(e-?[0-9]{1,3})?:[0-9]{1,18}$"
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 
 @router.get("/hits", response_model=HitPageOut)
 def list_hits(request: Request, db: Db, scope: Viewer,
-              status: Literal["new", "confirmed", "dismissed", "escalated", "all"] = "new", mark_id: int | None = None,
+              status: Literal["new", "confirmed", "dismissed", "escalated", "all"] = "new", mark_id: OptionalId = None,
               marketplace: str | None = None, seller: str | None = None, model: str | None = None,
               order: Annotated[str, Query(pattern="^(priority|uncertain)$")] = "priority",
               after: Annotated[str | None, Query(pattern=CURSOR, description="next_cursor of the previous page")] = None,
@@ -55,7 +56,7 @@ def list_hits(request: Request, db: Db, scope: Viewer,
 
 
 @router.get("/hits/{hit_id}", response_model=HitDetailOut, responses={404: {"model": ErrorOut}})
-def get_hit(hit_id: int, db: Db, scope: Viewer) -> Any:
+def get_hit(hit_id: HitId, db: Db, scope: Viewer) -> Any:
     hit = queries.get_hit(scope, hit_id, session=db)
     if hit is None:
         raise HTTPException(404, "no such hit")
@@ -64,7 +65,7 @@ def get_hit(hit_id: int, db: Db, scope: Viewer) -> Any:
 
 @router.post("/hits/{hit_id}/decision", response_model=DecisionOut,
              responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
-def decide_hit(hit_id: int, body: DecisionIn, db: Db, scope: Decider) -> Any:
+def decide_hit(hit_id: HitId, body: DecisionIn, db: Db, scope: Decider) -> Any:
     if queries.get_hit(scope, hit_id, session=db) is None:
         raise HTTPException(404, "no such hit")
     try:
@@ -74,12 +75,12 @@ def decide_hit(hit_id: int, body: DecisionIn, db: Db, scope: Decider) -> Any:
         raise HTTPException(409, str(exc)) from exc
 
 
-@router.get("/marks", response_model=list[MarkPublic])
+@router.get("/marks", response_model=list[MarkOut])
 def list_marks(db: Db, scope: Viewer) -> Any:
     return queries.visible_marks(scope, session=db)
 
 
-@router.post("/marks", response_model=MarkPublic, status_code=201)
+@router.post("/marks", response_model=MarkOut, status_code=201)
 def create_mark(body: MarkIn, db: Db, scope: MarkEditor) -> Any:
     owner = body.owner
     if scope.org_id is not None:
@@ -92,8 +93,8 @@ def create_mark(body: MarkIn, db: Db, scope: MarkEditor) -> Any:
     return mark
 
 
-@router.patch("/marks/{mark_id}", response_model=MarkPublic, responses={404: {"model": ErrorOut}})
-def patch_mark(mark_id: int, body: MarkUpdate, db: Db, scope: MarkEditor) -> Any:
+@router.patch("/marks/{mark_id}", response_model=MarkOut, responses={404: {"model": ErrorOut}})
+def patch_mark(mark_id: MarkId, body: MarkUpdate, db: Db, scope: MarkEditor) -> Any:
     mark = queries.get_mark(scope, mark_id, session=db)
     if mark is None:
         raise HTTPException(404, "no such mark")

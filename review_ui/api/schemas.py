@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shared_db.schemas import MarkCreate
+from shared_db.schemas import MarkCreate, MarkPublic
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored timestamp is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+class MarkOut(MarkPublic):
+    updated_at: UtcDatetime
 
 
 class ErrorOut(BaseModel):
@@ -23,7 +35,7 @@ class DecisionOut(BaseModel):
     reason: str | None
     hit_version: int
     reviewer_id: int | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class HitOut(BaseModel):
@@ -79,8 +91,8 @@ class CaseOut(BaseModel):
     marketplace: str
     seller: str
     hits: int
-    first_seen: datetime
-    last_seen: datetime
+    first_seen: UtcDatetime
+    last_seen: UtcDatetime
 
 
 class ListingOut(BaseModel):
@@ -111,4 +123,4 @@ class ReportOut(BaseModel):
     url: str
     status: str
     mark_id: int | None
-    created_at: datetime
+    created_at: UtcDatetime

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from review_ui import queries
-from review_ui.deps import Admin, Db
+from review_ui.deps import Admin, Db, HitId
 from review_ui.routes.common import parse_int, render, web_router
 from review_ui.templating import flash, t
 from shared_db.models import Organisation, Role, User
@@ -48,7 +48,7 @@ def add_user(request: Request, db: Db, scope: Admin, email: Annotated[str, Form(
 
 
 @router.post("/admin/users/{user_id}/active")
-def toggle_active(request: Request, user_id: int, db: Db, scope: Admin) -> Response:
+def toggle_active(request: Request, user_id: HitId, db: Db, scope: Admin) -> Response:
     user = db.get(User, user_id)
     if user is None or user.id == scope.user.id:
         return _users_page(request, db, status_code=422, error=t(request, "You cannot deactivate this user."))
@@ -59,7 +59,7 @@ def toggle_active(request: Request, user_id: int, db: Db, scope: Admin) -> Respo
 
 
 @router.post("/admin/users/{user_id}/token")
-def new_token(request: Request, user_id: int, db: Db, scope: Admin) -> Response:
+def new_token(request: Request, user_id: HitId, db: Db, scope: Admin) -> Response:
     user = db.get(User, user_id)
     if user is None:
         return _users_page(request, db, status_code=404, error=t(request, "No such user."))

@@ -10,7 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from review_ui import queries
-from review_ui.deps import Db, Decider, Viewer
+from review_ui.deps import Db, Decider, HitId, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, load_evidence_meta
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.templating import t
@@ -35,7 +35,7 @@ def price_comparison(hit: Hit) -> dict[str, Any] | None:
 
 
 @router.get("/hits/{hit_id}")
-def hit_detail(request: Request, hit_id: int, db: Db, scope: Viewer) -> Response:
+def hit_detail(request: Request, hit_id: HitId, db: Db, scope: Viewer) -> Response:
     hit = queries.get_hit(scope, hit_id, session=db)
     if hit is None:
         return _not_found(request)
@@ -62,7 +62,7 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
 
 
 @router.post("/hits/{hit_id}/decide")
-def decide_hit(request: Request, hit_id: int, db: Db, scope: Decider,
+def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Decider,
                verdict: Annotated[str, Form()], version: Annotated[int, Form()],
                reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
     hit = queries.get_hit(scope, hit_id, session=db)
@@ -87,7 +87,7 @@ def decide_hit(request: Request, hit_id: int, db: Db, scope: Decider,
 
 
 @router.post("/hits/{hit_id}/claim")
-def claim_hit(request: Request, hit_id: int, db: Db, scope: Decider) -> Response:
+def claim_hit(request: Request, hit_id: HitId, db: Db, scope: Decider) -> Response:
     if queries.get_hit(scope, hit_id, session=db) is None:
         return _not_found(request)
     ttl = timedelta(minutes=request.app.state.settings.claim_ttl_minutes)
@@ -96,7 +96,7 @@ def claim_hit(request: Request, hit_id: int, db: Db, scope: Decider) -> Response
 
 
 @router.post("/hits/{hit_id}/release")
-def release_hit(request: Request, hit_id: int, db: Db, scope: Decider) -> Response:
+def release_hit(request: Request, hit_id: HitId, db: Db, scope: Decider) -> Response:
     if queries.get_hit(scope, hit_id, session=db) is None:
         return _not_found(request)
     release_claim(hit_id, session=db, user_id=scope.user.id)
@@ -104,7 +104,7 @@ def release_hit(request: Request, hit_id: int, db: Db, scope: Decider) -> Respon
 
 
 @router.get("/hits/{hit_id}/evidence")
-def hit_evidence(request: Request, hit_id: int, db: Db, scope: Viewer, view: str = "text") -> Response:
+def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer, view: str = "text") -> Response:
     """The raw snapshot, served inert: CSP sandbox, nosniff, text/plain unless ``view=html``."""
     hit = queries.get_hit(scope, hit_id, session=db)
     if hit is None or not hit.evidence_sha256:

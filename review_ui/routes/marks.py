@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from review_ui import queries
-from review_ui.deps import Db, MarkEditor, Scope, Viewer
+from review_ui.deps import Db, MarkEditor, MarkId, Scope, Viewer
 from review_ui.routes.common import render, web_router
 from review_ui.templating import flash, t
 from shared_db.models import Organisation
@@ -86,7 +86,7 @@ async def create_mark(request: Request, db: Db, scope: MarkEditor) -> Response:
 
 
 @router.get("/marks/{mark_id}/edit")
-def edit_mark_form(request: Request, mark_id: int, db: Db, scope: MarkEditor) -> Response:
+def edit_mark_form(request: Request, mark_id: MarkId, db: Db, scope: MarkEditor) -> Response:
     mark = queries.get_mark(scope, mark_id, session=db)
     if mark is None:
         return render(request, "error.html", {"message": t(request, "No such mark.")}, status_code=404)
@@ -94,7 +94,7 @@ def edit_mark_form(request: Request, mark_id: int, db: Db, scope: MarkEditor) ->
 
 
 @router.post("/marks/{mark_id}/edit")
-async def edit_mark(request: Request, mark_id: int, db: Db, scope: MarkEditor) -> Response:
+async def edit_mark(request: Request, mark_id: MarkId, db: Db, scope: MarkEditor) -> Response:
     mark = queries.get_mark(scope, mark_id, session=db)
     if mark is None:
         return render(request, "error.html", {"message": t(request, "No such mark.")}, status_code=404)
