@@ -121,7 +121,7 @@ def from_product(product: dict[str, Any], base: str) -> dict[str, Any]:
             out["seller_name"] = _text(seller.get("name"))
             out["seller_url"] = urljoin(base, s) if (s := _text(seller.get("url"))) else None
             out["seller_id"] = _text(seller.get("identifier"))
-        out.setdefault("availability", _text(offer.get("availability")))
+        out["availability"] = out.get("availability") or _text(offer.get("availability"))
         out["gtin"] = out["gtin"] or next((_text(offer.get(k)) for k in GTIN_KEYS if _text(offer.get(k))), None)
         out["sku"] = out["sku"] or _text(offer.get("sku"))
     if best is not None:
@@ -163,7 +163,9 @@ def heuristics(sel: Selector, base: str) -> dict[str, Any]:
         out["title"] = title
     buy = sel.xpath("//*[self::button or self::a or self::input][re:test(concat(@class,' ',@id,' ',@name,' ',"
                     "normalize-space(.),' ',@value), '(?i)add[ -_]?to[ -_]?(cart|basket|bag)|buy|加入购物车|立即购买')]")
-    scopes = [b.xpath("ancestor::*[position()<=3]") for b in buy[:1]] + [sel]
+    # nearest enclosing block of the first buy button first, then wider, then the whole page
+    scopes = [buy[0].xpath(f"ancestor::*[{level}]") for level in (1, 2, 3)] if buy else []
+    scopes.append(sel)
     for scope in scopes:
         for node in scope.xpath(f".//*[{_PRICE_CLASS}]"):
             text = node.attrib.get("content") or node.xpath("normalize-space(.)").get() or ""

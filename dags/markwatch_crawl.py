@@ -18,6 +18,11 @@ from airflow.sdk import Asset, Param, dag, task
 
 LISTINGS = Asset(name="markwatch_listings", uri="markwatch://listings/")
 CRAWL_TIMEOUT = timedelta(hours=2)
+# Where crawls run: a pool bounding all crawls together, a Celery queue served by crawler hosts.
+CRAWL_ROUTING = {key: value for key, value in {
+    "pool": os.environ.get("MARKWATCH_CRAWL_POOL"),
+    "queue": os.environ.get("MARKWATCH_CRAWL_QUEUE"),
+}.items() if value}
 
 
 @dag(
@@ -52,7 +57,7 @@ def markwatch_crawl() -> None:
     @task(
         execution_timeout=CRAWL_TIMEOUT,
         max_active_tis_per_dagrun=int(os.environ.get("MARKWATCH_CRAWL_CONCURRENCY", "4")),
-        pool=os.environ.get("MARKWATCH_CRAWL_POOL", "default_pool"),
+        **CRAWL_ROUTING,
     )
     def crawl(target: dict[str, Any]) -> dict[str, Any]:
         from markwatch.jobs.crawl import crawl_profile
@@ -62,7 +67,7 @@ def markwatch_crawl() -> None:
         return crawl_profile(target["name"], start_urls=target["start_urls"], settings=task_settings(),
                              timeout=timeout)
 
-    @task(execution_timeout=timedelta(minutes=45), pool=os.environ.get("MARKWATCH_CRAWL_POOL", "default_pool"))
+    @task(execution_timeout=timedelta(minutes=45), **CRAWL_ROUTING)
     def crawl_suspects() -> dict[str, Any]:
         from airflow.sdk import get_current_context
 

@@ -3,7 +3,7 @@
 Wiring only. ``train`` builds the training set from decisions, trains, evaluates and promotes the
 candidate only if it passes the promotion gate (all inside ``train_from_decisions``); ``report``
 logs the outcome. Param ``force`` trains even when few new decisions arrived. The CLI runs the same
-work with ``markwatch models train``.
+work with ``markwatch train``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from elasticsearch import ConnectionError as EsConnectionError
-from elasticsearch import TransportError
+from elasticsearch import NotFoundError, TransportError
 
 from shared_db.es.client import IndexUnavailable, make_client
 from shared_db.settings import Settings
@@ -76,6 +76,8 @@ def search_listings(settings: Settings, query: ListingQuery) -> tuple[int, list[
     client = make_client(settings, timeout=5, retries=0)
     try:
         result = client.search(index=settings.listings_alias, body=build_query(query))
+    except NotFoundError:
+        return 0, []  # nothing crawled yet: the index does not exist
     except (EsConnectionError, TransportError) as exc:
         raise IndexUnavailable(f"listing search is unavailable ({type(exc).__name__})") from exc
     hits = result["hits"]

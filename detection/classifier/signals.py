@@ -66,9 +66,12 @@ SIGNALS = ("match", "obfuscation", "price", "vocabulary", "seller_authorisation"
            "seller_new", "category", "images", "text", "kind")
 
 
+_VALUE_OF = {name: fn for name, _signal, fn in COLUMNS}
+
+
 def numeric_row(record: Record, columns: tuple[str, ...]) -> list[float]:
-    by_name = {name: fn for name, _signal, fn in COLUMNS}
-    return [by_name[name](record) for name in columns]
+    """The values of ``columns`` for one record."""
+    return [_VALUE_OF[name](record) for name in columns]
 
 
 def describe(record: Record) -> dict[str, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -39,27 +39,31 @@ class Vocabulary:
 
     terms: tuple[tuple[str, str, tuple[str, ...]], ...]
 
-    @property
+    @cached_property
     def pattern(self) -> re.Pattern[str]:
         return _compile(self.terms)
+
+    @cached_property
+    def _lookup(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        return {term: (group, unless) for term, group, unless in self.terms}
 
     def find(self, text: str | None) -> list[TermMatch]:
         """Every non-overlapping term in ``text`` (longest first at each position)."""
         if not text:
             return []
         folded = fold(text)
+        # Most listings contain no term: a plain substring scan is much cheaper than the regex.
+        if not any(term in folded for term in self._lookup):
+            return []
         found = []
         for m in self.pattern.finditer(folded):
             term = m.group(0)
-            group, unless = self._lookup()[term]
+            group, unless = self._lookup[term]
             following = folded[m.end():m.end() + 40].lstrip(" -")
             if unless and any(re.match(rf"{re.escape(word)}(?![0-9a-z])", following) for word in unless):
                 continue
             found.append(TermMatch(term, group, m.start(), m.end()))
         return found
-
-    def _lookup(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        return _lookup(self.terms)
 
 
 def fold(text: str) -> str:
@@ -75,11 +79,6 @@ def _t2s():  # type: ignore[no-untyped-def]
     from opencc import OpenCC
 
     return OpenCC("t2s")
-
-
-@lru_cache(maxsize=8)
-def _lookup(terms: tuple[tuple[str, str, tuple[str, ...]], ...]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    return {term: (group, unless) for term, group, unless in terms}
 
 
 @lru_cache(maxsize=8)

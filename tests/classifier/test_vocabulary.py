@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from detection.classifier.vocabulary import VocabularyError, load_vocabulary, parse_terms
 
@@ -51,3 +53,38 @@ def test_aaa_grade_and_oem_wording_still_match() -> None:
 def test_malformed_vocabulary_line_is_named() -> None:
     with pytest.raises(VocabularyError, match="<string>:2"):
         parse_terms("replica\tcopy\nclone\tsometimes\n")
+
+
+def _reference_find(text: str) -> list[str]:
+    """Slow twin of Vocabulary.find: try every term at every position, longest first."""
+    from detection.classifier.vocabulary import fold
+
+    vocabulary = load_vocabulary()
+    folded, found, i = fold(text), [], 0
+    ordered = sorted(vocabulary.terms, key=lambda t: -len(t[0]))
+    latin = set("abcdefghijklmnopqrstuvwxyz0123456789")
+    while i < len(folded):
+        for term, _group, unless in ordered:
+            end = i + len(term)
+            if not folded.startswith(term, i):
+                continue
+            if term[0] in latin and i > 0 and folded[i - 1] in latin:
+                continue
+            if term[-1] in latin and end < len(folded) and folded[end] in latin:
+                continue
+            following = folded[end:end + 40].lstrip(" -")
+            if not any(following.startswith(w) and following[len(w):len(w) + 1] not in latin for w in unless):
+                found.append(term)
+            i = end - 1
+            break
+        i += 1
+    return found
+
+
+@given(st.lists(st.sampled_from(["replica", "Replica", "1:1", "11", "aaa", "batteries", "高仿", "複刻", "鞋",
+                                 "A貨", "inspired", "by", "dupe", "x", "-", " ", "oem", "cartridge", "ＯＥＭ"]),
+                max_size=12),
+       st.sampled_from(["", " "]))
+def test_find_agrees_with_a_brute_force_reference(parts: list[str], joiner: str) -> None:
+    text = joiner.join(parts)
+    assert terms(text) == _reference_find(text)

@@ -1,0 +1,172 @@
+"""Real-browser checks (Debian Chromium through Playwright): hostile listings stay inert; the reviewer flow."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from shared_db.es.client import make_client
+from shared_db.es.listings import ListingsIndex
+from shared_db.evidence import EvidenceStore
+from shared_db.models import Hit, Mark
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+EVIL_EVIDENCE = b"<html><body><script>alert('evidence')</script><img src=x onerror=alert('img')>snapshot</body></html>"
+EVIL_LISTINGS = [
+    {"listing_id": "x1", "marketplace": "demo", "title": "<script>alert('t')</script>ACME tote",
+     "description": "\"><img src=x onerror=alert('d')>", "url": "javascript:alert('u')", "price": 9.0,
+     "currency": "USD", "seller_id": "evil"},
+    {"listing_id": "x2", "marketplace": "demo", "title": "ACME genuine wallet", "url": "https://demo.example/x2",
+     "price": 99.0, "currency": "USD", "seller_id": "good"},
+]
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser_page():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        dialogs: list[str] = []
+
+        def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.dialogs = dialogs  # type: ignore[attr-defined]
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture
+def hostile_data(world, settings, sqlite_engine) -> None:
+    sha = EvidenceStore(settings.resolved_evidence_dir).put(EVIL_EVIDENCE, url="https://demo.example/evil",
+                                                            status=200)
+    with Session(sqlite_engine) as session, session.begin():
+        session.execute(update(Hit).where(Hit.id == world.xss_hit).values(evidence_sha256=sha, priority=100.0))
+    index = ListingsIndex(make_client(settings), settings)
+    index.ensure()
+    index.bulk_upsert(EVIL_LISTINGS, refresh=True)
+
+
+def log_in(page, base: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/queue")
+    assert page.url.startswith(f"{base}/login")
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', password)
+    page.click('button[type="submit"]')
+    page.wait_for_url(f"{base}/queue")
+
+
+def test_hostile_listings_and_evidence_are_inert(live_server, browser_page, world, hostile_data) -> None:
+    page = browser_page
+    log_in(page, live_server, world.emails["reviewer"], world.password)
+    page.screenshot(path=str(ARTIFACTS / "xss-queue.png"), full_page=True)
+    assert world.xss_title in page.inner_text("#queue")
+    page.goto(f"{live_server}/hits/{world.xss_hit}")
+    page.wait_for_timeout(800)  # give the sandboxed evidence frame time to load (and fail to run scripts)
+    page.screenshot(path=str(ARTIFACTS / "xss-hit.png"), full_page=True)
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    frame = page.frame_locator("iframe.evidence")
+    assert "snapshot" in frame.locator("body").inner_text()
+    page.goto(f"{live_server}/search?q=acme")
+    page.screenshot(path=str(ARTIFACTS / "xss-search.png"), full_page=True)
+    assert "<script>alert('t')</script>ACME tote" in page.inner_text("table")
+    assert page.locator("a[href^='javascript']").count() == 0 and page.locator("img[src='x']").count() == 0
+    assert page.dialogs == [], f"a script ran: {page.dialogs}"  # type: ignore[attr-defined]
+    page.evaluate("() => alert('control')")  # the listener does see dialogs that do fire
+    assert page.dialogs == ["control"]  # type: ignore[attr-defined]
+
+
+def test_reviewer_and_rights_holder_flow(live_server, browser_page, world, hostile_data, sqlite_engine) -> None:
+    page = browser_page
+    log_in(page, live_server, world.emails["admin"], world.password)
+    page.goto(f"{live_server}/queue?marketplace=demo")
+    rows = page.locator("#queue tr.hit-row")
+    top = [int(rows.nth(i).get_attribute("data-hit")) for i in range(5)]
+    # The first row is selected on load: c, d, e decide three hits in a row, each moving to the next.
+    for key, expected in zip("cde", ("confirmed", "dismissed", "escalated"), strict=True):
+        page.keyboard.press(key)
+        page.wait_for_selector(f"#hit-{top['cde'.index(key)]}.decided")
+    page.screenshot(path=str(ARTIFACTS / "flow-1-keyboard-triage.png"), full_page=True)
+    # j moves down to the fourth hit; x selects it and the fifth; bulk dismiss.
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.screenshot(path=str(ARTIFACTS / "flow-2-selection.png"), full_page=True)
+    page.click("#bulk-dismiss")
+    page.wait_for_selector(".flash")
+    assert "2 hits decided." in page.inner_text(".flash")
+    page.screenshot(path=str(ARTIFACTS / "flow-3-bulk-dismissed.png"), full_page=True)
+    with Session(sqlite_engine) as session:
+        statuses = dict(session.execute(select(Hit.id, Hit.status).where(Hit.id.in_(top))).all())
+    assert [statuses[h] for h in top] == ["confirmed", "dismissed", "escalated", "dismissed", "dismissed"]
+
+    page.click("text=Marks")
+    page.click("#new-mark")
+    page.fill('input[name="text"]', "ZENITH")
+    page.fill('input[name="owner"]', "Acme Corp")
+    page.fill('textarea[name="aliases"]', "Zenit\nZ3NITH")
+    page.fill('input[name="classes"]', "14, 9")
+    page.fill('input[name="reference_price"]', "250")
+    page.fill('input[name="currency"]', "EUR")
+    page.click("#mark-form button[type=submit]")
+    page.wait_for_selector(".flash")
+    page.screenshot(path=str(ARTIFACTS / "flow-4-mark-registered.png"), full_page=True)
+    with Session(sqlite_engine) as session:
+        mark = session.scalar(select(Mark).where(Mark.text == "ZENITH"))
+        assert mark.aliases == ["Zenit", "Z3NITH"] and mark.classes == [9, 14]
+
+    page.goto(f"{live_server}/search")
+    page.fill('input[name="q"]', "acme")
+    page.click("#search-form button[type=submit]")
+    page.wait_for_selector("#search-total")
+    assert "2 listings found" in page.inner_text("#search-total")
+    page.screenshot(path=str(ARTIFACTS / "flow-5-search.png"), full_page=True)
+
+    page.goto(f"{live_server}/cases")
+    with page.expect_download() as download_info:
+        page.locator("a.export-csv").first.click()
+    download = download_info.value
+    target = ARTIFACTS / "flow-6-case.csv"
+    download.save_as(str(target))
+    assert target.read_text().startswith("case,hit_id")
+    page.screenshot(path=str(ARTIFACTS / "flow-6-cases.png"), full_page=True)
+    assert page.dialogs == []  # type: ignore[attr-defined]
