@@ -37,8 +37,11 @@ def clean_text(value: Any) -> str | None:
 
 
 STOPWORDS = {
-    "en": frozenset("the and with for of to in on from by this is new set pack black white".split()),
-    "de": frozenset("und mit für der die das von zu im ist neu schwarz weiß".split()),
+    "en": frozenset("the and with for of to in on from by this is new set pack black white brand model "
+                    "category inch wireless digital camera cable case kit replacement compatible color "
+                    "adapter battery memory printer cartridge mouse keyboard headphone speaker".split()),
+    "de": frozenset("und mit für der die das von zu im ist neu schwarz weiß marke modell kategorie "
+                    "kabellos kamera kabel hülle drucker tastatur kopfhörer lautsprecher".split()),
     "fr": frozenset("et avec pour le la les de des du en est neuf noir blanc".split()),
     "es": frozenset("y con para el la los las de del en es nuevo negro blanco".split()),
     "it": frozenset("e con per il lo la gli le di del in è nuovo nero bianco".split()),

@@ -51,7 +51,9 @@ def markwatch_crawl() -> None:
         from markwatch.jobs.runtime import CRAWL_TARGETS_VARIABLE, variable
 
         params = get_current_context()["params"]
-        targets = params.get("targets") or variable(CRAWL_TARGETS_VARIABLE, None, deserialize_json=True)
+        targets = params.get("targets")
+        if targets is None:
+            targets = variable(CRAWL_TARGETS_VARIABLE, None, deserialize_json=True)
         return crawl_targets(targets, start_urls=params.get("start_urls") or {})
 
     @task(
@@ -92,8 +94,8 @@ def markwatch_crawl() -> None:
         from markwatch.jobs.crawl import indexed_count
 
         summaries = [c for c in (crawls or []) if isinstance(c, dict)]
-        if isinstance(suspects, dict) and isinstance(suspects.get("crawl"), dict):
-            summaries.append(suspects["crawl"])
+        if isinstance(suspects, dict):
+            summaries.extend(c for c in suspects.get("crawls", []) if isinstance(c, dict))
         indexed = sum(indexed_count(summary) for summary in summaries)
         if not indexed:
             raise AirflowSkipException("no listing was indexed in this run; the listings asset is unchanged")

@@ -1,8 +1,9 @@
 """markwatch_retrain: weekly, retrain the classifier from reviewers' decisions.
 
 Wiring only. ``train`` builds the training set from decisions, trains, evaluates and promotes the
-candidate only if it passes the promotion gate (all inside ``train_from_decisions``); ``report``
-logs the outcome. Param ``force`` trains even when few new decisions arrived. The CLI runs the same
+candidate only if it passes the promotion gate (all inside ``train_from_decisions``); ``train`` is
+skipped while there are not enough confirmed and dismissed hits; ``report`` logs the outcome. Param
+``force`` promotes the candidate even when it is worse than the current model. The CLI runs the same
 work with ``markwatch train``.
 """
 
@@ -21,7 +22,7 @@ from airflow.sdk import Param, dag, task
     catchup=False,
     max_active_runs=1,
     default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
-    params={"force": Param(False, type="boolean", description="Train even without enough new decisions")},
+    params={"force": Param(False, type="boolean", description="Promote the new model even if it is worse")},
     tags=["markwatch"],
     doc_md=__doc__,
 )
@@ -29,6 +30,7 @@ def markwatch_retrain() -> None:
     @task(execution_timeout=timedelta(hours=2))
     def train() -> dict[str, Any]:
         from airflow.sdk import get_current_context
+        from airflow.sdk.exceptions import AirflowSkipException
 
         from markwatch.jobs.retrain import retrain
         from markwatch.jobs.runtime import task_settings
@@ -36,7 +38,10 @@ def markwatch_retrain() -> None:
 
         force = bool(get_current_context()["params"].get("force"))
         settings = task_settings()
-        return retrain(settings=settings, engine=get_engine(settings.resolved_database_url), force=force)
+        result = retrain(settings=settings, engine=get_engine(settings.resolved_database_url), force=force)
+        if not result["trained"]:
+            raise AirflowSkipException(result["reason"])
+        return result
 
     @task
     def report(result: dict[str, Any]) -> dict[str, Any]:

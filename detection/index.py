@@ -65,36 +65,44 @@ class CandidateIndex:
         self.forms = list(forms)
         self.batch_size = batch_size
         self._vocab: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        distinct = np.zeros(len(self.forms), dtype=np.int32)
-        for column, form in enumerate(self.forms):
-            grams = bigrams(form)
-            distinct[column] = len(grams)
-            for gram in grams:
-                rows.append(self._vocab.setdefault(gram, len(self._vocab)))
-                cols.append(column)
-        self._distinct = distinct
+        self._grams: list[list[int]] = []
+        for form in self.forms:
+            self._grams.append(sorted(self._vocab.setdefault(g, len(self._vocab)) for g in bigrams(form)))
+        frequency = np.bincount([g for grams in self._grams for g in grams], minlength=len(self._vocab))
+        # Each form's bigrams, rarest first: a prefix of this list is what the form is indexed under.
+        self._by_rarity = [sorted(grams, key=lambda g: (frequency[g], g)) for grams in self._grams]
+        self._distinct = np.array([len(g) for g in self._grams], dtype=np.int32)
         self._lengths = np.array([len(f) for f in self.forms], dtype=np.int32)
-        self._matrix = sparse.csr_matrix(
-            (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(max(len(self._vocab), 1), len(self.forms))
-        )
+        self._matrix = self._index_matrix(self._distinct)
         self._tiny = np.flatnonzero(self._lengths < 2)
-        top = int(self._lengths.max(initial=1))
-        self._edge_reaches = [r for r in (3, 5, 7, 9, 12, 16, 24) if r < top] + [max(top - 1, 1)]
-        self._thresholds: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._max_length = int(self._lengths.max(initial=1))
+        self._deletions = _DeletionIndex(self.forms, self._lengths)
+        self._plans: dict[float, _Plan] = {}
 
     def __len__(self) -> int:
         return len(self.forms)
 
-    def _threshold(self, score_cutoff: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per form: shared bigrams needed anywhere in the text, and within the text's first/last characters."""
-        cached = self._thresholds.get(score_cutoff)
-        if cached is None:
-            pairs = np.array([losses(int(n), score_cutoff) for n in self._lengths], dtype=np.int32).reshape(-1, 2)
-            cached = (np.maximum(1, self._distinct - pairs[:, 0]), np.maximum(1, self._distinct - pairs[:, 1]))
-            self._thresholds[score_cutoff] = cached
-        return cached
+    def _index_matrix(self, prefix: np.ndarray) -> sparse.csr_matrix:
+        """Bigram × form matrix holding each form's ``prefix[form]`` rarest bigrams."""
+        rows = [g for column, grams in enumerate(self._by_rarity) for g in grams[:max(int(prefix[column]), 0)]]
+        cols = [column for column, grams in enumerate(self._by_rarity) for _ in grams[:max(int(prefix[column]), 0)]]
+        return sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                                 shape=(max(len(self._vocab), 1), len(self.forms)))
+
+    def _plan(self, score_cutoff: float) -> _Plan:
+        """Per cutoff: the pruned matrices (prefix filtering) and which forms use the deletion index."""
+        plan = self._plans.get(score_cutoff)
+        if plan is None:
+            budget = np.array([losses(int(n), score_cutoff) for n in self._lengths], dtype=np.int32).reshape(-1, 2)
+            full = np.maximum(1, self._distinct - budget[:, 0])
+            edge = np.maximum(1, self._distinct - budget[:, 1])
+            by_deletion = self._deletions.covers(self._lengths, score_cutoff)
+            # A form needing t of its n bigrams shares at least one of any n - t + 1 of them.
+            full_prefix = np.where(by_deletion, 0, self._distinct - full + 1)
+            edge_prefix = np.where(by_deletion | (edge >= full), 0, self._distinct - edge + 1)
+            plan = _Plan(self._index_matrix(full_prefix), self._index_matrix(edge_prefix), by_deletion.any())
+            self._plans[score_cutoff] = plan
+        return plan
 
     def search(self, text: str, *, score_cutoff: float) -> list[tuple[int, float]]:
         """Forms whose partial_ratio with ``text`` reaches ``score_cutoff``, as (form index, score)."""
@@ -122,8 +130,8 @@ class CandidateIndex:
             found.sort()
         return results
 
-    def _query(self, texts: Sequence[str]) -> tuple[sparse.coo_matrix, np.ndarray]:
-        """Shared distinct bigrams of each text with each form (sparse) and each text's distinct bigram count."""
+    def _query(self, texts: Sequence[str], matrix: sparse.csr_matrix) -> tuple[sparse.coo_matrix, np.ndarray]:
+        """Shared distinct bigrams of each text with each form's indexed bigrams, and each text's bigram count."""
         vocab = self._vocab
         rows: list[int] = []
         cols: list[int] = []
@@ -137,33 +145,41 @@ class CandidateIndex:
                     rows.append(row)
                     cols.append(column)
         query = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
-                                  shape=(len(texts), self._matrix.shape[0]))
-        return (query @ self._matrix).tocoo(), counts
+                                  shape=(len(texts), matrix.shape[0]))
+        return (query @ matrix).tocoo(), counts
 
     def _candidates(self, texts: Sequence[str], score_cutoff: float) -> tuple[np.ndarray, np.ndarray]:
-        """(text row, form column) pairs that pass the count filter, without duplicates."""
-        full_limit, edge_limit = self._threshold(score_cutoff)
-        lengths = np.array([len(t) for t in texts], dtype=np.int32)
-        shared, counts = self._query(texts)
-        # When the text is the shorter string, rapidfuzz slides the text over the form instead.
-        text_loss = np.array([max(losses(int(n), score_cutoff)) for n in lengths], dtype=np.int32)
-        text_limit = np.maximum(1, counts - text_loss)
-        swapped = lengths[shared.row] < self._lengths[shared.col]
-        limit = np.where(swapped, text_limit[shared.row], full_limit[shared.col])
-        selected = [self._pairs(shared, shared.data >= limit)]
+        """(text row, form column) pairs that may reach the cutoff, without duplicates."""
+        plan = self._plan(score_cutoff)
+        shape = (len(texts), len(self.forms))
+        shared, _ = self._query(texts, plan.full)
+        selected = [self._pairs(shared, shared.data > 0)]
         # Windows shorter than the form at the start or end of the text tolerate more loss; they lie
-        # within the first (last) length-1 characters, so only forms up to that length are counted.
-        looser = edge_limit < full_limit
-        for reach in self._edge_reaches:
-            columns = looser & (self._lengths <= reach + 1)
-            if not columns.any():
-                continue
-            for part in ([t[:reach] for t in texts], [t[-reach:] for t in texts]):
-                edge, _ = self._query(part)
-                ok = (edge.data >= edge_limit[edge.col]) & columns[edge.col]
-                selected.append(self._pairs(edge, ok))
-        for row, column in self._short_pairs(texts, lengths):
-            selected.append(sparse.coo_matrix(([1], ([row], [column])), shape=shared.shape))
+        # within the text's first and last (longest form - 1) characters.
+        reach = max(self._max_length - 1, 1)
+        edges, _ = self._query([f"{t[:reach]}\x00{t[-reach:]}" for t in texts], plan.edge)
+        selected.append(self._pairs(edges, edges.data > 0))
+        lengths = np.array([len(t) for t in texts], dtype=np.int32)
+        shorter = np.flatnonzero(lengths < self._max_length)
+        if shorter.size:
+            # When the text is the shorter string, rapidfuzz slides the text over the form instead.
+            swapped, counts = self._query([texts[r] for r in shorter], self._matrix)
+            loss = np.array([max(losses(int(lengths[r]), score_cutoff)) for r in shorter], dtype=np.int32)
+            ok = (swapped.data >= np.maximum(1, counts - loss)[swapped.row]) & (
+                lengths[shorter][swapped.row] < self._lengths[swapped.col])
+            selected.append(sparse.csr_matrix((np.ones(int(ok.sum()), dtype=np.int8),
+                                               (shorter[swapped.row[ok]], swapped.col[ok])), shape=shape))
+        if plan.deletions:
+            pairs = [(row, col) for row, text in enumerate(texts) for col in self._deletions.search(text)]
+            pairs += [(row, int(col)) for col in self._tiny for row in range(len(texts)) if texts[row]]
+            if pairs:
+                selected.append(sparse.csr_matrix((np.ones(len(pairs), dtype=np.int8), tuple(zip(*pairs, strict=True))),
+                                                  shape=shape))
+        else:
+            pairs = [(row, int(col)) for col in self._tiny for row in range(len(texts)) if texts[row]]
+            if pairs:
+                selected.append(sparse.csr_matrix((np.ones(len(pairs), dtype=np.int8), tuple(zip(*pairs, strict=True))),
+                                                  shape=shape))
         union = selected[0]
         for extra in selected[1:]:
             union = union + extra
@@ -176,10 +192,61 @@ class CandidateIndex:
         return sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int8), (matrix.row[keep], matrix.col[keep])),
                                  shape=matrix.shape)
 
-    def _short_pairs(self, texts: Sequence[str], lengths: np.ndarray) -> set[tuple[int, int]]:
-        """Pairs with a one-character form, which has no bigram to filter on: checked directly."""
-        pairs: set[tuple[int, int]] = set()
-        for column in self._tiny:
-            for row in np.flatnonzero(lengths >= SHORT_TEXT):
-                pairs.add((int(row), int(column)))
-        return pairs
+
+
+class _Plan:
+    """The per-cutoff index matrices."""
+
+    def __init__(self, full: sparse.csr_matrix, edge: sparse.csr_matrix, deletions: bool) -> None:
+        self.full = full
+        self.edge = edge
+        self.deletions = deletions
+
+
+class _DeletionIndex:
+    """Forms of 5-6 characters by their one- and two-character deletions.
+
+    At cutoffs from 80 to 99 such a form reaches the cutoff only in a window one edit away
+    (longest common subsequence ≥ length - 1), or in a fully matched shorter window at the edge
+    of the text; both are exact lookups here, where a bigram count filter would let through
+    every form sharing a single bigram.
+    """
+
+    LENGTHS = (5, 6)
+
+    def __init__(self, forms: Sequence[str], lengths: np.ndarray) -> None:
+        self.one: dict[int, dict[str, set[int]]] = {n: {} for n in self.LENGTHS}
+        self.two: dict[int, dict[str, set[int]]] = {n: {} for n in self.LENGTHS}
+        for column, form in enumerate(forms):
+            n = len(form)
+            if n not in self.LENGTHS:
+                continue
+            for variant in _deleted(form):
+                self.one[n].setdefault(variant, set()).add(column)
+                for smaller in _deleted(variant):
+                    self.two[n].setdefault(smaller, set()).add(column)
+
+    def covers(self, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
+        """Which forms this index finds exhaustively at ``score_cutoff``."""
+        if not 80 <= score_cutoff < 100:
+            return np.zeros(len(lengths), dtype=bool)
+        return np.isin(lengths, self.LENGTHS)
+
+    def search(self, text: str) -> set[int]:
+        """Forms within one edit of a window of ``text``, or fully matched at its edges."""
+        found: set[int] = set()
+        for n in self.LENGTHS:
+            one, two = self.one[n], self.two[n]
+            if not one:
+                continue
+            windows = {text[i:i + n] for i in range(max(len(text) - n + 1, 1))}
+            keys = {v for w in windows for v in _deleted(w)} | {text[i:i + n - 1] for i in range(len(text) - n + 2)}
+            for key in keys & one.keys():
+                found |= one[key]
+            for edge in (text[:n - 1], text[-(n - 1):], text[:n - 2], text[-(n - 2):]):
+                found |= one.get(edge, set()) | two.get(edge, set())
+        return found
+
+
+def _deleted(text: str) -> set[str]:
+    return {text[:i] + text[i + 1:] for i in range(len(text))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +41,7 @@ class QueueFilters:
 
 @dataclass
 class QueuePage:
-    rows: list[tuple[Hit, str]]
+    rows: list[tuple[Any, str]]  # (row with QUEUE_COLUMNS as attributes, mark text)
     next_cursor: str | None
     filters: QueueFilters = field(default_factory=QueueFilters)
 
@@ -50,8 +51,15 @@ def uncertainty():  # type: ignore[no-untyped-def]
     return func.abs(func.coalesce(Hit.probability, 1.5) - 0.5)
 
 
+# The queue reads plain rows of these columns (no ORM objects, no JSON columns): it is the hottest page.
+QUEUE_COLUMNS = (Hit.id, Hit.listing_id, Hit.mark_id, Hit.marketplace, Hit.seller_id, Hit.seller_name,
+                 Hit.listing_url, Hit.listing_title, Hit.price, Hit.currency, Hit.score, Hit.probability,
+                 Hit.priority, Hit.model_version, Hit.status, Hit.version, Hit.evidence_sha256, Hit.claimed_by,
+                 Hit.span_start, Hit.span_end)
+
+
 def _filtered(scope: Scope, filters: QueueFilters, user_id: int, claim_ttl: timedelta) -> Select[Any]:
-    query = scope.hits(select(Hit, Mark.text).join(Mark, Mark.id == Hit.mark_id))
+    query = scope.hits(select(*QUEUE_COLUMNS, Mark.text.label("mark_text")).join(Mark, Mark.id == Hit.mark_id))
     if filters.status != "all":
         query = query.where(Hit.status == filters.status)
     if filters.mark_id is not None:
@@ -87,7 +95,7 @@ def queue_page(scope: Scope, filters: QueueFilters, *, session: Session, cursor:
             value, last_id = _parse_cursor(cursor)
             query = query.where(or_(Hit.priority < value, and_(Hit.priority == value, Hit.id < last_id)))
         query = query.order_by(Hit.priority.desc(), Hit.id.desc())
-    rows = [(hit, text) for hit, text in session.execute(query.limit(limit + 1))]
+    rows = [(row, row.mark_text) for row in session.execute(query.limit(limit + 1))]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
@@ -132,10 +140,32 @@ def get_mark(scope: Scope, mark_id: int, *, session: Session) -> Mark | None:
     return session.scalar(scope.marks(select(Mark).where(Mark.id == mark_id)))
 
 
+class FacetCache:
+    """Filter-menu values (marketplaces, model versions) cached briefly: DISTINCT over every hit is costly."""
+
+    def __init__(self, ttl_seconds: float = 60.0) -> None:
+        self.ttl = ttl_seconds
+        self._values: dict[tuple[int | None, str], tuple[float, list[str]]] = {}
+
+    def get(self, scope: Scope, column: Any, *, session: Session) -> list[str]:
+        key = (scope.org_id, column.key)
+        now = time.monotonic()
+        cached = self._values.get(key)
+        if cached is None or now - cached[0] > self.ttl:
+            cached = (now, facet_values(scope, column, session=session))
+            self._values[key] = cached
+        return cached[1]
+
+
 def facet_values(scope: Scope, column: Any, *, session: Session, limit: int = 200) -> list[str]:
     """Distinct non-empty values of a hit column (marketplaces, model versions) for filter menus."""
     query = scope.hits(select(column).where(column.is_not(None)).distinct()).order_by(column).limit(limit)
     return [v for v in session.scalars(query) if v]
+
+
+def mark_choices(scope: Scope, *, session: Session) -> list[tuple[int, str]]:
+    """(id, text) of the visible marks, for filter menus."""
+    return [(i, text) for i, text in session.execute(scope.marks(select(Mark.id, Mark.text)).order_by(Mark.text))]
 
 
 def audit_page(*, session: Session, action: str | None = None, before_id: int | None = None,

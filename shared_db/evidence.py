@@ -34,6 +34,7 @@ class EvidenceStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._dirs: set[Path] = set()
 
     def _paths(self, sha: str) -> tuple[Path, Path]:
         if not _SHA_RE.match(sha or ""):
@@ -46,9 +47,11 @@ class EvidenceStore:
         """Store ``body`` (if not already stored) and return its sha256."""
         sha = hashlib.sha256(body).hexdigest()
         body_path, meta_path = self._paths(sha)
-        if body_path.exists() and meta_path.exists():
+        if meta_path.exists():  # the sidecar is written last: its presence means complete
             return sha
-        body_path.parent.mkdir(parents=True, exist_ok=True)
+        if body_path.parent not in self._dirs:
+            body_path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(body_path.parent)
         moment = captured_at or datetime.now(UTC)
         meta = {
             "sha256": sha,
@@ -58,7 +61,12 @@ class EvidenceStore:
             "captured_at": moment.astimezone(UTC).isoformat(),
             "size": len(body),
         }
-        _atomic_write(body_path, gzip.compress(body, compresslevel=6, mtime=0))
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        try:
+            _atomic_write(body_path, packed)
+        except FileNotFoundError:  # the folder was removed (housekeeping) since it was created
+            body_path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(body_path, packed)
         _atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, sort_keys=True).encode())
         return sha
 

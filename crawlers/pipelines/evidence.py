@@ -26,13 +26,17 @@ class EvidencePipeline:
         if evidence is None:
             self.stats.inc_value("markwatch/evidence/missing")
             return item
+        return deferToThread(self.capture, item, evidence).addCallback(self._count)
+
+    def capture(self, item: dict[str, Any], evidence: dict[str, Any]) -> dict[str, Any]:
+        """Store ``evidence`` (body, url, status, headers) and set the item's ``evidence_sha256``."""
         captured = item.get("crawled_at")
-        moment = datetime.fromisoformat(captured) if captured else datetime.now(UTC)
+        item["evidence_sha256"] = self.store.put(
+            evidence["body"], url=evidence["url"], status=evidence["status"], headers=evidence["headers"],
+            captured_at=datetime.fromisoformat(captured) if captured else datetime.now(UTC),
+        )
+        return item
 
-        def stored(sha: str) -> dict[str, Any]:
-            item["evidence_sha256"] = sha
-            self.stats.inc_value("markwatch/evidence/stored")
-            return item
-
-        return deferToThread(self.store.put, evidence["body"], url=evidence["url"], status=evidence["status"],
-                             headers=evidence["headers"], captured_at=moment).addCallback(stored)
+    def _count(self, item: dict[str, Any]) -> dict[str, Any]:
+        self.stats.inc_value("markwatch/evidence/stored")
+        return item

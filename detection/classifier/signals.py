@@ -136,8 +136,10 @@ def rule_assessment(record: Record) -> tuple[float, dict[str, float]]:
 
 
 def explain(record: Record, contributions: Mapping[str, float], *, limit: int = 4) -> list[str]:
-    """The described signals, strongest contribution first (either direction), at most ``limit``."""
+    """The described signals, at most ``limit``: those pointing to a counterfeit first (strongest
+    first), then those pointing away from one (strongest first)."""
     words = describe(record)
-    ranked = sorted((s for s in contributions if s in words and abs(contributions[s]) > 1e-6),
-                    key=lambda s: -abs(contributions[s]))
+    present = [s for s in contributions if s in words and abs(contributions[s]) > 1e-6]
+    ranked = (sorted((s for s in present if contributions[s] > 0), key=lambda s: -contributions[s])
+              + sorted((s for s in present if contributions[s] < 0), key=lambda s: contributions[s]))
     return [words[s] for s in ranked[:limit]]

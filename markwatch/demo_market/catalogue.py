@@ -83,6 +83,7 @@ class Listing:
     mark: str | None = None
     availability: str = "InStock"
     hostile: str | None = None
+    offer_price_usd: Decimal | None = None  # the real offer's price before any tampering
 
     @property
     def infringing(self) -> bool:
@@ -244,7 +245,7 @@ def _make_listing(index: int, row: dict[str, str], mark: DemoMark | None, kind: 
         category=row["category"] or "other", category_slug=_slug(row["category"]), modelno=row["modelno"],
         gtin=_gtin13(index), markup=markup[index % len(markup)], language=language, kind=kind,
         true_brand=brand, mark=mark.mark if mark is not None else None,
-        availability="OutOfStock" if index % 17 == 0 else "InStock",
+        availability="OutOfStock" if index % 17 == 0 else "InStock", offer_price_usd=Decimal(row["price"]),
     )
 
 

@@ -140,7 +140,7 @@ class DemoMarket:
             "infringing": x.infringing, "kind": x.kind, "brand": x.true_brand,
             "stated_brand": x.brand, "mark": x.mark if x.infringing else None, "seller_id": x.seller_id,
             "price": str(x.price), "currency": x.currency, "language": x.language, "markup": x.markup,
-            "hostile": x.hostile,
+            "hostile": x.hostile, "offer_price_usd": str(x.offer_price_usd),
         } for x in self.catalogue.products]
 
     def write_ground_truth(self, path: Path) -> Path:

@@ -46,9 +46,9 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
         next_url = "/queue?" + urlencode({**filters.as_params(), "after": page.next_cursor})
     return render(request, "queue.html", {
         "page": page, "filters": filters, "next_url": next_url, "can_decide": scope.can("decide"),
-        "marks": queries.visible_marks(scope, session=db),
-        "marketplaces": queries.facet_values(scope, Hit.marketplace, session=db),
-        "models": queries.facet_values(scope, Hit.model_version, session=db),
+        "marks": queries.mark_choices(scope, session=db),
+        "marketplaces": request.app.state.facets.get(scope, Hit.marketplace, session=db),
+        "models": request.app.state.facets.get(scope, Hit.model_version, session=db),
         "statuses": [s.value for s in HitStatus], "query_string": urlencode(filters.as_params()),
     })
 

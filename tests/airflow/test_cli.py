@@ -52,3 +52,24 @@ def test_housekeeping_command(settings, sqlite_engine) -> None:
     assert report["evidence"]["deleted"] == 1 and report["claims_released"] == 0
     assert report["index"]["index"] == f"{settings.listings_alias}-v1" and not report["index"]["reindexed"]
     assert list(EvidenceStore(settings.resolved_evidence_dir).iter_hashes()) == []
+
+
+def test_suspects_process_command(settings, sqlite_engine) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from markwatch.demo_market.server import DemoMarket
+    from shared_db.models import SuspectReport
+
+    with DemoMarket(host="127.0.0.1", port=0, seed=3, size=8) as market:
+        url = market.product_urls()[0]
+        with Session(sqlite_engine) as session, session.begin():
+            session.add(SuspectReport(url=url))
+        result = runner.invoke(app, ["suspects", "process", "--timeout", "120"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["crawled"] == [1]
+    with Session(sqlite_engine) as session:
+        report = session.scalar(select(SuspectReport))
+    assert (report.status, report.listing_id) == ("crawled", f"demo-market:{url.rsplit('/', 1)[1]}")
+    again = runner.invoke(app, ["suspects", "process"])
+    assert json.loads(again.output) == {"queued": 0, "crawled": [], "failed": [], "crawls": []}

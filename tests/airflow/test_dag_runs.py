@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared_db.models import CrawlRun, DetectionRun, Hit
+from shared_db.models import CrawlRun, DetectionRun, Hit, ModelVersion
 from shared_db.repo.marks import upsert_mark
 from shared_db.schemas import MarkCreate
 from shared_db.settings import reset_settings
@@ -92,6 +93,34 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     assert detection_runs == 4  # two slices, two runs
 
 
+
+def test_reported_suspects_are_crawled_and_detected_in_one_interval(
+        airflow_db, dagbag, settings, sqlite_engine, demo_marks, market) -> None:
+    from shared_db.models import SuspectReport
+
+    infringing = [row for row in market.ground_truth() if row["infringing"] and not row["hostile"]]
+    missing = f"{market.base_url}/product/does-not-exist"
+    with Session(sqlite_engine) as session, session.begin():
+        session.add_all([SuspectReport(url=row["url"]) for row in infringing] + [SuspectReport(url=missing)])
+
+    crawl = dagbag.dags["markwatch_crawl"].test(logical_date=INTERVAL, run_conf={"targets": []})
+    assert crawl.state == "success", task_instances(crawl)
+    assert task_instances(crawl)[("publish", -1)][0] == "success"
+    assert dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL).state == "success"
+
+    with Session(sqlite_engine) as session:
+        reports = {r.url: r for r in session.scalars(select(SuspectReport))}
+        hit_listings = set(session.scalars(select(Hit.listing_id)))
+        crawl_labels = set(session.scalars(select(CrawlRun.profile)))
+    assert reports[missing].status == "failed" and "no product listing" in reports[missing].error
+    crawled = [reports[row["url"]] for row in infringing]
+    assert all(r.status == "crawled" and r.processed_at for r in crawled)
+    # Same document ids as a scheduled crawl of the demo marketplace: no duplicate listing later.
+    assert {r.listing_id for r in crawled} == {f"demo-market:{row['listing_id']}" for row in infringing}
+    assert hit_listings and hit_listings <= {r.listing_id for r in crawled}
+    assert crawl_labels == {"suspects-demo-market"}
+
+
 def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
         airflow_db, dagbag, settings, sqlite_engine, monkeypatch: pytest.MonkeyPatch) -> None:
     from markwatch.demo_market.server import DemoMarket
@@ -116,3 +145,51 @@ def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
         runs = session.execute(select(CrawlRun.status, CrawlRun.error)).tuples().all()
     assert [status for status, _ in runs] == ["failed", "failed"]
     assert all(error for _, error in runs)
+
+
+def test_housekeeping_dag_runs_its_three_tasks(airflow_db, dagbag, settings, sqlite_engine) -> None:
+    from shared_db.evidence import EvidenceStore
+
+    store = EvidenceStore(settings.resolved_evidence_dir)
+    store.put(b"expired", url="http://x/", status=200, captured_at=datetime(2000, 1, 1, tzinfo=UTC))
+    run = dagbag.dags["markwatch_housekeeping"].test(logical_date=INTERVAL)
+    assert run.state == "success", task_instances(run)
+    assert {task for (task, _), (state, _) in task_instances(run).items() if state == "success"} == {
+        "prune_evidence", "release_claims", "reindex_listings"}
+    assert list(store.iter_hashes()) == []
+
+
+def test_retrain_waits_for_decisions_then_trains_and_registers_a_model(
+        airflow_db, dagbag, settings, sqlite_engine) -> None:
+    dag = dagbag.dags["markwatch_retrain"]
+    run = dag.test(logical_date=INTERVAL)
+    assert run.state == "success"
+    assert task_instances(run)[("train", -1)][0] == "skipped"
+
+    decided_hits(sqlite_engine, per_class=12)
+    run = dag.test(logical_date=INTERVAL + timedelta(days=7))
+    assert run.state == "success", task_instances(run)
+    assert task_instances(run)[("train", -1)][0] == "success"
+    with Session(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(ModelVersion)) == 1
+
+
+def decided_hits(engine, *, per_class: int) -> None:  # type: ignore[no-untyped-def]
+    """Hits a reviewer confirmed (cheap replicas, unknown sellers) and dismissed (genuine offers), interleaved."""
+    from shared_db.repo.hits import HitCandidate, decide, upsert_hit
+
+    with Session(engine) as session, session.begin():
+        mark, _ = upsert_mark(MarkCreate(text="SONY", owner="Sony", reference_price=Decimal("300"),
+                                         currency="USD", authorised_sellers=["sony-official"]), session=session)
+        for i in range(per_class):
+            for fake in (True, False):
+                listing = f"demo:{'f' if fake else 'g'}{i}"
+                upsert_hit(HitCandidate(
+                    listing_id=listing, mark_id=mark.id, marketplace="demo",
+                    listing_title=f"S0NY replica headphones {i}" if fake else f"Sony WH-1000XM{i} headphones",
+                    score=88.0 if fake else 100.0, kind="leet" if fake else "exact",
+                    price=Decimal(20 + i) if fake else Decimal(290 + i), currency="USD",
+                    seller_id=f"shop{i}" if fake else "sony-official"), session=session)
+                hit = session.scalar(select(Hit).where(Hit.listing_id == listing))
+                decide(hit.id, "confirmed" if fake else "dismissed", session=session, reviewer_id=None,
+                       expected_version=hit.version)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detection.classifier.vocabulary import VocabularyError, load_vocabulary, parse_terms
@@ -81,6 +81,7 @@ def _reference_find(text: str) -> list[str]:
     return found
 
 
+@settings(deadline=None)  # the first call loads OpenCC's tables
 @given(st.lists(st.sampled_from(["replica", "Replica", "1:1", "11", "aaa", "batteries", "高仿", "複刻", "鞋",
                                  "A貨", "inspired", "by", "dupe", "x", "-", " ", "oem", "cartridge", "ＯＥＭ"]),
                 max_size=12),

@@ -1,0 +1,40 @@
+"""Every spider imports and is listed; every packaged profile loads; profiles are validated."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import crawlers.spiders
+from crawlers.profile import ProfileError, list_profiles, load_profile
+from crawlers.run import UnknownCrawlTarget, resolve_target, spider_names
+
+
+def test_every_spider_module_imports_and_is_listed() -> None:
+    modules = [m.name for m in pkgutil.iter_modules(crawlers.spiders.__path__)]
+    for name in modules:
+        importlib.import_module(f"crawlers.spiders.{name}")
+    names = spider_names()
+    assert {"demo_market", "demo_market_sitemap", "baseline_noop", "profile"} <= set(names)
+    for name in names:  # file name = spider name (base and profile are the generic ones)
+        assert name in modules or name == "profile"
+
+
+@pytest.mark.parametrize("name", list_profiles())
+def test_packaged_profiles_load(name: str) -> None:
+    profile = load_profile(name)
+    assert profile.marketplace and profile.start_urls and profile.fields
+    assert resolve_target(name).spider == "profile"
+
+
+def test_profile_errors_name_the_problem(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('marketplace = "x"\nstart_urls = ["http://x/"]\nproduct_url_pattern = "/p/(.+)"\n'
+                   '[fields]\ncolour = "h1::text"\n')
+    with pytest.raises(ProfileError, match="colour"):
+        load_profile(str(bad))
+    with pytest.raises(UnknownCrawlTarget, match="demo_market_selectors"):
+        resolve_target("no-such-site")
