@@ -98,17 +98,21 @@ def logged_in(base: str, email: str) -> httpx.Client:
     return client
 
 
-def measure(client: httpx.Client, paths: list[str], requests: int) -> dict[str, float]:
-    for path in paths[:5]:
-        client.get(path)  # warm-up
-    times = []
+def measure(cases: dict[str, tuple[httpx.Client, list[str]]], requests: int) -> dict[str, dict[str, float]]:
+    """Latency per case; requests are interleaved round-robin so machine noise hits every case alike."""
+    for client, paths in cases.values():
+        for path in paths[:5]:
+            client.get(path)  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for i in range(requests):
-        start = time.perf_counter()
-        response = client.get(paths[i % len(paths)])
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (paths[i % len(paths)], response.status_code)
-    times.sort()
-    return {"median": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1]}
+        for name, (client, paths) in cases.items():
+            path = paths[i % len(paths)]
+            start = time.perf_counter()
+            response = client.get(path)
+            times[name].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+    return {name: {"median": statistics.median(values), "p95": sorted(values)[int(len(values) * 0.95) - 1]}
+            for name, values in times.items()}
 
 
 def main() -> None:
@@ -133,7 +137,7 @@ def main() -> None:
             "queue (rights holder, scoped)": (holder, ["/queue"]),
             "hit detail": (reviewer, [f"/hits/{i}" for i in hit_ids]),
         }
-        results = {name: measure(client, paths, args.requests) for name, (client, paths) in cases.items()}
+        results = measure(cases, args.requests)
         server.terminate()
         server.wait(timeout=10)
     base_p95 = results["trivial /healthz"]["p95"]

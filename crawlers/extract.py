@@ -208,7 +208,7 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     base = urljoin(url, sel.xpath("//base/@href").get() or "")
     syntaxes = ["json-ld", "microdata", "opengraph"]
-    data = extruct.extract(text, base_url=base, syntaxes=syntaxes, uniform=True, errors="ignore")
+    data = extruct.extract(sel.root, base_url=base, syntaxes=syntaxes, uniform=True, errors="ignore")
     product = _best_product(data.get("json-ld", [])) or _best_product(data.get("microdata", []))
     if product is None and rdfa:
         rdfa_data = extruct.extract(text, base_url=base, syntaxes=["rdfa"], uniform=True, errors="ignore")
