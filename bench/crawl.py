@@ -4,7 +4,8 @@ Serves the demo marketplace (default 5,000 product pages) on 127.0.0.1, then cra
 twice in subprocesses: ``baseline_noop`` (fetches every product page, does nothing) and
 ``demo_market_sitemap`` (extract → validate → normalise → evidence → incremental → Elasticsearch).
 Both run with the same Scrapy settings (AutoThrottle off, so the figure is throughput, not
-politeness). Prints pages/s of each and their ratio (goal ≥ 0.6).
+politeness). The pair is run ``--repeat`` times, alternating, and the best rate of each is kept
+(this machine is shared, so single runs are noisy). Prints pages/s of each and their ratio (goal ≥ 0.6).
 
 Elasticsearch: ``MARKWATCH_BENCH_ES_URL``, else http://127.0.0.1:9200 when it answers, else an
 embedded one started for the run. Usage: ``python bench/crawl.py [--size 5000]``.
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=5000, help="product pages (default 5000)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each spider; the best is kept")
     args = parser.parse_args(argv)
 
     from crawlers.runner import run_crawl
@@ -54,10 +56,13 @@ def main(argv: list[str] | None = None) -> int:
             with DemoMarket(size=args.size, seed=args.seed, slow_seconds=0.5) as market:
                 start = [f"{market.base_url}/robots.txt"]
                 print(f"demo market: {len(market.catalogue.products)} product pages at {market.base_url}", flush=True)
-                baseline = run_crawl("baseline_noop", start_urls=start, settings=settings, timeout=1800,
-                                     scrapy_settings=BENCH_SCRAPY)
-                full = run_crawl("demo_market_sitemap", start_urls=start, settings=settings, timeout=1800,
-                                 scrapy_settings=BENCH_SCRAPY)
+                runs: dict[str, list] = {"do-nothing spider": [], "full pipeline": []}
+                for _ in range(args.repeat):
+                    runs["do-nothing spider"].append(run_crawl(
+                        "baseline_noop", start_urls=start, settings=settings, timeout=1800, scrapy_settings=BENCH_SCRAPY))
+                    runs["full pipeline"].append(run_crawl(
+                        "demo_market_sitemap", start_urls=start, settings=settings, timeout=1800,
+                        scrapy_settings={**BENCH_SCRAPY, "MARKWATCH_FULL_REINDEX": True}))
             index.refresh()
             indexed = index.count()
         finally:
@@ -65,15 +70,22 @@ def main(argv: list[str] | None = None) -> int:
             if embedded is not None:
                 embedded.stop()
     rates = {}
-    for label, summary in (("do-nothing spider", baseline), ("full pipeline", full)):
-        elapsed = float(summary.stats.get("elapsed_time_seconds") or summary.duration_seconds or 0)
-        rates[label] = summary.pages / elapsed if elapsed else 0.0
-        print(f"{label:18s}: {summary.pages} pages in {elapsed:.1f} s = {rates[label]:.0f} pages/s "
-              f"(items {summary.items}, indexed {summary.indexed}, errors {summary.errors})")
+    for label, summaries in runs.items():
+        measured = [(s.pages / _elapsed(s), s) for s in summaries if _elapsed(s)]
+        rates[label], best = max(measured, key=lambda pair: pair[0])
+        print(f"{label:18s}: {best.pages} pages in {_elapsed(best):.1f} s = {rates[label]:.0f} pages/s "
+              f"(items {best.items}, indexed {best.indexed}, errors {best.errors}; "
+              f"all runs: {', '.join(f'{r:.0f}' for r, _ in measured)} pages/s)")
+    full = runs["full pipeline"][-1]
     ratio = rates["full pipeline"] / rates["do-nothing spider"] if rates["do-nothing spider"] else 0.0
     print(f"listings in Elasticsearch: {indexed}")
     print(f"ratio full / do-nothing: {ratio:.2f} (goal >= 0.6)")
     return 0 if ratio >= 0.6 and indexed == full.items else 1
+
+
+def _elapsed(summary: object) -> float:
+    stats = getattr(summary, "stats", {}) or {}
+    return float(stats.get("elapsed_time_seconds") or getattr(summary, "duration_seconds", 0) or 0)
 
 
 if __name__ == "__main__":

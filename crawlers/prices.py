@@ -77,6 +77,8 @@ def parse_price(text: str | float | Decimal | None, currency: str | None = None)
     if text is None:
         return None, normalise_currency(currency)
     if isinstance(text, int | float | Decimal):
-        return Decimal(str(text)), normalise_currency(currency)
+        amount = Decimal(str(text))
+        usable = amount.is_finite() and amount >= 0  # structured data can carry NaN, Infinity or -1
+        return (amount if usable else None), normalise_currency(currency)
     found = detect_currency(text) or normalise_currency(currency)
     return parse_amount(text, found), found

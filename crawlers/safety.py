@@ -2,8 +2,9 @@
 
 Host names are resolved (every address must be public), so ``metadata.internal`` or a name that
 points at 10.0.0.1 is refused too. Redirects come back through the downloader middlewares as
-new requests, so a redirect to a private address is refused the same way. Caveat: the check and
-Twisted's own resolution are separate look-ups (see the report on DNS rebinding).
+new requests, so a redirect to a private address is refused the same way. The connection's own
+look-up goes through :class:`PublicOnlyResolver` (``DNS_RESOLVER``), which refuses a non-public
+answer again, so a name that changes its answer between the two look-ups is still refused.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.error import DNSLookupError
 
 
 class PrivateAddressBlocked(IgnoreRequest):
@@ -88,3 +91,28 @@ class PrivateAddressMiddleware:
             raise PrivateAddressBlocked(f"refused {request.url}: {reason}; add the host to "
                                         "MARKWATCH_ALLOWED_PRIVATE_HOSTS only if it is yours")
         return None
+
+
+class PublicOnlyResolver(CachingThreadedResolver):
+    """DNS resolver for connections: a non-public answer for a host that is not allow-listed fails.
+
+    This closes the gap between the middleware's look-up and the connection's own look-up
+    (DNS rebinding): whatever address the connection would use is checked again here.
+    """
+
+    allowed: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PublicOnlyResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.allowed = frozenset(h.lower() for h in crawler.settings.getlist("MARKWATCH_ALLOWED_PRIVATE_HOSTS"))
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 - Twisted's interface
+        return super().getHostByName(name, timeout).addCallback(self.check, name)
+
+    def check(self, address: str, name: str) -> str:
+        """``address`` if ``name`` may connect to it, else :class:`DNSLookupError`."""
+        if _is_private(address) and name.lower() not in self.allowed and address not in self.allowed:
+            raise DNSLookupError(f"{name} resolved to non-public address {address}; refused")
+        return address

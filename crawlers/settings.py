@@ -9,6 +9,9 @@ USER_AGENT = "markwatch/0.1 (+https://github.com/markwatch/markwatch)"
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 DOWNLOAD_DELAY = 0
+# Items processed in parallel *per response*; product pages yield one item, and Scrapy 2.19 starts
+# this many asyncio workers for every callback output (100 by default: ~10 % of the crawl's CPU).
+CONCURRENT_ITEMS = 8
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 10.0
@@ -24,6 +27,7 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+DNS_RESOLVER = "crawlers.safety.PublicOnlyResolver"
 DOWNLOADER_MIDDLEWARES = {
     # first (before OffsiteMiddleware at 50 and robots.txt at 100): every request, redirects included
     "crawlers.safety.PrivateAddressMiddleware": 40,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
@@ -58,6 +58,11 @@ def _parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _after(watermark: datetime | None) -> datetime | None:
+    """Where an incremental run starts: just after the watermark (Elasticsearch keeps milliseconds)."""
+    return None if watermark is None else watermark + timedelta(milliseconds=1)
+
+
 def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     while batch := list(islice(items, size)):
         yield batch
@@ -90,11 +95,12 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     sessions = session_factory(engine)
     cutoff = settings.match_threshold if score_cutoff is None else score_cutoff
     with sessions.begin() as session:
-        start = None if full else (since or last_watermark(session=session))
+        previous = last_watermark(session=session)
+        start = None if full else (since or _after(previous))
         run_id = start_detection_run(session=session, since=start).id
         matcher = Matcher(MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True))
         scorer = load_scorer(session=session, settings=settings)
-    summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=start,
+    summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous,
                                model_version=scorer.version)
     began = time.monotonic()
     try:

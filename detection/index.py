@@ -22,7 +22,9 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-
+EDGE_BUCKETS = [0, 6, 9, 16]  # forms up to each length get their edge windows counted separately
+SEGMENT = 32  # full-length windows of forms up to SEGMENT // 2 characters are counted per segment
+LONG_FORM = 24  # texts longer than this are compared as the shorter string only with longer forms
 SHORT_TEXT = 4  # texts shorter than this are compared with every form (their bigram bound can be 0)
 
 
@@ -74,6 +76,7 @@ class CandidateIndex:
         self._distinct = np.array([len(g) for g in self._grams], dtype=np.int32)
         self._lengths = np.array([len(f) for f in self.forms], dtype=np.int32)
         self._matrix = self._index_matrix(self._distinct)
+        self._long = self._index_matrix(np.where(self._lengths > LONG_FORM, self._distinct, 0))
         self._tiny = np.flatnonzero(self._lengths < 2)
         self._max_length = int(self._lengths.max(initial=1))
         self._deletions = _DeletionIndex(self.forms, self._lengths)
@@ -98,9 +101,16 @@ class CandidateIndex:
             edge = np.maximum(1, self._distinct - budget[:, 1])
             by_deletion = self._deletions.covers(self._lengths, score_cutoff)
             # A form needing t of its n bigrams shares at least one of any n - t + 1 of them.
-            full_prefix = np.where(by_deletion, 0, self._distinct - full + 1)
-            edge_prefix = np.where(by_deletion | (edge >= full), 0, self._distinct - edge + 1)
-            plan = _Plan(self._index_matrix(full_prefix), self._index_matrix(edge_prefix), by_deletion.any())
+            near = (self._lengths + budget[:, 0] <= SEGMENT // 2) & ~by_deletion
+            far = ~near & ~by_deletion
+            looser = (edge < full) & ~self._deletions.covers_edges(self._lengths, score_cutoff)
+            plan = _Plan(self._index_matrix(np.where(near, self._distinct, 0)),
+                         self._index_matrix(np.where(far, self._distinct, 0)),
+                         [(top - 1, self._index_matrix(np.where(looser & (self._lengths > low) & (self._lengths <= top),
+                                                                 self._distinct, 0)))
+                          for low, top in zip(EDGE_BUCKETS, [*EDGE_BUCKETS[1:], self._max_length], strict=True)
+                          if top > low],
+                         full, edge, bool(by_deletion.any()))
             self._plans[score_cutoff] = plan
         return plan
 
@@ -152,18 +162,28 @@ class CandidateIndex:
         """(text row, form column) pairs that may reach the cutoff, without duplicates."""
         plan = self._plan(score_cutoff)
         shape = (len(texts), len(self.forms))
-        shared, _ = self._query(texts, plan.full)
-        selected = [self._pairs(shared, shared.data > 0)]
+        # Full-length windows: count shared bigrams within overlapping segments of the text, so the
+        # bigrams counted for a form lie close together (any window of up to SEGMENT // 2
+        # characters lies inside one segment); longer forms are counted over the whole text.
+        rows, parts = _segments(texts)
+        shared, _ = self._query(parts, plan.near)
+        keep = shared.data >= plan.full_limit[shared.col]
+        selected = [sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int8),
+                                       (rows[shared.row[keep]], shared.col[keep])), shape=shape)]
+        shared, _ = self._query(texts, plan.far)
+        selected.append(self._pairs(shared, shared.data >= plan.full_limit[shared.col]))
         # Windows shorter than the form at the start or end of the text tolerate more loss; they lie
         # within the text's first and last (longest form - 1) characters.
-        reach = max(self._max_length - 1, 1)
-        edges, _ = self._query([f"{t[:reach]}\x00{t[-reach:]}" for t in texts], plan.edge)
-        selected.append(self._pairs(edges, edges.data > 0))
+        for reach, matrix in plan.edges:
+            edges, _ = self._query([f"{t[:reach]}\x00{t[-reach:]}" for t in texts], matrix)
+            selected.append(self._pairs(edges, edges.data >= plan.edge_limit[edges.col]))
         lengths = np.array([len(t) for t in texts], dtype=np.int32)
-        shorter = np.flatnonzero(lengths < self._max_length)
-        if shorter.size:
+        for shorter, matrix in ((np.flatnonzero(lengths <= LONG_FORM), self._matrix),
+                                (np.flatnonzero((lengths > LONG_FORM) & (lengths < self._max_length)), self._long)):
+            if not shorter.size:
+                continue
             # When the text is the shorter string, rapidfuzz slides the text over the form instead.
-            swapped, counts = self._query([texts[r] for r in shorter], self._matrix)
+            swapped, counts = self._query([texts[r] for r in shorter], matrix)
             loss = np.array([max(losses(int(lengths[r]), score_cutoff)) for r in shorter], dtype=np.int32)
             ok = (swapped.data >= np.maximum(1, counts - loss)[swapped.row]) & (
                 lengths[shorter][swapped.row] < self._lengths[swapped.col])
@@ -195,24 +215,40 @@ class CandidateIndex:
 
 
 class _Plan:
-    """The per-cutoff index matrices."""
+    """The per-cutoff index matrices and bigram thresholds."""
 
-    def __init__(self, full: sparse.csr_matrix, edge: sparse.csr_matrix, deletions: bool) -> None:
-        self.full = full
-        self.edge = edge
+    def __init__(self, near: sparse.csr_matrix, far: sparse.csr_matrix, edges: list[tuple[int, sparse.csr_matrix]],
+                 full_limit: np.ndarray, edge_limit: np.ndarray, deletions: bool) -> None:
+        self.near, self.far, self.edges = near, far, edges
+        self.full_limit, self.edge_limit = full_limit, edge_limit
         self.deletions = deletions
 
 
-class _DeletionIndex:
-    """Forms of 5-6 characters by their one- and two-character deletions.
+def _segments(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Overlapping SEGMENT-character pieces of each text (stride SEGMENT // 2) and their text rows."""
+    rows: list[int] = []
+    parts: list[str] = []
+    step = SEGMENT // 2
+    for row, text in enumerate(texts):
+        for start in range(0, max(len(text) - step, 1), step):
+            rows.append(row)
+            parts.append(text[start:start + SEGMENT])
+    return np.array(rows, dtype=np.int64), parts
 
-    At cutoffs from 80 to 99 such a form reaches the cutoff only in a window one edit away
-    (longest common subsequence ≥ length - 1), or in a fully matched shorter window at the edge
-    of the text; both are exact lookups here, where a bigram count filter would let through
-    every form sharing a single bigram.
+
+class _DeletionIndex:
+    """Forms of 5-9 characters by their one-character deletions (5-6: also two).
+
+    At cutoffs from 80 to 99 such a form reaches the cutoff in a full-length window only when the
+    window is one edit away (longest common subsequence ≥ length - 1): an exact lookup of the
+    window's deletions here, where a bigram count filter would let through every form sharing
+    one or two common bigrams. Forms of 5-6 characters are also looked up at the text's edges
+    (fully matched shorter windows, up to two characters missing); longer forms' edge windows
+    go through the bigram filter.
     """
 
-    LENGTHS = (5, 6)
+    LENGTHS = (5, 6, 7, 8, 9)
+    EDGE_LENGTHS = (5, 6)
 
     def __init__(self, forms: Sequence[str], lengths: np.ndarray) -> None:
         self.one: dict[int, dict[str, set[int]]] = {n: {} for n in self.LENGTHS}
@@ -223,6 +259,8 @@ class _DeletionIndex:
                 continue
             for variant in _deleted(form):
                 self.one[n].setdefault(variant, set()).add(column)
+                if n not in self.EDGE_LENGTHS:
+                    continue
                 for smaller in _deleted(variant):
                     self.two[n].setdefault(smaller, set()).add(column)
 
@@ -231,6 +269,10 @@ class _DeletionIndex:
         if not 80 <= score_cutoff < 100:
             return np.zeros(len(lengths), dtype=bool)
         return np.isin(lengths, self.LENGTHS)
+
+    def covers_edges(self, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
+        """Which forms this index also finds at the edges of the text (shorter windows) at ``score_cutoff``."""
+        return self.covers(lengths, score_cutoff) & np.isin(lengths, self.EDGE_LENGTHS)
 
     def search(self, text: str) -> set[int]:
         """Forms within one edit of a window of ``text``, or fully matched at its edges."""
@@ -243,8 +285,9 @@ class _DeletionIndex:
             keys = {v for w in windows for v in _deleted(w)} | {text[i:i + n - 1] for i in range(len(text) - n + 2)}
             for key in keys & one.keys():
                 found |= one[key]
-            for edge in (text[:n - 1], text[-(n - 1):], text[:n - 2], text[-(n - 2):]):
-                found |= one.get(edge, set()) | two.get(edge, set())
+            if n in self.EDGE_LENGTHS:
+                for edge in (text[:n - 1], text[-(n - 1):], text[:n - 2], text[-(n - 2):]):
+                    found |= one.get(edge, set()) | two.get(edge, set())
         return found
 
 

@@ -196,8 +196,10 @@ def _spacing_form(text: str, base: Form) -> Form | None:
                 tuple(base.homoglyph[i] for i in keep))
 
 
-def _collapsed_form(base: Form) -> Form | None:
-    """Runs of a repeated letter collapsed to one (niiike → nike)."""
+def _collapsed_form(base: Form, *, min_run: int = 2) -> Form | None:
+    """Runs of a repeated letter collapsed to one (niiike → nike), if some run is ``min_run`` long."""
+    if not re.search(r"([^\W\d_])\1{" + str(min_run - 1) + "}", base.text):
+        return None
     keep = [i for i, c in enumerate(base.text) if i == 0 or c != base.text[i - 1] or not c.isalpha()]
     if len(keep) == len(base.text):
         return None
@@ -227,7 +229,9 @@ def title_forms(text: str) -> list[Form]:
     base = base_form(text)
     forms = [base]
     forms.extend(_leet_forms(text))
-    for extra in (_spacing_form(text, base), _collapsed_form(base)):
+    # Titles are collapsed only around a letter tripled or more (genuine words double letters);
+    # marks are indexed collapsed too, so "guccci" → "guci" meets "gucci" → "guci".
+    for extra in (_spacing_form(text, base), _collapsed_form(base, min_run=3)):
         if extra is not None:
             forms.append(extra)
     if is_han(base.text):

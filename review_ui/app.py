@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from review_ui.deps import Forbidden, NotAuthenticated, is_api
 from review_ui.queries import FacetCache
 from review_ui.security import CSRFError, LoginRateLimiter, RevokedSessions
 from review_ui.templating import make_templates
-from shared_db.db import make_engine, session_factory
+from shared_db.db import make_engine, session_factory, transaction
+from shared_db.models import utcnow
+from shared_db.repo.hits import release_stale_claims
 from shared_db.settings import Settings, get_settings
 
+logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -29,7 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from review_ui.routes import ROUTERS
 
     settings = settings or get_settings()
-    app = FastAPI(title="markwatch review API", version="1", docs_url=None, redoc_url=None)
+    app = FastAPI(title="markwatch review API", version="1", docs_url=None, redoc_url=None,
+                  lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.session_factory = session_factory(app.state.engine)
@@ -57,6 +66,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start, release claims older than the claim TTL (reviewers who closed the tab)."""
+    ttl = timedelta(minutes=app.state.settings.claim_ttl_minutes)
+    try:
+        with transaction(app.state.engine) as session:
+            released = release_stale_claims(session=session, older_than=utcnow() - ttl)
+        if released:
+            logger.info("released %d stale claims", released)
+    except SQLAlchemyError as exc:
+        logger.warning("could not release stale claims (is the database migrated? `markwatch db upgrade`): %s",
+                       exc)
+    yield
+    app.state.engine.dispose()
 
 
 def _install_handlers(app: FastAPI) -> None:

@@ -17,12 +17,14 @@ KEYWORDS = {"_": None, "t": (2,)}
 METHODS = [("**/templates/takedown/**", "ignore"), ("**/templates/**.html", "jinja2.ext:babel_extract"),
            ("**.py", "python")]
 # Role and status names are shown through _() with a variable; list them so they are translated too.
+ROW_WORDS = ("Select", "claimed", "Confirm", "Dismiss", "Escalate")
 DYNAMIC = ("admin", "reviewer", "authority", "rights_holder", "new", "confirmed", "dismissed", "escalated", "all")
 
 
 def messages() -> set[str]:
     """Every msgid the UI can show."""
     found = {str(msg[2]) for msg in extract_from_dir(PACKAGE, METHODS, keywords=KEYWORDS) if msg[2]}
+    found |= set(ROW_WORDS)
     return found | set(DYNAMIC)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Float, Select, and_, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from review_ui.deps import Scope
@@ -46,9 +46,16 @@ class QueuePage:
     filters: QueueFilters = field(default_factory=QueueFilters)
 
 
+# Literal constants (not bound parameters), so an expression index on the same expression can serve the
+# order. Proposed migration (works on SQLite and PostgreSQL):
+UNCERTAINTY_INDEX_SQL = ("CREATE INDEX ix_hits_status_uncertainty "
+                         "ON hits (status, abs(coalesce(probability, 1.5) - 0.5), id)")
+UNCERTAINTY_SQL = "abs(coalesce(hits.probability, 1.5) - 0.5)"
+
+
 def uncertainty():  # type: ignore[no-untyped-def]
     """|probability - 0.5|: 0 is the classifier's least certain hit (no probability counts as certain)."""
-    return func.abs(func.coalesce(Hit.probability, 1.5) - 0.5)
+    return literal_column(UNCERTAINTY_SQL, Float)
 
 
 # The queue reads plain rows of these columns (no ORM objects, no JSON columns): it is the hottest page.

@@ -39,6 +39,14 @@ def money(value: Decimal | float | None, currency: str | None = None) -> str:
     return f"{Decimal(str(value)):,.2f} {currency or ''}".strip()
 
 
+def row_labels(gettext: Any) -> dict[str, str]:
+    """The words of a queue row, translated once per page."""
+    words = {"select": "Select", "claimed": "claimed", "confirm": "Confirm", "dismiss": "Dismiss",
+             "escalate": "Escalate", "new": "new", "confirmed": "confirmed", "dismissed": "dismissed",
+             "escalated": "escalated"}
+    return {key: gettext(text) for key, text in words.items()}
+
+
 def _context(request: Request) -> dict[str, Any]:
     user = getattr(request.state, "user", None)
     locale = normalise_locale(user.locale if user is not None else request.session.get("locale"))
@@ -51,7 +59,9 @@ def _context(request: Request) -> dict[str, Any]:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR), context_processors=[_context])
     templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money)
+    templates.env.globals["row_labels"] = row_labels
     templates.env.autoescape = True
+    templates.env.auto_reload = False  # templates ship with the package; skip a stat() per include
     return templates
 
 

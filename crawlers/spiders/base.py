@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
@@ -82,8 +83,13 @@ class ListingSpider(scrapy.Spider):
         """Count every failed request by kind; a hostile page never stops the crawl."""
         if failure.check(PrivateAddressBlocked):
             return  # counted by the middleware as markwatch/blocked/private_address
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.crawler.stats.inc_value("markwatch/skipped/robots_txt")  # politeness, not an error
+            return
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest) and "MAXSIZE" in str(failure.value).upper():
+            kind = "too_large"  # e.g. a gzip bomb stopped during decompression
         else:
             kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(failure.value).__name__).lower()
         self.crawler.stats.inc_value(f"markwatch/errors/{kind}")

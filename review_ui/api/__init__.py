@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from review_ui import exports, queries
 from review_ui.api.schemas import (
+    BulkDecisionIn,
+    BulkDecisionOut,
     CaseOut,
+    ClaimOut,
     DecisionIn,
     DecisionOut,
     ErrorOut,
@@ -29,7 +32,7 @@ from shared_db.es.client import IndexUnavailable
 from shared_db.models import Organisation, SuspectReport
 from shared_db.netsafety import UnsafeURLError, check_public_url
 from shared_db.repo import audit
-from shared_db.repo.hits import HitConflict, decide
+from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 from shared_db.repo.marks import update_mark, upsert_mark
 from shared_db.schemas import MarkCreate, MarkUpdate
 
@@ -73,6 +76,40 @@ def decide_hit(hit_id: HitId, body: DecisionIn, db: Db, scope: Decider) -> Any:
                       expected_version=body.expected_version, reason=body.reason)
     except HitConflict as exc:
         raise HTTPException(409, str(exc)) from exc
+
+
+@router.post("/hits/{hit_id}/claim", response_model=ClaimOut, responses={404: {"model": ErrorOut}})
+def claim_hit(request: Request, hit_id: HitId, db: Db, scope: Decider) -> ClaimOut:
+    """Claim a hit so other reviewers skip it; ``claimed`` is false when someone else holds it."""
+    if queries.get_hit(scope, hit_id, session=db) is None:
+        raise HTTPException(404, "no such hit")
+    ttl = timedelta(minutes=request.app.state.settings.claim_ttl_minutes)
+    return ClaimOut(hit_id=hit_id, claimed=claim(hit_id, session=db, user_id=scope.user.id, ttl=ttl))
+
+
+@router.delete("/hits/{hit_id}/claim", response_model=ClaimOut, responses={404: {"model": ErrorOut}})
+def release_hit(hit_id: HitId, db: Db, scope: Decider) -> ClaimOut:
+    if queries.get_hit(scope, hit_id, session=db) is None:
+        raise HTTPException(404, "no such hit")
+    release_claim(hit_id, session=db, user_id=scope.user.id)
+    return ClaimOut(hit_id=hit_id, claimed=False)
+
+
+@router.post("/decisions", response_model=BulkDecisionOut)
+def bulk_decide(body: BulkDecisionIn, db: Db, scope: Decider) -> BulkDecisionOut:
+    """One verdict for many ``{hit_id, expected_version}``; conflicting or unknown hits are listed, not decided."""
+    decided, conflicts = [], []
+    for item in body.hits:
+        if queries.get_hit(scope, item.hit_id, session=db) is None:
+            conflicts.append(item.hit_id)
+            continue
+        try:
+            decide(item.hit_id, body.verdict, session=db, reviewer_id=scope.user.id,
+                   expected_version=item.expected_version, reason=body.reason)
+            decided.append(item.hit_id)
+        except HitConflict:
+            conflicts.append(item.hit_id)
+    return BulkDecisionOut(decided=decided, conflicts=conflicts)
 
 
 @router.get("/marks", response_model=list[MarkOut])

@@ -77,8 +77,29 @@ class HitPageOut(BaseModel):
 
 class DecisionIn(BaseModel):
     verdict: Literal["confirmed", "dismissed", "escalated"]
-    expected_version: int = Field(ge=1)
+    expected_version: int = Field(ge=1, le=2**63 - 1)
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class ClaimOut(BaseModel):
+    hit_id: int
+    claimed: bool
+
+
+class BulkItem(BaseModel):
+    hit_id: int = Field(ge=1, le=2**63 - 1)
+    expected_version: int = Field(ge=1, le=2**63 - 1)
+
+
+class BulkDecisionIn(BaseModel):
+    verdict: Literal["confirmed", "dismissed", "escalated"]
+    hits: list[BulkItem] = Field(min_length=1, max_length=500)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class BulkDecisionOut(BaseModel):
+    decided: list[int]
+    conflicts: list[int]
 
 
 class MarkIn(MarkCreate):

@@ -14,7 +14,7 @@ from review_ui.deps import Db, Decider, HitId, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, load_evidence_meta
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.templating import t
-from shared_db.models import Hit, Verdict
+from shared_db.models import Hit, User, Verdict
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 
 router = web_router()
@@ -57,7 +57,8 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
         "hit": hit, "can_decide": scope.can("decide"), "price": price_comparison(hit),
         "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
         "evidence_error": evidence_error, "verdicts": [v.value for v in Verdict],
-        "conflict": None, "reason": "", **extra,
+        "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
+        **extra,
     }
 
 

@@ -36,7 +36,8 @@ def assert_matches_truth(doc: dict[str, Any], truth: dict[str, Any]) -> None:
 
 
 def test_structured_crawl_indexes_every_listing_with_evidence(market: DemoMarket, crawl_settings: Settings) -> None:
-    summary = run_crawl("demo_market", start_urls=[f"{market.base_url}/"], settings=crawl_settings, timeout=180)
+    start = [f"{market.base_url}/", f"{market.base_url}/private/admin"]  # the second is disallowed by robots.txt
+    summary = run_crawl("demo_market", start_urls=start, settings=crawl_settings, timeout=180)
     truth = market.ground_truth()
     assert summary.status == "succeeded", summary.error
     assert summary.items == len(truth) and summary.indexed == summary.items and summary.spooled == 0
@@ -56,9 +57,10 @@ def test_structured_crawl_indexes_every_listing_with_evidence(market: DemoMarket
     assert stats["markwatch/errors/http_500"] == 1
     assert stats["markwatch/blocked/private_address"] == 2
     assert stats["markwatch/errors/download_cancelled_error"] == 1  # the huge page
-    assert stats["markwatch/errors/ignore_request"] == 1  # the gzip bomb, stopped during decompression
+    assert stats["markwatch/errors/too_large"] == 1  # the gzip bomb, stopped during decompression
     assert summary.errors == 5
-    assert market.requests["private"] == 0 and market.requests["cart"] == 0  # robots.txt obeyed
+    assert stats["robotstxt/forbidden"] == 1 and stats["markwatch/skipped/robots_txt"] == 1
+    assert market.requests["private"] == 0  # robots.txt obeyed
 
     again = run_crawl("demo_market", start_urls=[f"{market.base_url}/"], settings=crawl_settings, timeout=180)
     assert again.items == summary.items and again.indexed == 0

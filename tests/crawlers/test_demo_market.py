@@ -77,3 +77,37 @@ def test_pages_ground_truth_and_hostile_behaviour(market: DemoMarket, tmp_path: 
     assert bomb.getheader("Content-Encoding") == "gzip" and len(gzip.decompress(bomb.body)) > 8_000_000
     page = get(market, "/search?q=sony").body.decode()
     assert "product-link" in page
+
+
+def test_runs_as_a_module_with_ground_truth_and_marks(shared_data: Path, tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "MARKWATCH_SHARED_DATA": str(shared_data)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "markwatch.demo_market", "--port", str(port), "--size", "30",
+         "--ground-truth", str(tmp_path / "ground_truth.jsonl"), "--marks-csv", str(tmp_path / "marks.csv")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                robots = urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None, "demo market did not start"
+                time.sleep(0.2)
+        assert b"Sitemap:" in robots
+        lines = (tmp_path / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 33 and json.loads(lines[0])["url"].startswith(f"http://127.0.0.1:{port}/product/")
+        assert (tmp_path / "marks.csv").read_text(encoding="utf-8").startswith(",".join(MARKS_CSV_COLUMNS))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -30,3 +30,19 @@ def test_middleware_refuses_and_counts() -> None:
     with pytest.raises(PrivateAddressBlocked, match="MARKWATCH_ALLOWED_PRIVATE_HOSTS"):
         middleware.process_request(Request("http://169.254.169.254/latest/meta-data/"))
     assert crawler.stats.get_value("markwatch/blocked/private_address") == 1
+
+
+
+def test_connection_resolver_refuses_private_answers() -> None:
+    from twisted.internet import reactor
+    from twisted.internet.error import DNSLookupError
+
+    from crawlers.safety import PublicOnlyResolver
+
+    crawler = get_crawler(settings_dict={"MARKWATCH_ALLOWED_PRIVATE_HOSTS": ["127.0.0.1", "demo.local"]})
+    resolver = PublicOnlyResolver.from_crawler(crawler, reactor)
+    assert resolver.check("127.0.0.1", "localhost") == "127.0.0.1"
+    assert resolver.check("10.1.2.3", "demo.local") == "10.1.2.3"
+    assert resolver.check("93.184.216.34", "example.com") == "93.184.216.34"
+    with pytest.raises(DNSLookupError):
+        resolver.check("169.254.169.254", "rebinding.example.com")

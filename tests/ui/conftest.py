@@ -155,3 +155,9 @@ def add_hits(sqlite_engine: Engine, world: World):  # type: ignore[no-untyped-de
         return ids
 
     return add
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> tuple[Engine, World]:
+    """The same world on SQLite and on PostgreSQL (``engine`` is parametrized over both)."""
+    return engine, seed(engine)

@@ -109,3 +109,17 @@ def test_schemathesis_validates_responses(app, world, tokens) -> None:
         check()
         checked += 1
     assert checked >= 6
+
+
+def test_api_claims_and_bulk_decisions(client, world, tokens) -> None:
+    hit = world.hits_a[0]
+    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["reviewer"])).json()["claimed"] is True
+    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["authority"])).json()["claimed"] is False
+    client.delete(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["reviewer"]))
+    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["authority"])).json()["claimed"] is True
+    body = {"verdict": "dismissed", "reason": "bulk", "hits": [
+        {"hit_id": world.hits_a[1], "expected_version": 1}, {"hit_id": world.hits_a[2], "expected_version": 7},
+        {"hit_id": world.hits_b[0], "expected_version": 1}]}
+    assert client.post("/api/v1/decisions", json=body, headers=bearer(tokens["holder_a"])).status_code == 403
+    result = client.post("/api/v1/decisions", json=body, headers=bearer(tokens["reviewer"])).json()
+    assert result == {"decided": [world.hits_a[1], world.hits_b[0]], "conflicts": [world.hits_a[2]]}

@@ -48,11 +48,11 @@ def test_edit_mark(world, login_as, csrf, sqlite_engine) -> None:
 
 def test_bulk_csv_import_reports_rejected_rows(world, login_as, csrf, sqlite_engine) -> None:
     holder = login_as("holder_a")
-    data = ("mark,owner,aliases,classes,jurisdictions,registration_number,office,reference_price,currency,"
-            "authorised_sellers\n"
-            "ROADSTAR,,Road Star,12,US,123,USPTO,50,USD,\n"
-            ",,Nameless,25,,,,,,\n"
-            "SKYLINE,,,99,,,,,,\n").encode()
+    data = (b"mark,owner,aliases,classes,jurisdictions,registration_number,office,reference_price,currency,"
+            b"authorised_sellers\n"
+            b"ROADSTAR,,Road Star,12,US,123,USPTO,50,USD,\n"
+            b",,Nameless,25,,,,,,\n"
+            b"SKYLINE,,,99,,,,,,\n")
     response = holder.post("/marks/import", data={"csrf_token": csrf(holder, "/marks/import"), "fmt": "csv"},
                            files={"file": ("marks.csv", data, "text/csv")})
     assert response.status_code == 200, response.text

@@ -119,3 +119,23 @@ def test_bulk_decides_the_selection_and_reports_conflicts(world, login_as, csrf,
     with Session(sqlite_engine) as session:
         statuses = dict(session.execute(select(Hit.id, Hit.status).where(Hit.id.in_([a, b, c]))).all())
     assert statuses == {a: "dismissed", b: "dismissed", c: "confirmed"}
+
+
+def test_stale_claims_are_released_when_the_app_starts(settings, world, sqlite_engine) -> None:
+    from datetime import timedelta
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import update
+
+    from review_ui.app import create_app
+    from shared_db.models import utcnow
+
+    with Session(sqlite_engine) as session, session.begin():
+        session.execute(update(Hit).where(Hit.id == world.hits_a[0])
+                        .values(claimed_by=1, claimed_at=utcnow() - timedelta(hours=5)))
+        session.execute(update(Hit).where(Hit.id == world.hits_a[1]).values(claimed_by=1, claimed_at=utcnow()))
+    with TestClient(create_app(settings)):
+        pass
+    with Session(sqlite_engine) as session:
+        claims = dict(session.execute(select(Hit.id, Hit.claimed_by).where(Hit.id.in_(world.hits_a[:2]))).all())
+    assert claims == {world.hits_a[0]: None, world.hits_a[1]: 1}

@@ -1,0 +1,131 @@
+"""Batch detection over the real Elasticsearch and SQLite: idempotent, decisions kept, watermark safe."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from detection.batch import reprioritise, run_detection
+from shared_db.es.client import IndexUnavailable, make_client
+from shared_db.es.listings import ListingsIndex
+from shared_db.models import DetectionRun, Hit, Mark
+from shared_db.repo.hits import decide
+from shared_db.repo.marks import upsert_mark
+from shared_db.repo.runs import last_watermark
+from shared_db.schemas import MarkCreate
+from shared_db.settings import Settings
+
+LISTINGS = [
+    {"marketplace": "demo", "listing_id": "1", "title": "N1ke Air Max 90 replica", "category": "shoes",
+     "price": 25.0, "currency": "USD", "seller_id": "s1"},
+    {"marketplace": "demo", "listing_id": "2", "title": "Guccci handbag", "category": "bags", "seller_id": "s2"},
+    {"marketplace": "demo", "listing_id": "3", "title": "plain kettle", "category": "kitchen"},
+    {"marketplace": "demo", "listing_id": "4", "title": "耐剋 運動鞋", "category": "shoes"},
+    {"marketplace": "demo", "listing_id": "5", "title": "Nike Air Max", "category": "shoes", "seller_id": "nike-store"},
+]
+
+
+@pytest.fixture
+def index(settings: Settings) -> Iterator[ListingsIndex]:
+    listings = ListingsIndex(make_client(settings), settings)
+    listings.ensure()
+    yield listings
+
+
+@pytest.fixture
+def marks(sqlite_engine: Engine) -> dict[str, int]:
+    with Session(sqlite_engine) as session, session.begin():
+        nike, _ = upsert_mark(MarkCreate(text="NIKE", owner="Nike, Inc.", transliterations=["耐克"], classes=[25],
+                                         authorised_sellers=["nike-store"]), session=session)
+        gucci, _ = upsert_mark(MarkCreate(text="Gucci", owner="Gucci", classes=[18, 25]), session=session)
+        return {"nike": nike.id, "gucci": gucci.id}
+
+
+def _hits(engine: Engine) -> list[tuple[str, int, str, str]]:
+    with Session(engine) as session:
+        rows = session.execute(select(Hit.listing_id, Hit.mark_id, Hit.kind, Hit.status).order_by(Hit.listing_id))
+        return [tuple(row) for row in rows]
+
+
+def test_detection_finds_hits_and_a_rerun_converges(settings: Settings, sqlite_engine: Engine,
+                                                    index: ListingsIndex, marks: dict[str, int]) -> None:
+    index.bulk_upsert(LISTINGS, refresh=True)
+    first = run_detection(settings=settings, engine=sqlite_engine)
+    assert first.status == "succeeded" and first.listings_scanned == 5
+    hits = _hits(sqlite_engine)
+    assert hits == [("demo:1", marks["nike"], "leet", "new"), ("demo:2", marks["gucci"], "fuzzy", "new"),
+                    ("demo:4", marks["nike"], "transliteration", "new")]
+    again = run_detection(settings=settings, engine=sqlite_engine, full=True)
+    assert (again.hits_created, again.hits_updated) == (0, 3)
+    assert _hits(sqlite_engine) == hits
+    with Session(sqlite_engine) as session:
+        hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:1"))
+        assert hit.span_start == 0 and hit.matched_text == "N1ke" and hit.model_version == first.model_version
+        runs = session.scalars(select(DetectionRun).order_by(DetectionRun.id)).all()
+        assert [r.status for r in runs] == ["succeeded", "succeeded"]
+        assert runs[0].listings_scanned == 5 and runs[0].hits_created == 3 and runs[0].watermark is not None
+
+
+def test_incremental_run_reads_only_new_listings(settings: Settings, sqlite_engine: Engine,
+                                                 index: ListingsIndex, marks: dict[str, int]) -> None:
+    index.bulk_upsert(LISTINGS[:2], refresh=True)
+    assert run_detection(settings=settings, engine=sqlite_engine).listings_scanned == 2
+    assert run_detection(settings=settings, engine=sqlite_engine).listings_scanned == 0
+    index.bulk_upsert(LISTINGS[2:], refresh=True)
+    later = run_detection(settings=settings, engine=sqlite_engine)
+    assert later.listings_scanned == 3 and later.hits_created == 1
+
+
+def test_rerun_never_overwrites_a_decision(settings: Settings, sqlite_engine: Engine,
+                                           index: ListingsIndex, marks: dict[str, int]) -> None:
+    index.bulk_upsert(LISTINGS, refresh=True)
+    run_detection(settings=settings, engine=sqlite_engine)
+    with Session(sqlite_engine) as session, session.begin():
+        hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:2"))
+        decide(hit.id, "dismissed", session=session, reviewer_id=None, expected_version=hit.version)
+    summary = run_detection(settings=settings, engine=sqlite_engine, full=True)
+    assert summary.hits_kept == 1
+    assert ("demo:2", marks["gucci"], "fuzzy", "dismissed") in _hits(sqlite_engine)
+
+
+def test_slices_together_cover_the_index(settings: Settings, sqlite_engine: Engine,
+                                         index: ListingsIndex, marks: dict[str, int]) -> None:
+    index.bulk_upsert(LISTINGS, refresh=True)
+    scanned = sum(run_detection(settings=settings, engine=sqlite_engine, full=True, slice_id=n, slices=2)
+                  .listings_scanned for n in range(2))
+    assert scanned == 5 and len(_hits(sqlite_engine)) == 3
+
+
+def test_unreachable_elasticsearch_fails_the_run_and_keeps_the_watermark(
+        settings: Settings, sqlite_engine: Engine, index: ListingsIndex, marks: dict[str, int]) -> None:
+    index.bulk_upsert(LISTINGS, refresh=True)
+    run_detection(settings=settings, engine=sqlite_engine)
+    with Session(sqlite_engine) as session:
+        before = last_watermark(session=session)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    broken = settings.model_copy(update={"es_url": f"http://127.0.0.1:{closed_port}"})
+    with pytest.raises(IndexUnavailable):
+        run_detection(settings=broken, engine=sqlite_engine, full=True)
+    with Session(sqlite_engine) as session:
+        assert last_watermark(session=session) == before
+        failed = session.scalar(select(DetectionRun).order_by(DetectionRun.id.desc()))
+        assert failed.status == "failed" and "IndexUnavailable" in (failed.error or "")
+        assert session.scalar(select(func.count()).select_from(Hit)) == 3
+
+
+def test_reprioritise_follows_the_mark_weight(settings: Settings, sqlite_engine: Engine,
+                                              index: ListingsIndex, marks: dict[str, int]) -> None:
+    index.bulk_upsert(LISTINGS, refresh=True)
+    run_detection(settings=settings, engine=sqlite_engine)
+    with Session(sqlite_engine) as session, session.begin():
+        session.get_one(Mark, marks["nike"]).weight = 3.0
+        assert reprioritise(session=session) == 2
+    with Session(sqlite_engine) as session:
+        hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:1"))
+        assert hit.priority == pytest.approx(3.0 * hit.probability)

@@ -1,0 +1,39 @@
+"""The candidate index finds every pair brute-force rapidfuzz scores above the cutoff."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detection.index import CandidateIndex, brute_force
+
+# A small alphabet with a space makes near-misses (and so the index's edge cases) frequent.
+words = st.text(alphabet="abcde ", min_size=4, max_size=20)
+texts = st.text(alphabet="abcde ", max_size=70)
+
+
+@settings(max_examples=400, deadline=None)
+@given(forms=st.lists(words, min_size=1, max_size=8), queries=st.lists(texts, min_size=1, max_size=4),
+       cutoff=st.sampled_from([80, 82.5, 85, 90, 95, 100]))
+def test_index_returns_exactly_the_brute_force_pairs(forms: list[str], queries: list[str], cutoff: float) -> None:
+    index = CandidateIndex(forms)
+    found = index.search_many(queries, score_cutoff=cutoff)
+    for query, got in zip(queries, found, strict=True):
+        expected = brute_force(query, forms, score_cutoff=cutoff)
+        assert sorted(i for i, _ in got) == sorted(i for i, _ in expected)
+        assert dict(got) == {i: s for i, s in expected}
+
+
+@settings(max_examples=100, deadline=None)
+@given(forms=st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=6), query=st.text(max_size=40))
+def test_any_unicode_never_misses_a_brute_force_pair(forms: list[str], query: str) -> None:
+    forms = [f for f in forms if len(f) >= 4 or len(f) == 1] or ["nike"]
+    got = CandidateIndex(forms).search(query, score_cutoff=85)
+    assert {i for i, _ in brute_force(query, forms, score_cutoff=85)} <= {i for i, _ in got}
+
+
+def test_below_cutoff_is_an_empty_result() -> None:
+    index = CandidateIndex(["nike", "adidas"])
+    assert index.search("plain kettle", score_cutoff=80) == []
+    assert index.search("", score_cutoff=80) == []
+    assert index.search_many([], score_cutoff=80) == []

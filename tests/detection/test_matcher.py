@@ -1,0 +1,102 @@
+"""Matcher: kinds, spans in the original text, reasons, guarded marks and context."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detection.marks import MarkSpec
+from detection.matcher import KINDS, Matcher
+
+MARKS = [
+    MarkSpec(1, "NIKE", aliases=("Nike Air",), transliterations=("耐克", "naike"), classes=(25,),
+             authorised_sellers=("nike-official",)),
+    MarkSpec(2, "Gucci", classes=(18, 25)),
+    MarkSpec(3, "HP", classes=(9,)),
+    MarkSpec(4, "Apple", categories=("phones", "computers"), reference_price=999.0),
+    MarkSpec(5, "Samsonite", classes=(18,)),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(MARKS)
+
+
+@pytest.mark.parametrize(("title", "kind", "matched"), [
+    ("Nike Air Max 90", "exact", "Nike"),
+    ("N1ke running shoes", "leet", "N1ke"),
+    ("N.I.K.E shoes", "spacing", "N.I.K.E"),
+    ("ni-ke bag", "spacing", "ni-ke"),
+    ("Ｎｉｋｅ sneakers", "homoglyph", "Ｎｉｋｅ"),
+    ("Nіke sneakers", "homoglyph", "Nіke"),
+    ("耐克 运动鞋", "transliteration", "耐克"),
+    ("耐剋 運動鞋", "transliteration", "耐剋"),
+    ("奈克运动鞋", "phonetic", "奈克"),
+    ("naike shoes", "transliteration", "naike"),
+    ("Samsonlte suitcase", "fuzzy", "Samsonlte"),
+    ("Guccci handbag", "fuzzy", "Guccci"),
+])
+def test_kinds_and_spans(matcher: Matcher, title: str, kind: str, matched: str) -> None:
+    found = matcher.match(title)
+    assert found, title
+    best = found[0]
+    assert best.kind == kind and best.kind in KINDS
+    assert best.matched_text == matched == title[best.span[0]:best.span[1]]
+    assert 0 <= best.score <= 100 and best.reasons
+
+
+def test_alias_kind(matcher: Matcher) -> None:
+    only_alias = Matcher([MarkSpec(9, "Swoosh Corp", aliases=("Nike Air",))])
+    assert only_alias.match("nike air trainers")[0].kind == "alias"
+
+
+def test_nothing_to_find(matcher: Matcher) -> None:
+    assert matcher.match("") == []
+    assert matcher.match("😀😀😀") == []
+    assert matcher.match("plain kettle with a mini kettle lid") == []
+
+
+def test_short_and_common_word_marks_need_a_whole_word_and_context(matcher: Matcher) -> None:
+    assert matcher.match("hp 61 ink") == []
+    assert [m.mark_id for m in matcher.match("hp 61 ink", context={"category": "printer ink"})] == [3]
+    assert matcher.match("chp toner", context={"category": "printer ink"}) == []
+    assert matcher.match("fresh apple juice", context={"category": "food"}) == []
+    apple = matcher.match("apple iphone 15", context={"category": "phones"})
+    assert [m.mark_id for m in apple] == [4]
+    assert any("whole word" in r for r in apple[0].reasons)
+
+
+def test_context_adjusts_score_with_reasons(matcher: Matcher) -> None:
+    plain = matcher.match("Samsonlte suitcase")[0]
+    fitting = matcher.match("Samsonlte suitcase", context={"category": "luggage"})[0]
+    outside = matcher.match("Samsonite suitcase", context={"category": "kitchen"})[0]
+    assert fitting.score > plain.score
+    assert any("fits" in r for r in fitting.reasons)
+    assert outside.score == 90 and any("outside" in r for r in outside.reasons)
+    authorised = matcher.match("Nike shoes", context={"seller": "nike-official"}, score_cutoff=50)[0]
+    assert authorised.score == 70 and any("authorised" in r for r in authorised.reasons)
+    assert matcher.match("Nike shoes", context={"seller": "nike-official"}) == []
+
+
+def test_ten_kilobyte_title_and_batch_equals_single(matcher: Matcher) -> None:
+    long_title = ("genuine leather 皮包 😀 " * 600)[:10_000] + " N1ke"
+    titles = ["Nike Air", long_title, "", "耐克", "nothing here"]
+    batch = matcher.match_many(titles)
+    assert batch == [matcher.match(t) for t in titles]
+    assert batch[1][0].kind == "leet" and batch[1][0].span == (10_001, 10_005)
+
+
+def test_empty_matcher_and_rapidfuzz_shape() -> None:
+    assert Matcher([]).match("Nike") == []
+    assert Matcher(MARKS).match("Nike", score_cutoff=100.0)[0].score == 100
+
+
+@settings(max_examples=150, deadline=None)
+@given(prefix=st.text(max_size=30), suffix=st.text(max_size=30), mark=st.sampled_from(["Samsonite", "Gucci", "NIKE"]))
+def test_a_mark_written_as_a_word_is_always_found(prefix: str, suffix: str, mark: str) -> None:
+    title = f"{prefix} {mark} {suffix}"
+    found = Matcher(MARKS).match(title, score_cutoff=80)
+    mark_id = next(m.id for m in MARKS if m.text == mark)
+    assert mark_id in {m.mark_id for m in found}

@@ -1,0 +1,84 @@
+"""Normalisation: folded forms, variant forms and the map back to the original text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detection.normalise import base_form, mark_forms, normalise, title_forms
+
+
+def _kinds(text: str) -> dict[str, str]:
+    return {form.kind: form.text for form in title_forms(text)}
+
+
+def test_case_width_accents_and_homoglyphs_fold_to_latin() -> None:
+    assert normalise("ＮＩＫＥ") == "nike"
+    assert normalise("Nïkè") == "nike"
+    assert normalise("Nіke") == "nike"  # Cyrillic і
+    assert base_form("Nіke").homoglyph == (False, True, False, False)
+
+
+def test_separators_collapse_and_emoji_are_separators() -> None:
+    assert normalise("  Nike!!  Air\tMax 😀 90 ") == "nike air max 90"
+    assert normalise("😀😀") == ""
+    assert normalise("") == ""
+
+
+def test_leet_only_inside_words_with_letters() -> None:
+    forms = _kinds("N1ke Air Max 90 $99")
+    assert forms["leet"] == "nike air max 90 99"
+    assert forms["leet_l"] == "nlke air max 90 99"
+    assert "leet" not in _kinds("Air Max 90")
+
+
+def test_spacing_tricks_are_joined() -> None:
+    assert _kinds("N.I.K.E shoes")["spacing"].startswith("nike")
+    assert _kinds("n i k e")["spacing"] == "nike"
+    assert _kinds("ni-ke bag")["spacing"] == "nike bag"
+    assert "spacing" not in _kinds("mini kettle")
+
+
+def test_tripled_letters_collapse() -> None:
+    assert _kinds("niiike")["collapsed"] == "nike"
+    assert "collapsed" not in _kinds("coffee mug")
+
+
+def test_chinese_traditional_to_simplified_and_pinyin() -> None:
+    forms = _kinds("耐剋 運動鞋")
+    assert forms["simplified"] == "耐克 运动鞋"
+    assert forms["pinyin"] == "naike yundongxie"
+    assert ("pinyin", "naike") in mark_forms("耐克")
+
+
+def test_mixed_scripts_keep_offsets() -> None:
+    text = "Sale: ＮＩＫＥ 耐克 shoes"
+    form = base_form(text)
+    start = form.text.index("nike")
+    assert form.span(start, start + 4, len(text)) == (6, 10)
+    han = form.text.index("耐克")
+    assert text[slice(*form.span(han, han + 2, len(text)))] == "耐克"
+
+
+def test_ten_kilobyte_title() -> None:
+    text = ("genuine leather bag 皮包 " * 500)[:10_240]
+    forms = title_forms(text)
+    assert forms[0].kind == "base"
+    assert all(len(f.offsets) == len(f.text) for f in forms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_every_form_maps_back_inside_the_original(text: str) -> None:
+    for form in title_forms(text):
+        assert len(form.offsets) == len(form.text) == len(form.homoglyph)
+        assert all(0 <= offset < max(len(text), 1) for offset in form.offsets)
+        assert list(form.offsets) == sorted(form.offsets)
+        assert "  " not in form.text and form.text == form.text.strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_normalise_is_idempotent(text: str) -> None:
+    once = normalise(text)
+    assert normalise(once) == once
