@@ -35,3 +35,17 @@ def test_every_setting_is_in_the_readme() -> None:
     missing = [f"MARKWATCH_{name.upper()}" for name in Settings.model_fields
                if f"`MARKWATCH_{name.upper()}`" not in text]
     assert not missing, f"README.md does not document: {missing}"
+
+
+def test_every_spider_and_profile_is_in_the_readme() -> None:
+    from scrapy.settings import Settings as ScrapySettings
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawlers.profile import list_profiles
+
+    text = README.read_text()
+    spiders = SpiderLoader.from_settings(ScrapySettings({"SPIDER_MODULES": ["crawlers.spiders"]})).list()
+    names = sorted(set(spiders) | set(list_profiles()))
+    assert "demo_market" in names and "demo_market_selectors" in names
+    missing = [name for name in names if f"`{name}`" not in text]
+    assert not missing, f"README.md does not document: {missing}"
