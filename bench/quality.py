@@ -1,8 +1,9 @@
 """Benchmark: recall per counterfeit-variant kind and false positives on genuine titles of other brands.
 
 Data (deterministic, seed 5), from ../shared/data/product_offers_walmart_amazon (CC-BY 4.0):
-- marks: the real brands spelled with letters only that appear as a word in at least 3 real titles;
-  the ten best known also get their registered Chinese names as transliterations;
+- marks: the real brands spelled with letters only that appear as a word in at least 3 real titles,
+  registered with the categories of their real titles; the ten best known also get their
+  registered Chinese names as transliterations;
 - positives: a real title of the brand with the brand word replaced by a generated variant:
   typo (keyboard neighbour), omission, insertion, transposition, homoglyph (Cyrillic/Greek/
   full-width), leet, spacing (N.I.K.E, n i k e, ni-ke), transliteration (registered Chinese name
@@ -93,7 +94,8 @@ def dnstwist_variants(word: str) -> dict[str, set[str]]:
     return found
 
 
-def build(per_kind: int, seed: int = 5) -> tuple[list[MarkSpec], list[tuple[str, int, str, str]], list[str]]:
+def build(per_kind: int, seed: int = 5) -> tuple[list[MarkSpec], list[tuple[str, int, str, str]],
+                                                 list[tuple[str, str]]]:
     rng = random.Random(seed)
     rows = load_rows()
     titles_by_brand: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -102,7 +104,9 @@ def build(per_kind: int, seed: int = 5) -> tuple[list[MarkSpec], list[tuple[str,
         if brand.isalpha() and len(brand) >= 4 and brand in normalise(row["title"]).split():
             titles_by_brand[brand].append(row)
     brands = sorted(b for b, found in titles_by_brand.items() if len(found) >= 3)
-    marks = [MarkSpec(id=i, text=b, transliterations=(CHINESE[b], PINYIN[b]) if b in CHINESE else ())
+    # Rights holders register the categories they sell in: here, the categories of the brand's real titles.
+    marks = [MarkSpec(id=i, text=b, transliterations=(CHINESE[b], PINYIN[b]) if b in CHINESE else (),
+                      categories=tuple(sorted({r["category"] for r in titles_by_brand[b]})))
              for i, b in enumerate(brands)]
     ids = {mark.text: mark.id for mark in marks}
     to_traditional = OpenCC("s2t").convert
@@ -128,7 +132,7 @@ def build(per_kind: int, seed: int = 5) -> tuple[list[MarkSpec], list[tuple[str,
             title = " ".join(fake if w == brand else w for w in words)
             positives.append((kind, ids[brand], title, row["category"]))
     marked = set(brands)
-    negatives = [row["title"] for row in rows if normalise(row["brand"]) not in marked
+    negatives = [(row["title"], row["category"]) for row in rows if normalise(row["brand"]) not in marked
                  and not marked & set(normalise(row["title"]).split())]
     return marks, positives, negatives
 
@@ -138,7 +142,9 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=400)
     parser.add_argument("--cutoff", type=float, action="append")
     args = parser.parse_args()
-    marks, positives, negatives = build(args.per_kind)
+    marks, positives, negative_rows = build(args.per_kind)
+    negatives = [title for title, _ in negative_rows]
+    negative_categories = [category for _, category in negative_rows]
     matcher = Matcher(marks)
     lengths = {mark.id: len(mark.text) for mark in marks}
     print(f"marks={len(marks)} positives={len(positives)} negatives={len(negatives)}")
@@ -153,7 +159,8 @@ def main() -> None:
             for table, key in ((per_kind, kind), (per_length, group)):
                 table[key][0] += hit
                 table[key][1] += 1
-        negative_hits = matcher.match_many(negatives, score_cutoff=cutoff)
+        negative_hits = matcher.match_many(negatives, score_cutoff=cutoff,
+                                           contexts=[{"category": c} for c in negative_categories])
         fp = sum(bool(m) for m in negative_hits) / len(negatives)
         headline = [hit for (kind, mark_id, *_), matches in zip(positives, found, strict=True)
                     if lengths[mark_id] >= 5 and not kind.startswith("dnstwist")

@@ -24,7 +24,6 @@ import httpx
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from review_ui.queries import UNCERTAINTY_INDEX_SQL
 from shared_db.db import make_engine
 from shared_db.migrate import upgrade
 from shared_db.models import Hit, utcnow
@@ -37,7 +36,7 @@ PASSWORD = "bench password 12345"
 MARKETPLACES = ("demo", "shopmart", "bazaar", "auctionhouse", "tmall-like", "ebuy")
 
 
-def seed(settings: Settings, hits: int, *, with_index: bool = False) -> list[int]:
+def seed(settings: Settings, hits: int) -> list[int]:
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     rng = random.Random(7)
@@ -64,8 +63,6 @@ def seed(settings: Settings, hits: int, *, with_index: bool = False) -> list[int
     with engine.begin() as conn:
         for start in range(0, len(rows), 5000):
             conn.execute(insert(Hit), rows[start:start + 5000])
-        if with_index:
-            conn.exec_driver_sql(UNCERTAINTY_INDEX_SQL)
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     return [rng.randrange(1, hits + 1) for _ in range(50)]
@@ -122,14 +119,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hits", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--uncertainty-index", action="store_true",
-                        help="add the proposed expression index for the most-uncertain-first order")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.sqlite3",
                             login_rate_limit=1000)
         started = time.perf_counter()
-        hit_ids = seed(settings, args.hits, with_index=args.uncertainty_index)
+        hit_ids = seed(settings, args.hits)
         print(f"seeded {args.hits:,} hits in {time.perf_counter() - started:.1f}s")
         server, base = serve(settings)
         reviewer = logged_in(base, "reviewer@bench.example")

@@ -43,16 +43,23 @@ NICE_CLASS_WORDS: dict[int, tuple[str, ...]] = {
 @cache
 def common_words() -> frozenset[str]:
     """The vendored list of common words that are also marks."""
-    text = resources.files("detection").joinpath("data/common_words.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    words: set[str] = set()
+    for name in ("common_words.txt", "common_words_en.txt"):
+        text = resources.files("detection").joinpath(f"data/{name}").read_text("utf-8")
+        words.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(words)
+
+
+def is_short(mark: MarkSpec) -> bool:
+    """Three letters or fewer (Latin): matched only exactly, as a whole word, with supporting context."""
+    form = normalise(mark.text)
+    return form.isascii() and sum(c.isalnum() for c in form) <= 3
 
 
 def is_guarded(mark: MarkSpec) -> bool:
     """True for marks that need word boundaries and supporting context: short or a common word."""
     form = normalise(mark.text)
-    letters = sum(c.isascii() and c.isalnum() for c in form)
-    latin = form.isascii()
-    return latin and (letters <= 3 or form in common_words())
+    return is_short(mark) or (form.isascii() and form in common_words())
 
 
 def _words(text: str) -> set[str]:

@@ -15,10 +15,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from detection.context import assess_context, is_guarded
+from detection.context import assess_context, is_guarded, is_short
 from detection.index import CandidateIndex
 from detection.marks import MarkSpec
-from detection.normalise import Form, mark_forms, title_forms
+from detection.normalise import Form, is_han, mark_forms, title_forms
 
 DEFAULT_CUTOFF = 80.0
 KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic")
@@ -58,6 +58,7 @@ class Matcher:
     def __init__(self, marks: Iterable[MarkSpec]) -> None:
         self.marks: list[MarkSpec] = list(marks)
         self._guarded = [is_guarded(mark) for mark in self.marks]
+        self._short = [is_short(mark) for mark in self.marks]
         texts: list[str] = []
         self._forms: list[_MarkForm] = []
         for position, mark in enumerate(self.marks):
@@ -116,30 +117,48 @@ class Matcher:
         mark = self.marks[info.mark]
         needle = self._form_texts[form_index]
         start, end = _window(needle, form.text)
-        span = form.span(start, end, len(text))
-        matched = text[span[0]:span[1]]
         at_boundary = _at_boundary(form, start, end)
         phonetic = info.variant == "pinyin" or form.kind == "pinyin"
         if phonetic and (score < 100 or not at_boundary):
             return None  # sounding alike is only evidence when the whole syllables agree
+        if score < 100 and not phonetic:
+            # A fuzzy match must hold for the whole words it touches, not for a slice of a word.
+            start, end = _words_around(form.text, start, end)
+            words = form.text[start:end]
+            score = max(fuzz.ratio(needle, words), fuzz.ratio(needle.replace(" ", ""), words.replace(" ", "")))
+            at_boundary = True
+            if score < score_cutoff:
+                return None
+        span = form.span(start, end, len(text))
+        matched = text[span[0]:span[1]]
         adjustment = assess_context(mark, context)
         if self._guarded[info.mark]:
-            if score < 100 or not at_boundary or form.kind not in ("base", "leet", "leet_l", "simplified"):
+            exact_needed = self._short[info.mark]
+            if (exact_needed and score < 100) or not at_boundary or not adjustment.supported:
                 return None
-            if not adjustment.supported:
+            if exact_needed and form.kind not in ("base", "leet", "leet_l", "simplified"):
                 return None
         kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
         boundary_points = 0.0
         if self._guarded[info.mark]:
             reasons.append(f"'{mark.text}' is short or a common word: matched as a whole word with supporting context")
-        elif not at_boundary and info.variant != "pinyin" and form.kind != "spacing":
-            boundary_points = -5.0 if score == 100 else -10.0
+        elif not at_boundary and form.kind != "spacing" and not is_han(needle):
+            boundary_points = -5.0
             reasons.append("the match is inside a longer word")
         final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
         if final < score_cutoff:
             return None
         return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,
                      reasons=reasons + list(adjustment.reasons))
+
+
+def _words_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to the whole space-separated words it touches."""
+    while start > 0 and text[start - 1] != " ":
+        start -= 1
+    while end < len(text) and text[end] != " ":
+        end += 1
+    return start, end
 
 
 def _at_boundary(form: Form, start: int, end: int) -> bool:

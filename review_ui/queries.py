@@ -46,10 +46,7 @@ class QueuePage:
     filters: QueueFilters = field(default_factory=QueueFilters)
 
 
-# Literal constants (not bound parameters), so an expression index on the same expression can serve the
-# order. Proposed migration (works on SQLite and PostgreSQL):
-UNCERTAINTY_INDEX_SQL = ("CREATE INDEX ix_hits_status_uncertainty "
-                         "ON hits (status, abs(coalesce(probability, 1.5) - 0.5), id)")
+# Literal constants (not bound parameters), so the expression index of migration 0002 serves the order.
 UNCERTAINTY_SQL = "abs(coalesce(hits.probability, 1.5) - 0.5)"
 
 

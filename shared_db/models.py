@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -167,6 +168,8 @@ class Hit(Base):
     __table_args__ = (
         UniqueConstraint("listing_id", "mark_id", name="uq_hits_listing_mark"),
         Index("ix_hits_status_priority", "status", "priority"),
+        # "most uncertain first" in the review queue; created by migration 0002 (an expression index)
+        Index("ix_hits_status_uncertainty", "status", text("abs(coalesce(probability, 1.5) - 0.5)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
