@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
+# The real third-party data the demo and the tests use lies beside the checkout.
+export MARKWATCH_SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 
 .PHONY: demo test install lint bench clean services-down
 

@@ -57,6 +57,7 @@ def markwatch_crawl() -> None:
         return crawl_targets(targets, start_urls=params.get("start_urls") or {})
 
     @task(
+        multiple_outputs=False,
         execution_timeout=CRAWL_TIMEOUT,
         max_active_tis_per_dagrun=int(os.environ.get("MARKWATCH_CRAWL_CONCURRENCY", "4")),
         **CRAWL_ROUTING,
@@ -69,7 +70,7 @@ def markwatch_crawl() -> None:
         return crawl_profile(target["name"], start_urls=target["start_urls"], settings=task_settings(),
                              timeout=timeout)
 
-    @task(execution_timeout=timedelta(minutes=45), **CRAWL_ROUTING)
+    @task(multiple_outputs=False, execution_timeout=timedelta(minutes=45), **CRAWL_ROUTING)
     def crawl_suspects() -> dict[str, Any]:
         from airflow.sdk import get_current_context
 
@@ -87,7 +88,7 @@ def markwatch_crawl() -> None:
         )
         return jsonable(report)
 
-    @task(trigger_rule="all_done", outlets=[LISTINGS])
+    @task(multiple_outputs=False, trigger_rule="all_done", outlets=[LISTINGS])
     def publish(crawls: list[dict[str, Any]], suspects: dict[str, Any] | None) -> dict[str, Any]:
         from airflow.sdk.exceptions import AirflowSkipException
 
@@ -101,7 +102,7 @@ def markwatch_crawl() -> None:
             raise AirflowSkipException("no listing was indexed in this run; the listings asset is unchanged")
         return {"crawls": len(summaries), "indexed": indexed}
 
-    @task(trigger_rule="one_failed", retries=0)
+    @task(multiple_outputs=False, trigger_rule="one_failed", retries=0)
     def watcher() -> None:
         from airflow.sdk.exceptions import AirflowFailException
 

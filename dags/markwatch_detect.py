@@ -52,7 +52,7 @@ def markwatch_detect() -> None:
         engine = get_engine(task_settings().resolved_database_url)
         return plan_detection(engine=engine, slices=slices, full=bool(params.get("full")))
 
-    @task(execution_timeout=timedelta(hours=3))
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=3))
     def detect(job: dict[str, Any]) -> dict[str, Any]:
         from markwatch.jobs.detect import detect_slice
         from markwatch.jobs.runtime import task_settings
@@ -61,7 +61,7 @@ def markwatch_detect() -> None:
         settings = task_settings()
         return detect_slice(settings=settings, engine=get_engine(settings.resolved_database_url), **job)
 
-    @task(execution_timeout=timedelta(minutes=30))
+    @task(multiple_outputs=False, execution_timeout=timedelta(minutes=30))
     def reprioritise(results: list[dict[str, Any]]) -> dict[str, Any]:
         from markwatch.jobs.detect import reprioritise_queue
         from markwatch.jobs.runtime import task_settings

@@ -27,7 +27,7 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
 )
 def markwatch_housekeeping() -> None:
-    @task(execution_timeout=timedelta(hours=1))
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=1))
     def prune_evidence() -> dict[str, Any]:
         from markwatch.jobs import housekeeping
         from markwatch.jobs.runtime import jsonable, task_settings
@@ -37,7 +37,7 @@ def markwatch_housekeeping() -> None:
         return jsonable(housekeeping.prune_evidence(settings=settings,
                                                     engine=get_engine(settings.resolved_database_url)))
 
-    @task(execution_timeout=timedelta(minutes=10))
+    @task(multiple_outputs=False, execution_timeout=timedelta(minutes=10))
     def release_claims() -> int:
         from markwatch.jobs import housekeeping
         from markwatch.jobs.runtime import task_settings
@@ -47,7 +47,7 @@ def markwatch_housekeeping() -> None:
         return housekeeping.release_stale_claims(settings=settings,
                                                  engine=get_engine(settings.resolved_database_url))
 
-    @task(execution_timeout=timedelta(hours=2))
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=2))
     def reindex_listings() -> dict[str, Any]:
         from airflow.sdk import get_current_context
 

@@ -27,7 +27,7 @@ from airflow.sdk import Param, dag, task
     doc_md=__doc__,
 )
 def markwatch_retrain() -> None:
-    @task(execution_timeout=timedelta(hours=2))
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=2))
     def train() -> dict[str, Any]:
         from airflow.sdk import get_current_context
         from airflow.sdk.exceptions import AirflowSkipException
@@ -43,7 +43,7 @@ def markwatch_retrain() -> None:
             raise AirflowSkipException(result["reason"])
         return result
 
-    @task
+    @task(multiple_outputs=False)
     def report(result: dict[str, Any]) -> dict[str, Any]:
         import logging
 

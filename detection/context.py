@@ -41,13 +41,19 @@ NICE_CLASS_WORDS: dict[int, tuple[str, ...]] = {
 
 
 @cache
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("detection").joinpath(f"data/{name}").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def common_word_marks() -> frozenset[str]:
+    """Marks that are common words (hand-maintained): they match only exactly, with context."""
+    return _word_list("common_words.txt")
+
+
 def common_words() -> frozenset[str]:
-    """The vendored list of common words that are also marks."""
-    words: set[str] = set()
-    for name in ("common_words.txt", "common_words_en.txt"):
-        text = resources.files("detection").joinpath(f"data/{name}").read_text("utf-8")
-        words.update(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return frozenset(words)
+    """Frequent English words (wordfreq) plus the common-word marks: a fuzzy match on one is weak."""
+    return _word_list("common_words_en.txt") | _word_list("common_words.txt")
 
 
 def is_short(mark: MarkSpec) -> bool:
@@ -59,7 +65,7 @@ def is_short(mark: MarkSpec) -> bool:
 def is_guarded(mark: MarkSpec) -> bool:
     """True for marks that need word boundaries and supporting context: short or a common word."""
     form = normalise(mark.text)
-    return is_short(mark) or (form.isascii() and form in common_words())
+    return is_short(mark) or (form.isascii() and form in common_word_marks())
 
 
 def _words(text: str) -> set[str]:

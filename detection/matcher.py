@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from detection.context import assess_context, is_guarded, is_short
+from detection.context import assess_context, common_words, is_guarded, is_short
 from detection.index import CandidateIndex
 from detection.marks import MarkSpec
 from detection.normalise import Form, is_han, mark_forms, title_forms
@@ -96,17 +96,24 @@ class Matcher:
         results: list[list[Match]] = []
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
-            best: dict[int, tuple[tuple[float, int, int, int], Form, int, float]] = {}
+            options: dict[int, list[tuple[tuple[float, int, int, int], Form, int, float]]] = {}
             for form in forms:
                 for form_index, score in found[position]:
                     info = self._forms[form_index]
+                    if info.variant == "collapsed" and form.kind != "collapsed":
+                        continue  # "dell" collapsed is "del": only for titles with letters tripled
                     key = (-score, _FORM_ORDER[form.kind], _VARIANT_ORDER[info.variant], _SOURCE_ORDER[info.source])
-                    if info.mark not in best or key < best[info.mark][0]:
-                        best[info.mark] = (key, form, form_index, score)
+                    options.setdefault(info.mark, []).append((key, form, form_index, score))
                 position += 1
             context = contexts[number] if contexts is not None else None
-            matches = [m for m in (self._explain(text or "", form, form_index, score, context, score_cutoff)
-                                   for _key, form, form_index, score in best.values()) if m is not None]
+            matches = []
+            for candidates in options.values():
+                # The best-scoring form first; if the rules reject it, the next one may still stand.
+                for _key, form, form_index, score in sorted(candidates, key=lambda c: c[0]):
+                    match = self._explain(text or "", form, form_index, score, context, score_cutoff)
+                    if match is not None:
+                        matches.append(match)
+                        break
             matches.sort(key=lambda m: (-m.score, m.span, str(m.mark_id)))
             results.append(matches)
         return results
@@ -118,10 +125,11 @@ class Matcher:
         needle = self._form_texts[form_index]
         start, end = _window(needle, form.text)
         at_boundary = _at_boundary(form, start, end)
+        ordinary = False
         phonetic = info.variant == "pinyin" or form.kind == "pinyin"
         if phonetic and (score < 100 or not at_boundary):
             return None  # sounding alike is only evidence when the whole syllables agree
-        if score < 100 and not phonetic:
+        if score < 100 and not phonetic and not is_han(needle):
             # A fuzzy match must hold for the whole words it touches, not for a slice of a word.
             start, end = _words_around(form.text, start, end)
             words = form.text[start:end]
@@ -129,22 +137,25 @@ class Matcher:
             at_boundary = True
             if score < score_cutoff:
                 return None
+            ordinary = all(word in common_words() for word in words.split())
         span = form.span(start, end, len(text))
         matched = text[span[0]:span[1]]
         adjustment = assess_context(mark, context)
         if self._guarded[info.mark]:
-            exact_needed = self._short[info.mark]
-            if (exact_needed and score < 100) or not at_boundary or not adjustment.supported:
+            if score < 100 or not at_boundary or not adjustment.supported:
                 return None
-            if exact_needed and form.kind not in ("base", "leet", "leet_l", "simplified"):
+            if self._short[info.mark] and form.kind not in ("base", "leet", "leet_l", "simplified"):
                 return None
         kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
         boundary_points = 0.0
         if self._guarded[info.mark]:
             reasons.append(f"'{mark.text}' is short or a common word: matched as a whole word with supporting context")
         elif not at_boundary and form.kind != "spacing" and not is_han(needle):
-            boundary_points = -5.0
+            boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append("the match is inside a longer word")
+        if ordinary:
+            boundary_points -= 10.0
+            reasons.append(f"'{matched}' is an ordinary word")
         final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
         if final < score_cutoff:
             return None

@@ -18,7 +18,8 @@ from shared_db.settings import Settings, reset_settings
 
 TEST_ES_PORT = int(os.environ.get("MARKWATCH_TEST_ES_PORT", "9201"))
 PG_ADMIN_URL = os.environ.get("MARKWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("MARKWATCH_SHARED_DATA")
+                   or Path(__file__).resolve().parents[1].parent / "shared" / "data")
 
 
 @pytest.fixture(scope="session")

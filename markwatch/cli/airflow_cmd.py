@@ -49,12 +49,14 @@ def find_dags_folder() -> Path:
 
 
 def standalone_env(data_dir: Path, dags_folder: Path) -> dict[str, str]:
-    """Environment for ``airflow standalone``: its home under the data dir, the project's DAGs only."""
+    """Environment for ``airflow standalone``: its home under the data dir, the project's DAGs only,
+    the API server on loopback unless ``AIRFLOW__API__HOST`` says otherwise."""
     home = (data_dir / "airflow").resolve()
     return {
         "AIRFLOW_HOME": str(home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__API__HOST": os.environ.get("AIRFLOW__API__HOST", "127.0.0.1"),
     }
 
 
@@ -94,7 +96,9 @@ def standalone(
         raise fail("the `airflow` command is not installed here: pip install 'markwatch[airflow]'",
                    EXIT_UNAVAILABLE)
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
-    os.execve(command[0], command, {**os.environ, **env})
+    # `airflow standalone` starts its components as `airflow ...` found on PATH: put ours first.
+    path = os.pathsep.join([str(Path(command[0]).parent), os.environ.get("PATH", "")])
+    os.execve(command[0], command, {**os.environ, **env, "PATH": path})
 
 
 def housekeeping(

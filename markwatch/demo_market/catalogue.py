@@ -115,9 +115,13 @@ class Catalogue:
 
 
 def shared_data_dir() -> Path:
-    """``MARKWATCH_SHARED_DATA`` or ``<repo>/../shared/data``."""
+    """``MARKWATCH_SHARED_DATA``, else ``../shared/data`` from the working directory (the checkout)."""
     env = os.environ.get("MARKWATCH_SHARED_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "shared" / "data"
+    if env:
+        return Path(env)
+    candidates = [Path.cwd().parent / "shared" / "data", Path.cwd() / "shared" / "data",
+                  Path(__file__).resolve().parents[2].parent / "shared" / "data"]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
 
 
 def load_offers(data_dir: Path | None = None) -> list[dict[str, str]]:

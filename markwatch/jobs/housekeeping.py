@@ -116,7 +116,8 @@ def reindex_listings(*, settings: Settings, force: bool = False, keep_previous: 
     """Rebuild the listings index behind its alias when its mapping drifted from the code (or ``force``).
 
     The template is refreshed first so the new versioned index gets the current mapping; the alias
-    switches atomically. Older versions beyond ``keep_previous`` are dropped.
+    switches atomically, then listings written to the old index during the copy are copied again.
+    Older versions beyond ``keep_previous`` are dropped.
     """
     from shared_db.es.client import make_client, require_available
     from shared_db.es.listings import MAPPINGS, ListingsIndex
@@ -128,8 +129,13 @@ def reindex_listings(*, settings: Settings, force: bool = False, keep_previous: 
     live = client.indices.get_mapping(index=current)[current]["mappings"].get("properties", {})
     report = ReindexReport(index=current, drift=mapping_drift(live, MAPPINGS["properties"]))
     if report.drift or force:
+        started = datetime.now(UTC) - timedelta(minutes=1)
         report.index = index.rollover_reindex()
         report.reindexed = True
+        # Listings a crawl wrote to the old index while the copy ran: copy them again (same ids).
+        client.reindex(body={"source": {"index": current, "query": {"range": {"indexed_at": {
+            "gte": started.isoformat()}}}}, "dest": {"index": report.index}}, refresh=True,
+            wait_for_completion=True)
     report.dropped = _drop_old_versions(client, index.alias, report.index, keep_previous)
     return report
 

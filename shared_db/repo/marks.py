@@ -52,9 +52,14 @@ def upsert_mark(data: MarkCreate, *, session: Session, actor_id: int | None = No
     return mark, created
 
 
+CLEARABLE = frozenset({"reference_price", "currency"})
+
+
 def update_mark(mark: Mark, changes: MarkUpdate, *, session: Session, actor_id: int | None) -> Mark:
     before = mark_snapshot(mark)
     for key, value in changes.model_dump(exclude_unset=True).items():
+        if value is None and key not in CLEARABLE:
+            continue  # null means "leave it", except for the optional price and currency
         setattr(mark, key, value)
     session.flush()
     audit.record("mark.update", session=session, actor_id=actor_id, object_type="mark", object_id=mark.id,

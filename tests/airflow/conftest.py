@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +18,13 @@ os.environ.update({
     "AIRFLOW_HOME": str(_HOME),
     "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
     "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-    "AIRFLOW__CORE__UNIT_TEST_MODE": "True",
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME / 'airflow.db'}",
     "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(_HOME / "logs"),
 })
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +41,9 @@ def airflow_db() -> Iterator[None]:
     yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def dagbag(dags_folder: Path):  # type: ignore[no-untyped-def]
+    """Freshly parsed DAGs: dag.test() keeps a run's conf in the DAG's params, and tests tune retries."""
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(dags_folder))

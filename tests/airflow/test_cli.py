@@ -18,12 +18,14 @@ runner = CliRunner()
 def test_standalone_uses_the_data_dir_and_the_project_dags(settings, dags_folder: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MARKWATCH_DAGS_FOLDER", raising=False)
+    monkeypatch.delenv("AIRFLOW__API__HOST", raising=False)
     result = runner.invoke(app, ["airflow", "standalone", "--dry-run"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert f"AIRFLOW_HOME={(settings.data_dir / 'airflow').resolve()}" in lines
     assert f"AIRFLOW__CORE__DAGS_FOLDER={dags_folder}" in lines
     assert "AIRFLOW__CORE__LOAD_EXAMPLES=False" in lines
+    assert "AIRFLOW__API__HOST=127.0.0.1" in lines  # local use: not reachable from the network
     assert lines[-1].endswith("airflow standalone")
 
 

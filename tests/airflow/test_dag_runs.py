@@ -103,10 +103,11 @@ def test_reported_suspects_are_crawled_and_detected_in_one_interval(
     with Session(sqlite_engine) as session, session.begin():
         session.add_all([SuspectReport(url=row["url"]) for row in infringing] + [SuspectReport(url=missing)])
 
-    crawl = dagbag.dags["markwatch_crawl"].test(logical_date=INTERVAL, run_conf={"targets": []})
+    interval = INTERVAL + timedelta(hours=2)  # each test its own interval: dag.test() reuses a date's run
+    crawl = dagbag.dags["markwatch_crawl"].test(logical_date=interval, run_conf={"targets": []})
     assert crawl.state == "success", task_instances(crawl)
     assert task_instances(crawl)[("publish", -1)][0] == "success"
-    assert dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL).state == "success"
+    assert dagbag.dags["markwatch_detect"].test(logical_date=interval).state == "success"
 
     with Session(sqlite_engine) as session:
         reports = {r.url: r for r in session.scalars(select(SuspectReport))}

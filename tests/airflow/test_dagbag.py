@@ -69,8 +69,8 @@ def test_dag_files_import_nothing_heavy(dags_folder: Path) -> None:
     assert heavy == ["HEAVY="]
 
 
-def test_ruff_air3_clean(dags_folder: Path) -> None:
+@pytest.mark.parametrize("rules", [["--select", "AIR3"], ["--preview", "--select", "AIR"]])
+def test_ruff_airflow_rules_clean(dags_folder: Path, rules: list[str]) -> None:
     ruff = Path(sys.executable).with_name("ruff")
-    result = subprocess.run([str(ruff), "check", "--select", "AIR3", str(dags_folder)],
-                            capture_output=True, text=True)
+    result = subprocess.run([str(ruff), "check", *rules, str(dags_folder)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

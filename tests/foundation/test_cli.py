@@ -42,9 +42,9 @@ def test_every_command_has_help(command: list[str]) -> None:
 def test_db_upgrade_current_downgrade(settings: Settings) -> None:
     before = mw("db", "current")
     assert before.exit_code == 0 and "not migrated" in before.output
-    assert "revision 0001" in mw("db", "upgrade").output
+    assert "revision 0002" in mw("db", "upgrade").output
     assert mw("db", "upgrade").exit_code == 0
-    assert "0001" in mw("db", "current").output
+    assert "0002" in mw("db", "current").output
     down = mw("db", "downgrade", "base")
     assert down.exit_code == 0 and "base" in down.output
     bad = mw("db", "downgrade", "nonsense")
