@@ -66,7 +66,9 @@ def markwatch_crawl() -> None:
         from markwatch.jobs.crawl import crawl_profile
         from markwatch.jobs.runtime import CRAWL_TIMEOUT_VARIABLE, task_settings, variable
 
-        timeout = float(variable(CRAWL_TIMEOUT_VARIABLE, CRAWL_TIMEOUT.total_seconds() - 60))
+        # The subprocess must end (and close its crawl run) before Airflow's execution_timeout fires.
+        limit = CRAWL_TIMEOUT.total_seconds() - 60
+        timeout = min(float(variable(CRAWL_TIMEOUT_VARIABLE, limit)), limit)
         return crawl_profile(target["name"], start_urls=target["start_urls"], settings=task_settings(),
                              timeout=timeout)
 
@@ -83,7 +85,7 @@ def markwatch_crawl() -> None:
         report = process_suspects(
             settings=settings,
             engine=get_engine(settings.resolved_database_url),
-            timeout=float(variable(CRAWL_TIMEOUT_VARIABLE, 40 * 60)),
+            timeout=min(float(variable(CRAWL_TIMEOUT_VARIABLE, 40 * 60)), 40 * 60),  # < execution_timeout
             final_attempt=ti.try_number > ti.max_tries,
         )
         return jsonable(report)

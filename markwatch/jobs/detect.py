@@ -61,7 +61,9 @@ def plan_detection(*, engine: Engine, slices: int | str, full: bool = False,
         return plan_slices(slices, full=True)
     with Session(engine) as session:
         since = plan_since(session=session, overlap=overlap)
-    return plan_slices(slices, since=since)
+    # No watermark yet: every slice scans everything. (A slice given no start would take the
+    # watermark a sibling slice just set, and skip its own listings.)
+    return plan_slices(slices, full=since is None, since=since)
 
 
 def detect_slice(*, settings: Settings, engine: Engine | None = None, slice_id: int, slices: int,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,6 +102,7 @@ def process_suspects(*, settings: Settings, engine: Engine, limit: int = DEFAULT
                      timeout: float | None = None, final_attempt: bool = True) -> SuspectsReport:
     """Crawl the queued suspect URLs, one crawl per host, and mark each report crawled or failed.
 
+    ``timeout`` bounds the whole pass; hosts not reached in time stay queued for the next run.
     Raises :class:`SuspectCrawlFailed` after the other hosts are done when a host's crawl failed.
     """
     from crawlers.runner import run_crawl
@@ -116,15 +118,19 @@ def process_suspects(*, settings: Settings, engine: Engine, limit: int = DEFAULT
         rules.setdefault(key, rule)
         groups.setdefault(key, []).append((report_id, url))
     problems = []
+    deadline = None if timeout is None else time.monotonic() + timeout
     with tempfile.TemporaryDirectory(prefix="markwatch-suspects-") as tmp:
         for number, (key, reports) in enumerate(groups.items()):
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining < 1:
+                break  # out of time: these reports stay queued for the next run
             rule = rules[key]
             urls = list(dict.fromkeys(url for _, url in reports))
             name = f"suspects-{re.sub(r'[^a-z0-9]+', '-', rule.marketplace.lower()).strip('-') or number}"
             profile = write_profile(Path(tmp), name, rule, urls)
             try:
                 result.crawls.append(jsonable(run_crawl(str(profile), start_urls=urls, settings=settings,
-                                                        timeout=timeout)))
+                                                        timeout=remaining)))
             except Exception as exc:  # a failed host must not stop the others; re-raised below
                 problems.append(f"{rule.marketplace}: {_short(exc)}")
                 if final_attempt:

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared_db.es.client import make_client
+from shared_db.es.listings import ListingsIndex
 from shared_db.models import CrawlRun, DetectionRun, Hit, ModelVersion
 from shared_db.repo.marks import upsert_mark
 from shared_db.schemas import MarkCreate
@@ -76,6 +78,9 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     detect = dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL)
     assert detect.state == "success", task_instances(detect)
     assert {key for key in task_instances(detect) if key[0] == "detect"} == {("detect", 0), ("detect", 1)}
+    with Session(sqlite_engine) as session:  # the two slices together scanned every listing once
+        scanned = session.scalar(select(func.sum(DetectionRun.listings_scanned)))
+    assert scanned == ListingsIndex(make_client(settings), settings).count() > 0
     first = hit_keys(sqlite_engine)
     infringing = {f"demo-market:{row['listing_id']}" for row in market.ground_truth() if row["infringing"]}
     assert first, "detection found no hits in the demo marketplace"

@@ -176,6 +176,8 @@ def test_plan_since_overlaps_the_watermark_and_rescans_uncovered_failures(sqlite
     overlap = timedelta(minutes=30)
     with Session(sqlite_engine) as session, session.begin():
         assert plan_since(session=session) is None  # never ran: scan everything
+    assert plan_detection(engine=sqlite_engine, slices=2) == plan_slices(2, full=True)
+    with Session(sqlite_engine) as session, session.begin():
         _run(session, "succeeded", None, t0, watermark=t0 + timedelta(hours=1))
         _run(session, "succeeded", t0 + timedelta(hours=1), t0 + timedelta(hours=2), watermark=t0 + timedelta(hours=3))
     with Session(sqlite_engine) as session:
