@@ -103,14 +103,15 @@ class CandidateIndex:
             # A form needing t of its n bigrams shares at least one of any n - t + 1 of them.
             near = (self._lengths + budget[:, 0] <= SEGMENT // 2) & ~by_deletion
             far = ~near & ~by_deletion
-            looser = (edge < full) & ~self._deletions.covers_edges(self._lengths, score_cutoff)
+            edges_covered = self._deletions.covers_edges(self._lengths, score_cutoff)
+            looser = (edge < full) & ~edges_covered
             plan = _Plan(self._index_matrix(np.where(near, self._distinct, 0)),
                          self._index_matrix(np.where(far, self._distinct, 0)),
                          [(top - 1, self._index_matrix(np.where(looser & (self._lengths > low) & (self._lengths <= top),
                                                                  self._distinct, 0)))
                           for low, top in zip(EDGE_BUCKETS, [*EDGE_BUCKETS[1:], self._max_length], strict=True)
                           if top > low],
-                         full, edge, bool(by_deletion.any()))
+                         full, edge, bool(by_deletion.any() or edges_covered.any()))
             self._plans[score_cutoff] = plan
         return plan
 
@@ -237,29 +238,29 @@ def _segments(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
 
 
 class _DeletionIndex:
-    """Forms of 5-9 characters by their one-character deletions (5-6: also two).
+    """Forms of 5-9 characters by their one-character deletions (3: for the edges; 5-6: also two).
 
     At cutoffs from 80 to 99 such a form reaches the cutoff in a full-length window only when the
     window is one edit away (longest common subsequence ≥ length - 1): an exact lookup of the
     window's deletions here, where a bigram count filter would let through every form sharing
-    one or two common bigrams. Forms of 5-6 characters are also looked up at the text's edges
-    (fully matched shorter windows, up to two characters missing); longer forms' edge windows
-    go through the bigram filter.
+    one or two common bigrams. Forms of 3, 5 and 6 characters are also looked up at the text's
+    edges (fully matched shorter windows, up to two characters missing); longer forms' edge
+    windows go through the bigram filter.
     """
 
     LENGTHS = (5, 6, 7, 8, 9)
-    EDGE_LENGTHS = (5, 6)
+    EDGE_LENGTHS = (3, 5, 6)
 
     def __init__(self, forms: Sequence[str], lengths: np.ndarray) -> None:
-        self.one: dict[int, dict[str, set[int]]] = {n: {} for n in self.LENGTHS}
-        self.two: dict[int, dict[str, set[int]]] = {n: {} for n in self.LENGTHS}
+        self.two: dict[int, dict[str, set[int]]] = {n: {} for n in self.EDGE_LENGTHS if n > 3}
+        self.one: dict[int, dict[str, set[int]]] = {n: {} for n in (*self.LENGTHS, *self.EDGE_LENGTHS)}
         for column, form in enumerate(forms):
             n = len(form)
-            if n not in self.LENGTHS:
+            if n not in self.one:
                 continue
             for variant in _deleted(form):
                 self.one[n].setdefault(variant, set()).add(column)
-                if n not in self.EDGE_LENGTHS:
+                if n not in self.two:
                     continue
                 for smaller in _deleted(variant):
                     self.two[n].setdefault(smaller, set()).add(column)
@@ -272,22 +273,27 @@ class _DeletionIndex:
 
     def covers_edges(self, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
         """Which forms this index also finds at the edges of the text (shorter windows) at ``score_cutoff``."""
-        return self.covers(lengths, score_cutoff) & np.isin(lengths, self.EDGE_LENGTHS)
+        if not 80 <= score_cutoff < 100:
+            return np.zeros(len(lengths), dtype=bool)
+        return np.isin(lengths, self.EDGE_LENGTHS)
 
     def search(self, text: str) -> set[int]:
         """Forms within one edit of a window of ``text``, or fully matched at its edges."""
         found: set[int] = set()
         for n in self.LENGTHS:
-            one, two = self.one[n], self.two[n]
+            one = self.one[n]
             if not one:
                 continue
             windows = {text[i:i + n] for i in range(max(len(text) - n + 1, 1))}
             keys = {v for w in windows for v in _deleted(w)} | {text[i:i + n - 1] for i in range(len(text) - n + 2)}
             for key in keys & one.keys():
                 found |= one[key]
-            if n in self.EDGE_LENGTHS:
-                for edge in (text[:n - 1], text[-(n - 1):], text[:n - 2], text[-(n - 2):]):
-                    found |= one.get(edge, set()) | two.get(edge, set())
+        for n in self.EDGE_LENGTHS:
+            one, two = self.one[n], self.two.get(n, {})
+            for edge in (text[:n - 1], text[-(n - 1):]):
+                found |= one.get(edge, set())
+            for edge in (text[:n - 2], text[-(n - 2):]) if two else ():
+                found |= two.get(edge, set())
         return found
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from detection.index import CandidateIndex, brute_force
 
 # A small alphabet with a space makes near-misses (and so the index's edge cases) frequent.
-words = st.text(alphabet="abcde ", min_size=4, max_size=20)
+words = st.text(alphabet="abcde ", min_size=1, max_size=20)
 texts = st.text(alphabet="abcde ", max_size=70)
 
 
