@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from functools import cache
+from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -80,7 +81,9 @@ class CandidateIndex:
         self._tiny = np.flatnonzero(self._lengths < 2)
         self._max_length = int(self._lengths.max(initial=1))
         self._deletions = _DeletionIndex(self.forms, self._lengths)
+        self._windows: dict[float, _WindowIndex] = {}
         self._plans: dict[float, _Plan] = {}
+        self._edge_indexes: dict[float, _EdgeIndex] = {}
 
     def __len__(self) -> int:
         return len(self.forms)
@@ -99,11 +102,16 @@ class CandidateIndex:
             budget = np.array([losses(int(n), score_cutoff) for n in self._lengths], dtype=np.int32).reshape(-1, 2)
             full = np.maximum(1, self._distinct - budget[:, 0])
             edge = np.maximum(1, self._distinct - budget[:, 1])
-            by_deletion = self._deletions.covers(self._lengths, score_cutoff)
+            by_deletion = _WindowIndex.covers(self._lengths, score_cutoff)
+            if by_deletion.any():
+                self._windows[score_cutoff] = _WindowIndex(self.forms, score_cutoff)
             # A form needing t of its n bigrams shares at least one of any n - t + 1 of them.
             near = (self._lengths + budget[:, 0] <= SEGMENT // 2) & ~by_deletion
             far = ~near & ~by_deletion
-            edges_covered = self._deletions.covers_edges(self._lengths, score_cutoff)
+            edges_covered = self._deletions.covers_edges(self._lengths, score_cutoff) | _EdgeIndex.covers(
+                self._lengths, score_cutoff)
+            if score_cutoff >= _EdgeIndex.LEAST_CUTOFF:
+                self._edge_indexes[score_cutoff] = _EdgeIndex(self.forms, score_cutoff)
             looser = (edge < full) & ~edges_covered
             plan = _Plan(self._index_matrix(np.where(near, self._distinct, 0)),
                          self._index_matrix(np.where(far, self._distinct, 0)),
@@ -187,9 +195,19 @@ class CandidateIndex:
             swapped, counts = self._query([texts[r] for r in shorter], matrix)
             loss = np.array([max(losses(int(lengths[r]), score_cutoff)) for r in shorter], dtype=np.int32)
             ok = (swapped.data >= np.maximum(1, counts - loss)[swapped.row]) & (
-                lengths[shorter][swapped.row] < self._lengths[swapped.col])
+                lengths[shorter][swapped.row] <= self._lengths[swapped.col])
             selected.append(sparse.csr_matrix((np.ones(int(ok.sum()), dtype=np.int8),
                                                (shorter[swapped.row[ok]], swapped.col[ok])), shape=shape))
+        window_index = self._windows.get(score_cutoff)
+        if window_index is not None:
+            found_rows, found_cols = window_index.search(texts)
+            selected.append(sparse.csr_matrix((np.ones(found_rows.size, dtype=np.int8), (found_rows, found_cols)),
+                                              shape=shape))
+        edge_index = self._edge_indexes.get(score_cutoff)
+        if edge_index is not None:
+            edge_rows, edge_cols = edge_index.search(texts)
+            selected.append(sparse.csr_matrix((np.ones(edge_rows.size, dtype=np.int8), (edge_rows, edge_cols)),
+                                              shape=shape))
         if plan.deletions:
             pairs = [(row, col) for row, text in enumerate(texts) for col in self._deletions.search(text)]
             pairs += [(row, int(col)) for col in self._tiny for row in range(len(texts)) if texts[row]]
@@ -238,17 +256,15 @@ def _segments(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
 
 
 class _DeletionIndex:
-    """Forms of 5-9 characters by their one-character deletions (3: for the edges; 5-6: also two).
+    """Forms of 3, 5 and 6 characters by their deletions, for windows at the start or end of a text.
 
-    At cutoffs from 80 to 99 such a form reaches the cutoff in a full-length window only when the
-    window is one edit away (longest common subsequence ≥ length - 1): an exact lookup of the
-    window's deletions here, where a bigram count filter would let through every form sharing
-    one or two common bigrams. Forms of 3, 5 and 6 characters are also looked up at the text's
-    edges (fully matched shorter windows, up to two characters missing); longer forms' edge
-    windows go through the bigram filter.
+    Such a form reaches the cutoff (80 to 99) on a shorter edge window only when the window is the
+    form with one character missing (3, 5, 6) or two (5, 6): an exact lookup of the text's first
+    and last characters. Full-length windows are :class:`_WindowIndex`'s; longer forms' edge
+    windows are :class:`_EdgeIndex`'s.
     """
 
-    LENGTHS = (5, 6, 7, 8, 9)
+    LENGTHS: tuple[int, ...] = ()
     EDGE_LENGTHS = (3, 5, 6)
 
     def __init__(self, forms: Sequence[str], lengths: np.ndarray) -> None:
@@ -265,12 +281,6 @@ class _DeletionIndex:
                 for smaller in _deleted(variant):
                     self.two[n].setdefault(smaller, set()).add(column)
 
-    def covers(self, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
-        """Which forms this index finds exhaustively at ``score_cutoff``."""
-        if not 80 <= score_cutoff < 100:
-            return np.zeros(len(lengths), dtype=bool)
-        return np.isin(lengths, self.LENGTHS)
-
     def covers_edges(self, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
         """Which forms this index also finds at the edges of the text (shorter windows) at ``score_cutoff``."""
         if not 80 <= score_cutoff < 100:
@@ -280,14 +290,6 @@ class _DeletionIndex:
     def search(self, text: str) -> set[int]:
         """Forms within one edit of a window of ``text``, or fully matched at its edges."""
         found: set[int] = set()
-        for n in self.LENGTHS:
-            one = self.one[n]
-            if not one:
-                continue
-            windows = {text[i:i + n] for i in range(max(len(text) - n + 1, 1))}
-            keys = {v for w in windows for v in _deleted(w)} | {text[i:i + n - 1] for i in range(len(text) - n + 2)}
-            for key in keys & one.keys():
-                found |= one[key]
         for n in self.EDGE_LENGTHS:
             one, two = self.one[n], self.two.get(n, {})
             for edge in (text[:n - 1], text[-(n - 1):]):
@@ -299,3 +301,168 @@ class _DeletionIndex:
 
 def _deleted(text: str) -> set[str]:
     return {text[:i] + text[i + 1:] for i in range(len(text))}
+
+
+def _least(length: int, window: int, score_cutoff: float) -> int:
+    """The longest common subsequence a needle of ``length`` needs with a ``window`` to reach the cutoff."""
+    return max(0, math.ceil(score_cutoff * (length + window) / 200 - 1e-9))
+
+
+class _EdgeIndex:
+    """Forms of 7-12 characters by their subsequences, for windows at the start or end of a text.
+
+    rapidfuzz also scores a form of length ``L`` against the text's first and last ``w < L``
+    characters; such a window reaches the cutoff only if it shares a common subsequence of
+    ``m = least(L, w)`` characters with the form. At cutoffs of 80 and above ``m`` is within two
+    of ``w``, so every length-``m`` subsequence of the form is indexed (by hash, in sorted numpy
+    arrays) and each edge window looks up its few length-``m`` subsequences: exact (hash
+    collisions only add candidates, which rapidfuzz then scores), unlike a bigram count.
+    """
+
+    LENGTHS = (7, 8, 9, 10, 11, 12)
+    LEAST_CUTOFF = 80.0
+
+    @classmethod
+    def covers(cls, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
+        """Which forms this index finds exhaustively at the edges at ``score_cutoff``."""
+        if score_cutoff < cls.LEAST_CUTOFF:
+            return np.zeros(len(lengths), dtype=bool)
+        return np.isin(lengths, cls.LENGTHS)
+
+    def __init__(self, forms: Sequence[str], score_cutoff: float) -> None:
+        self.needs = {n: [(w, m) for w in range(1, n) if (m := _least(n, w, score_cutoff)) <= w]
+                      for n in self.LENGTHS}
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n in self.LENGTHS:
+            sizes = {m for _w, m in self.needs[n]}
+            hashes: list[int] = []
+            columns: list[int] = []
+            for column, form in enumerate(forms):
+                if len(form) != n:
+                    continue
+                keys = {hash("".join(s)) for m in sizes for s in combinations(form, m)}
+                hashes.extend(keys)
+                columns.extend([column] * len(keys))
+            order = np.argsort(np.array(hashes, dtype=np.int64), kind="stable")
+            self.tables[n] = (np.array(hashes, dtype=np.int64)[order], np.array(columns, dtype=np.int64)[order])
+
+    def search(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text row, form column) pairs whose edge windows share a long enough subsequence."""
+        found_rows: list[np.ndarray] = []
+        found_cols: list[np.ndarray] = []
+        for n, (table, columns) in self.tables.items():
+            if not table.size:
+                continue
+            rows: list[int] = []
+            keys: list[int] = []
+            for row, text in enumerate(texts):
+                mine = {hash("".join(s)) for w, m in self.needs[n]
+                        for edge in (text[:w], text[-w:]) for s in combinations(edge, m)}
+                keys.extend(mine)
+                rows.extend([row] * len(mine))
+            if not keys:
+                continue
+            query = np.array(keys, dtype=np.int64)
+            low = np.searchsorted(table, query, "left")
+            counts = np.searchsorted(table, query, "right") - low
+            total = int(counts.sum())
+            if not total:
+                continue
+            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+            found_rows.append(np.repeat(np.array(rows, dtype=np.int64), counts))
+            found_cols.append(columns[np.repeat(low, counts) + offsets])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_rows), np.concatenate(found_cols)
+
+
+_MODULI = (2_147_483_647, 2_147_483_629)  # two 31-bit primes: keys are 62-bit, collisions only add candidates
+_BASES = (1_000_003, 998_244_353)
+_FILTER_BITS = 25
+
+
+def _hash_rows(codes: np.ndarray) -> np.ndarray:
+    """A 62-bit polynomial hash of each last-axis row of code points (rows of equal length)."""
+    m = codes.shape[-1]
+    keys = np.zeros(codes.shape[:-1], dtype=np.int64)
+    for modulus, base in zip(_MODULI, _BASES, strict=True):
+        powers = np.array([pow(base, m - 1 - j, modulus) for j in range(m)], dtype=np.int64)
+        keys = (keys << 31) | ((codes @ powers) % modulus)  # codes < 2**21, powers < 2**31, m <= 16
+    return keys
+
+
+class _WindowIndex:
+    """Forms of 5-12 characters by their subsequences, for full-length windows of a text.
+
+    A form of length ``n`` reaches the cutoff on a window of ``n`` characters only when they share
+    a common subsequence of ``m = least(n, n)`` characters, i.e. ``n - m`` deletions from each
+    side give the same string (SymSpell). At cutoffs from 80 that is at most two deletions for
+    these lengths. Every length-``m`` subsequence of each form is indexed by a 62-bit hash; the
+    texts' windows are hashed all at once with numpy (one gather and dot product per deletion
+    pattern), screened by a bit filter and looked up in sorted arrays. Exact: a hash collision
+    only adds a candidate, which rapidfuzz then scores.
+    """
+
+    LENGTHS = (5, 6, 7, 8, 9, 10, 11, 12)
+    LEAST_CUTOFF = 80.0
+
+    @classmethod
+    def covers(cls, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
+        """Which forms this index finds exhaustively in full-length windows at ``score_cutoff``."""
+        if score_cutoff < cls.LEAST_CUTOFF:
+            return np.zeros(len(lengths), dtype=bool)
+        return np.isin(lengths, cls.LENGTHS)
+
+    def __init__(self, forms: Sequence[str], score_cutoff: float) -> None:
+        self.patterns: dict[int, np.ndarray] = {}
+        self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.filter = np.zeros(1 << _FILTER_BITS, dtype=bool)
+        for n in self.LENGTHS:
+            m = _least(n, n, score_cutoff)
+            self.patterns[n] = np.array(list(combinations(range(n), m)), dtype=np.int64).reshape(-1, m)
+            columns = np.array([c for c, form in enumerate(forms) if len(form) == n], dtype=np.int64)
+            if not columns.size:
+                continue
+            codes = np.array([[ord(ch) for ch in forms[c]] for c in columns], dtype=np.int64)
+            keys = _hash_rows(codes[:, self.patterns[n]])  # (forms, patterns)
+            flat = keys.ravel()
+            owners = np.repeat(columns, keys.shape[1])
+            order = np.argsort(flat, kind="stable")
+            self.tables[n] = (flat[order], owners[order])
+            self.filter[self._slot(flat, n)] = True
+
+    @staticmethod
+    def _slot(keys: np.ndarray, n: int) -> np.ndarray:
+        return ((keys ^ (keys >> 29)) + n * 0x9E3779B1) & ((1 << _FILTER_BITS) - 1)
+
+    def search(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(text row, form column) pairs where some window of the text shares the needed subsequence."""
+        lengths = np.array([len(t) for t in texts], dtype=np.int64)
+        codes = np.array([ord(ch) for t in texts for ch in t], dtype=np.int64)
+        offsets = np.cumsum(lengths) - lengths
+        found_rows: list[np.ndarray] = []
+        found_cols: list[np.ndarray] = []
+        for n, (table, owners) in self.tables.items():
+            counts = np.maximum(lengths - n + 1, 0)
+            total = int(counts.sum())
+            if not total:
+                continue
+            rows = np.repeat(np.arange(len(texts)), counts)
+            starts = np.arange(total) + np.repeat(offsets - (np.cumsum(counts) - counts), counts)
+            keys = _hash_rows(codes[starts[:, None, None] + self.patterns[n][None, :, :]])  # (windows, patterns)
+            hit = self.filter[self._slot(keys, n)]
+            if not hit.any():
+                continue
+            window, _pattern = np.nonzero(hit)
+            query = keys[hit]
+            low = np.searchsorted(table, query, "left")
+            many = np.searchsorted(table, query, "right") - low
+            matched = int(many.sum())
+            if not matched:
+                continue
+            step = np.arange(matched) - np.repeat(np.cumsum(many) - many, many)
+            found_rows.append(np.repeat(rows[window], many))
+            found_cols.append(owners[np.repeat(low, many) + step])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(found_rows), np.concatenate(found_cols)

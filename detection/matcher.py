@@ -59,6 +59,7 @@ class Matcher:
         self.marks: list[MarkSpec] = list(marks)
         self._guarded = [is_guarded(mark) for mark in self.marks]
         self._short = [is_short(mark) for mark in self.marks]
+        self._common = common_words()  # built once: each call unions two word lists
         texts: list[str] = []
         self._forms: list[_MarkForm] = []
         for position, mark in enumerate(self.marks):
@@ -137,7 +138,7 @@ class Matcher:
             at_boundary = True
             if score < score_cutoff:
                 return None
-            ordinary = all(word in common_words() for word in words.split())
+            ordinary = all(word in self._common for word in words.split())
         span = form.span(start, end, len(text))
         matched = text[span[0]:span[1]]
         adjustment = assess_context(mark, context)

@@ -37,3 +37,16 @@ def test_below_cutoff_is_an_empty_result() -> None:
     assert index.search("plain kettle", score_cutoff=80) == []
     assert index.search("", score_cutoff=80) == []
     assert index.search_many([], score_cutoff=80) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(forms=st.lists(st.text(alphabet="abcd", min_size=7, max_size=12), min_size=1, max_size=6),
+       cut=st.integers(min_value=4, max_value=11), noise=st.text(alphabet="abcd ", max_size=30),
+       at_start=st.booleans(), cutoff=st.sampled_from([80, 85, 90, 99]))
+def test_edge_windows_of_7_to_12_character_forms(forms: list[str], cut: int, noise: str, at_start: bool,
+                                                  cutoff: float) -> None:
+    """A text starting or ending with a slice of a form: the subsequence edge index must find it."""
+    piece = forms[0][:cut] if at_start else forms[0][-cut:]
+    query = f"{piece} {noise}" if at_start else f"{noise} {piece}"
+    got = CandidateIndex(forms).search(query, score_cutoff=cutoff)
+    assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
