@@ -1,14 +1,20 @@
 """A blocking index over normalised mark forms: a listing is scored against a few marks, not all.
 
-The filter is a q-gram count filter on character bigrams. For a mark form of length ``L`` and a
-cutoff ``c``, rapidfuzz's ``partial_ratio`` can only reach ``c`` on a title window whose longest
-common subsequence with the form misses at most ``u`` of the form's characters (and so holds at
-most ``u`` inserted characters). A missing character breaks at most two of the form's bigrams and
-an inserted one at most one more, so such a title shares at least ``n - 3u`` of the form's ``n``
-distinct bigrams. Forms sharing fewer cannot score ``c`` and are skipped; the survivors are scored
-by rapidfuzz. The counting is one sparse matrix product per batch of titles (scipy), and the
-scoring one ``rapidfuzz.process.cpdist`` call per batch, so Python does not loop over marks.
+rapidfuzz's ``partial_ratio`` scores a form of length ``L`` against every ``L``-character window
+of the text and against shorter windows at its start and end (``200 m / (L + w)`` for a window of
+``w`` characters sharing a longest common subsequence of ``m``). Candidates come from:
 
+- forms of 5-12 characters, full windows: :class:`_WindowIndex`, a deletion (SymSpell) index of
+  hashed subsequences, with every window of a batch of texts hashed at once in numpy;
+- forms of 3 and 5-12 characters, edge windows: :class:`_DeletionIndex` and :class:`_EdgeIndex`
+  (subsequences of the form against those of the text's first and last characters);
+- every other case (shorter or longer forms, texts no longer than the form, cutoffs below 80):
+  a q-gram count filter on character bigrams. A window whose longest common subsequence with the
+  form misses ``u`` of the form's characters shares at least ``n - 3u`` of its ``n`` distinct
+  bigrams; the counting is one sparse matrix product per batch of titles (scipy).
+
+All of these are exact (they never drop a pair that reaches the cutoff; hash collisions only add
+candidates), and the survivors are scored in one ``rapidfuzz.process.cpdist`` call per batch.
 ``brute_force`` is the slow reference the property tests and the benchmark compare against.
 """
 
@@ -188,10 +194,10 @@ class CandidateIndex:
             selected.append(self._pairs(edges, edges.data >= plan.edge_limit[edges.col]))
         lengths = np.array([len(t) for t in texts], dtype=np.int32)
         for shorter, matrix in ((np.flatnonzero(lengths <= LONG_FORM), self._matrix),
-                                (np.flatnonzero((lengths > LONG_FORM) & (lengths < self._max_length)), self._long)):
+                                (np.flatnonzero((lengths > LONG_FORM) & (lengths <= self._max_length)), self._long)):
             if not shorter.size:
                 continue
-            # When the text is the shorter string, rapidfuzz slides the text over the form instead.
+            # When the text is the shorter string (or as long), rapidfuzz slides the text over the form too.
             swapped, counts = self._query([texts[r] for r in shorter], matrix)
             loss = np.array([max(losses(int(lengths[r]), score_cutoff)) for r in shorter], dtype=np.int32)
             ok = (swapped.data >= np.maximum(1, counts - loss)[swapped.row]) & (
@@ -376,19 +382,42 @@ class _EdgeIndex:
         return np.concatenate(found_rows), np.concatenate(found_cols)
 
 
-_MODULI = (2_147_483_647, 2_147_483_629)  # two 31-bit primes: keys are 62-bit, collisions only add candidates
-_BASES = (1_000_003, 998_244_353)
+_BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64: hashes wrap around in uint64
+_BASE_INVERSE = pow(_BASE, -1, 1 << 64)
 _FILTER_BITS = 25
 
 
-def _hash_rows(codes: np.ndarray) -> np.ndarray:
-    """A 62-bit polynomial hash of each last-axis row of code points (rows of equal length)."""
-    m = codes.shape[-1]
-    keys = np.zeros(codes.shape[:-1], dtype=np.int64)
-    for modulus, base in zip(_MODULI, _BASES, strict=True):
-        powers = np.array([pow(base, m - 1 - j, modulus) for j in range(m)], dtype=np.int64)
-        keys = (keys << 31) | ((codes @ powers) % modulus)  # codes < 2**21, powers < 2**31, m <= 16
-    return keys
+def _powers(base: int, count: int) -> np.ndarray:
+    """``base ** k`` modulo 2**64 for k < count."""
+    out = np.ones(max(count, 1), dtype=np.uint64)
+    out[1:] = np.uint64(base)
+    return np.cumprod(out, dtype=np.uint64)
+
+
+class _Prefix:
+    """Prefix sums of ``text[j] * BASE**j`` (modulo 2**64) over the concatenated texts, for subsequence keys."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        codes = np.fromiter((ord(ch) for t in texts for ch in t), dtype=np.uint64)
+        size = codes.size
+        self.inverse = _powers(_BASE_INVERSE, size + 1)
+        self.sums = np.zeros(size + 1, dtype=np.uint64)
+        np.cumsum(codes * _powers(_BASE, size + 1)[:size], dtype=np.uint64, out=self.sums[1:])
+
+    def keys(self, starts: np.ndarray, n: int, dropped: np.ndarray) -> np.ndarray:
+        """Hash of each window ``[start, start + n)`` with each pattern of positions dropped (windows × patterns).
+
+        The hash of ``s`` is ``sum s[j] * BASE**j`` modulo 2**64, so equal strings get equal keys
+        whatever their offsets, and a pattern costs a few vector operations.
+        """
+        pieces = dropped.shape[1] + 1
+        begin = np.concatenate([np.zeros((len(dropped), 1), dtype=np.int64), dropped + 1], axis=1)
+        end = np.concatenate([dropped, np.full((len(dropped), 1), n, dtype=np.int64)], axis=1)
+        at = starts[:, None]
+        keys = np.zeros((len(starts), len(dropped)), dtype=np.uint64)
+        for piece in range(pieces):
+            keys += (self.sums[at + end[None, :, piece]] - self.sums[at + begin[None, :, piece]]) * self.inverse[piece]
+        return keys * self.inverse[starts][:, None]
 
 
 class _WindowIndex:
@@ -418,13 +447,14 @@ class _WindowIndex:
         self.tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.filter = np.zeros(1 << _FILTER_BITS, dtype=bool)
         for n in self.LENGTHS:
-            m = _least(n, n, score_cutoff)
-            self.patterns[n] = np.array(list(combinations(range(n), m)), dtype=np.int64).reshape(-1, m)
+            dropped = n - _least(n, n, score_cutoff)
+            patterns = list(combinations(range(n), dropped))
+            self.patterns[n] = np.array(patterns, dtype=np.int64).reshape(len(patterns), dropped)
             columns = np.array([c for c, form in enumerate(forms) if len(form) == n], dtype=np.int64)
             if not columns.size:
                 continue
-            codes = np.array([[ord(ch) for ch in forms[c]] for c in columns], dtype=np.int64)
-            keys = _hash_rows(codes[:, self.patterns[n]])  # (forms, patterns)
+            starts = np.arange(columns.size, dtype=np.int64) * n
+            keys = _Prefix([forms[c] for c in columns]).keys(starts, n, self.patterns[n])
             flat = keys.ravel()
             owners = np.repeat(columns, keys.shape[1])
             order = np.argsort(flat, kind="stable")
@@ -433,13 +463,13 @@ class _WindowIndex:
 
     @staticmethod
     def _slot(keys: np.ndarray, n: int) -> np.ndarray:
-        return ((keys ^ (keys >> 29)) + n * 0x9E3779B1) & ((1 << _FILTER_BITS) - 1)
+        return ((keys ^ np.uint64(n)) * np.uint64(0xBF58476D1CE4E5B9)) >> np.uint64(64 - _FILTER_BITS)
 
     def search(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(text row, form column) pairs where some window of the text shares the needed subsequence."""
         lengths = np.array([len(t) for t in texts], dtype=np.int64)
-        codes = np.array([ord(ch) for t in texts for ch in t], dtype=np.int64)
         offsets = np.cumsum(lengths) - lengths
+        prefix = _Prefix(texts)
         found_rows: list[np.ndarray] = []
         found_cols: list[np.ndarray] = []
         for n, (table, owners) in self.tables.items():
@@ -449,7 +479,7 @@ class _WindowIndex:
                 continue
             rows = np.repeat(np.arange(len(texts)), counts)
             starts = np.arange(total) + np.repeat(offsets - (np.cumsum(counts) - counts), counts)
-            keys = _hash_rows(codes[starts[:, None, None] + self.patterns[n][None, :, :]])  # (windows, patterns)
+            keys = prefix.keys(starts, n, self.patterns[n])  # (windows, patterns)
             hit = self.filter[self._slot(keys, n)]
             if not hit.any():
                 continue
