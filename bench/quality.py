@@ -24,9 +24,9 @@ import random
 from collections import defaultdict
 
 import dnstwist
+from detect import load_rows  # bench/detect.py, beside this script
 from opencc import OpenCC
 
-from bench.detect import load_rows
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.normalise import normalise
