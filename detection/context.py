@@ -25,7 +25,9 @@ NICE_CLASS_WORDS: dict[int, tuple[str, ...]] = {
     8: ("tool", "knife", "razor", "cutlery", "shaver"),
     9: ("electronic", "computer", "laptop", "phone", "camera", "headphone", "audio", "video", "tv", "cable",
         "printer", "ink", "toner", "software", "monitor", "memory", "drive", "network", "speaker", "battery",
-        "charger", "mouse", "keyboard", "projector", "gps", "game", "accessor", "photo", "usb", "storage"),
+        "charger", "mouse", "mice", "keyboard", "projector", "gps", "game", "accessor", "photo", "usb", "storage",
+        "telephone", "handset", "radio", "stereo", "theater", "camcorder", "ebook", "webcam", "tape", "cartridge",
+        "disc", "lens", "microphone", "mp3", "cd", "dvd", "notebook", "tablet", "adapter", "digital"),
     11: ("lamp", "light", "heater", "kitchen", "fan", "air"),
     14: ("jewel", "watch", "ring", "necklace", "bracelet"),
     16: ("paper", "office", "stationery", "label", "printer"),
@@ -73,17 +75,22 @@ def _words(text: str) -> set[str]:
 
 
 def category_fit(mark: MarkSpec, category: str | None) -> bool | None:
-    """Whether the listing category fits the mark's categories or Nice classes (None if unknown)."""
+    """Whether the listing category fits the mark's categories or Nice classes.
+
+    None when unknown: no category, a mark without classes, or a category no class word places.
+    """
     if not category or not (mark.classes or mark.categories):
         return None
     words = _words(category)
     wanted = {w for c in mark.categories for w in _words(c)}
-    if words & wanted:
+    if words & wanted or any(_in_class(words, nice) for nice in mark.classes):
         return True
-    for nice in mark.classes:
-        if any(word.startswith(stem) for stem in NICE_CLASS_WORDS.get(nice, ()) for word in words):
-            return True
-    return False
+    # Only a category that clearly belongs to another class counts against the match; an unknown one is neutral.
+    return False if any(_in_class(words, nice) for nice in NICE_CLASS_WORDS) else None
+
+
+def _in_class(words: set[str], nice: int) -> bool:
+    return any(word.startswith(stem) for stem in NICE_CLASS_WORDS.get(nice, ()) for word in words)
 
 
 def seller_authorised(mark: MarkSpec, seller: str | None) -> bool:

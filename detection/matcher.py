@@ -76,6 +76,7 @@ class Matcher:
                     self._forms.append(_MarkForm(position, source, variant, registered))
         self._form_texts = texts
         self.index = CandidateIndex(texts)
+        self._word_forms = _word_neighbourhoods(texts)
 
     def __len__(self) -> int:
         return len(self.marks)
@@ -94,6 +95,8 @@ class Matcher:
         all_forms = [title_forms(text or "") for text in texts]
         flat = [form.text for forms in all_forms for form in forms]
         found = self.index.search_many(flat, score_cutoff=score_cutoff)
+        for position, form_text in enumerate(flat):
+            found[position] = self._with_word_candidates(form_text, found[position], score_cutoff)
         results: list[list[Match]] = []
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
@@ -119,6 +122,28 @@ class Matcher:
             results.append(matches)
         return results
 
+    def _with_word_candidates(self, text: str, found: list[tuple[int, float]],
+                              score_cutoff: float) -> list[tuple[int, float]]:
+        """Add short marks one edit away from a whole word of ``text``.
+
+        partial_ratio compares a mark with windows of its own length, so "srony" never reaches
+        80 against SONY; the whole word does (89). Words within CONTEXT_MARGIN of the cutoff come
+        in too: supporting context (+5 for a fitting category) may lift them over it in _explain.
+        """
+        seen = {form_index for form_index, _ in found}
+        extra = []
+        for word in set(text.split()):
+            if not WORD_LENGTHS[0] <= len(word) <= WORD_LENGTHS[1] + 1:
+                continue
+            for form_index in {i for key in _one_deletion(word) for i in self._word_forms.get(key, ())}:
+                if form_index in seen:
+                    continue
+                score = fuzz.ratio(word, self._form_texts[form_index])
+                if score >= score_cutoff - CONTEXT_MARGIN:
+                    seen.add(form_index)
+                    extra.append((form_index, score))
+        return found + extra if extra else found
+
     def _explain(self, text: str, form: Form, form_index: int, score: float,
                  context: Mapping[str, Any] | None, score_cutoff: float) -> Match | None:
         info = self._forms[form_index]
@@ -136,7 +161,7 @@ class Matcher:
             words = form.text[start:end]
             score = max(fuzz.ratio(needle, words), fuzz.ratio(needle.replace(" ", ""), words.replace(" ", "")))
             at_boundary = True
-            if score < score_cutoff:
+            if score < score_cutoff - CONTEXT_MARGIN:
                 return None
             ordinary = all(word in self._common for word in words.split())
         span = form.span(start, end, len(text))
@@ -162,6 +187,24 @@ class Matcher:
             return None
         return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,
                      reasons=reasons + list(adjustment.reasons))
+
+
+WORD_LENGTHS = (4, 6)  # mark forms this long also get whole-word candidates (one edit away)
+CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
+
+
+def _one_deletion(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _word_neighbourhoods(forms: Sequence[str]) -> dict[str, list[int]]:
+    """Each short single-word form and its one-deletion variants → the forms' indices."""
+    table: dict[str, list[int]] = {}
+    for index, form in enumerate(forms):
+        if WORD_LENGTHS[0] <= len(form) <= WORD_LENGTHS[1] and " " not in form and form.isascii():
+            for key in _one_deletion(form):
+                table.setdefault(key, []).append(index)
+    return table
 
 
 def _words_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -100,3 +100,33 @@ def test_a_mark_written_as_a_word_is_always_found(prefix: str, suffix: str, mark
     found = Matcher(MARKS).match(title, score_cutoff=80)
     mark_id = next(m.id for m in MARKS if m.text == mark)
     assert mark_id in {m.mark_id for m in found}
+
+
+SONY = MarkSpec(id="sony", text="SONY", classes=(9,))
+
+
+def test_one_edit_in_a_short_mark_is_found_at_word_level() -> None:
+    # partial_ratio compares SONY with 4-character windows (75); the whole word scores 89
+    [match] = Matcher([SONY]).match("srony hdr-xr150 camcorder", score_cutoff=80)
+    assert match.mark_id == "sony" and match.matched_text == "srony"
+
+
+def test_context_lifts_a_borderline_short_mark_typo_over_the_cutoff() -> None:
+    matcher = Matcher([SONY])
+    fitting = matcher.match("soyn mdr-v250v headphones", score_cutoff=80, context={"category": "headphones"})
+    assert [m.mark_id for m in fitting] == ["sony"]
+    assert any("fits the mark's classes" in reason for reason in fitting[0].reasons)
+    assert matcher.match("soyn mdr-v250v headphones", score_cutoff=80) == []
+    assert matcher.match("soyn mdr-v250v", score_cutoff=80, context={"category": "shoes"}) == []
+
+
+def test_an_ordinary_word_one_edit_away_is_not_lifted() -> None:
+    assert Matcher([SONY]).match("song book for children", score_cutoff=80, context={"category": "cd players"}) == []
+
+
+def test_unknown_category_is_neutral_and_another_class_counts_against() -> None:
+    from detection.context import category_fit
+
+    assert category_fit(SONY, "cooling pads") is None
+    assert category_fit(SONY, "mice") is True
+    assert category_fit(SONY, "sneakers") is False
