@@ -67,7 +67,21 @@ def _least(length: int, window: int, score_cutoff: float) -> int:
     return max(0, math.ceil(score_cutoff * (length + window) / 200 - 1e-9))
 
 
-class EdgeIndex:
+class _LengthScoped:
+    """An index that is exhaustive for forms of ``LENGTHS`` at cutoffs of ``LEAST_CUTOFF`` and above."""
+
+    LENGTHS: tuple[int, ...] = ()
+    LEAST_CUTOFF = 80.0
+
+    @classmethod
+    def covers(cls, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
+        """Which forms (by length) this index finds exhaustively at ``score_cutoff``."""
+        if score_cutoff < cls.LEAST_CUTOFF:
+            return np.zeros(len(lengths), dtype=bool)
+        return np.isin(lengths, cls.LENGTHS)
+
+
+class EdgeIndex(_LengthScoped):
     """Forms of 7-12 characters by their subsequences, for windows at the start or end of a text.
 
     rapidfuzz also scores a form of length ``L`` against the text's first and last ``w < L``
@@ -79,14 +93,6 @@ class EdgeIndex:
     """
 
     LENGTHS = (7, 8, 9, 10, 11, 12)
-    LEAST_CUTOFF = 80.0
-
-    @classmethod
-    def covers(cls, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
-        """Which forms this index finds exhaustively at the edges at ``score_cutoff``."""
-        if score_cutoff < cls.LEAST_CUTOFF:
-            return np.zeros(len(lengths), dtype=bool)
-        return np.isin(lengths, cls.LENGTHS)
 
     def __init__(self, forms: Sequence[str], score_cutoff: float) -> None:
         self.needs = {n: [(w, m) for w in range(1, n) if (m := _least(n, w, score_cutoff)) <= w]
@@ -173,7 +179,7 @@ class _Prefix:
         return keys * self.inverse[starts][:, None]
 
 
-class WindowIndex:
+class WindowIndex(_LengthScoped):
     """Forms of 5-12 characters by their subsequences, for full-length windows of a text.
 
     A form of length ``n`` reaches the cutoff on a window of ``n`` characters only when they share
@@ -186,14 +192,6 @@ class WindowIndex:
     """
 
     LENGTHS = (5, 6, 7, 8, 9, 10, 11, 12)
-    LEAST_CUTOFF = 80.0
-
-    @classmethod
-    def covers(cls, lengths: np.ndarray, score_cutoff: float) -> np.ndarray:
-        """Which forms this index finds exhaustively in full-length windows at ``score_cutoff``."""
-        if score_cutoff < cls.LEAST_CUTOFF:
-            return np.zeros(len(lengths), dtype=bool)
-        return np.isin(lengths, cls.LENGTHS)
 
     def __init__(self, forms: Sequence[str], score_cutoff: float) -> None:
         self.patterns: dict[int, np.ndarray] = {}
