@@ -67,6 +67,15 @@ def _least(length: int, window: int, score_cutoff: float) -> int:
     return max(0, math.ceil(score_cutoff * (length + window) / 200 - 1e-9))
 
 
+def _sorted_lookup(table: np.ndarray, payload: np.ndarray, query: np.ndarray,
+                   query_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, payload) for every entry of the sorted ``table`` equal to a query key, duplicates included."""
+    low = np.searchsorted(table, query, "left")
+    counts = np.searchsorted(table, query, "right") - low
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(query_rows, counts), payload[np.repeat(low, counts) + offsets]
+
+
 class _LengthScoped:
     """An index that is exhaustive for forms of ``LENGTHS`` at cutoffs of ``LEAST_CUTOFF`` and above."""
 
@@ -127,15 +136,9 @@ class EdgeIndex(_LengthScoped):
                 rows.extend([row] * len(mine))
             if not keys:
                 continue
-            query = np.array(keys, dtype=np.int64)
-            low = np.searchsorted(table, query, "left")
-            counts = np.searchsorted(table, query, "right") - low
-            total = int(counts.sum())
-            if not total:
-                continue
-            offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-            found_rows.append(np.repeat(np.array(rows, dtype=np.int64), counts))
-            found_cols.append(columns[np.repeat(low, counts) + offsets])
+            found = _sorted_lookup(table, columns, np.array(keys, dtype=np.int64), np.array(rows, dtype=np.int64))
+            found_rows.append(found[0])
+            found_cols.append(found[1])
         if not found_rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(found_rows), np.concatenate(found_cols)
@@ -235,15 +238,9 @@ class WindowIndex(_LengthScoped):
             if not hit.any():
                 continue
             window, _pattern = np.nonzero(hit)
-            query = keys[hit]
-            low = np.searchsorted(table, query, "left")
-            many = np.searchsorted(table, query, "right") - low
-            matched = int(many.sum())
-            if not matched:
-                continue
-            step = np.arange(matched) - np.repeat(np.cumsum(many) - many, many)
-            found_rows.append(np.repeat(rows[window], many))
-            found_cols.append(owners[np.repeat(low, many) + step])
+            found = _sorted_lookup(table, owners, keys[hit], rows[window])
+            found_rows.append(found[0])
+            found_cols.append(found[1])
         if not found_rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(found_rows), np.concatenate(found_cols)
