@@ -1,10 +1,11 @@
-"""markwatch_housekeeping: daily evidence retention, stale review claims, listings index upkeep.
+"""markwatch_housekeeping: daily evidence retention, stale claims, listings index upkeep, vocabulary.
 
 Wiring only; the CLI runs the same work with ``markwatch housekeeping``. ``prune_evidence`` deletes
 snapshots older than ``MARKWATCH_EVIDENCE_RETENTION_DAYS`` except those of confirmed, escalated or
 still-undecided hits. ``release_claims`` frees review claims older than ``MARKWATCH_CLAIM_TTL_MINUTES``.
 ``reindex_listings`` rebuilds the index behind its alias when its mapping drifted from the code (or
-when param ``reindex`` is set) and drops old versions.
+when param ``reindex`` is set) and drops old versions; then ``learn_vocabulary`` relearns the words
+listings of several brands use, which detection does not report as fuzzy matches.
 """
 
 from __future__ import annotations
@@ -57,9 +58,16 @@ def markwatch_housekeeping() -> None:
         force = bool(get_current_context()["params"].get("reindex"))
         return jsonable(housekeeping.reindex_listings(settings=task_settings(), force=force))
 
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=1))
+    def learn_vocabulary() -> dict[str, Any]:
+        from markwatch.jobs import vocabulary
+        from markwatch.jobs.runtime import jsonable, task_settings
+
+        return jsonable(vocabulary.learn_vocabulary(settings=task_settings()))
+
     prune_evidence()
     release_claims()
-    reindex_listings()
+    reindex_listings() >> learn_vocabulary()
 
 
 markwatch_housekeeping()

@@ -108,6 +108,7 @@ class Adjustment:
     points: float
     reasons: tuple[str, ...]
     supported: bool
+    category_fits: bool | None = None
 
 
 def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustment:
@@ -144,4 +145,4 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
     if seller is not None:
         points -= 30
         reasons.append(f"seller '{seller}' is authorised by the rights holder")
-    return Adjustment(points, tuple(reasons), supported)
+    return Adjustment(points, tuple(reasons), supported, fit)

@@ -15,10 +15,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from detection.context import assess_context, common_words, is_guarded, is_short
+from detection.context import Adjustment, assess_context, common_words, is_guarded, is_short
 from detection.index import CandidateIndex
 from detection.marks import MarkSpec
-from detection.normalise import Form, is_han, mark_forms, title_forms
+from detection.normalise import Form, is_han, mark_forms, normalise, title_forms
 
 DEFAULT_CUTOFF = 80.0
 KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic")
@@ -55,11 +55,12 @@ class _MarkForm:
 class Matcher:
     """Matches listing texts against a fixed set of marks."""
 
-    def __init__(self, marks: Iterable[MarkSpec]) -> None:
+    def __init__(self, marks: Iterable[MarkSpec], *, vocabulary: Iterable[str] = ()) -> None:
+        """``vocabulary``: ordinary words of the listings' domain (:mod:`detection.vocabulary`)."""
         self.marks: list[MarkSpec] = list(marks)
         self._guarded = [is_guarded(mark) for mark in self.marks]
         self._short = [is_short(mark) for mark in self.marks]
-        self._common = common_words()  # built once: each call unions two word lists
+        self._common = common_words() | frozenset(vocabulary)
         texts: list[str] = []
         self._forms: list[_MarkForm] = []
         for position, mark in enumerate(self.marks):
@@ -76,6 +77,10 @@ class Matcher:
                     self._forms.append(_MarkForm(position, source, variant, registered))
         self._form_texts = texts
         self.index = CandidateIndex(texts)
+        self._by_text: dict[str, list[int]] = {}
+        for form_index, form_text in enumerate(texts):
+            self._by_text.setdefault(form_text, []).append(form_index)
+        self._most_words = max((form_text.count(" ") + 1 for form_text in texts), default=1)
         self._word_forms = _word_neighbourhoods(texts)
 
     def __len__(self) -> int:
@@ -93,10 +98,12 @@ class Matcher:
                    contexts: Sequence[Mapping[str, Any] | None] | None = None) -> list[list[Match]]:
         """``match`` for many texts at once (one batched index search); results in input order."""
         all_forms = [title_forms(text or "") for text in texts]
-        flat = [form.text for forms in all_forms for form in forms]
-        found = self.index.search_many(flat, score_cutoff=score_cutoff)
-        for position, form_text in enumerate(flat):
-            found[position] = self._with_word_candidates(form_text, found[position], score_cutoff)
+        searched = iter(self.index.search_many(
+            [form.text for forms in all_forms for form in forms if form.kind not in _WHOLE_TOKENS_ONLY],
+            score_cutoff=score_cutoff))
+        found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY
+                 else self._with_word_candidates(form.text, next(searched), score_cutoff)
+                 for forms in all_forms for form in forms]
         results: list[list[Match]] = []
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
@@ -121,6 +128,19 @@ class Matcher:
             matches.sort(key=lambda m: (-m.score, m.span, str(m.mark_id)))
             results.append(matches)
         return results
+
+    def _whole_tokens(self, text: str) -> list[tuple[int, float]]:
+        """Mark forms equal to a run of whole tokens of ``text`` (score 100): all a leet reading may match."""
+        tokens = text.split(" ")
+        found = []
+        for first in range(len(tokens)):
+            for last in range(first + 1, min(len(tokens), first + self._most_words) + 1):
+                found.extend((form_index, 100.0) for form_index in self._by_text.get(" ".join(tokens[first:last]), ()))
+        return found
+
+    def _ordinary(self, words: str) -> bool:
+        """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
+        return all(len(word) <= 2 or word in self._common for word in words.split())
 
     def _with_word_candidates(self, text: str, found: list[tuple[int, float]],
                               score_cutoff: float) -> list[tuple[int, float]]:
@@ -149,29 +169,15 @@ class Matcher:
         info = self._forms[form_index]
         mark = self.marks[info.mark]
         needle = self._form_texts[form_index]
-        start, end = _window(needle, form.text)
-        at_boundary = _at_boundary(form, start, end)
-        ordinary = False
-        phonetic = info.variant == "pinyin" or form.kind == "pinyin"
-        if phonetic and (score < 100 or not at_boundary):
-            return None  # sounding alike is only evidence when the whole syllables agree
-        if score < 100 and not phonetic and not is_han(needle):
-            # A fuzzy match must hold for the whole words it touches, not for a slice of a word.
-            start, end = _words_around(form.text, start, end)
-            words = form.text[start:end]
-            score = max(fuzz.ratio(needle, words), fuzz.ratio(needle.replace(" ", ""), words.replace(" ", "")))
-            at_boundary = True
-            if score < score_cutoff - CONTEXT_MARGIN:
-                return None
-            ordinary = all(word in self._common for word in words.split())
+        located = self._locate(text, form, info, needle, score, score_cutoff)
+        if located is None:
+            return None
+        start, end, score, at_boundary = located
+        adjustment = assess_context(mark, context)
+        if not self._context_allows(info.mark, form, score, at_boundary, adjustment):
+            return None
         span = form.span(start, end, len(text))
         matched = text[span[0]:span[1]]
-        adjustment = assess_context(mark, context)
-        if self._guarded[info.mark]:
-            if score < 100 or not at_boundary or not adjustment.supported:
-                return None
-            if self._short[info.mark] and form.kind not in ("base", "leet", "leet_l", "simplified"):
-                return None
         kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
         boundary_points = 0.0
         if self._guarded[info.mark]:
@@ -179,17 +185,59 @@ class Matcher:
         elif not at_boundary and form.kind != "spacing" and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append("the match is inside a longer word")
-        if ordinary:
-            boundary_points -= 10.0
-            reasons.append(f"'{matched}' is an ordinary word")
         final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
         if final < score_cutoff:
             return None
         return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,
                      reasons=reasons + list(adjustment.reasons))
 
+    def _locate(self, text: str, form: Form, info: _MarkForm, needle: str, score: float,
+                score_cutoff: float) -> tuple[int, int, float, bool] | None:
+        """(start, end, score, at word boundary) of the needle in ``form``, or None if the rules reject it.
+
+        A fuzzy match is rescored over the whole words it touches, not a slice of a word.
+        """
+        start, end = _window(needle, form.text)
+        at_boundary = _at_boundary(form, start, end)
+        if info.variant == "pinyin" or form.kind == "pinyin":
+            # Sounding alike is only evidence when the whole syllables agree.
+            return (start, end, score, at_boundary) if score == 100 and at_boundary else None
+        if form.kind in ("leet", "leet_l") and (score < 100 or not at_boundary):
+            return None  # digits read as letters only as a whole token: "720p" is no "tops"
+        if form.kind == "spacing" and not _joins_words(text, form, start, end):
+            return None  # the base form has this match already, with its word boundaries
+        if is_han(needle):
+            return start, end, score, True  # Chinese does not separate its words
+        if score == 100:
+            inside = not at_boundary and form.kind != "spacing"
+            if inside and self._ordinary(form.text[slice(*_words_around(form.text, start, end))]):
+                return None  # "mobi" inside "mobile"
+            return start, end, score, at_boundary
+        start, end = _words_around(form.text, start, end)
+        words = form.text[start:end]
+        score = max(fuzz.ratio(needle, words), fuzz.ratio(needle.replace(" ", ""), words.replace(" ", "")))
+        if score < score_cutoff - CONTEXT_MARGIN:
+            return None
+        if self._ordinary(normalise(text[slice(*form.span(start, end, len(text)))])):
+            return None  # ordinary words one edit from a mark ("case" for ACASE, "tri-fold") are no variant of it
+        return start, end, score, True
+
+    def _context_allows(self, position: int, form: Form, score: float, at_boundary: bool,
+                        adjustment: Adjustment) -> bool:
+        """Whether the listing's context lets this match stand (see the rules in the body)."""
+        if (score < 100 or not at_boundary) and adjustment.category_fits is False:
+            return False  # a variant of the mark on goods it does not cover
+        if not self._guarded[position]:
+            return True
+        if not at_boundary or not adjustment.supported:
+            return False  # short and common-word marks: a whole word with supporting context
+        if self._short[position]:
+            return score == 100 and form.kind in ("base", "leet", "leet_l", "simplified")
+        return True  # a misspelt common-word mark ("srrow" for ARROW) counts: ordinary words are gone
+
 
 WORD_LENGTHS = (4, 6)  # mark forms this long also get whole-word candidates (one edit away)
+_WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 
@@ -205,6 +253,13 @@ def _word_neighbourhoods(forms: Sequence[str]) -> dict[str, list[int]]:
             for key in _one_deletion(form):
                 table.setdefault(key, []).append(index)
     return table
+
+
+def _joins_words(text: str, form: Form, start: int, end: int) -> bool:
+    """Whether ``form.text[start:end]`` spans a separator of ``text`` that the spacing form removed."""
+    offsets = form.offsets
+    return any(offsets[i + 1] > offsets[i] + 1 and form.text[i] != " " and form.text[i + 1] != " "
+               and not text[offsets[i] + 1:offsets[i + 1]].isalnum() for i in range(start, end - 1))
 
 
 def _words_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from markwatch.cli import (
     serve_cmd,
     services_cmd,
     users_cmd,
+    vocabulary_cmd,
 )
 
 app = typer.Typer(
@@ -25,7 +26,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (services_cmd, db_cmd, users_cmd, marks_cmd, crawl_cmd, detect_cmd, models_cmd,
+for module in (services_cmd, db_cmd, users_cmd, marks_cmd, crawl_cmd, detect_cmd, vocabulary_cmd, models_cmd,
                serve_cmd, airflow_cmd, demo_cmd):
     module.register(app)
 

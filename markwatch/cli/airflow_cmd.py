@@ -104,11 +104,13 @@ def standalone(
 def housekeeping(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report the evidence that would be deleted; change nothing."),
     reindex: bool = typer.Option(False, "--reindex", help="Rebuild the listings index even without mapping drift."),
-    skip_index: bool = typer.Option(False, "--skip-index", help="Leave the listings index alone."),
+    skip_index: bool = typer.Option(False, "--skip-index",
+                                    help="Leave the listings index alone (no reindex, no vocabulary)."),
 ) -> None:
-    """Evidence retention, release of stale review claims and listings index upkeep (daily in Airflow)."""
+    """Evidence retention, stale review claims, listings index upkeep and the domain vocabulary (daily in Airflow)."""
     from markwatch.jobs import housekeeping as jobs
     from markwatch.jobs.runtime import jsonable
+    from markwatch.jobs.vocabulary import learn_vocabulary
     from shared_db.db import get_engine
     from shared_db.settings import get_settings
 
@@ -122,6 +124,7 @@ def housekeeping(
             result["claims_released"] = jobs.release_stale_claims(settings=settings, engine=engine)
         if not (skip_index or dry_run):
             result["index"] = jsonable(jobs.reindex_listings(settings=settings, force=reindex))
+            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings))
     console.print_json(json.dumps(result))
 
 

@@ -30,17 +30,22 @@ def match(
                                   help="Listings as JSON lines with at least 'id' and 'title'."),
     out: Path | None = typer.Option(None, "--out", help="Write hits here (JSON lines) instead of stdout."),
     threshold: float = typer.Option(80.0, "--threshold", min=0, max=100, help="Minimum score (0-100)."),
+    vocabulary: Path | None = typer.Option(
+        None, "--vocabulary", exists=True, dir_okay=False, readable=True,
+        help="Domain vocabulary (one word per line, as `markwatch vocabulary learn` writes): fuzzy matches "
+             "on these words are not reported."),
 ) -> None:
     """Match listings against marks offline and print one JSON line per hit (no services needed)."""
     from detection.marks import MarkCsvError, read_marks_csv
     from detection.matcher import Matcher
     from detection.offline import ListingsFileError, match_listings, read_listings
+    from detection.vocabulary import read_vocabulary
 
     try:
         specs = read_marks_csv(marks)
     except MarkCsvError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
-    matcher = Matcher(specs)
+    matcher = Matcher(specs, vocabulary=read_vocabulary(vocabulary))
     total = sum(1 for line in listings.open(encoding="utf-8") if line.strip())
     handle = out.open("w", encoding="utf-8") if out else sys.stdout
     try:

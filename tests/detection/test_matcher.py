@@ -130,3 +130,58 @@ def test_unknown_category_is_neutral_and_another_class_counts_against() -> None:
     assert category_fit(SONY, "cooling pads") is None
     assert category_fit(SONY, "mice") is True
     assert category_fit(SONY, "sneakers") is False
+
+
+@pytest.mark.parametrize(("mark", "title", "category"), [
+    ("acase", "leather case for ipad 2", "cases"),  # an ordinary word one edit from the mark
+    ("clover", "hard shell cover for iphone", "cases"),
+    ("mobi", "t-mobile g2 android phone", "phones"),  # the mark inside an ordinary longer word
+    ("pyle", "polypropylene sheet protectors", "office"),  # no separator joined: a slice of one word
+    ("tops", "lg 32 class lcd 720p hdtv", "televisions"),  # a model number is no leetspeak
+    ("iessentials", "my passport essential se 750 gb", "hard drives"),  # "se" is too short to tell
+])
+def test_ordinary_words_and_model_numbers_are_not_variants(mark: str, title: str, category: str) -> None:
+    registered = MarkSpec(1, mark, categories=(category,))  # fitting goods add 5 points: still nothing
+    assert Matcher([registered]).match(title, context={"category": category}) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "kind"), [
+    ("acase", "acsae leather case for ipad 2", "fuzzy"),
+    ("mobi", "mobiphone g2 android", "exact"),
+    ("pyle", "p.y.l.e powered speakers", "spacing"),
+    ("tops", "t0ps for women", "leet"),
+])
+def test_variants_beside_ordinary_words_still_match(mark: str, title: str, kind: str) -> None:
+    [found] = Matcher([MarkSpec(1, mark)]).match(title)
+    assert found.kind == kind
+
+
+def test_domain_vocabulary_silences_fuzzy_matches_on_its_words_only() -> None:
+    nextbook = MarkSpec(1, "nextbook")
+    assert [m.matched_text for m in Matcher([nextbook]).match("acer netbook 10 inch")] == ["netbook"]
+    learned = Matcher([nextbook], vocabulary={"netbook"})
+    assert learned.match("acer netbook 10 inch") == []
+    assert [m.matched_text for m in learned.match("nextbok 10 inch tablet")] == ["nextbok"]
+    assert [m.kind for m in learned.match("nextbook 10 inch tablet")] == ["exact"]
+
+
+def test_fuzzy_matches_need_goods_the_mark_covers(matcher: Matcher) -> None:
+    assert matcher.match("Samsonitte suitcase", context={"category": "kitchen"}) == []
+    assert matcher.match("Samsonitte suitcase", context={"category": "luggage"})
+    [exact] = matcher.match("Samsonite mug", context={"category": "kitchen"})
+    assert any("outside the mark's classes" in reason for reason in exact.reasons)
+
+
+def test_a_misspelt_common_word_mark_counts_with_context() -> None:
+    arrow = Matcher([MarkSpec(1, "Arrow", classes=(16,))])
+    assert [m.matched_text for m in arrow.match("srrow staples 1250 pack", context={"category": "office"})] == [
+        "srrow"]
+    assert arrow.match("srrow staples 1250 pack") == []  # no supporting context
+    assert arrow.match("arrows for archery", context={"category": "office"}) == []  # an ordinary word
+
+
+def test_chinese_marks_inside_a_run_of_characters_are_whole_words() -> None:
+    nike = Matcher([MarkSpec(1, "耐克", classes=(25,))])
+    [found] = nike.match("耐克运动鞋", context={"category": "kitchen"})  # outside the class: exact still counts
+    assert (found.matched_text, found.kind) == ("耐克", "exact")
+    assert not any("inside a longer word" in reason for reason in found.reasons)
