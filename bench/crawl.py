@@ -1,8 +1,10 @@
 """Crawl benchmark: the full pipeline vs a do-nothing spider over the same demo marketplace.
 
 Serves the demo marketplace (default 5,000 product pages) on 127.0.0.1, then crawls its sitemap
-twice in subprocesses: ``baseline_noop`` (fetches every product page, does nothing) and
-``demo_market_sitemap`` (extract → validate → normalise → evidence → incremental → Elasticsearch).
+twice in subprocesses: ``baseline_noop`` (fetches every product page and its images, does nothing) and
+``demo_market_sitemap`` (extract → validate → normalise → evidence → incremental → images →
+Elasticsearch; each listing's image is one more download, ``MARKWATCH_CRAWL_IMAGES_PER_LISTING=0``
+leaves images out).
 Both run with the same Scrapy settings (AutoThrottle off, so the figure is throughput, not
 politeness). The pair is run ``--repeat`` times, alternating, and the best rate of each is kept
 (this machine is shared, so single runs are noisy). Prints pages/s of each and their ratio (goal ≥ 0.6).
@@ -74,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         measured = [(s.pages / _elapsed(s), s) for s in summaries if _elapsed(s)]
         rates[label], best = max(measured, key=lambda pair: pair[0])
         print(f"{label:18s}: {best.pages} pages in {_elapsed(best):.1f} s = {rates[label]:.0f} pages/s "
-              f"(items {best.items}, indexed {best.indexed}, errors {best.errors}; "
+              f"(items {best.items}, indexed {best.indexed}, "
+              f"images {best.stats.get('markwatch/images/stored', 0)}, errors {best.errors}; "
               f"all runs: {', '.join(f'{r:.0f}' for r, _ in measured)} pages/s)")
     full = runs["full pipeline"][-1]
     ratio = rates["full pipeline"] / rates["do-nothing spider"] if rates["do-nothing spider"] else 0.0

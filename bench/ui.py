@@ -1,8 +1,9 @@
 """Review UI latency with 100,000 hits: the queue and a hit detail page against a trivial endpoint.
 
-Run: ``.venv/bin/python bench/ui.py [--hits 100000] [--requests 300]``. Everything runs in one process
-against a fresh SQLite database in a temporary directory, served by uvicorn on a loopback port and
-called over keep-alive HTTP, so the ratios compare like with like. Goal: queue p95 <= 3x trivial p95.
+Run: ``.venv/bin/python bench/ui.py [--hits 100000] [--requests 300] [--database-url URL]``. The hits go
+into a fresh SQLite database in a temporary directory (or into the empty database at --database-url,
+e.g. a throwaway PostgreSQL database), the app is served by uvicorn on a loopback port and called over
+keep-alive HTTP, so the ratios compare like with like. Goal: queue p95 <= 3x trivial p95.
 """
 
 from __future__ import annotations
@@ -119,10 +120,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hits", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database-url", help="an empty database (default: a fresh SQLite file)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.sqlite3",
-                            login_rate_limit=1000)
+        database_url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        settings = Settings(data_dir=Path(tmp), database_url=database_url, login_rate_limit=1000)
         started = time.perf_counter()
         hit_ids = seed(settings, args.hits)
         print(f"seeded {args.hits:,} hits in {time.perf_counter() - started:.1f}s")

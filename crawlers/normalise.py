@@ -15,7 +15,8 @@ from shared_db.es.listings import LISTING_FIELDS
 
 ITEM_FIELDS = tuple(f for f in LISTING_FIELDS if f != "indexed_at")
 TEXT_FIELDS = ("title", "description", "brand", "seller_name", "category", "seller_id", "sku", "mpn")
-HASH_EXCLUDED = frozenset({"crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash"})
+HASH_EXCLUDED = frozenset({"crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash",
+                           "image_hashes", "image_sha256"})
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")

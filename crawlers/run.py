@@ -69,7 +69,7 @@ def summarise(stats: dict[str, Any]) -> dict[str, Any]:
     errors += stats.get("markwatch/blocked/private_address", 0)
     drops = {k.removeprefix("markwatch/drop/"): v for k, v in stats.items() if k.startswith("markwatch/drop/")}
     return {
-        "pages": stats.get("response_received_count", 0),
+        "pages": stats.get("response_received_count", 0) - stats.get("markwatch/images/downloaded", 0),
         "items": stats.get("markwatch/items/extracted", 0),
         "indexed": stats.get("markwatch/index/indexed", 0),
         "spooled": stats.get("markwatch/index/spooled", 0),

@@ -39,5 +39,6 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.normalise.NormalisePipeline": 200,
     "crawlers.pipelines.evidence.EvidencePipeline": 300,
     "crawlers.pipelines.incremental.IncrementalPipeline": 400,
+    "crawlers.pipelines.images.ImagesPipeline": 450,
     "crawlers.pipelines.index.IndexPipeline": 500,
 }

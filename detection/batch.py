@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.scoring import load_scorer
+from detection.vocabulary import read_vocabulary
 from shared_db.db import make_engine, session_factory
 from shared_db.es.client import IndexUnavailable, make_client, require_available
 from shared_db.es.listings import ListingsIndex
@@ -75,6 +76,15 @@ def listing_context(listing: dict[str, Any]) -> dict[str, Any]:
             "currency": listing.get("currency"), "brand": listing.get("brand")}
 
 
+def add_image_reuse(batch: list[dict[str, Any]], index: ListingsIndex) -> None:
+    """Set ``image_other_sellers`` on each listing with images: the most other sellers sharing one of its pHashes."""
+    sellers = index.sellers_per_image(h for doc in batch for h in doc.get("image_hashes") or [])
+    for doc in batch:
+        counts = [sellers.get(h, 0) for h in doc.get("image_hashes") or []]
+        if counts:
+            doc["image_other_sellers"] = max(0, max(counts) - (1 if doc.get("seller_id") else 0))
+
+
 def _price(value: Any) -> Decimal | None:
     try:
         return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
@@ -98,7 +108,8 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
         previous = last_watermark(session=session)
         start = None if full else (since or _after(previous))
         run_id = start_detection_run(session=session, since=start).id
-        matcher = Matcher(MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True))
+        matcher = Matcher((MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)),
+                          vocabulary=read_vocabulary(settings.vocabulary_path))
         scorer = load_scorer(session=session, settings=settings)
     summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous,
                                model_version=scorer.version)
@@ -112,6 +123,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
             raise IndexUnavailable(f"cannot refresh {index.alias}: {exc}; is the listings index created?") from exc
         listings = index.iterate(since=start, slice_id=slice_id, slices=slices)
         for batch in _batches(listings, batch_size):
+            add_image_reuse(batch, index)
             _detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
             if progress is not None:
                 progress(len(batch))

@@ -30,6 +30,7 @@ class MarkSpec:
     reference_price: float | None = None
     currency: str | None = None
     weight: float = 1.0
+    reference_hashes: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -41,6 +42,7 @@ class MarkSpec:
             categories=tuple(mark.categories or ()), authorised_sellers=tuple(mark.authorised_sellers or ()),
             reference_price=None if mark.reference_price is None else float(mark.reference_price),
             currency=mark.currency, weight=float(mark.weight if mark.weight is not None else 1.0),
+            reference_hashes=tuple(image.phash for image in mark.reference_images),
         )
 
     def as_candidate(self) -> dict[str, Any]:
@@ -49,6 +51,7 @@ class MarkSpec:
             "id": self.id, "text": self.text, "reference_price": self.reference_price, "currency": self.currency,
             "authorised_sellers": list(self.authorised_sellers), "classes": list(self.classes),
             "categories": list(self.categories), "weight": self.weight,
+            "reference_hashes": list(self.reference_hashes),
         }
 
 

@@ -1,8 +1,8 @@
 """The whole pipeline on embedded defaults, for `make demo`: each step is a function.
 
-Steps: Elasticsearch up, migrate, load the demo rights database, create demo users, start the demo
-marketplace, crawl it, detect, train a seed model from the marketplace's ground truth, re-score,
-then serve the review UI. Every step is idempotent, so re-running the demo is safe.
+Steps: Elasticsearch up, migrate, load the demo rights database and its reference product photos,
+create demo users, start the demo marketplace, crawl it, detect, train a seed model from the
+marketplace's ground truth, re-score, then serve the review UI. Every step is idempotent, so re-running the demo is safe.
 """
 
 from __future__ import annotations
@@ -71,6 +71,28 @@ def load_marks(path: Path, *, engine: Engine) -> Any:
     write_marks_csv(path)
     with transaction(engine) as session:
         return import_marks(path.read_bytes(), fmt="csv", session=session)
+
+
+def load_reference_images(*, engine: Engine, settings: Settings) -> int:
+    """Register the official product photos of each demo mark as its reference images (idempotent)."""
+    from markwatch.demo_market.images import REFERENCE_PHOTOS, reference_photo
+    from markwatch.demo_market.rights import DEMO_MARKS
+    from shared_db.models import Mark, Organisation
+    from shared_db.repo.reference_images import add_reference_image
+
+    added = 0
+    with transaction(engine) as session:
+        for demo_mark in DEMO_MARKS:
+            mark = session.scalar(select(Mark).join(Organisation).where(Mark.text == demo_mark.mark,
+                                                                        Organisation.name == demo_mark.owner))
+            if mark is None:
+                continue
+            before = len(mark.reference_images)
+            for k in range(REFERENCE_PHOTOS):
+                add_reference_image(mark, reference_photo(demo_mark.brand, k), session=session, settings=settings,
+                                    filename=f"{demo_mark.brand}-official-{k}.jpg")
+            added += len(mark.reference_images) - before
+    return added
 
 
 def crawl_with_progress(base_url: str, expected: int, *, settings: Settings,

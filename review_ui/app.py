@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 
 from review_ui.deps import Forbidden, NotAuthenticated, is_api
-from review_ui.queries import FacetCache
+from review_ui.queries import MenuCache
 from review_ui.security import CSRFError, LoginRateLimiter, RevokedSessions
 from review_ui.templating import make_templates
 from shared_db.db import make_engine, session_factory, transaction
@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = make_templates()
     app.state.login_limiter = LoginRateLimiter(settings.login_rate_limit)
     app.state.revoked = RevokedSessions(SESSION_MAX_AGE)
-    app.state.facets = FacetCache()
+    app.state.menus = MenuCache()
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="markwatch_session",
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.https)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from shared_db.repo.users import user_for_token
 MAX_ID = 2**63 - 1
 HitId = Annotated[int, Path(ge=1, le=MAX_ID)]
 MarkId = Annotated[int, Path(ge=1, le=MAX_ID)]
+ImageId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 # Which roles may do what. Rights holders are further limited to their organisation by Scope.
@@ -35,17 +37,33 @@ class Forbidden(PermissionError):
     """The user's role does not allow this action."""
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """One session per request, committed when the endpoint returns without error."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """One session per request, committed when the endpoint returns without error.
+
+    Opening a session does no I/O, so it happens on the event loop instead of costing a worker-thread hop;
+    ending it does, so that runs in a worker thread, shielded so the connection always goes back to the pool.
+    """
     session: Session = request.app.state.session_factory()
     try:
         yield session
-        session.commit()
     except BaseException:
-        session.rollback()
+        await _end(session, commit=False)
         raise
-    finally:
-        session.close()
+    await _end(session, commit=True)
+
+
+async def _end(session: Session, *, commit: bool) -> None:
+    """Commit (or not) and close, which rolls back whatever was not committed."""
+
+    def end() -> None:
+        try:
+            if commit:
+                session.commit()
+        finally:
+            session.close()
+
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(end)
 
 
 Db = Annotated[Session, Depends(get_db, scope="function")]

@@ -39,16 +39,33 @@ def load_evidence_meta(settings: Settings, sha256: str | None) -> dict[str, Any]
     return meta
 
 
-def evidence_response(settings: Settings, sha256: str, *, as_html: bool) -> Response:
-    """The snapshot bytes with headers that keep any script in them from running."""
+def _body(settings: Settings, sha256: str) -> bytes:
     if not SHA256.match(sha256):
         raise EvidenceUnavailable(f"{sha256!r} is not a sha256 hash")
     try:
-        body = _store(settings).get(sha256)
+        return _store(settings).get(sha256)
     except (OSError, KeyError, LookupError, ValueError) as exc:
         raise EvidenceUnavailable(f"evidence {sha256} is not in the store: {exc}") from exc
-    media = "text/html; charset=utf-8" if as_html else "text/plain; charset=utf-8"
-    return Response(body, media_type=media, headers={
+
+
+def _inert(body: bytes, media_type: str) -> Response:
+    return Response(body, media_type=media_type, headers={
         "Content-Security-Policy": SANDBOX_CSP, "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "SAMEORIGIN", "Content-Disposition": "inline", "Cache-Control": "no-store",
     })
+
+
+def evidence_response(settings: Settings, sha256: str, *, as_html: bool) -> Response:
+    """The snapshot bytes with headers that keep any script in them from running."""
+    return _inert(_body(settings, sha256), "text/html; charset=utf-8" if as_html else "text/plain; charset=utf-8")
+
+
+def image_response(settings: Settings, sha256: str) -> Response:
+    """A stored image, served as the image type its bytes are (never as the type it was sent with)."""
+    from shared_db.imagehash import sniff_media_type
+
+    body = _body(settings, sha256)
+    media_type = sniff_media_type(body)
+    if media_type is None:
+        raise EvidenceUnavailable(f"evidence {sha256} is not a JPEG, PNG, GIF or WebP image")
+    return _inert(body, media_type)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, literal_column, or_, select
+from sqlalchemy import Float, Select, bindparam, literal_column, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from review_ui.deps import Scope
@@ -39,9 +42,36 @@ class QueueFilters:
         return params
 
 
+@dataclass(slots=True)
+class QueueRow:
+    """The columns of one queue row as plain attributes: rendering reads each several times, cheaply."""
+
+    id: int
+    listing_id: str
+    mark_id: int
+    marketplace: str
+    seller_id: str | None
+    seller_name: str | None
+    listing_url: str | None
+    listing_title: str
+    price: Decimal | None
+    currency: str | None
+    score: float
+    probability: float | None
+    priority: float
+    model_version: str | None
+    status: str
+    version: int
+    evidence_sha256: str | None
+    claimed_by: int | None
+    span_start: int | None
+    span_end: int | None
+    mark_text: str
+
+
 @dataclass
 class QueuePage:
-    rows: list[tuple[Any, str]]  # (row with QUEUE_COLUMNS as attributes, mark text)
+    rows: list[QueueRow]
     next_cursor: str | None
     filters: QueueFilters = field(default_factory=QueueFilters)
 
@@ -56,54 +86,66 @@ def uncertainty():  # type: ignore[no-untyped-def]
 
 
 # The queue reads plain rows of these columns (no ORM objects, no JSON columns): it is the hottest page.
-QUEUE_COLUMNS = (Hit.id, Hit.listing_id, Hit.mark_id, Hit.marketplace, Hit.seller_id, Hit.seller_name,
-                 Hit.listing_url, Hit.listing_title, Hit.price, Hit.currency, Hit.score, Hit.probability,
-                 Hit.priority, Hit.model_version, Hit.status, Hit.version, Hit.evidence_sha256, Hit.claimed_by,
-                 Hit.span_start, Hit.span_end)
+QUEUE_COLUMNS = (*(getattr(Hit, f.name) for f in fields(QueueRow) if f.name != "mark_text"), Mark.text)
+
+# Each filter of the queue as a criterion on bound values, named like the value it needs first.
+_CRITERIA = {
+    "status": Hit.status == bindparam("status"),
+    "mark_id": Hit.mark_id == bindparam("mark_id"),
+    "marketplace": Hit.marketplace == bindparam("marketplace"),
+    "seller": or_(Hit.seller_id == bindparam("seller"), Hit.seller_name == bindparam("seller")),
+    "min_score": Hit.score >= bindparam("min_score"),
+    "max_score": Hit.score <= bindparam("max_score"),
+    "model": Hit.model_version == bindparam("model"),
+    "claimant": or_(Hit.claimed_by.is_(None), Hit.claimed_by == bindparam("claimant"),
+                    Hit.claimed_at < bindparam("claims_expired")),
+}
 
 
-def _filtered(scope: Scope, filters: QueueFilters, user_id: int, claim_ttl: timedelta) -> Select[Any]:
-    query = scope.hits(select(*QUEUE_COLUMNS, Mark.text.label("mark_text")).join(Mark, Mark.id == Hit.mark_id))
-    if filters.status != "all":
-        query = query.where(Hit.status == filters.status)
-    if filters.mark_id is not None:
-        query = query.where(Hit.mark_id == filters.mark_id)
-    if filters.marketplace:
-        query = query.where(Hit.marketplace == filters.marketplace)
-    if filters.seller:
-        query = query.where(or_(Hit.seller_id == filters.seller, Hit.seller_name == filters.seller))
-    if filters.min_score is not None:
-        query = query.where(Hit.score >= filters.min_score)
-    if filters.max_score is not None:
-        query = query.where(Hit.score <= filters.max_score)
-    if filters.model:
-        query = query.where(Hit.model_version == filters.model)
+def _values(filters: QueueFilters, user_id: int, claim_ttl: timedelta) -> dict[str, Any]:
+    """The bound values of the filters that are set."""
+    values = {"status": None if filters.status == "all" else filters.status, "mark_id": filters.mark_id,
+              "marketplace": filters.marketplace or None, "seller": filters.seller or None,
+              "min_score": filters.min_score, "max_score": filters.max_score, "model": filters.model or None}
     if filters.hide_claimed:
-        query = query.where(or_(Hit.claimed_by.is_(None), Hit.claimed_by == user_id,
-                                Hit.claimed_at < utcnow() - claim_ttl))
-    return query
+        values.update(claimant=user_id, claims_expired=utcnow() - claim_ttl)
+    return {name: value for name, value in values.items() if value is not None}
+
+
+@lru_cache(maxsize=256)
+def _statement(criteria: tuple[str, ...], order: str, after_cursor: bool, limit: int) -> Select[Any]:
+    """The queue's statement for one combination of filters, built once: building it costs more than running it.
+
+    After a cursor, the page starts with a range on the sort key (which the index seeks to) plus the
+    tie-break, so page n costs what page 1 does.
+    """
+    query = select(*QUEUE_COLUMNS).join(Mark, Mark.id == Hit.mark_id).where(*(_CRITERIA[c] for c in criteria))
+    key = uncertainty() if order == "uncertain" else Hit.priority
+    after, last_id = bindparam("after", type_=Float), bindparam("last_id")
+    if order == "uncertain":
+        if after_cursor:
+            query = query.where(key >= after, or_(key > after, Hit.id > last_id))
+        query = query.order_by(key.asc(), Hit.id.asc())
+    else:
+        if after_cursor:
+            query = query.where(key <= after, or_(key < after, Hit.id < last_id))
+        query = query.order_by(key.desc(), Hit.id.desc())
+    return query.limit(limit)
 
 
 def queue_page(scope: Scope, filters: QueueFilters, *, session: Session, cursor: str | None = None,
                claim_ttl: timedelta = timedelta(minutes=30), limit: int = PAGE_SIZE) -> QueuePage:
     """One page of the queue in keyset order: priority (desc) or most uncertain first, then id."""
-    query = _filtered(scope, filters, scope.user.id, claim_ttl)
-    if filters.order == "uncertain":
-        key = uncertainty()
-        if cursor:
-            value, last_id = _parse_cursor(cursor)
-            query = query.where(or_(key > value, and_(key == value, Hit.id > last_id)))
-        query = query.order_by(key.asc(), Hit.id.asc())
-    else:
-        if cursor:
-            value, last_id = _parse_cursor(cursor)
-            query = query.where(or_(Hit.priority < value, and_(Hit.priority == value, Hit.id < last_id)))
-        query = query.order_by(Hit.priority.desc(), Hit.id.desc())
-    rows = [(row, row.mark_text) for row in session.execute(query.limit(limit + 1))]
+    values = _values(filters, scope.user.id, claim_ttl)
+    if cursor:
+        values["after"], values["last_id"] = _parse_cursor(cursor)
+    criteria = tuple(name for name in _CRITERIA if name in values)
+    query = scope.hits(_statement(criteria, filters.order, cursor is not None, limit + 1))
+    rows = [QueueRow(*row) for row in session.execute(query, values)]
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1][0]
+        last = rows[-1]
         value = abs((last.probability if last.probability is not None else 1.5) - 0.5) \
             if filters.order == "uncertain" else last.priority
         next_cursor = f"{value!r}:{last.id}"
@@ -144,19 +186,24 @@ def get_mark(scope: Scope, mark_id: int, *, session: Session) -> Mark | None:
     return session.scalar(scope.marks(select(Mark).where(Mark.id == mark_id)))
 
 
-class FacetCache:
-    """Filter-menu values (marketplaces, model versions) cached briefly: DISTINCT over every hit is costly."""
+class MenuCache:
+    """Filter-menu choices per organisation (marks, marketplaces, model versions), cached briefly.
+
+    They change rarely, but reading them on every queue page costs a DISTINCT over every hit and a row per
+    visible mark. Keyed by the scope's organisation, so nobody sees another organisation's choices.
+    """
 
     def __init__(self, ttl_seconds: float = 60.0) -> None:
         self.ttl = ttl_seconds
-        self._values: dict[tuple[int | None, str], tuple[float, list[str]]] = {}
+        self._values: dict[tuple[int | None, str], tuple[float, tuple[Any, ...]]] = {}
 
-    def get(self, scope: Scope, column: Any, *, session: Session) -> list[str]:
-        key = (scope.org_id, column.key)
+    def get(self, scope: Scope, menu: str, load: Callable[[], list[Any]]) -> tuple[Any, ...]:
+        """The cached ``menu`` for ``scope``, or what ``load()`` returns once the entry is older than the TTL."""
+        key = (scope.org_id, menu)
         now = time.monotonic()
         cached = self._values.get(key)
         if cached is None or now - cached[0] > self.ttl:
-            cached = (now, facet_values(scope, column, session=session))
+            cached = (now, tuple(load()))
             self._values[key] = cached
         return cached[1]
 
@@ -169,7 +216,7 @@ def facet_values(scope: Scope, column: Any, *, session: Session, limit: int = 20
 
 def mark_choices(scope: Scope, *, session: Session) -> list[tuple[int, str]]:
     """(id, text) of the visible marks, for filter menus."""
-    return [(i, text) for i, text in session.execute(scope.marks(select(Mark.id, Mark.text)).order_by(Mark.text))]
+    return list(session.execute(scope.marks(select(Mark.id, Mark.text)).order_by(Mark.text)))
 
 
 def audit_page(*, session: Session, action: str | None = None, before_id: int | None = None,

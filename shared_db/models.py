@@ -124,6 +124,28 @@ class Mark(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 
     owner: Mapped[Organisation] = relationship(back_populates="marks")
+    reference_images: Mapped[list[MarkReferenceImage]] = relationship(
+        back_populates="mark", order_by="MarkReferenceImage.id", lazy="selectin", cascade="all, delete-orphan")
+
+
+class MarkReferenceImage(Base):
+    """A rights holder's reference product photo of a mark: the image is in the evidence store."""
+
+    __tablename__ = "mark_reference_images"
+    __table_args__ = (UniqueConstraint("mark_id", "sha256", name="uq_mark_reference_images_mark_sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mark_id: Mapped[int] = mapped_column(ForeignKey("marks.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    phash: Mapped[str] = mapped_column(String(16))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(30))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    mark: Mapped[Mark] = relationship(back_populates="reference_images")
 
 
 class CrawlRun(Base):
@@ -170,6 +192,9 @@ class Hit(Base):
         Index("ix_hits_status_priority", "status", "priority"),
         # "most uncertain first" in the review queue; created by migration 0002 (an expression index)
         Index("ix_hits_status_uncertainty", "status", text("abs(coalesce(probability, 1.5) - 0.5)"), "id"),
+        # the same two orders over every status (migration 0004)
+        Index("ix_hits_priority", "priority", "id"),
+        Index("ix_hits_uncertainty", text("abs(coalesce(probability, 1.5) - 0.5)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,7 +202,7 @@ class Hit(Base):
     mark_id: Mapped[int] = mapped_column(ForeignKey("marks.id"), index=True)
     marketplace: Mapped[str] = mapped_column(String(100), default="", index=True)
     seller_id: Mapped[str | None] = mapped_column(String(200), index=True)
-    seller_name: Mapped[str | None] = mapped_column(String(300))
+    seller_name: Mapped[str | None] = mapped_column(String(300), index=True)
     listing_url: Mapped[str | None] = mapped_column(Text)
     listing_title: Mapped[str] = mapped_column(Text, default="")
     price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))

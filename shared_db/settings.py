@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     user_agent: str = "markwatch/0.1 (+https://github.com/markwatch/markwatch)"
     crawl_max_response_bytes: int = 10_000_000
     crawl_timeout_seconds: int = 30
+    crawl_images_per_listing: int = 3
+    image_max_bytes: int = 5_000_000
+    image_max_pixels: int = 40_000_000
     fx_rates: dict[str, Decimal] = Field(
         default_factory=lambda: {
             "USD": Decimal("1"), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
@@ -89,6 +92,11 @@ class Settings(BaseSettings):
     @property
     def resolved_spool_dir(self) -> Path:
         return self.spool_dir or self.data_dir / "spool"
+
+    @property
+    def vocabulary_path(self) -> Path:
+        """The domain vocabulary detection reads (``markwatch vocabulary learn`` writes it)."""
+        return self.data_dir / "vocabulary.txt"
 
 
 @lru_cache(maxsize=1)

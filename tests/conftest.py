@@ -122,3 +122,35 @@ def pg_engine(pg_database_url: str) -> Iterator[Engine]:
 def engine(request: pytest.FixtureRequest) -> Engine:
     """Each test using this runs once on SQLite and once on PostgreSQL."""
     return request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg_engine")
+
+
+class ImageFactory:
+    """Image bytes for tests: product photos drawn like the demo marketplace's, and hostile files."""
+
+    @staticmethod
+    def photo(name: str, fmt: str = "JPEG", *, side: int | None = None, quality: int = 90) -> bytes:
+        import io
+
+        from markwatch.demo_market.images import draw_photo
+
+        image = draw_photo(name)
+        if side is not None:
+            image = image.resize((side, side))
+        buffer = io.BytesIO()
+        image.save(buffer, format=fmt, **({"quality": quality} if fmt == "JPEG" else {}))
+        return buffer.getvalue()
+
+    @staticmethod
+    def bomb(side: int = 50_000) -> bytes:
+        """A 1×1 PNG whose header claims ``side``×``side`` pixels (decoding it would need gigabytes)."""
+        import struct
+        import zlib
+
+        png = ImageFactory.photo("bomb", "PNG", side=1)
+        header = b"IHDR" + struct.pack(">II", side, side) + png[24:29]
+        return png[:12] + header + struct.pack(">I", zlib.crc32(header)) + png[33:]
+
+
+@pytest.fixture(scope="session")
+def images() -> type[ImageFactory]:
+    return ImageFactory

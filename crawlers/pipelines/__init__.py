@@ -9,6 +9,10 @@
    capture time; the listing gets ``evidence_sha256``.
 4. ``incremental`` (400) — listings whose ``content_hash`` equals the indexed one are marked
    unchanged and not re-indexed (``markwatch/incremental/unchanged``).
-5. ``index`` (500) — bulk indexing into the listings alias with retry and backoff; when
+5. ``images`` (450) — the first ``MARKWATCH_CRAWL_IMAGES_PER_LISTING`` images of changed listings
+   fetched through the same downloader middlewares as pages (private addresses refused), checked
+   (size, pixels, decodable), stored by sha256 in the evidence store and pHashed; the listing gets
+   ``image_hashes`` and ``image_sha256``. A failed image is counted, never fatal to the listing.
+6. ``index`` (500) — bulk indexing into the listings alias with retry and backoff; when
    Elasticsearch is unreachable the batch is spooled to disk and replayed on the next run.
 """

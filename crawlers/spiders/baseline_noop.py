@@ -1,8 +1,17 @@
-"""Benchmark baseline: fetches the product pages of a sitemap and does nothing with them."""
+"""Benchmark baseline: fetches the product pages of a sitemap and their images, and does nothing with them.
 
+It downloads what the full pipeline downloads (each page and up to ``crawl_images_per_listing`` of
+the images its JSON-LD names), so ``bench/crawl.py`` compares the pipeline's work, not its fetches.
+"""
+
+import json
+from collections.abc import Iterator
 from typing import Any
 
+from scrapy import Request
 from scrapy.spiders import SitemapSpider
+
+from crawlers.config import markwatch_settings
 
 
 class BaselineNoopSpider(SitemapSpider):
@@ -15,5 +24,23 @@ class BaselineNoopSpider(SitemapSpider):
         if start_urls:
             self.sitemap_urls = [u for u in start_urls.split(",") if u]
 
-    def parse_product(self, response: Any) -> None:
+    def parse_product(self, response: Any) -> Iterator[Request]:
         self.crawler.stats.inc_value("markwatch/baseline/pages")
+        limit = markwatch_settings(self.crawler).crawl_images_per_listing
+        for url in _json_ld_images(response)[:limit]:
+            yield Request(response.urljoin(url), callback=self.parse_image, meta={"allow_offsite": True})
+
+    def parse_image(self, response: Any) -> None:
+        self.crawler.stats.inc_value("markwatch/images/downloaded")  # not a page: run summaries subtract it
+
+
+def _json_ld_images(response: Any) -> list[str]:
+    images: list[str] = []
+    for block in response.xpath('//script[@type="application/ld+json"]/text()').getall():
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        found = data.get("image") if isinstance(data, dict) else None
+        images.extend(u for u in (found if isinstance(found, list) else [found]) if isinstance(u, str))
+    return images

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from detection.classifier.vocabulary import Vocabulary, load_vocabulary
+from shared_db.imagehash import best_match
 
 FEATURE_SCHEMA = 1
 DESCRIPTION_CHARS = 300
@@ -96,6 +97,16 @@ def _seller_features(listing: Mapping[str, Any], mark: Mapping[str, Any],
     }
 
 
+def _image_features(listing: Mapping[str, Any], mark: Mapping[str, Any]) -> dict[str, Any]:
+    """Best pHash similarity of the listing's images to the mark's reference photos (None: nothing to compare)."""
+    references = mark.get("reference_hashes") or []
+    match = best_match(listing.get("image_hashes") or [], references)
+    return {"image_reference": bool(references), "image_similarity": None if match is None else round(match[0], 4),
+            "image_best_index": None if match is None else match[1],
+            "image_other_sellers": listing.get("image_other_sellers"),
+            "image_sha256": list(listing.get("image_sha256") or [])}
+
+
 def extract_features(candidate: Mapping[str, Any], *, fx_rates: Mapping[str, Any],
                      seller: SellerRecord | None = None, vocabulary: Vocabulary | None = None) -> dict[str, Any]:
     """The stored features of one candidate (see the module docstring)."""
@@ -122,6 +133,7 @@ def extract_features(candidate: Mapping[str, Any], *, fx_rates: Mapping[str, Any
     }
     features.update(_price_features(listing, mark, fx_rates))
     features.update(_seller_features(listing, mark, seller))
+    features.update(_image_features(listing, mark))
     return features
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 from detection.classifier.features import OBFUSCATED_KINDS
 
-RULES_VERSION = "rules-v1"
+RULES_VERSION = "rules-v2"
 Record = Mapping[str, Any]
+NEAR_COPY = 0.84  # pHash similarity of a resized, recompressed or slightly cropped copy (<= 10 of 64 bits differ)
 
 KIND_WORDS = {
     "homoglyph": "look-alike characters", "leet": "leetspeak", "spacing": "split by spaces or symbols",
@@ -24,6 +25,11 @@ KIND_WORDS = {
 def _ratio(r: Record) -> float | None:
     value = r.get("price_ratio")
     return float(value) if value is not None and value > 0 else None
+
+
+def _image(r: Record) -> float | None:
+    value = r.get("image_similarity")
+    return None if value is None else float(value)
 
 
 def _log1p(value: Any) -> float:
@@ -61,9 +67,13 @@ COLUMNS: tuple[tuple[str, str, Callable[[Record], float]], ...] = (
     ("category_match", "category", lambda r: float(r.get("category_compatible") is True)),
     ("category_mismatch", "category", lambda r: float(r.get("category_compatible") is False)),
     ("images_log", "images", lambda r: _log1p(r.get("n_images"))),
+    ("image_compared", "image_match", lambda r: float(_image(r) is not None)),
+    ("image_similarity", "image_match", lambda r: max(0.0, 2 * (_image(r) or 0.0) - 1)),
+    ("image_near_copy", "image_match", lambda r: float((_image(r) or 0.0) >= NEAR_COPY)),
+    ("image_reuse_log", "image_reuse", lambda r: _log1p(r.get("image_other_sellers"))),
 )
 SIGNALS = ("match", "obfuscation", "price", "vocabulary", "seller_authorisation", "seller_history",
-           "seller_new", "category", "images", "text", "kind")
+           "seller_new", "category", "images", "image_match", "image_reuse", "text", "kind")
 
 
 _VALUE_OF = {name: fn for name, _signal, fn in COLUMNS}
@@ -105,6 +115,16 @@ def describe(record: Record) -> dict[str, str]:
     if compatible is not None:
         out["category"] = ("category matches the mark's goods" if compatible else
                            f"category '{record.get('category')}' outside the mark's goods")
+    similarity = _image(record)
+    if similarity is not None:
+        index = int(record.get("image_best_index") or 0)
+        which = "main image" if index == 0 else f"image {index + 1}"
+        out["image_match"] = (f"{which} {similarity:.0%} similar to the registered product photo"
+                              if similarity >= NEAR_COPY else
+                              f"no image resembles the registered product photos (best {similarity:.0%})")
+    others = int(record.get("image_other_sellers") or 0)
+    if others:
+        out["image_reuse"] = f"the same photo is listed by {others} other seller{'s' if others > 1 else ''}"
     out["text"] = "listing wording resembles reviewed hits"
     return out
 
@@ -117,7 +137,7 @@ RULE_WEIGHTS = {
     "vocab_copy": 2.5, "vocab_lookalike": 1.5, "vocab_grey": 0.4,
     "seller_authorised": -3.5, "seller_unauthorised": 0.6,
     "seller_confirmed_rate": 1.0, "seller_new": 0.3,
-    "category_mismatch": -1.0,
+    "category_mismatch": -1.0, "image_near_copy": 1.2,
 }
 RULE_COLUMNS = tuple(RULE_WEIGHTS)
 _SIGNAL_OF = {name: signal for name, signal, _fn in COLUMNS}

@@ -1,7 +1,7 @@
 """Synthetic-but-realistic labelled candidates derived from real product offers (tests, benchmarks).
 
 Source: ``shared/data/product_offers_walmart_amazon`` (real Walmart and Amazon offers, CC-BY 4.0).
-How the cases are made, all from one ``random.Random(seed)``:
+How the cases are made, from ``random.Random(seed)`` (and a second generator for images):
 
 * Marks are the ``n_marks`` brands with the most priced offers; a mark's reference price is the
   median price of its brand's offers, its categories the brand's three commonest categories, and
@@ -14,6 +14,12 @@ How the cases are made, all from one ``random.Random(seed)``:
 * Counterfeits inject a counterfeit term (55%; English or, 20% of those, Chinese) into the real
   title, obfuscate the brand (30%: leetspeak, homoglyph or spacing, match score 80–93), sell at
   8–50% of reference (75%) else 60–100%, mostly from one of 60 counterfeit sellers, 25% priced in CNY.
+* Images: three marks in four have two reference photos (pHashes drawn from the brand name).
+  A listing's 0–4 images are unrelated photos (random hashes) except that the main image is a
+  copy of a reference photo, 0–6 bits changed (resized or recompressed), for 60% of
+  counterfeits, 80% of the official store's listings and 25% of resellers' (they reuse official
+  photos too). Image choices come from their own ``random.Random``, so the other draws are the
+  same as without images.
 * Seller history is replayed in time order (earlier hits and verdicts of the same seller), and
   3% of labels are flipped (reviewer noise).
 """
@@ -21,6 +27,7 @@ How the cases are made, all from one ``random.Random(seed)``:
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import random
 import statistics
@@ -84,11 +91,27 @@ def make_marks(offers: list[Offer], n_marks: int = 40) -> list[dict[str, Any]]:
     for i, brand in enumerate(brands, 1):
         items = by_brand[brand]
         categories = [c for c, _n in Counter(o.category for o in items).most_common(3)]
+        references = [_photo_hash(f"{brand}-official-{k}") for k in range(2)] if i % 4 else []
         marks.append({"id": i, "text": brand.upper(), "reference_price": round(statistics.median(o.price for o in items), 2),
                       "currency": "USD", "authorised_sellers": [f"{brand}-official", "walmart", "amazon"],
                       "classes": [9], "categories": categories, "weight": 1.0 + (i % 3) * 0.5,
-                      "_offers": items})
+                      "reference_hashes": references, "_offers": items})
     return marks
+
+
+def _photo_hash(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
+
+
+def _image_hashes(count: int, references: list[str], copy_rate: float, rng: random.Random) -> list[str]:
+    """``count`` unrelated image hashes, the first a lightly altered reference photo with ``copy_rate``."""
+    hashes = [f"{rng.getrandbits(64):016x}" for _ in range(count)]
+    if hashes and references and rng.random() < copy_rate:
+        copied = int(rng.choice(references), 16)
+        for bit in rng.sample(range(64), rng.randint(0, 6)):
+            copied ^= 1 << bit
+        hashes[0] = f"{copied:016x}"
+    return hashes
 
 
 def _inject(title: str, term: str, rng: random.Random) -> str:
@@ -111,7 +134,7 @@ def _obfuscate(brand: str, rng: random.Random) -> tuple[str, str]:
 def generate_cases(offers: list[Offer], *, n: int, seed: int = 0, counterfeit_rate: float = 0.3,
                    n_marks: int = 40, start: datetime = datetime(2026, 1, 1, tzinfo=UTC)) -> list[Case]:
     """``n`` labelled candidates in time order (see the module docstring for how)."""
-    rng = random.Random(seed)
+    rng, image_rng = random.Random(seed), random.Random(f"images-{seed}")
     marks = make_marks(offers, n_marks)
     resellers = [f"reseller-{i}" for i in range(400)]
     fakers = [f"shop-{i}" for i in range(60)]
@@ -124,6 +147,7 @@ def generate_cases(offers: list[Offer], *, n: int, seed: int = 0, counterfeit_ra
         reference = mark["reference_price"]
         fake = rng.random() < counterfeit_rate
         title, kind, score, currency, category = offer.title, "exact", rng.uniform(95, 100), "USD", offer.category
+        copy_rate = 0.6
         if fake:
             if rng.random() < 0.55:
                 term = rng.choice(ZH_TERMS) if rng.random() < 0.2 else rng.choice(EN_TERMS)
@@ -139,20 +163,23 @@ def generate_cases(offers: list[Offer], *, n: int, seed: int = 0, counterfeit_ra
         elif rng.random() < 0.08:
             title = f"compatible with {offer.brand} {rng.choice(('charger', 'case', 'cable', 'battery pack'))}"
             price, seller, category, kind = reference * rng.uniform(0.15, 0.4), rng.choice(resellers), "accessories", "fuzzy"
-            score = rng.uniform(82, 95)
+            score, copy_rate = rng.uniform(82, 95), 0.0
         else:
             price = offer.price * (rng.uniform(0.4, 0.6) if rng.random() < 0.1 else rng.uniform(0.75, 1.15))
             seller = mark["authorised_sellers"][0] if rng.random() < 0.3 else rng.choice(resellers)
+            copy_rate = 0.8 if seller == mark["authorised_sellers"][0] else 0.25
         if currency == "CNY":
             price = price / 0.14
         marketplace = "synthmart"
         stats = history[seller]
         listing_id = f"{marketplace}:{i}"
+        n_images = rng.randint(0, 4)
         candidate = {
             "listing": {"listing_id": str(i), "marketplace": marketplace, "title": title,
                         "description": f"{offer.category} by {offer.brand}", "price": round(price, 2),
                         "currency": currency, "seller_id": seller, "seller_name": seller, "category": category,
-                        "crawled_at": at.isoformat(), "images": [f"https://img.example/{i}.jpg"] * rng.randint(0, 4),
+                        "crawled_at": at.isoformat(), "images": [f"https://img.example/{i}.jpg"] * n_images,
+                        "image_hashes": _image_hashes(n_images, mark["reference_hashes"], copy_rate, image_rng),
                         "language": "en"},
             "mark": {k: v for k, v in mark.items() if not k.startswith("_")},
             "match": {"score": round(score, 1), "kind": kind, "reasons": [], "span": [0, len(offer.brand)],

@@ -53,6 +53,8 @@ def demo(
         report = steps.load_marks(demo_dir / "marks.csv", engine=engine)
         console.print(f"[green]✓[/] rights database: {report.imported} marks imported, "
                       f"{report.updated} updated, {report.unchanged} unchanged, {len(report.rejected)} rejected")
+        photos = steps.load_reference_images(engine=engine, settings=settings)
+        console.print(f"[green]✓[/] reference product photos: {photos} added")
         passwords = steps.ensure_users(steps.demo_users(steps.demo_owner_names()), engine=engine,
                                        reset_passwords=reset_passwords)
         market = DemoMarket("127.0.0.1", market_port, seed=seed, size=size)
@@ -107,7 +109,10 @@ def _crawl(steps, market, settings) -> None:  # type: ignore[no-untyped-def]
 def _detect_and_train(steps, settings, engine, ground_truth) -> None:  # type: ignore[no-untyped-def]
     from detection.batch import run_detection
     from detection.classifier.training import NotEnoughLabels, train_from_decisions
+    from markwatch.jobs.vocabulary import learn_vocabulary
 
+    learned = learn_vocabulary(settings=settings)
+    console.print(f"[green]✓[/] vocabulary: {learned.words} words used across brands in {learned.listings} listings")
     with console.status("detecting…"):
         first = run_detection(settings=settings, engine=engine)
     console.print(f"[green]✓[/] detection: {first.listings_scanned} listings scanned, "

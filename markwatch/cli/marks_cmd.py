@@ -1,4 +1,4 @@
-"""``markwatch marks import|list``: registered marks, imported from CSV or WIPO ST.66 files."""
+"""``markwatch marks import|list|add-image``: registered marks (CSV or WIPO ST.66 files) and their reference photos."""
 
 from __future__ import annotations
 
@@ -95,3 +95,39 @@ def list_marks(
         table.add_row(str(mark.id), mark.text, name, ",".join(map(str, mark.classes)), mark.office or "",
                       mark.registration_number or "", mark.status)
     console.print(table)
+
+
+@marks.command("add-image")
+def add_image(
+    mark_id: int = typer.Argument(..., help="The mark's id (see `markwatch marks list`)."),
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                       help="JPEG, PNG, GIF or WebP reference product photos."),
+) -> None:
+    """Attach reference product photos to a mark; a file that is not a usable image is listed (exit code 3)."""
+    from shared_db.db import transaction
+    from shared_db.imagehash import ImageRejected
+    from shared_db.models import Mark
+    from shared_db.repo.reference_images import TooManyReferenceImages, add_reference_image
+    from shared_db.settings import get_settings
+
+    rejected = []
+    with clear_errors(), transaction() as session:
+        settings = get_settings()
+        mark = session.get(Mark, mark_id)
+        if mark is None:
+            raise fail(f"no mark {mark_id}; `markwatch marks list` shows the ids", EXIT_FAILURE)
+        for file in files:
+            if file.stat().st_size > settings.image_max_bytes:
+                rejected.append(f"{file}: more than {settings.image_max_bytes:,} bytes")
+                continue
+            try:
+                image = add_reference_image(mark, file.read_bytes(), session=session, settings=settings,
+                                            filename=file.name)
+            except (ImageRejected, TooManyReferenceImages) as exc:
+                rejected.append(f"{file}: {exc}")
+                continue
+            console.print(f"{file}: pHash {image.phash}, sha256 {image.sha256}", highlight=False)
+    for line in rejected:
+        console.print(f"[red]rejected[/] {line}", highlight=False)
+    if rejected:
+        raise typer.Exit(EXIT_PARTIAL)

@@ -73,7 +73,9 @@ def list_command() -> None:
                               f"{held_out['pr_auc']:.4f}" if "pr_auc" in held_out else "-",
                               f"{row.promoted_at:%Y-%m-%d %H:%M}" if row.promoted_at else "")
     if not rows:
-        console.print("no models yet; hits are scored by the rules (rules-v1). Run 'markwatch train'.")
+        from detection.classifier.signals import RULES_VERSION
+
+        console.print(f"no models yet; hits are scored by the rules ({RULES_VERSION}). Run 'markwatch train'.")
         return
     console.print(table)
 

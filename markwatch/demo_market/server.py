@@ -1,7 +1,8 @@
 """The demo marketplace web server: stdlib threading HTTP server, Jinja2 templates, hostile pages.
 
 Routes: ``/`` (categories, deals, sellers), ``/category/<slug>?page=N``, ``/search?q=&page=N``,
-``/seller/<id>?page=N``, ``/product/<id>``, ``/robots.txt`` (disallows ``/private/`` and
+``/seller/<id>?page=N``, ``/product/<id>``, ``/img/<id>.jpg`` (a generated product photo, see
+:mod:`markwatch.demo_market.images`), ``/robots.txt`` (disallows ``/private/`` and
 ``/cart``), ``/sitemap.xml``. Hostile product pages ``/product/x-<kind>``: truncated HTML, slow
 response, GBK-encoded page, HTTP 500, huge page, gzip bomb, redirects to 10.0.0.1 and to
 169.254.169.254.
@@ -23,6 +24,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from markwatch.demo_market.catalogue import Catalogue, Listing, build_catalogue
+from markwatch.demo_market.images import listing_photo, photo_source
 
 TEMPLATES = Path(__file__).parent / "templates"
 PRIVATE_REDIRECTS = {"redirect-private": "http://10.0.0.1/product/p000000",
@@ -77,6 +79,7 @@ class DemoMarket:
         self._env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
         self._env.globals["price_text"] = price_text
         self._bomb: bytes | None = None
+        self._photos: dict[str, bytes] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -141,6 +144,7 @@ class DemoMarket:
             "stated_brand": x.brand, "mark": x.mark if x.infringing else None, "seller_id": x.seller_id,
             "price": str(x.price), "currency": x.currency, "language": x.language, "markup": x.markup,
             "hostile": x.hostile, "offer_price_usd": str(x.offer_price_usd),
+            "photo": photo_source(x).label,
         } for x in self.catalogue.products]
 
     def write_ground_truth(self, path: Path) -> Path:
@@ -157,6 +161,13 @@ class DemoMarket:
             if self._bomb is None:
                 self._bomb = gzip.compress(b"<html><body>" + b" " * self.bomb_bytes + b"</body></html>", 9)
             return self._bomb
+
+    def photo(self, listing: Listing) -> bytes:
+        """The listing's generated photo, drawn once (a shop serves static files)."""
+        photo = self._photos.get(listing.listing_id)
+        if photo is None:
+            photo = self._photos.setdefault(listing.listing_id, listing_photo(listing))
+        return photo
 
     def render(self, template: str, **context: Any) -> str:
         return self._env.get_template(template).render(base_url=self.base_url, **context)
@@ -209,6 +220,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._list(f"Results for {q}", found, page, f"/search?q={quote(q)}&")
         elif path.startswith("/product/") and path[9:] in cat.by_id:
             self._product(cat.by_id[path[9:]])
+        elif path.startswith("/img/") and path.endswith(".jpg") and path[5:-4] in cat.by_id:
+            self._send(200, demo.photo(cat.by_id[path[5:-4]]), "image/jpeg")
         else:
             self._send(404, "<html><body><h1>Not found</h1></body></html>")
 

@@ -1,8 +1,8 @@
 """Housekeeping: evidence retention, stale review claims, and the listings index behind its alias.
 
-Evidence retention follows ``settings.evidence_retention_days`` but never removes the snapshot a
-confirmed or escalated hit points at (the case file needs it), nor, by default, the snapshot of a
-hit still waiting for review.
+Evidence retention follows ``settings.evidence_retention_days`` but never removes the snapshot and
+listing images a confirmed or escalated hit points at (the case file needs them), nor, by default,
+those of a hit still waiting for review, nor any mark's reference photo.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from shared_db.models import Hit, HitStatus
+from shared_db.models import Hit, HitStatus, MarkReferenceImage
 from shared_db.settings import Settings
 
 #: Hit statuses whose evidence is kept whatever its age.
@@ -44,14 +44,17 @@ class ReindexReport:
 
 
 def protected_evidence(*, session: Session, keep_undecided: bool = True) -> set[str]:
-    """Evidence hashes referenced by hits whose evidence must survive retention."""
+    """Evidence hashes that must survive retention: protected hits' snapshots and images, reference photos."""
     statuses = set(PROTECTED_STATUSES)
     if keep_undecided:
         statuses.add(HitStatus.NEW.value)
-    rows = session.scalars(
+    protected = set(session.scalars(
         select(Hit.evidence_sha256).where(Hit.evidence_sha256.is_not(None), Hit.status.in_(statuses))
-    )
-    return set(rows)
+    ))
+    for images in session.scalars(select(Hit.features["image_sha256"]).where(Hit.status.in_(statuses))):
+        protected.update(sha for sha in images or [] if isinstance(sha, str))
+    protected.update(session.scalars(select(MarkReferenceImage.sha256)))
+    return protected
 
 
 def prune_evidence(*, settings: Settings, engine: Engine, now: datetime | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from sqlalchemy import select
 
 from review_ui import exports, queries
@@ -21,19 +21,26 @@ from review_ui.api.schemas import (
     HitPageOut,
     MarkIn,
     MarkOut,
+    ReferenceImageOut,
     ReportIn,
     ReportOut,
     SearchOut,
 )
-from review_ui.deps import Db, Decider, HitId, MarkEditor, MarkId, OptionalId, Viewer
+from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Viewer
 from review_ui.listing_search import search_listings
 from review_ui.routes.search import query_from
 from shared_db.es.client import IndexUnavailable
+from shared_db.imagehash import ImageRejected
 from shared_db.models import Organisation, SuspectReport
 from shared_db.netsafety import UnsafeURLError, check_public_url
 from shared_db.repo import audit
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 from shared_db.repo.marks import update_mark, upsert_mark
+from shared_db.repo.reference_images import (
+    TooManyReferenceImages,
+    add_reference_image,
+    remove_reference_image,
+)
 from shared_db.schemas import MarkCreate, MarkUpdate
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
@@ -55,7 +62,7 @@ def list_hits(request: Request, db: Db, scope: Viewer,
         page = queries.queue_page(scope, filters, session=db, cursor=after, limit=limit)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
-    return HitPageOut(items=[hit for hit, _ in page.rows], next_cursor=page.next_cursor)
+    return HitPageOut(items=page.rows, next_cursor=page.next_cursor)
 
 
 @router.get("/hits/{hit_id}", response_model=HitDetailOut, responses={404: {"model": ErrorOut}})
@@ -136,6 +143,42 @@ def patch_mark(mark_id: MarkId, body: MarkUpdate, db: Db, scope: MarkEditor) -> 
     if mark is None:
         raise HTTPException(404, "no such mark")
     return update_mark(mark, body, session=db, actor_id=scope.user.id)
+
+
+@router.get("/marks/{mark_id}/images", response_model=list[ReferenceImageOut], responses={404: {"model": ErrorOut}})
+def list_reference_images(mark_id: MarkId, db: Db, scope: Viewer) -> Any:
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        raise HTTPException(404, "no such mark")
+    return mark.reference_images
+
+
+@router.post("/marks/{mark_id}/images", response_model=ReferenceImageOut, status_code=201,
+             responses={404: {"model": ErrorOut}, 413: {"model": ErrorOut}})
+async def add_mark_image(request: Request, mark_id: MarkId, image: UploadFile, db: Db, scope: MarkEditor) -> Any:
+    """Attach a reference product photo (JPEG, PNG, GIF or WebP) to one of your marks."""
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        raise HTTPException(404, "no such mark")
+    settings = request.app.state.settings
+    data = await image.read(settings.image_max_bytes + 1)
+    if len(data) > settings.image_max_bytes:
+        raise HTTPException(413, f"the image is larger than {settings.image_max_bytes} bytes; upload a smaller one")
+    try:
+        return add_reference_image(mark, data, session=db, settings=settings, filename=image.filename,
+                                   actor_id=scope.user.id)
+    except (ImageRejected, TooManyReferenceImages) as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+@router.delete("/marks/{mark_id}/images/{image_id}", response_model=list[ReferenceImageOut],
+               responses={404: {"model": ErrorOut}})
+def delete_mark_image(mark_id: MarkId, image_id: ImageId, db: Db, scope: MarkEditor) -> Any:
+    """Remove one reference photo; returns the mark's remaining ones."""
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None or not remove_reference_image(mark, image_id, session=db, actor_id=scope.user.id):
+        raise HTTPException(404, "no such mark or image")
+    return mark.reference_images
 
 
 @router.get("/cases", response_model=list[CaseOut])

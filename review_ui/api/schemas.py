@@ -23,6 +23,22 @@ class MarkOut(MarkPublic):
     updated_at: UtcDatetime
 
 
+class ReferenceImageOut(BaseModel):
+    """A mark's reference product photo: its evidence-store sha256 and 64-bit pHash (16 hex digits)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    mark_id: int
+    sha256: str
+    phash: str
+    width: int
+    height: int
+    media_type: str
+    filename: str | None
+    created_at: UtcDatetime
+
+
 class ErrorOut(BaseModel):
     detail: Any
 

@@ -1,6 +1,6 @@
 """Web routes, one small module per role or area; ROUTERS lists them for the app factory."""
 
-from review_ui.routes import admin, auth, cases, dashboard, hits, marks, queue, search
+from review_ui.routes import admin, auth, cases, dashboard, hits, mark_images, marks, queue, search
 
-ROUTERS = [auth.router, queue.router, hits.router, marks.router, search.router, cases.router,
+ROUTERS = [auth.router, queue.router, hits.router, marks.router, mark_images.router, search.router, cases.router,
            dashboard.router, admin.router]

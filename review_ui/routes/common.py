@@ -4,10 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import FormData
 
 from review_ui.security import verify_csrf
+
+
+class UploadTooLarge(ValueError):
+    """The uploaded file is larger than the limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the file is larger than {limit} bytes")
+        self.limit = limit
+
+
+async def read_upload(request: Request, field: str, limit: int) -> tuple[FormData, UploadFile | None, bytes]:
+    """The posted form, its file ``field`` (None when absent) and the file's bytes.
+
+    Raises :class:`UploadTooLarge` past ``limit`` bytes, without reading much more than that.
+    """
+    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+        raise UploadTooLarge(limit)
+    form = await request.form(max_part_size=limit + 1)
+    upload = form.get(field)
+    if upload is None or isinstance(upload, str):
+        return form, None, b""
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise UploadTooLarge(limit)
+    return form, upload, data
 
 
 def web_router() -> APIRouter:

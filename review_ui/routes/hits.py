@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from review_ui import queries
 from review_ui.deps import Db, Decider, HitId, Viewer
-from review_ui.evidence import EvidenceUnavailable, evidence_response, load_evidence_meta
+from review_ui.evidence import EvidenceUnavailable, evidence_response, image_response, load_evidence_meta
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.templating import t
 from shared_db.models import Hit, User, Verdict
@@ -58,8 +58,14 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
         "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
         "evidence_error": evidence_error, "verdicts": [v.value for v in Verdict],
         "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
+        "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
         **extra,
     }
+
+
+def listing_images(hit: Hit) -> list[str]:
+    """The sha256s of the listing images captured with the hit (in the evidence store)."""
+    return [sha for sha in (hit.features or {}).get("image_sha256") or [] if isinstance(sha, str)]
 
 
 @router.post("/hits/{hit_id}/decide")
@@ -112,5 +118,18 @@ def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer, view: s
         return _not_found(request)
     try:
         return evidence_response(request.app.state.settings, hit.evidence_sha256, as_html=view == "html")
+    except EvidenceUnavailable as exc:
+        return render(request, "error.html", {"message": str(exc)}, status_code=404)
+
+
+@router.get("/hits/{hit_id}/images/{number}")
+def hit_image(request: Request, hit_id: HitId, number: int, db: Db, scope: Viewer) -> Response:
+    """The listing's ``number``-th captured image, from our evidence store, as its sniffed type with nosniff."""
+    hit = queries.get_hit(scope, hit_id, session=db)
+    images = listing_images(hit) if hit is not None else []
+    if not 0 <= number < len(images):
+        return _not_found(request)
+    try:
+        return image_response(request.app.state.settings, images[number])
     except EvidenceUnavailable as exc:
         return render(request, "error.html", {"message": str(exc)}, status_code=404)

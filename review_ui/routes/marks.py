@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from review_ui import queries
 from review_ui.deps import Db, MarkEditor, MarkId, Scope, Viewer
-from review_ui.routes.common import render, web_router
+from review_ui.routes.common import UploadTooLarge, read_upload, render, web_router
 from review_ui.templating import flash, t
 from shared_db.models import Organisation
 from shared_db.repo.marks import update_mark, upsert_mark
@@ -122,19 +122,16 @@ def import_form(request: Request, scope: MarkEditor) -> Response:
 async def import_upload(request: Request, db: Db, scope: MarkEditor) -> Response:
     """Bulk import (CSV or WIPO ST.66 XML), with the importer's per-row report."""
     limit = request.app.state.settings.max_upload_bytes
-    too_big = t(request, "The file is larger than {limit} bytes; split it and upload the parts.", limit=limit)
-    if int(request.headers.get("content-length") or 0) > limit + 64 * 1024:
+    try:
+        form, upload, data = await read_upload(request, "file", limit)
+    except UploadTooLarge:
+        too_big = t(request, "The file is larger than {limit} bytes; split it and upload the parts.", limit=limit)
         return render(request, "mark_import.html", {"report": None, "error": too_big}, status_code=413)
-    form = await request.form(max_part_size=limit + 1)
-    upload = form.get("file")
     fmt = str(form.get("fmt") or "csv")
-    if upload is None or isinstance(upload, str) or fmt not in ("csv", "st66"):
+    if upload is None or fmt not in ("csv", "st66"):
         return render(request, "mark_import.html", {"report": None,
                                                     "error": t(request, "Choose a CSV or ST.66 file.")},
                       status_code=422)
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        return render(request, "mark_import.html", {"report": None, "error": too_big}, status_code=413)
     try:
         from shared_db.importers import import_marks
     except ImportError:

@@ -44,11 +44,13 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
     next_url = None
     if page.next_cursor:
         next_url = "/queue?" + urlencode({**filters.as_params(), "after": page.next_cursor})
+    menus = request.app.state.menus
     return render(request, "queue.html", {
         "page": page, "filters": filters, "next_url": next_url, "can_decide": scope.can("decide"),
-        "marks": queries.mark_choices(scope, session=db),
-        "marketplaces": request.app.state.facets.get(scope, Hit.marketplace, session=db),
-        "models": request.app.state.facets.get(scope, Hit.model_version, session=db),
+        "marks": menus.get(scope, "marks", lambda: queries.mark_choices(scope, session=db)),
+        "marketplaces": menus.get(scope, "marketplaces",
+                                  lambda: queries.facet_values(scope, Hit.marketplace, session=db)),
+        "models": menus.get(scope, "models", lambda: queries.facet_values(scope, Hit.model_version, session=db)),
         "statuses": [s.value for s in HitStatus], "query_string": urlencode(filters.as_params()),
     })
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ LISTING_FIELDS = (
     "listing_id", "marketplace", "url", "title", "description", "brand", "price", "currency",
     "seller_id", "seller_name", "seller_url", "images", "category", "availability", "sku", "gtin",
     "mpn", "language", "crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash",
+    "image_hashes", "image_sha256",
 )
 
 _TEXT_WITH_SUBFIELDS = {
@@ -74,6 +75,8 @@ MAPPINGS: dict[str, Any] = {
         "seller_name": {"type": "text", "analyzer": "folded", "fields": {"raw": {"type": "keyword"}}},
         "seller_url": {"type": "keyword", "ignore_above": 2048},
         "images": {"type": "keyword", "index": False},
+        "image_hashes": {"type": "keyword"},
+        "image_sha256": {"type": "keyword"},
         "category": {"type": "keyword"},
         "availability": {"type": "keyword"},
         "sku": {"type": "keyword"},
@@ -191,6 +194,20 @@ class ListingsIndex:
         body = {"query": query} if query else None
         return int(self.client.count(index=self.alias, body=body)["count"])
 
+    def sellers_per_image(self, hashes: Iterable[str]) -> dict[str, int]:
+        """How many distinct sellers list an image with each of these pHashes (one aggregation)."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return {}
+        body = {"size": 0, "query": {"terms": {"image_hashes": wanted}},
+                "aggs": {"images": {"terms": {"field": "image_hashes", "include": wanted, "size": len(wanted)},
+                                    "aggs": {"sellers": {"cardinality": {"field": "seller_id"}}}}}}
+        try:
+            buckets = self.client.search(index=self.alias, body=body)["aggregations"]["images"]["buckets"]
+        except (EsConnectionError, TransportError) as exc:
+            raise IndexUnavailable(f"reading {self.alias} failed: {exc}") from exc
+        return {bucket["key"]: int(bucket["sellers"]["value"]) for bucket in buckets}
+
     def get(self, marketplace: str, listing_id: str) -> dict[str, Any] | None:
         return self.get_by_doc_id(listing_doc_id(marketplace, listing_id))
 
@@ -201,11 +218,13 @@ class ListingsIndex:
             return None
 
     def iterate(self, *, since: datetime | None = None, slice_id: int | None = None,
-                slices: int | None = None, page_size: int = 1000) -> Iterator[dict[str, Any]]:
+                slices: int | None = None, page_size: int = 1000,
+                fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
         """Every listing (or those indexed at or after ``since``), in ``indexed_at`` order.
 
         With ``slices``, only the listings of slice ``slice_id`` are returned, so workers can
-        split the index between them. Uses ``search_after`` (no point-in-time on OSS 7.9).
+        split the index between them. With ``fields``, only those source fields are read.
+        Uses ``search_after`` (no point-in-time on OSS 7.9).
         """
         filters: list[dict[str, Any]] = []
         if since is not None:
@@ -223,6 +242,8 @@ class ListingsIndex:
             }
             if search_after is not None:
                 body["search_after"] = search_after
+            if fields is not None:
+                body["_source"] = list(fields)
             try:
                 hits = self.client.search(index=self.alias, body=body)["hits"]["hits"]
             except EsConnectionError as exc:

@@ -117,6 +117,24 @@ def test_evidence_retention_keeps_protected_and_recent_snapshots(settings, sqlit
     assert set(store.iter_hashes()) == {sha[k] for k in ("confirmed", "escalated", "fresh")}
 
 
+def test_evidence_retention_keeps_reference_photos_and_protected_hits_images(settings, sqlite_engine,
+                                                                             images) -> None:  # type: ignore[no-untyped-def]
+    from shared_db.repo.reference_images import add_reference_image
+
+    store = EvidenceStore(settings.resolved_evidence_dir)
+    old = NOW - timedelta(days=settings.evidence_retention_days + 1)
+    sha = {name: store.put(name.encode(), url=f"http://x/{name}", status=200, captured_at=old)
+           for name in ("page", "confirmed-image", "dismissed-image")}
+    with Session(sqlite_engine) as session, session.begin():
+        mark, _ = upsert_mark(MarkCreate(text="SONY", owner="Sony"), session=session)
+        photo = add_reference_image(mark, images.photo("sony-official"), session=session, settings=settings).sha256
+        _hit(session, mark.id, "demo:1", sha["page"], "confirmed").features = {"image_sha256": [sha["confirmed-image"]]}
+        _hit(session, mark.id, "demo:2", sha["page"], "dismissed").features = {"image_sha256": [sha["dismissed-image"]]}
+
+    housekeeping.prune_evidence(settings=settings, engine=sqlite_engine, now=NOW + timedelta(days=400))
+    assert set(store.iter_hashes()) == {sha["page"], sha["confirmed-image"], photo}
+
+
 def test_release_stale_claims_uses_the_claim_ttl(settings, sqlite_engine) -> None:
     now = datetime.now(UTC)
     with Session(sqlite_engine) as session, session.begin():

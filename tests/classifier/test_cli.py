@@ -21,7 +21,7 @@ def mw(*args: str):  # type: ignore[no-untyped-def]
 
 def test_train_list_show_promote(settings, sqlite_engine, store_cases, cases, tmp_path) -> None:
     result = mw("models", "list")
-    assert result.exit_code == 0 and "rules-v1" in result.output
+    assert result.exit_code == 0 and "rules-v2" in result.output
     store_cases(sqlite_engine, cases[:300], decide_hits=False)
     assert mw("train").exit_code == EXIT_USAGE
     truth = write_ground_truth(cases[:300], tmp_path / "ground_truth.jsonl")

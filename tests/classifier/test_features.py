@@ -74,3 +74,58 @@ def test_hit_without_features_is_refeaturised_from_its_columns() -> None:
     record = hit_record(hit, fx_rates=FX, mark=mark)
     assert record["price_ratio"] == pytest.approx(0.294)
     assert record["vocab_copy"] == 1 and record["match_kind"] == "leet"
+
+
+REFERENCE = "e835974a9a1d6c93"
+
+
+def _with_images(hashes: list[str], references: list[str]) -> dict:
+    c = candidate(price=15.0, currency="USD", image_hashes=hashes, image_sha256=["ab" * 32] * len(hashes))
+    c["mark"] = {**MARK, "reference_hashes": references}
+    return c
+
+
+def test_image_similarity_is_the_best_listing_image_against_the_reference_photos() -> None:
+    from detection.classifier.signals import describe, numeric_row
+
+    near_copy = f"{int(REFERENCE, 16) ^ 0b1011:016x}"  # 3 bits changed
+    features = extract_features(_with_images(["0123456789abcdef", near_copy], [REFERENCE]), fx_rates=FX)
+    assert features["image_reference"] is True and features["image_best_index"] == 1
+    assert features["image_similarity"] == pytest.approx(61 / 64, abs=1e-4)
+    assert features["image_sha256"] == ["ab" * 32] * 2
+    assert describe(features)["image_match"] == "image 2 95% similar to the registered product photo"
+    assert numeric_row(features, ("image_compared", "image_near_copy")) == [1.0, 1.0]
+    main = extract_features(_with_images([REFERENCE], [REFERENCE]), fx_rates=FX)
+    assert describe(main)["image_match"] == "main image 100% similar to the registered product photo"
+
+
+@pytest.mark.parametrize(("hashes", "references"), [([], [REFERENCE]), (["0123456789abcdef"], []), ([], [])])
+def test_missing_images_or_references_are_neutral(hashes: list[str], references: list[str]) -> None:
+    from detection.classifier.signals import describe, numeric_row, rule_assessment
+
+    features = extract_features(_with_images(hashes, references), fx_rates=FX)
+    assert features["image_similarity"] is None and features["image_reference"] is bool(references)
+    assert numeric_row(features, ("image_compared", "image_similarity", "image_near_copy")) == [0.0, 0.0, 0.0]
+    assert "image_match" not in describe(features)
+    without = extract_features(candidate(price=15.0, currency="USD"), fx_rates=FX)
+    assert rule_assessment(features)[0] == rule_assessment(without)[0]
+
+
+def test_a_copied_product_photo_raises_the_rule_score_and_is_explained() -> None:
+    from detection.classifier.signals import explain, rule_assessment
+
+    copied = extract_features(_with_images([REFERENCE], [REFERENCE]), fx_rates=FX)
+    unrelated = extract_features(_with_images(["0123456789abcdef"], [REFERENCE]), fx_rates=FX)
+    (p_copy, contributions), (p_other, _) = rule_assessment(copied), rule_assessment(unrelated)
+    assert p_copy > p_other
+    assert "main image 100% similar to the registered product photo" in explain(copied, contributions, limit=6)
+
+
+def test_a_photo_shared_with_other_sellers_is_described() -> None:
+    from detection.classifier.signals import describe, numeric_row
+
+    c = _with_images([REFERENCE], [])
+    c["listing"]["image_other_sellers"] = 3
+    features = extract_features(c, fx_rates=FX)
+    assert describe(features)["image_reuse"] == "the same photo is listed by 3 other sellers"
+    assert numeric_row(features, ("image_reuse_log",)) == [pytest.approx(1.386, abs=1e-3)]

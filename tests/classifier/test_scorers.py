@@ -23,7 +23,7 @@ def test_counterfeit_signals_are_explained_in_plain_words() -> None:
         candidate("Nike Air Max replica", 18.0, "shop-9"),
         candidate("Nike Air Max 90", 99.0, "nike-official"),
     ])
-    assert fake.model_version == genuine.model_version == "rules-v1"
+    assert fake.model_version == genuine.model_version == "rules-v2"
     assert "price 82% below reference" in fake.explanations
     assert "seller not authorised" in fake.explanations
     assert "'replica' in title" in fake.explanations
@@ -53,7 +53,7 @@ def test_load_scorer_without_models_uses_the_rules(settings, sqlite_engine, stor
     with Session(sqlite_engine) as session:
         scorer = load_scorer(session=session, settings=settings)
         stats = load_seller_stats(session=session)
-    assert scorer.version == "rules-v1"
+    assert scorer.version == "rules-v2"
     seller = cases[0].candidate["listing"]["seller_id"]
     record = stats[("synthmart", seller)]
     expected = [c for c in cases[:40] if c.candidate["listing"]["seller_id"] == seller]

@@ -32,7 +32,7 @@ def test_training_from_decisions_registers_and_promotes(engine, settings, store_
     report = train_from_decisions(settings=settings, engine=engine)
     assert report.source == "decisions"
     assert (report.train_rows, report.test_rows) == (300, 100)
-    assert report.baseline == "rules-v1"
+    assert report.baseline == "rules-v2"
     assert report.promoted == (report.metrics["pr_auc"] >= report.baseline_metrics["pr_auc"])
     assert 0.5 < report.metrics["pr_auc"] <= 1 and report.pr_curve.read_bytes()[:4] == b"\x89PNG"
     with Session(engine) as session:

@@ -32,7 +32,7 @@ def migrated(settings: Settings) -> Settings:
 @pytest.mark.parametrize("command", [
     [], ["services"], ["services", "up"], ["services", "down"], ["services", "status"], ["db"],
     ["db", "upgrade"], ["db", "downgrade"], ["db", "current"], ["users"], ["users", "add"], ["users", "list"],
-    ["users", "token"], ["marks"], ["marks", "import"], ["marks", "list"],
+    ["users", "token"], ["marks"], ["marks", "import"], ["marks", "list"], ["marks", "add-image"],
 ])
 def test_every_command_has_help(command: list[str]) -> None:
     result = mw(*command, "--help")
@@ -40,11 +40,16 @@ def test_every_command_has_help(command: list[str]) -> None:
 
 
 def test_db_upgrade_current_downgrade(settings: Settings) -> None:
+    from alembic.script import ScriptDirectory
+
+    from shared_db.migrate import MIGRATIONS_DIR
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     before = mw("db", "current")
     assert before.exit_code == 0 and "not migrated" in before.output
-    assert "revision 0002" in mw("db", "upgrade").output
+    assert f"revision {head}" in mw("db", "upgrade").output
     assert mw("db", "upgrade").exit_code == 0
-    assert "0002" in mw("db", "current").output
+    assert head in mw("db", "current").output
     down = mw("db", "downgrade", "base")
     assert down.exit_code == 0 and "base" in down.output
     bad = mw("db", "downgrade", "nonsense")
@@ -134,6 +139,19 @@ def test_marks_import_with_rejected_rows_exits_3(migrated: Settings, tmp_path: P
     for line, reason in [("3", "not a number"), ("4", "empty mark"), ("5", "invalid UTF-8")]:
         assert any(row.split("│")[1].strip() == line and reason in row for row in result.output.splitlines()
                    if row.count("│") >= 3), (line, result.output)
+
+
+def test_marks_add_image_keeps_good_photos_and_lists_bad_ones(migrated: Settings, tmp_path: Path,
+                                                               images) -> None:  # type: ignore[no-untyped-def]
+    assert mw("marks", "import", str(DATA / "marks_good.csv")).exit_code == 0
+    mark_id = str(json.loads(mw("marks", "list", "--json").output)[0]["id"])
+    good, bad = tmp_path / "official.jpg", tmp_path / "logo.jpg"
+    good.write_bytes(images.photo("official"))
+    bad.write_bytes(b"<svg/>")
+    result = mw("marks", "add-image", mark_id, str(good), str(bad))
+    assert result.exit_code == EXIT_PARTIAL
+    assert "official.jpg: pHash" in result.output and "logo.jpg: the bytes are not a JPEG" in result.output
+    assert mw("marks", "add-image", "999999", str(good)).exit_code == EXIT_FAILURE
 
 
 def test_marks_import_refusals(migrated: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

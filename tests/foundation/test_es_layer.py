@@ -106,3 +106,21 @@ def test_long_listing_ids_get_a_bounded_deterministic_id() -> None:
     doc_id = listing_doc_id("demo", long_id)
     assert doc_id == listing_doc_id("demo", long_id) and len(doc_id.encode()) < 512
     assert listing_doc_id("demo", "42") == "demo:42"
+
+
+def test_image_fields_reach_an_index_created_before_them_by_the_reindex(settings: Settings) -> None:
+    from markwatch.jobs.housekeeping import reindex_listings
+    from shared_db.es.listings import MAPPINGS, index_settings
+
+    listings = ListingsIndex(make_client(settings), settings)
+    old = {**MAPPINGS, "properties": {k: v for k, v in MAPPINGS["properties"].items()
+                                      if k not in ("image_hashes", "image_sha256")}}
+    listings.client.indices.create(index=f"{listings.alias}-v1", body={
+        "settings": index_settings(settings), "mappings": old, "aliases": {listings.alias: {"is_write_index": True}}})
+    assert listings.ensure() == f"{listings.alias}-v1"
+    listings.bulk_upsert([{**_listings(1)[0], "image_hashes": ["e835974a9a1d6c93"]}], refresh=True)
+    assert listings.sellers_per_image(["e835974a9a1d6c93"]) == {}  # stored, but not yet indexed
+    report = reindex_listings(settings=settings)
+    assert report.reindexed and sorted(report.drift) == ["image_hashes: missing", "image_sha256: missing"]
+    listings.refresh()
+    assert listings.sellers_per_image(["e835974a9a1d6c93", "0000000000000000"]) == {"e835974a9a1d6c93": 1}

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from review_ui.templating import options
 from shared_db.models import AuditLog, Decision, Hit
 
 ROW = re.compile(r'id="hit-(\d+)"')
@@ -54,9 +55,15 @@ def test_filters(world, login_as, add_hits) -> None:
     assert len(row_ids(reviewer.get("/queue?model=m2").text)) == 1
     assert len(row_ids(reviewer.get("/queue?min_score=99").text)) == 1
     assert len(row_ids(reviewer.get("/queue?max_score=81.5").text)) == 2  # n=1 for both marks
-    assert len(row_ids(reviewer.get(f"/queue?mark_id={world.mark_b}").text)) == 6
+    by_mark = reviewer.get(f"/queue?mark_id={world.mark_b}").text
+    assert len(row_ids(by_mark)) == 6 and f'<option value="{world.mark_b}" selected>BRANDX</option>' in by_mark
     assert row_ids(reviewer.get("/queue?status=confirmed").text) == []
     assert reviewer.get("/queue?min_score=abc&status=bogus&order=evil").status_code == 200
+
+
+def test_menu_options_are_escaped_and_keep_the_selection() -> None:
+    assert str(options(((1, '<b>"A&B"</b>'), (2, "C")), 2)) == (
+        '<option value="1">&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;</option><option value="2" selected>C</option>')
 
 
 def test_claims_hide_a_hit_from_other_reviewers(world, login_as) -> None:
