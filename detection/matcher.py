@@ -215,10 +215,11 @@ class Matcher:
             return start, end, score, at_boundary
         start, end = _words_around(form.text, start, end)
         words = form.text[start:end]
-        score = max(fuzz.ratio(needle, words), fuzz.ratio(needle.replace(" ", ""), words.replace(" ", "")))
+        joined = fuzz.ratio(needle.replace(" ", ""), words.replace(" ", ""))
+        score = max(fuzz.ratio(needle, words), joined)
         if score < score_cutoff - CONTEXT_MARGIN:
             return None
-        if self._ordinary(normalise(text[slice(*form.span(start, end, len(text)))])):
+        if joined < 100 and self._ordinary(normalise(text[slice(*form.span(start, end, len(text)))])):
             return None  # ordinary words one edit from a mark ("case" for ACASE, "tri-fold") are no variant of it
         return start, end, score, True
 

@@ -61,12 +61,15 @@ def _confusables() -> dict[str, str]:
 
 @cache
 def fold_char(char: str) -> tuple[str, bool]:
-    """Fold one character to its normalised letters/digits (``" "`` for a separator) and a homoglyph flag."""
+    """Fold one character to its normalised letters/digits (``" "`` for a separator, nothing for an invisible
+    one) and a homoglyph flag."""
     text = unicodedata.normalize("NFKC", char).casefold()
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     confusables = _confusables()
     out = []
     for c in text:
+        if unicodedata.category(c) == "Cf":
+            continue  # invisible (zero-width space, soft hyphen): "s\u200bony" is "sony"
         c = confusables.get(c, c)
         out.append(c if c.isalnum() else " ")
     folded = "".join(out)

@@ -185,3 +185,9 @@ def test_chinese_marks_inside_a_run_of_characters_are_whole_words() -> None:
     [found] = nike.match("耐克运动鞋", context={"category": "kitchen"})  # outside the class: exact still counts
     assert (found.matched_text, found.kind) == ("耐克", "exact")
     assert not any("inside a longer word" in reason for reason in found.reasons)
+
+
+@pytest.mark.parametrize("title", ["eps on t032120 ink", "s\u200bony shelf system", "so ny shelf system"])
+def test_a_mark_split_into_ordinary_words_still_matches(title: str) -> None:
+    marks = [MarkSpec(1, "SONY", classes=(9,)), MarkSpec(2, "EPSON", classes=(9,))]
+    assert Matcher(marks).match(title, context={"category": "electronics"})
