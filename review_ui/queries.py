@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -68,6 +68,12 @@ class QueueRow:
     span_end: int | None
     mark_text: str
 
+    @classmethod
+    def of(cls, hit: Hit) -> QueueRow:
+        """The row of a hit loaded with its mark (to render it again after a decision)."""
+        return cls(**{f.name: getattr(hit, f.name) for f in fields(cls) if f.name != "mark_text"},
+                   mark_text=hit.mark.text)
+
 
 @dataclass
 class QueuePage:
@@ -114,23 +120,21 @@ def _values(filters: QueueFilters, user_id: int, claim_ttl: timedelta) -> dict[s
 
 @lru_cache(maxsize=256)
 def _statement(criteria: tuple[str, ...], order: str, after_cursor: bool, limit: int) -> Select[Any]:
-    """The queue's statement for one combination of filters, built once: building it costs more than running it.
+    """The queue's statement for one combination of filters: built once, as building costs more than running.
 
     After a cursor, the page starts with a range on the sort key (which the index seeks to) plus the
     tie-break, so page n costs what page 1 does.
     """
     query = select(*QUEUE_COLUMNS).join(Mark, Mark.id == Hit.mark_id).where(*(_CRITERIA[c] for c in criteria))
-    key = uncertainty() if order == "uncertain" else Hit.priority
     after, last_id = bindparam("after", type_=Float), bindparam("last_id")
     if order == "uncertain":
+        key = uncertainty()
         if after_cursor:
             query = query.where(key >= after, or_(key > after, Hit.id > last_id))
-        query = query.order_by(key.asc(), Hit.id.asc())
-    else:
-        if after_cursor:
-            query = query.where(key <= after, or_(key < after, Hit.id < last_id))
-        query = query.order_by(key.desc(), Hit.id.desc())
-    return query.limit(limit)
+        return query.order_by(key.asc(), Hit.id.asc()).limit(limit)
+    if after_cursor:
+        query = query.where(Hit.priority <= after, or_(Hit.priority < after, Hit.id < last_id))
+    return query.order_by(Hit.priority.desc(), Hit.id.desc()).limit(limit)
 
 
 def queue_page(scope: Scope, filters: QueueFilters, *, session: Session, cursor: str | None = None,
@@ -197,8 +201,8 @@ class MenuCache:
         self.ttl = ttl_seconds
         self._values: dict[tuple[int | None, str], tuple[float, tuple[Any, ...]]] = {}
 
-    def get(self, scope: Scope, menu: str, load: Callable[[], list[Any]]) -> tuple[Any, ...]:
-        """The cached ``menu`` for ``scope``, or what ``load()`` returns once the entry is older than the TTL."""
+    def get(self, scope: Scope, menu: str, load: Callable[[], Iterable[Any]]) -> tuple[Any, ...]:
+        """The cached ``menu`` for ``scope``, or a fresh ``load()`` once the entry is older than the TTL."""
         key = (scope.org_id, menu)
         now = time.monotonic()
         cached = self._values.get(key)

@@ -29,8 +29,8 @@ def safe_url(url: str | None) -> str | None:
 
 def highlight(text: str | None, start: int | None, end: int | None) -> Markup:
     """``text`` escaped, with the matched span ``[start, end)`` wrapped in ``<mark>``."""
-    # html.escape (quotes included) on the parts, marked safe once: a fraction of the cost of markupsafe's escape
-    # per part, which counts here and in options() (every row and option of the queue page).
+    # html.escape (quotes included) on the parts, marked safe once: a fraction of what markupsafe's escape
+    # costs per part, which counts here and in options() (every row and option of the queue page).
     text = text or ""
     if start is None or end is None or not 0 <= start < end <= len(text):
         return Markup(html.escape(text))

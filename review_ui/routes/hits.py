@@ -85,7 +85,7 @@ def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Decider,
             "your reason is kept below — review the new state and decide again.")
     db.refresh(hit)
     if is_htmx(request):
-        return render(request, "_queue_row.html", {"hit": hit, "mark_text": hit.mark.text, "can_decide": True,
+        return render(request, "_queue_row.html", {"row": queries.QueueRow.of(hit), "can_decide": True,
                                                    "conflict": conflict, "decided": conflict is None})
     if conflict is None:
         return RedirectResponse(f"/hits/{hit_id}", status_code=303)

@@ -50,7 +50,8 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
         "marks": menus.get(scope, "marks", lambda: queries.mark_choices(scope, session=db)),
         "marketplaces": menus.get(scope, "marketplaces",
                                   lambda: queries.facet_values(scope, Hit.marketplace, session=db)),
-        "models": menus.get(scope, "models", lambda: queries.facet_values(scope, Hit.model_version, session=db)),
+        "models": menus.get(scope, "models",
+                            lambda: queries.facet_values(scope, Hit.model_version, session=db)),
         "statuses": [s.value for s in HitStatus], "query_string": urlencode(filters.as_params()),
     })
 
