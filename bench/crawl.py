@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         rates[label], best = max(measured, key=lambda pair: pair[0])
         print(f"{label:18s}: {best.pages} pages in {_elapsed(best):.1f} s = {rates[label]:.0f} pages/s "
               f"(items {best.items}, indexed {best.indexed}, "
-              f"images {best.stats.get('markwatch/images/stored', 0)}, errors {best.errors}; "
+              f"images fetched {best.stats.get('markwatch/images/downloaded', 0)}, errors {best.errors}; "
               f"all runs: {', '.join(f'{r:.0f}' for r, _ in measured)} pages/s)")
     full = runs["full pipeline"][-1]
     ratio = rates["full pipeline"] / rates["do-nothing spider"] if rates["do-nothing spider"] else 0.0

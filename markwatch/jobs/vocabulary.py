@@ -30,6 +30,7 @@ def learn_vocabulary(*, settings: Settings, min_brands: int | None = None) -> Vo
     threshold = min_brands or vocabulary.MIN_BRANDS
     index = ListingsIndex(make_client(settings), settings)
     require_available(index.client)
+    index.ensure()
     seen = 0
 
     def records() -> Iterator[tuple[str | None, str | None]]:
@@ -38,7 +39,6 @@ def learn_vocabulary(*, settings: Settings, min_brands: int | None = None) -> Vo
             seen += 1
             yield listing.get("title"), listing.get("brand")
 
-    index.ensure()
     words = vocabulary.learn_vocabulary(records(), min_brands=threshold)
     written = vocabulary.write_vocabulary(words, settings.vocabulary_path, min_brands=threshold)
     return VocabularyReport(listings=seen, words=written, path=settings.vocabulary_path)

@@ -42,3 +42,16 @@ def test_detect_command_exits_4_when_elasticsearch_is_down(settings: Settings, s
 def test_slice_options_go_together() -> None:
     result = CliRunner().invoke(app, ["detect", "--slice", "1"])
     assert result.exit_code == 2
+
+
+def test_vocabulary_learn_command_writes_the_words_used_across_brands(settings: Settings) -> None:
+    index = ListingsIndex(make_client(settings), settings)
+    index.ensure()
+    index.bulk_upsert([{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} netbook", "brand": brand}
+                       for n, brand in enumerate(["Acer", "Asus", "Dell"])], refresh=True)
+    result = CliRunner().invoke(app, ["vocabulary", "learn"])
+    assert result.exit_code == 0, result.stderr
+    assert "1 words from 3 listings" in result.stdout
+    assert "netbook" in settings.vocabulary_path.read_text()
+    assert CliRunner().invoke(app, ["vocabulary", "learn", "--min-brands", "4"]).exit_code == 0
+    assert "netbook" not in settings.vocabulary_path.read_text()
