@@ -76,7 +76,8 @@ class Matcher:
                     texts.append(form)
                     self._forms.append(_MarkForm(position, source, variant, registered))
         self._form_texts = texts
-        self.index = CandidateIndex(texts)
+        # Chinese forms match without word boundaries (see _locate): no word rule for them.
+        self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts])
         self._by_text: dict[str, list[int]] = {}
         for form_index, form_text in enumerate(texts):
             self._by_text.setdefault(form_text, []).append(form_index)
@@ -100,7 +101,7 @@ class Matcher:
         all_forms = [title_forms(text or "") for text in texts]
         searched = iter(self.index.search_many(
             [form.text for forms in all_forms for form in forms if form.kind not in _WHOLE_TOKENS_ONLY],
-            score_cutoff=score_cutoff))
+            score_cutoff=score_cutoff, word_cutoff=score_cutoff - CONTEXT_MARGIN))
         found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY
                  else self._with_word_candidates(form.text, next(searched), score_cutoff)
                  for forms in all_forms for form in forms]

@@ -1,0 +1,894 @@
+/*
+ * Exact partial_ratio search of many short forms in many texts: the compiled core behind
+ * detection.index.CandidateIndex.
+ *
+ * rapidfuzz's partial_ratio scores a needle of length n against every n-character window of the
+ * text and against its shorter prefixes and suffixes (200 * lcs / (n + w) for a window of w
+ * characters). A window reaches the cutoff only if it shares a common subsequence of
+ * m = least(n, w) characters with the needle, i.e. some (w - m)-deletion of the window equals
+ * some (n - m)-deletion of the needle (SymSpell). Index.search_many hashes those deletions:
+ *
+ *   keyed forms   every m-subsequence of the form, for its full-window m and for each edge m;
+ *                 the text's windows look up theirs (hash collisions only add candidates);
+ *   counted forms (long ones, whose deletion sets would be large) a shared-bigram count over the
+ *                 whole text, at least the bound a window reaching the cutoff implies;
+ *   always        forms whose bigram bound is vacuous;
+ *   direct        forms at least as long as the text (the text becomes the needle).
+ *
+ * Every candidate is then scored exactly with a bit-parallel LCS per window (Allison-Dix /
+ * Hyyro), the arithmetic rapidfuzz uses, so the result is the brute-force result. A needle longer
+ * than 64 characters is returned with score -1 for the caller to score with rapidfuzz.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint32_t ch_t;
+
+#define MAX_NEEDLE 64
+#define FULL_KEY_LIMIT 70     /* most deletion patterns per window for a keyed form */
+#define EDGE_KEY_LIMIT 1500   /* most edge subsequences stored per keyed form */
+#define MAX_DELETIONS 8
+
+enum { MODE_KEYED = 0, MODE_COUNT = 1, MODE_ALWAYS = 2 };
+
+static const uint64_t BASE = 0x9E3779B97F4A7C15ULL;
+
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 30; x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27; x *= 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+static inline uint64_t full_tag(int n) { return 0x100000001B3ULL * (uint64_t)(2 * n + 1); }
+static inline uint64_t edge_tag(int n) { return 0x100000001B3ULL * (uint64_t)(2 * n + 2); }
+
+/* The longest common subsequence a needle of n characters needs with a w-character window. */
+static int least(int n, int w, double cutoff) {
+    double v = ceil(cutoff * (n + w) / 200 - 1e-9);
+    return v < 0 ? 0 : (int)v;
+}
+
+static double binomial(int n, int k) {
+    if (k < 0 || k > n) return 0;
+    double r = 1;
+    for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
+    return r;
+}
+
+/* ---- growable arrays ---- */
+
+typedef struct { void *data; size_t len, cap, item; } Vec;
+
+static int vec_push(Vec *v, const void *item) {
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 64;
+        void *data = realloc(v->data, cap * v->item);
+        if (!data) return -1;
+        v->data = data;
+        v->cap = cap;
+    }
+    memcpy((char *)v->data + v->len * v->item, item, v->item);
+    v->len++;
+    return 0;
+}
+
+/* ---- deletion patterns: every choice of d positions out of len, cached ---- */
+
+typedef struct { int count; uint8_t *positions; } Patterns; /* count * d positions */
+
+static Patterns pattern_cache[MAX_NEEDLE + 1][MAX_DELETIONS + 1];
+
+static const Patterns *patterns(int len, int d) {
+    Patterns *p = &pattern_cache[len][d];
+    if (p->positions || p->count) return p;
+    int count = (int)binomial(len, d);
+    p->positions = malloc((size_t)(count * d + 1));
+    if (!p->positions) return NULL;
+    uint8_t chosen[MAX_DELETIONS];
+    for (int i = 0; i < d; i++) chosen[i] = (uint8_t)i;
+    for (int c = 0; c < count; c++) {
+        memcpy(p->positions + (size_t)c * d, chosen, (size_t)d);
+        int i = d - 1;
+        while (i >= 0 && chosen[i] == len - d + i) i--;
+        if (i < 0) break;
+        chosen[i]++;
+        for (int j = i + 1; j < d; j++) chosen[j] = (uint8_t)(chosen[j - 1] + 1);
+    }
+    p->count = count;
+    return p;
+}
+
+/* ---- polynomial hashes of subsequences from prefix sums (modulo 2**64) ---- */
+
+typedef struct { uint64_t *power, *inverse; size_t size; } Powers;
+
+static int powers_reserve(Powers *p, size_t size) {
+    if (size <= p->size) return 0;
+    size_t want = size < 256 ? 256 : size * 2;
+    uint64_t *power = realloc(p->power, want * sizeof(uint64_t));
+    if (!power) return -1;
+    p->power = power;
+    uint64_t *inverse = realloc(p->inverse, want * sizeof(uint64_t));
+    if (!inverse) return -1;
+    p->inverse = inverse;
+    uint64_t base_inverse = BASE; /* Newton iteration for the inverse modulo 2**64 */
+    for (int i = 0; i < 6; i++) base_inverse *= 2 - BASE * base_inverse;
+    power[0] = inverse[0] = 1;
+    for (size_t i = 1; i < want; i++) {
+        power[i] = power[i - 1] * BASE;
+        inverse[i] = inverse[i - 1] * base_inverse;
+    }
+    p->size = want;
+    return 0;
+}
+
+/* prefix[i] = sum of s[k] * BASE**k for k < i */
+static void prefix_sums(const Powers *p, const ch_t *s, int len, uint64_t *prefix) {
+    prefix[0] = 0;
+    for (int i = 0; i < len; i++) prefix[i + 1] = prefix[i] + (uint64_t)s[i] * p->power[i];
+}
+
+/* Hash of s[start:start+len] without the d positions of pattern (relative to start). */
+static inline uint64_t subsequence_key(const Powers *p, const uint64_t *prefix, int start, int len,
+                                       const uint8_t *pattern, int d, uint64_t tag) {
+    uint64_t h = 0;
+    int low = start;
+    for (int k = 0; k <= d; k++) {
+        int high = k < d ? start + pattern[k] : start + len;
+        h += (prefix[high] - prefix[low]) * p->inverse[start + k];
+        low = high + 1;
+    }
+    return (h ^ tag) * 0xBF58476D1CE4E5B9ULL;
+}
+
+/* ---- exact partial_ratio (rapidfuzz's definition and arithmetic) for needles up to 64 ---- */
+
+typedef struct { uint64_t ascii[128]; int extra; ch_t extra_ch[MAX_NEEDLE]; uint64_t extra_mask[MAX_NEEDLE]; } Pattern;
+
+/* pm must be all zero; pattern_clear(pm, s, n) makes it so again. */
+static void pattern_set(Pattern *pm, const ch_t *s, int n) {
+    for (int i = 0; i < n; i++) {
+        uint64_t bit = 1ULL << i;
+        if (s[i] < 128) { pm->ascii[s[i]] |= bit; continue; }
+        int j = 0;
+        while (j < pm->extra && pm->extra_ch[j] != s[i]) j++;
+        if (j == pm->extra) { pm->extra_ch[j] = s[i]; pm->extra_mask[j] = 0; pm->extra++; }
+        pm->extra_mask[j] |= bit;
+    }
+}
+
+static void pattern_clear(Pattern *pm, const ch_t *s, int n) {
+    for (int i = 0; i < n; i++)
+        if (s[i] < 128) pm->ascii[s[i]] = 0;
+    pm->extra = 0;
+}
+
+static inline uint64_t pattern_get(const Pattern *pm, ch_t c) {
+    if (c < 128) return pm->ascii[c];
+    for (int j = 0; j < pm->extra; j++)
+        if (pm->extra_ch[j] == c) return pm->extra_mask[j];
+    return 0;
+}
+
+static inline int popcount(uint64_t x) {
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return (int)((x * 0x0101010101010101ULL) >> 56);
+}
+
+static int lcs(const Pattern *pm, int n, const ch_t *s, int len) {
+    uint64_t v = ~0ULL;
+    for (int i = 0; i < len; i++) {
+        uint64_t u = v & pattern_get(pm, s[i]);
+        v = (v + u) | (v - u);
+    }
+    uint64_t mask = n == 64 ? ~0ULL : ((1ULL << n) - 1);
+    return popcount(~v & mask);
+}
+
+static inline double ratio_score(int common, int len1, int len2) {
+    int lensum = len1 + len2;
+    if (!lensum) return 100;
+    double norm_sim = 1.0 - (double)(lensum - 2 * common) / (double)lensum;
+    return norm_sim * 100;
+}
+
+/* Best score of s2's prefixes and suffixes of 1 to len1 - 1 characters against the needle in pm. */
+static double edge_score(const Pattern *pm, int len1, const ch_t *s2, int len2, double floor) {
+    double best = 0;
+    for (int w = 1; w < len1 && w <= len2; w++) {
+        if (least(len1, w, floor) > w + 1) continue;  /* such a window cannot reach floor */
+        double prefix = ratio_score(lcs(pm, len1, s2, w), len1, w);
+        double suffix = ratio_score(lcs(pm, len1, s2 + len2 - w, w), len1, w);
+        if (prefix > best) best = prefix;
+        if (suffix > best) best = suffix;
+    }
+    return best;
+}
+
+/* Best score of needle s1 (len1 <= len2, len1 <= 64) over s2's windows; windows that cannot reach
+   floor (a score just under the cutoff) are skipped, so lower results are only lower bounds. */
+static double partial_impl(Pattern *pm, const ch_t *s1, int len1, const ch_t *s2, int len2, double floor) {
+    pattern_set(pm, s1, len1);
+    double best = edge_score(pm, len1, s2, len2, floor);
+    /* A window's LCS is at most its multiset intersection with the needle (characters from 128 up
+       share one bucket, which only loosens the bound): kept up to date as the window slides. */
+    int need = least(len1, len1, floor) - 1, wanted[129] = {0}, held[129] = {0}, shared = 0;
+    for (int k = 0; k < len1; k++) wanted[s1[k] < 128 ? s1[k] : 128]++;
+    for (int i = 0; i < len2 && best < 100; i++) {
+        int in = s2[i] < 128 ? s2[i] : 128;
+        shared += held[in]++ < wanted[in];
+        if (i >= len1) {
+            int out = s2[i - len1] < 128 ? s2[i - len1] : 128;
+            shared -= --held[out] < wanted[out];
+        }
+        if (i + 1 < len1 || shared < need || !pattern_get(pm, s2[i])) continue;
+        double score = ratio_score(lcs(pm, len1, s2 + i + 1 - len1, len1), len1, len1);
+        if (score > best) best = score;
+    }
+    pattern_clear(pm, s1, len1);
+    return best;
+}
+
+/* partial_ratio(a, b), or -1 when the shorter string is longer than 64 characters. */
+static double partial_ratio(Pattern *pm, const ch_t *a, int len_a, const ch_t *b, int len_b, double floor) {
+    if (!len_a && !len_b) return 100;
+    if (!len_a || !len_b) return 0;
+    if (len_a > len_b) { const ch_t *t = a; a = b; b = t; int l = len_a; len_a = len_b; len_b = l; }
+    if (len_a > MAX_NEEDLE) return -1;
+    double score = partial_impl(pm, a, len_a, b, len_b, floor);
+    if (score != 100 && len_a == len_b) {
+        double swapped = partial_impl(pm, b, len_b, a, len_a, floor);
+        if (swapped > score) score = swapped;
+    }
+    return score;
+}
+
+/* ---- sorted key -> form tables with a bit filter in front ---- */
+
+typedef struct { uint64_t key; uint32_t form; } Entry;
+
+/* Distinct keys with their forms (CSR), an open-addressing slot table over the keys, and a bit
+   filter in front of it: most probes are misses, and the filter answers them from cache. */
+typedef struct {
+    uint64_t *keys; uint32_t *starts, *forms, *slots; size_t size, distinct;
+    uint64_t *filter; int filter_bits, slot_bits;
+} Table;
+
+#define EMPTY_SLOT 0xFFFFFFFFu
+
+static int entry_order(const void *a, const void *b) {
+    const Entry *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->form > y->form) - (x->form < y->form);
+}
+
+static int table_build(Table *t, Vec *entries) {
+    Entry *e = entries->data;
+    if (entries->len) qsort(e, entries->len, sizeof(Entry), entry_order);
+    size_t size = 0, distinct = 0;
+    for (size_t i = 0; i < entries->len; i++)
+        if (!size || e[i].key != e[size - 1].key || e[i].form != e[size - 1].form) e[size++] = e[i];
+    for (size_t i = 0; i < size; i++) distinct += !i || e[i].key != e[i - 1].key;
+    t->size = size;
+    t->distinct = distinct;
+    int filter_bits = 16, slot_bits = 4;
+    while (((size_t)1 << filter_bits) < size * 16 && filter_bits < 31) filter_bits++;
+    while (((size_t)1 << slot_bits) < distinct * 2) slot_bits++;
+    t->filter_bits = filter_bits;
+    t->slot_bits = slot_bits;
+    t->keys = malloc((distinct + 1) * sizeof(uint64_t));
+    t->starts = malloc((distinct + 1) * sizeof(uint32_t));
+    t->forms = malloc((size + 1) * sizeof(uint32_t));
+    t->slots = malloc(((size_t)1 << slot_bits) * sizeof(uint32_t));
+    t->filter = calloc(((size_t)1 << filter_bits) / 64 + 1, sizeof(uint64_t));
+    if (!t->keys || !t->starts || !t->forms || !t->slots || !t->filter) return -1;
+    memset(t->slots, 0xFF, ((size_t)1 << slot_bits) * sizeof(uint32_t));
+    size_t k = 0;
+    for (size_t i = 0; i < size; i++) {
+        t->forms[i] = e[i].form;
+        if (i && e[i].key == e[i - 1].key) continue;
+        t->keys[k] = e[i].key;
+        t->starts[k] = (uint32_t)i;
+        uint64_t bit = e[i].key >> (64 - filter_bits);
+        t->filter[bit >> 6] |= 1ULL << (bit & 63);
+        size_t slot = e[i].key >> (64 - slot_bits);
+        while (t->slots[slot] != EMPTY_SLOT) slot = (slot + 1) & (((size_t)1 << slot_bits) - 1);
+        t->slots[slot] = (uint32_t)k++;
+    }
+    t->starts[distinct] = (uint32_t)size;
+    return 0;
+}
+
+static inline int table_maybe(const Table *t, uint64_t key) {
+    uint64_t bit = key >> (64 - t->filter_bits);
+    return (t->filter[bit >> 6] >> (bit & 63)) & 1;
+}
+
+/* The forms under key: [*first, *last) in t->forms; empty when the key is absent. */
+static inline void table_find(const Table *t, uint64_t key, uint32_t *first, uint32_t *last) {
+    size_t mask = ((size_t)1 << t->slot_bits) - 1;
+    for (size_t slot = key >> (64 - t->slot_bits);; slot = (slot + 1) & mask) {
+        uint32_t k = t->slots[slot];
+        if (k == EMPTY_SLOT) { *first = *last = 0; return; }
+        if (t->keys[k] == key) { *first = t->starts[k]; *last = t->starts[k + 1]; return; }
+    }
+}
+
+static void table_free(Table *t) { free(t->keys); free(t->starts); free(t->forms); free(t->slots); free(t->filter); }
+
+/* ---- the index ---- */
+
+typedef struct { int w, m; } EdgeNeed;
+
+typedef struct {
+    PyObject_HEAD
+    double cutoff;
+    int count;
+    ch_t *chars;          /* all forms, concatenated */
+    size_t *offsets;
+    int *lengths;
+    uint8_t *modes;
+    uint8_t *word_rule;       /* forms the word rule of search_many may drop (see there) */
+    Py_ssize_t word_rule_count;
+    int *thresholds;      /* counted forms: shared distinct bigrams needed */
+    uint32_t *by_length;  /* form indices, shortest first */
+    int max_length;
+    int full_d[MAX_NEEDLE + 1];              /* keyed lengths: deletions per full window, -1 if none */
+    int keyed[MAX_NEEDLE + 1];               /* how many keyed forms have each length */
+    EdgeNeed *edges[MAX_NEEDLE + 1];         /* keyed lengths: the edge windows to look up */
+    int edge_count[MAX_NEEDLE + 1];
+    Table full[MAX_NEEDLE + 1], edge, bigram;  /* full-window keys by form length */
+    uint32_t *always;
+    size_t always_count;
+    Powers powers;
+    uint32_t *stamp, *shared_stamp;
+    int32_t *last_hit;        /* per form: its latest hit in this text's Candidates */
+    Pattern pattern;          /* zeroed between uses */
+    uint64_t *keys;           /* scratch: one length's window keys */
+    uint32_t *passed;
+    size_t keys_room;
+    int *shared;
+    uint32_t generation;
+} Index;
+
+static void index_dealloc(Index *self) {
+    free(self->chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
+    free(self->thresholds); free(self->by_length); free(self->always);
+    for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
+    for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
+    table_free(&self->edge); table_free(&self->bigram);
+    free(self->powers.power); free(self->powers.inverse);
+    free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->shared);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline uint64_t bigram_code(ch_t a, ch_t b) { return mix64(((uint64_t)a << 21) | b); }
+
+static int distinct_bigrams(const ch_t *s, int len, uint64_t *out) {
+    int count = 0;
+    for (int i = 0; i + 1 < len; i++) {
+        uint64_t code = bigram_code(s[i], s[i + 1]);
+        int seen = 0;
+        for (int j = 0; j < count && !seen; j++) seen = out[j] == code;
+        if (!seen) out[count++] = code;
+    }
+    return count;
+}
+
+/* How many bigram positions a window reaching the cutoff may break (see detection.index). */
+static int bigram_loss(int n, double cutoff) {
+    int worst = -1;
+    for (int w = 1; w <= n; w++) {
+        int m = least(n, w, cutoff);
+        if (m > w) continue;
+        int loss = 2 * n + w - 3 * m;
+        if (loss > worst) worst = loss;
+    }
+    return worst;
+}
+
+static int plan_lengths(Index *self) {
+    for (int n = 0; n <= MAX_NEEDLE; n++) {
+        self->full_d[n] = -1;
+        if (n < 1) continue;
+        int m = least(n, n, self->cutoff);
+        double stored = m <= n ? binomial(n, n - m) : 0;
+        int full_d = m <= n ? n - m : -1;
+        if (full_d > MAX_DELETIONS || stored > FULL_KEY_LIMIT) continue;
+        EdgeNeed needs[MAX_NEEDLE];
+        int count = 0, sizes_seen[MAX_NEEDLE + 1] = {0};
+        double edge_stored = 0;
+        int ok = 1;
+        for (int w = 1; w < n; w++) {
+            int mw = least(n, w, self->cutoff);
+            if (mw > w) continue;
+            if (w - mw > MAX_DELETIONS || n - mw > MAX_DELETIONS) { ok = 0; break; }
+            needs[count++] = (EdgeNeed){w, mw};
+            if (!sizes_seen[mw]) { sizes_seen[mw] = 1; edge_stored += binomial(n, n - mw); }
+        }
+        if (!ok || edge_stored > EDGE_KEY_LIMIT) continue;
+        self->full_d[n] = full_d;
+        self->edge_count[n] = count;
+        if (count) {
+            self->edges[n] = malloc(count * sizeof(EdgeNeed));
+            if (!self->edges[n]) return -1;
+            memcpy(self->edges[n], needs, count * sizeof(EdgeNeed));
+        }
+    }
+    return 0;
+}
+
+static int *sort_lengths;
+static int by_length_cmp(const void *a, const void *b) {
+    int x = sort_lengths[*(const uint32_t *)a], y = sort_lengths[*(const uint32_t *)b];
+    if (x != y) return x - y;
+    return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
+}
+
+static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint64_t *prefix) {
+    int n = self->lengths[form];
+    const ch_t *s = self->chars + self->offsets[form];
+    prefix_sums(&self->powers, s, n, prefix);
+    const Patterns *p = patterns(n, self->full_d[n]);
+    if (!p) return -1;
+    int d = self->full_d[n];
+    for (int c = 0; c < p->count; c++) {
+        Entry e = {subsequence_key(&self->powers, prefix, 0, n, p->positions + (size_t)c * d, d, full_tag(n)), form};
+        if (vec_push(full, &e)) return -1;
+    }
+    int done[MAX_NEEDLE + 1] = {0};
+    for (int i = 0; i < self->edge_count[n]; i++) {
+        int m = self->edges[n][i].m;
+        if (done[m]) continue;
+        done[m] = 1;
+        const Patterns *q = patterns(n, n - m);
+        if (!q) return -1;
+        for (int c = 0; c < q->count; c++) {
+            Entry e = {subsequence_key(&self->powers, prefix, 0, n, q->positions + (size_t)c * (n - m), n - m,
+                                       edge_tag(n)), form};
+            if (vec_push(edge, &e)) return -1;
+        }
+    }
+    return 0;
+}
+
+static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
+    static char *keywords[] = {"forms", "score_cutoff", "word_rule", NULL};
+    PyObject *forms;
+    double cutoff;
+    Py_buffer rule = {0};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|y*", keywords, &forms, &cutoff, &rule)) return -1;
+    if (rule.buf) {
+        self->word_rule = malloc(rule.len + 1);
+        if (self->word_rule) memcpy(self->word_rule, rule.buf, rule.len);
+        self->word_rule_count = rule.len;
+        PyBuffer_Release(&rule);
+        if (!self->word_rule) { PyErr_NoMemory(); return -1; }
+    }
+    PyObject *sequence = PySequence_Fast(forms, "forms must be a sequence of str");
+    if (!sequence) return -1;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
+    self->cutoff = cutoff;
+    self->count = (int)count;
+    self->offsets = calloc(count + 1, sizeof(size_t));
+    self->lengths = calloc(count + 1, sizeof(int));
+    self->modes = calloc(count + 1, 1);
+    self->thresholds = calloc(count + 1, sizeof(int));
+    self->by_length = calloc(count + 1, sizeof(uint32_t));
+    self->stamp = calloc(count + 1, sizeof(uint32_t));
+    self->shared_stamp = calloc(count + 1, sizeof(uint32_t));
+    self->shared = calloc(count + 1, sizeof(int));
+    self->last_hit = calloc(count + 1, sizeof(int32_t));
+    int failed = !self->offsets || !self->lengths || !self->modes || !self->thresholds || !self->by_length ||
+                 !self->stamp || !self->shared_stamp || !self->shared || !self->last_hit;
+    size_t total = 0;
+    for (Py_ssize_t i = 0; i < count && !failed; i++) {
+        PyObject *form = PySequence_Fast_GET_ITEM(sequence, i);
+        if (!PyUnicode_Check(form)) {
+            Py_DECREF(sequence);
+            PyErr_SetString(PyExc_TypeError, "forms must be str");
+            return -1;
+        }
+        self->offsets[i] = total;
+        self->lengths[i] = (int)PyUnicode_GET_LENGTH(form);
+        total += self->lengths[i];
+        if (self->lengths[i] > self->max_length) self->max_length = self->lengths[i];
+    }
+    self->chars = malloc((total + 1) * sizeof(ch_t));
+    if (failed || !self->chars || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
+        Py_DECREF(sequence);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *form = PySequence_Fast_GET_ITEM(sequence, i);
+        if (self->lengths[i] && !PyUnicode_AsUCS4(form, self->chars + self->offsets[i], self->lengths[i], 0)) {
+            Py_DECREF(sequence);
+            return -1;
+        }
+        self->by_length[i] = (uint32_t)i;
+    }
+    Py_DECREF(sequence);
+    sort_lengths = self->lengths;
+    qsort(self->by_length, count, sizeof(uint32_t), by_length_cmp);
+
+    Vec full[MAX_NEEDLE + 1], edge = {0, 0, 0, sizeof(Entry)}, grams = {0, 0, 0, sizeof(Entry)};
+    for (int n = 0; n <= MAX_NEEDLE; n++) full[n] = (Vec){0, 0, 0, sizeof(Entry)};
+    Vec always = {0, 0, 0, sizeof(uint32_t)};
+    uint64_t *prefix = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
+    uint64_t *codes = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
+    int status = prefix && codes ? 0 : -1;
+    for (uint32_t f = 0; f < (uint32_t)count && !status; f++) {
+        int n = self->lengths[f];
+        if (n == 0) continue; /* an empty form scores 0 against any text */
+        if (n <= MAX_NEEDLE && self->full_d[n] >= 0) {
+            self->modes[f] = MODE_KEYED;
+            self->keyed[n]++;
+            status = add_form_keys(self, f, &full[n], &edge, prefix);
+            continue;
+        }
+        int distinct = distinct_bigrams(self->chars + self->offsets[f], n, codes);
+        int threshold = distinct - bigram_loss(n, self->cutoff);
+        if (threshold <= 0) {
+            self->modes[f] = MODE_ALWAYS;
+            status = vec_push(&always, &f);
+            continue;
+        }
+        self->modes[f] = MODE_COUNT;
+        self->thresholds[f] = threshold;
+        for (int i = 0; i < distinct && !status; i++) {
+            Entry e = {codes[i], f};
+            status = vec_push(&grams, &e);
+        }
+    }
+    free(prefix);
+    free(codes);
+    for (int n = 0; n <= MAX_NEEDLE; n++) {
+        if (!status) status = table_build(&self->full[n], &full[n]);
+        free(full[n].data);
+    }
+    if (!status) status = table_build(&self->edge, &edge) | table_build(&self->bigram, &grams);
+    free(edge.data); free(grams.data);
+    self->always = always.data;
+    self->always_count = always.len;
+    if (status) { PyErr_NoMemory(); return -1; }
+    return 0;
+}
+
+/* A candidate: a form and where it may reach the cutoff: a full window's start, EDGE (the text's
+   prefixes and suffixes) or WHOLE (anywhere: score it over the whole text). */
+enum { EDGE = -1, WHOLE = -2 };
+typedef struct { int32_t where; int32_t next; } Hit;  /* next: the form's previous hit, or -1 */
+typedef struct { Index *index; Hit *hits; size_t count, cap; uint32_t *forms; size_t form_count; } Candidates;
+
+static inline int candidate_add(Candidates *c, uint32_t form, int32_t where) {
+    Index *self = c->index;
+    int fresh = self->stamp[form] != self->generation;
+    if (!fresh && c->hits[self->last_hit[form]].where == where) return 0;
+    if (c->count == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        Hit *hits = realloc(c->hits, cap * sizeof(Hit));
+        uint32_t *forms = realloc(c->forms, cap * sizeof(uint32_t));
+        if (hits) c->hits = hits;
+        if (forms) c->forms = forms;
+        if (!hits || !forms) return -1;
+        c->cap = cap;
+    }
+    if (fresh) {
+        self->stamp[form] = self->generation;
+        c->forms[c->form_count++] = form;
+    }
+    c->hits[c->count] = (Hit){where, fresh ? -1 : self->last_hit[form]};
+    self->last_hit[form] = (int32_t)c->count++;
+    return 0;
+}
+
+static int lookup(Candidates *c, const Table *t, uint64_t key, int32_t where) {
+    if (!t->size || !table_maybe(t, key)) return 0;
+    uint32_t first, last;
+    table_find(t, key, &first, &last);
+    for (uint32_t i = first; i < last; i++)
+        if (candidate_add(c, t->forms[i], where)) return -1;
+    return 0;
+}
+
+static int reserve_keys(Index *self, size_t count) {
+    if (count <= self->keys_room) return 0;
+    size_t room = count * 2;
+    uint64_t *keys = realloc(self->keys, room * sizeof(uint64_t));
+    if (!keys) return -1;
+    self->keys = keys;
+    uint32_t *passed = realloc(self->passed, room * sizeof(uint32_t));
+    if (!passed) return -1;
+    self->passed = passed;
+    self->keys_room = room;
+    return 0;
+}
+
+static void next_generation(Index *self) {
+    if (++self->generation == 0) {
+        memset(self->stamp, 0, self->count * sizeof(uint32_t));
+        memset(self->shared_stamp, 0, self->count * sizeof(uint32_t));
+        self->generation = 1;
+    }
+}
+
+static int code_order(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every form that may reach the cutoff against text (length len), into c. */
+static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uint64_t *codes, Candidates *c) {
+    next_generation(self);
+    if (powers_reserve(&self->powers, (size_t)len + MAX_DELETIONS + 2)) return -1;
+    prefix_sums(&self->powers, text, len, prefix);
+    for (int n = 1; n < len && n <= MAX_NEEDLE; n++) {
+        int d = self->full_d[n];
+        if (d < 0 || !self->keyed[n]) continue;
+        const Patterns *p = patterns(n, d);
+        if (!p) return -1;
+        uint64_t tag = full_tag(n);
+        /* All keys first, then the filter (loads that do not wait on branches), then the few survivors. */
+        size_t total = (size_t)(len - n + 1) * p->count;
+        if (reserve_keys(self, total)) return -1;
+        uint64_t *keys = self->keys;
+        size_t at = 0;
+        for (int start = 0; start + n <= len; start++)
+            for (int k = 0; k < p->count; k++)
+                keys[at++] = subsequence_key(&self->powers, prefix, start, n, p->positions + (size_t)k * d, d, tag);
+        uint32_t *passed = self->passed;
+        size_t kept = 0;
+        for (size_t i = 0; i < total; i++) {
+            passed[kept] = (uint32_t)i;
+            kept += table_maybe(&self->full[n], keys[i]);
+        }
+        for (size_t i = 0; i < kept; i++)
+            if (lookup(c, &self->full[n], keys[passed[i]], (int32_t)(passed[i] / p->count))) return -1;
+        for (int i = 0; i < self->edge_count[n]; i++) {
+            int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
+            const Patterns *q = patterns(w, dw);
+            if (!q) return -1;
+            for (int k = 0; k < q->count; k++) {
+                const uint8_t *pattern = q->positions + (size_t)k * dw;
+                if (lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw, edge_tag(n)), EDGE) ||
+                    lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
+                                                           edge_tag(n)), EDGE)) return -1;
+            }
+        }
+    }
+    if (self->bigram.size && len >= 2) {
+        int hits = 0;
+        for (int i = 0; i + 1 < len; i++) {
+            uint64_t code = bigram_code(text[i], text[i + 1]);
+            if (table_maybe(&self->bigram, code)) codes[hits++] = code;
+        }
+        qsort(codes, hits, sizeof(uint64_t), code_order);
+        for (int i = 0; i < hits; i++) {
+            uint64_t code = codes[i];
+            if (i && codes[i - 1] == code) continue;
+            uint32_t first, last;
+            table_find(&self->bigram, code, &first, &last);
+            for (uint32_t k = first; k < last; k++) {
+                uint32_t f = self->bigram.forms[k];
+                if (self->shared_stamp[f] != self->generation) { self->shared_stamp[f] = self->generation; self->shared[f] = 0; }
+                if (++self->shared[f] == self->thresholds[f] && candidate_add(c, f, WHOLE)) return -1;
+            }
+        }
+    }
+    for (size_t i = 0; i < self->always_count; i++)
+        if (candidate_add(c, self->always[i], WHOLE)) return -1;
+    /* Forms at least as long as the text: the text is the needle, score them all. */
+    size_t low = 0, high = (size_t)self->count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        if (self->lengths[self->by_length[mid]] < len) low = mid + 1; else high = mid;
+    }
+    for (size_t i = low; i < (size_t)self->count; i++)
+        if (candidate_add(c, self->by_length[i], WHOLE)) return -1;
+    return 0;
+}
+
+/* Words around text[start:end): trimmed of spaces at its ends, widened to whole space-separated words. */
+typedef struct { int *word_start, *word_end, *spaces; } Words;
+
+static void words_of(const ch_t *text, int len, Words *w) {
+    w->spaces[0] = 0;
+    for (int i = 0; i < len; i++) {
+        w->word_start[i] = text[i] == ' ' ? i + 1 : (i && text[i - 1] != ' ' ? w->word_start[i - 1] : i);
+        w->spaces[i + 1] = w->spaces[i] + (text[i] == ' ');
+    }
+    for (int i = len - 1; i >= 0; i--)
+        w->word_end[i] = text[i] == ' ' ? i : (i + 1 < len && text[i + 1] != ' ' ? w->word_end[i + 1] : i + 1);
+}
+
+/* The most ratio (with spaces or without) the needle can score against the whole words around a window. */
+static double word_bound(const Pattern *pm, int n, int needle_spaces, const ch_t *text, const Words *w,
+                         int start, int end) {
+    while (start < end && text[start] == ' ') start++;
+    while (end > start && text[end - 1] == ' ') end--;
+    if (start == end) return 0;
+    start = w->word_start[start];
+    end = w->word_end[end - 1];
+    int common = lcs(pm, n, text + start, end - start);
+    double spaced = ratio_score(common, n, end - start);
+    int joined_len = n - needle_spaces + (end - start) - (w->spaces[end] - w->spaces[start]);
+    double joined = joined_len ? 200.0 * common / joined_len : 0;
+    return spaced > joined ? spaced : joined;
+}
+
+typedef struct { uint32_t form; double score; } Scored;
+
+static int scored_order(const void *a, const void *b) {
+    uint32_t x = ((const Scored *)a)->form, y = ((const Scored *)b)->form;
+    return (x > y) - (x < y);
+}
+
+/* Score a keyed form on the windows its hits name; with the word rule, 0 unless some window
+   reaching the cutoff lies in words the needle could score word_cutoff against (or it is exact). */
+static double keyed_score(Index *self, const Candidates *c, uint32_t f, const ch_t *text, int len, double floor,
+                          double word_cutoff, const Words *words) {
+    const ch_t *form = self->chars + self->offsets[f];
+    int n = self->lengths[f], spaces = 0;
+    Pattern *pm = &self->pattern;
+    pattern_set(pm, form, n);
+    for (int i = 0; i < n; i++) spaces += form[i] == ' ';
+    double best = 0, bound = 0;
+    for (int32_t h = self->last_hit[f]; h >= 0; h = c->hits[h].next) {
+        int32_t where = c->hits[h].where;
+        for (int w = where == EDGE ? 1 : n; w <= n; w++) {
+            int starts[2] = {where == EDGE ? 0 : where, len - w}, sides = where == EDGE && w < n ? 2 : 1;
+            if (where == EDGE && (w == n || least(n, w, floor) > w + 1)) continue;
+            for (int side = 0; side < sides; side++) {
+                double score = ratio_score(lcs(pm, n, text + starts[side], w), n, w);
+                if (score > best) best = score;
+                if (words && score >= floor && bound < word_cutoff)
+                    bound = fmax(bound, word_bound(pm, n, spaces, text, words, starts[side], starts[side] + w));
+            }
+        }
+    }
+    pattern_clear(pm, form, n);
+    if (words && best < 100 && bound < word_cutoff) return 0;
+    return best;
+}
+
+static PyObject *index_search_many(Index *self, PyObject *args) {
+    PyObject *texts;
+    double word_cutoff = 0;
+    if (!PyArg_ParseTuple(args, "O|d", &texts, &word_cutoff)) return NULL;
+    PyObject *sequence = PySequence_Fast(texts, "texts must be a sequence of str");
+    if (!sequence) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
+    PyObject *results = PyList_New(count);
+    Candidates c = {self, NULL, 0, 0, NULL, 0};
+    ch_t *text = NULL;
+    uint64_t *prefix = NULL, *codes = NULL;
+    Scored *scored = NULL;
+    Words words = {NULL, NULL, NULL};
+    size_t room = 0;
+    double floor = self->cutoff - 1e-6;
+    int word_rule = word_cutoff > 0 && self->word_rule && self->word_rule_count == self->count;
+    for (Py_ssize_t t = 0; results && t < count; t++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(sequence, t);
+        if (!PyUnicode_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            goto fail;
+        }
+        Py_ssize_t len = PyUnicode_GET_LENGTH(item);
+        if ((size_t)len + 2 > room) {
+            room = (size_t)len + 64;
+            free(text); free(prefix); free(codes); free(words.word_start); free(words.word_end); free(words.spaces);
+            text = malloc(room * sizeof(ch_t));
+            prefix = malloc(room * sizeof(uint64_t));
+            codes = malloc(room * sizeof(uint64_t));
+            words = (Words){malloc(room * sizeof(int)), malloc(room * sizeof(int)), malloc(room * sizeof(int))};
+            if (!text || !prefix || !codes || !words.word_start || !words.word_end || !words.spaces) {
+                PyErr_NoMemory();
+                goto fail;
+            }
+        }
+        if (len && !PyUnicode_AsUCS4(item, text, (Py_ssize_t)room, 0)) goto fail;
+        c.count = c.form_count = 0;
+        if (len && collect(self, text, (int)len, prefix, codes, &c)) { PyErr_NoMemory(); goto fail; }
+        if (word_rule) words_of(text, (int)len, &words);
+        Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
+        if (!grown) { PyErr_NoMemory(); goto fail; }
+        scored = grown;
+        size_t kept = 0;
+        for (size_t i = 0; i < c.form_count; i++) {
+            uint32_t f = c.forms[i];
+            int whole = 0;
+            for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            double score = whole ? partial_ratio(&self->pattern, self->chars + self->offsets[f], self->lengths[f],
+                                                 text, (int)len, floor)
+                                 : keyed_score(self, &c, f, text, (int)len, floor, word_cutoff - 1e-6,
+                                               word_rule && self->word_rule[f] ? &words : NULL);
+            if (score < 0 || score >= floor) scored[kept++] = (Scored){f, score};
+        }
+        qsort(scored, kept, sizeof(Scored), scored_order);
+        PyObject *sure = PyList_New(0), *unsure = PyList_New(0);
+        PyObject *pair = sure && unsure ? PyTuple_Pack(2, sure, unsure) : NULL;
+        Py_XDECREF(sure);
+        Py_XDECREF(unsure);
+        if (!pair) goto fail;
+        PyList_SET_ITEM(results, t, pair);
+        for (size_t i = 0; i < kept; i++) {
+            double score = scored[i].score;
+            PyObject *entry = Py_BuildValue("(Id)", scored[i].form, score);
+            if (!entry || PyList_Append(score < 0 || score < self->cutoff + 1e-6 ? unsure : sure, entry)) {
+                Py_XDECREF(entry);
+                goto fail;
+            }
+            Py_DECREF(entry);
+        }
+    }
+    Py_DECREF(sequence);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored);
+    free(words.word_start); free(words.word_end); free(words.spaces);
+    return results;
+fail:
+    Py_DECREF(sequence);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored);
+    free(words.word_start); free(words.word_end); free(words.spaces);
+    Py_XDECREF(results);
+    return NULL;
+}
+
+static PyObject *index_score(Index *self, PyObject *args) {
+    PyObject *a, *b;
+    if (!PyArg_ParseTuple(args, "UU", &a, &b)) return NULL;
+    ch_t *x = PyUnicode_AsUCS4Copy(a), *y = PyUnicode_AsUCS4Copy(b);
+    if (!x || !y) { PyMem_Free(x); PyMem_Free(y); return NULL; }
+    double score = partial_ratio(&self->pattern, x, (int)PyUnicode_GET_LENGTH(a), y, (int)PyUnicode_GET_LENGTH(b), 0);
+    PyMem_Free(x); PyMem_Free(y);
+    return PyFloat_FromDouble(score);
+}
+
+static PyObject *index_sizes(Index *self, PyObject *unused) {
+    size_t full = 0;
+    for (int n = 0; n <= MAX_NEEDLE; n++) full += self->full[n].size;
+    return Py_BuildValue("(nnnn)", (Py_ssize_t)full, (Py_ssize_t)self->edge.size,
+                         (Py_ssize_t)self->bigram.size, (Py_ssize_t)self->always_count);
+}
+
+static PyMethodDef index_methods[] = {
+    {"search_many", (PyCFunction)index_search_many, METH_VARARGS,
+     "search_many(texts) -> for each text, [(form index, score)] of the forms whose partial_ratio may reach\n"
+     "the cutoff (scores within 1e-6 below it included; -1 where a needle is over 64 characters)."},
+    {"sizes", (PyCFunction)index_sizes, METH_NOARGS, "sizes() -> (full keys, edge keys, bigram entries, always)."},
+    {"score", (PyCFunction)index_score, METH_VARARGS, "score(a, b) -> partial_ratio(a, b), -1 over 64 characters."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject IndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "detection._partial.Index",
+    .tp_doc = "Index(forms, score_cutoff): exact partial_ratio search of the forms in texts.",
+    .tp_basicsize = sizeof(Index),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)index_init,
+    .tp_dealloc = (destructor)index_dealloc,
+    .tp_methods = index_methods,
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_partial", "Exact partial_ratio search (see Index).", -1, NULL};
+
+PyMODINIT_FUNC PyInit__partial(void) {
+    if (PyType_Ready(&IndexType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&IndexType);
+    if (PyModule_AddObject(m, "Index", (PyObject *)&IndexType) < 0) {
+        Py_DECREF(&IndexType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
