@@ -35,7 +35,20 @@ typedef uint32_t ch_t;
 
 enum { MODE_KEYED = 0, MODE_COUNT = 1, MODE_ALWAYS = 2 };
 
+/* Counted forms share bigrams with a sliding window of their bucket's length (a window reaching the
+   cutoff lies inside one); needles over 64 characters count over the whole text. */
+static const int BUCKET_WINDOWS[] = {16, 20, 25, 32, 40, 50, 64, 1 << 30};
+#define BUCKETS 8
+
+static int bucket_of(int n) {
+    int b = 0;
+    while (BUCKET_WINDOWS[b] < n) b++;
+    return b;
+}
+
+
 static const uint64_t BASE = 0x9E3779B97F4A7C15ULL;
+static const uint64_t KEY_MIX = 0xBF58476D1CE4E5B9ULL;  /* spreads keys over the filter's top bits */
 
 static inline uint64_t mix64(uint64_t x) {
     x ^= x >> 30; x *= 0xBF58476D1CE4E5B9ULL;
@@ -142,7 +155,30 @@ static inline uint64_t subsequence_key(const Powers *p, const uint64_t *prefix, 
         h += (prefix[high] - prefix[low]) * p->inverse[start + k];
         low = high + 1;
     }
-    return (h ^ tag) * 0xBF58476D1CE4E5B9ULL;
+    return (h ^ tag) * KEY_MIX;
+}
+
+/* The keys of every d-deletion of s[start:start+n], in the order of p. One and two deletions are
+   sums of per-position terms (the pieces' hashes telescope), so most keys cost an addition. */
+static void window_keys(const Powers *pw, const uint64_t *prefix, int start, int n, int d, const Patterns *p,
+                        uint64_t tag, uint64_t *out) {
+    const uint64_t *inv = pw->inverse + start, *at = prefix + start;
+    if (d == 1) {
+        for (int j = 0; j < n; j++)
+            out[j] = (((at[j] - at[0]) * inv[0] + (at[n] - at[j + 1]) * inv[1]) ^ tag) * KEY_MIX;
+    } else if (d == 2) {
+        uint64_t x[MAX_NEEDLE], y[MAX_NEEDLE];
+        for (int j = 0; j < n; j++) {
+            x[j] = (at[j] - at[0]) * inv[0] - at[j + 1] * inv[1];
+            y[j] = at[j] * inv[1] + (at[n] - at[j + 1]) * inv[2];
+        }
+        size_t k = 0;
+        for (int first = 0; first < n; first++)
+            for (int second = first + 1; second < n; second++) out[k++] = ((x[first] + y[second]) ^ tag) * KEY_MIX;
+    } else {
+        for (int k = 0; k < p->count; k++)
+            out[k] = subsequence_key(pw, prefix, start, n, p->positions + (size_t)k * d, d, tag);
+    }
 }
 
 /* ---- exact partial_ratio (rapidfuzz's definition and arithmetic) for needles up to 64 ---- */
@@ -268,6 +304,9 @@ static int entry_order(const void *a, const void *b) {
     return (x->form > y->form) - (x->form < y->form);
 }
 
+/* Two bits of one filter word per key (a blocked Bloom filter): one memory access per probe. */
+static inline uint64_t filter_bits_of(uint64_t key) { return (1ULL << (key & 63)) | (1ULL << ((key >> 6) & 63)); }
+
 static int table_build(Table *t, Vec *entries) {
     Entry *e = entries->data;
     if (entries->len) qsort(e, entries->len, sizeof(Entry), entry_order);
@@ -295,8 +334,7 @@ static int table_build(Table *t, Vec *entries) {
         if (i && e[i].key == e[i - 1].key) continue;
         t->keys[k] = e[i].key;
         t->starts[k] = (uint32_t)i;
-        uint64_t bit = e[i].key >> (64 - filter_bits);
-        t->filter[bit >> 6] |= 1ULL << (bit & 63);
+        t->filter[e[i].key >> (64 - filter_bits + 6)] |= filter_bits_of(e[i].key);
         size_t slot = e[i].key >> (64 - slot_bits);
         while (t->slots[slot] != EMPTY_SLOT) slot = (slot + 1) & (((size_t)1 << slot_bits) - 1);
         t->slots[slot] = (uint32_t)k++;
@@ -306,8 +344,8 @@ static int table_build(Table *t, Vec *entries) {
 }
 
 static inline int table_maybe(const Table *t, uint64_t key) {
-    uint64_t bit = key >> (64 - t->filter_bits);
-    return (t->filter[bit >> 6] >> (bit & 63)) & 1;
+    uint64_t want = filter_bits_of(key);
+    return (t->filter[key >> (64 - t->filter_bits + 6)] & want) == want;
 }
 
 /* The forms under key: [*first, *last) in t->forms; empty when the key is absent. */
@@ -337,6 +375,7 @@ typedef struct {
     uint8_t *word_rule;       /* forms the word rule of search_many may drop (see there) */
     Py_ssize_t word_rule_count;
     int *thresholds;      /* counted forms: shared distinct bigrams needed */
+    int bucket_used[BUCKETS];
     uint32_t *by_length;  /* form indices, shortest first */
     int max_length;
     int full_d[MAX_NEEDLE + 1];              /* keyed lengths: deletions per full window, -1 if none */
@@ -352,9 +391,14 @@ typedef struct {
     Pattern pattern;          /* zeroed between uses */
     uint64_t *keys;           /* scratch: one length's window keys */
     uint32_t *passed;
+    int32_t *starts;          /* scratch: the window starts searched */
+    uint64_t *gram_codes;     /* scratch: the text's bigrams, their previous and next occurrences */
+    int *gram_previous, *gram_next, *gram_slots;
+    size_t grams_room;
     size_t keys_room;
     int *shared;
     uint32_t generation;
+    long long searched, keyed_scored, whole_scored;  /* counters for stats() */
 } Index;
 
 static void index_dealloc(Index *self) {
@@ -364,7 +408,8 @@ static void index_dealloc(Index *self) {
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram);
     free(self->powers.power); free(self->powers.inverse);
-    free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->shared);
+    free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
+    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->shared);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -380,6 +425,8 @@ static int distinct_bigrams(const ch_t *s, int len, uint64_t *out) {
     }
     return count;
 }
+
+static inline uint64_t bucket_key(uint64_t code, int bucket) { return mix64(code ^ (0x9E3779B97F4A7C15ULL * (bucket + 1))); }
 
 /* How many bigram positions a window reaching the cutoff may break (see detection.index). */
 static int bigram_loss(int n, double cutoff) {
@@ -542,8 +589,9 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
         }
         self->modes[f] = MODE_COUNT;
         self->thresholds[f] = threshold;
+        self->bucket_used[bucket_of(n)] = 1;
         for (int i = 0; i < distinct && !status; i++) {
-            Entry e = {codes[i], f};
+            Entry e = {bucket_key(codes[i], bucket_of(n)), f};
             status = vec_push(&grams, &e);
         }
     }
@@ -607,6 +655,9 @@ static int reserve_keys(Index *self, size_t count) {
     uint32_t *passed = realloc(self->passed, room * sizeof(uint32_t));
     if (!passed) return -1;
     self->passed = passed;
+    int32_t *starts = realloc(self->starts, room * sizeof(int32_t));
+    if (!starts) return -1;
+    self->starts = starts;
     self->keys_room = room;
     return 0;
 }
@@ -619,13 +670,73 @@ static void next_generation(Index *self) {
     }
 }
 
-static int code_order(const void *a, const void *b) {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+/* Every form that may reach the cutoff against text (length len), into c. */
+static int reserve_grams(Index *self, size_t grams) {
+    if (grams <= self->grams_room) return 0;
+    size_t room = grams * 2 + 64, slots = 64;
+    while (slots < room * 2) slots *= 2;
+    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots);
+    self->gram_codes = malloc(room * sizeof(uint64_t));
+    self->gram_previous = malloc(room * sizeof(int));
+    self->gram_next = malloc(room * sizeof(int));
+    self->gram_slots = malloc(slots * sizeof(int));
+    self->grams_room = 0;
+    if (!self->gram_codes || !self->gram_previous || !self->gram_next || !self->gram_slots) return -1;
+    self->grams_room = room;
+    return 0;
 }
 
-/* Every form that may reach the cutoff against text (length len), into c. */
-static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uint64_t *codes, Candidates *c) {
+static inline int shared_add(Index *self, Candidates *c, uint64_t key, int step) {
+    if (!table_maybe(&self->bigram, key)) return 0;
+    uint32_t first, last;
+    table_find(&self->bigram, key, &first, &last);
+    for (uint32_t k = first; k < last; k++) {
+        uint32_t f = self->bigram.forms[k];
+        if (self->shared_stamp[f] != self->generation) { self->shared_stamp[f] = self->generation; self->shared[f] = 0; }
+        self->shared[f] += step;
+        if (step > 0 && self->shared[f] == self->thresholds[f] && candidate_add(c, f, WHOLE)) return -1;
+    }
+    return 0;
+}
+
+/* Counted forms sharing enough distinct bigrams with some window of their bucket's length. */
+static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
+    int grams = len - 1;
+    if (reserve_grams(self, (size_t)grams)) return -1;
+    uint64_t *codes = self->gram_codes;
+    int *previous = self->gram_previous, *next = self->gram_next, *slots = self->gram_slots;
+    size_t size = 64;
+    while (size < (size_t)grams * 2) size *= 2;
+    size_t mask = size - 1;
+    memset(slots, 0xFF, size * sizeof(int));
+    for (int i = 0; i < grams; i++) {
+        codes[i] = bigram_code(text[i], text[i + 1]);
+        next[i] = grams;
+        size_t slot = codes[i] & mask;
+        while (slots[slot] >= 0 && codes[slots[slot]] != codes[i]) slot = (slot + 1) & mask;
+        previous[i] = slots[slot];
+        if (previous[i] >= 0) next[previous[i]] = i;
+        slots[slot] = i;
+    }
+    for (int b = 0; b < BUCKETS; b++) {
+        if (!self->bucket_used[b]) continue;
+        int span = BUCKET_WINDOWS[b] - 1 < grams ? BUCKET_WINDOWS[b] - 1 : grams;  /* bigrams per window */
+        for (int i = 0; i < span; i++)
+            if (previous[i] < 0 && shared_add(self, c, bucket_key(codes[i], b), 1)) return -1;
+        for (int start = 1; start + span <= grams; start++) {
+            int gone = start - 1, added = start + span - 1;
+            /* Distinct bigrams: one leaves unless it recurs in the window, one enters unless it was there. */
+            if (next[gone] > added && shared_add(self, c, bucket_key(codes[gone], b), -1)) return -1;
+            if (previous[added] < gone && shared_add(self, c, bucket_key(codes[added], b), 1)) return -1;
+        }
+    }
+    return 0;
+}
+
+/* joins (sorted, or join_count -1 for none): only windows holding characters i and i + 1 of some
+   join i are searched for keyed forms (see search_many). */
+static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uint64_t *codes, Candidates *c,
+                   const int *joins, int join_count) {
     next_generation(self);
     if (powers_reserve(&self->powers, (size_t)len + MAX_DELETIONS + 2)) return -1;
     prefix_sums(&self->powers, text, len, prefix);
@@ -636,13 +747,19 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
         if (!p) return -1;
         uint64_t tag = full_tag(n);
         /* All keys first, then the filter (loads that do not wait on branches), then the few survivors. */
-        size_t total = (size_t)(len - n + 1) * p->count;
-        if (reserve_keys(self, total)) return -1;
+        if (reserve_keys(self, (size_t)(len - n + 1) * p->count)) return -1;
+        int32_t *starts = self->starts, windows = 0;
+        if (join_count < 0) {
+            for (int start = 0; start + n <= len; start++) starts[windows++] = start;
+        } else {
+            for (int j = 0, next = 0; j < join_count; j++)
+                for (int start = joins[j] + 2 - n > next ? joins[j] + 2 - n : next; start <= joins[j] && start + n <= len;
+                     start++) starts[windows++] = start, next = start + 1;
+        }
+        size_t total = (size_t)windows * p->count;
         uint64_t *keys = self->keys;
-        size_t at = 0;
-        for (int start = 0; start + n <= len; start++)
-            for (int k = 0; k < p->count; k++)
-                keys[at++] = subsequence_key(&self->powers, prefix, start, n, p->positions + (size_t)k * d, d, tag);
+        for (int i = 0; i < windows; i++)
+            window_keys(&self->powers, prefix, starts[i], n, d, p, tag, keys + (size_t)i * p->count);
         uint32_t *passed = self->passed;
         size_t kept = 0;
         for (size_t i = 0; i < total; i++) {
@@ -650,38 +767,24 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
             kept += table_maybe(&self->full[n], keys[i]);
         }
         for (size_t i = 0; i < kept; i++)
-            if (lookup(c, &self->full[n], keys[passed[i]], (int32_t)(passed[i] / p->count))) return -1;
+            if (lookup(c, &self->full[n], keys[passed[i]], starts[passed[i] / p->count])) return -1;
         for (int i = 0; i < self->edge_count[n]; i++) {
             int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
             const Patterns *q = patterns(w, dw);
             if (!q) return -1;
+            int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
+            int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
+            if (!prefix_ok && !suffix_ok) continue;
             for (int k = 0; k < q->count; k++) {
                 const uint8_t *pattern = q->positions + (size_t)k * dw;
-                if (lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw, edge_tag(n)), EDGE) ||
-                    lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
-                                                           edge_tag(n)), EDGE)) return -1;
+                if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
+                                                                         edge_tag(n)), EDGE)) ||
+                    (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
+                                                                         edge_tag(n)), EDGE))) return -1;
             }
         }
     }
-    if (self->bigram.size && len >= 2) {
-        int hits = 0;
-        for (int i = 0; i + 1 < len; i++) {
-            uint64_t code = bigram_code(text[i], text[i + 1]);
-            if (table_maybe(&self->bigram, code)) codes[hits++] = code;
-        }
-        qsort(codes, hits, sizeof(uint64_t), code_order);
-        for (int i = 0; i < hits; i++) {
-            uint64_t code = codes[i];
-            if (i && codes[i - 1] == code) continue;
-            uint32_t first, last;
-            table_find(&self->bigram, code, &first, &last);
-            for (uint32_t k = first; k < last; k++) {
-                uint32_t f = self->bigram.forms[k];
-                if (self->shared_stamp[f] != self->generation) { self->shared_stamp[f] = self->generation; self->shared[f] = 0; }
-                if (++self->shared[f] == self->thresholds[f] && candidate_add(c, f, WHOLE)) return -1;
-            }
-        }
-    }
+    if (self->bigram.size && len >= 2 && count_shared(self, text, len, c)) return -1;
     for (size_t i = 0; i < self->always_count; i++)
         if (candidate_add(c, self->always[i], WHOLE)) return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
@@ -725,6 +828,18 @@ static double word_bound(const Pattern *pm, int n, int needle_spaces, const ch_t
 
 typedef struct { uint32_t form; double score; } Scored;
 
+/* How rapidfuzz settles a score equal to the cutoff (up to 1e-6): 1 keep, 0 drop, -1 unknown.
+   It compares the normalised similarity 1 - d / s with cutoff / 100 and its hundredfold with the
+   cutoff; d / s is recovered exactly, since scores from different small fractions lie far apart. */
+static int settle(double score, double cutoff) {
+    for (int lensum = 1; lensum <= 2 * MAX_NEEDLE + 2; lensum++) {
+        int common = (int)lround(score * lensum / 200.0);
+        double norm_sim = 1.0 - (double)(lensum - 2 * common) / (double)lensum;
+        if (norm_sim * 100 == score) return norm_sim >= cutoff / 100 && norm_sim * 100 >= cutoff;
+    }
+    return -1;
+}
+
 static int scored_order(const void *a, const void *b) {
     uint32_t x = ((const Scored *)a)->form, y = ((const Scored *)b)->form;
     return (x > y) - (x < y);
@@ -759,9 +874,13 @@ static double keyed_score(Index *self, const Candidates *c, uint32_t f, const ch
 }
 
 static PyObject *index_search_many(Index *self, PyObject *args) {
-    PyObject *texts;
+    PyObject *texts, *all_joins = Py_None;
     double word_cutoff = 0;
-    if (!PyArg_ParseTuple(args, "O|d", &texts, &word_cutoff)) return NULL;
+    if (!PyArg_ParseTuple(args, "O|dO", &texts, &word_cutoff, &all_joins)) return NULL;
+    if (all_joins != Py_None && (!PyList_Check(all_joins) || PyList_GET_SIZE(all_joins) != PySequence_Size(texts))) {
+        PyErr_SetString(PyExc_ValueError, "joins must be None or a list with one entry per text");
+        return NULL;
+    }
     PyObject *sequence = PySequence_Fast(texts, "texts must be a sequence of str");
     if (!sequence) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
@@ -770,6 +889,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
     ch_t *text = NULL;
     uint64_t *prefix = NULL, *codes = NULL;
     Scored *scored = NULL;
+    int *joins = NULL;
     Words words = {NULL, NULL, NULL};
     size_t room = 0;
     double floor = self->cutoff - 1e-6;
@@ -795,7 +915,30 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         }
         if (len && !PyUnicode_AsUCS4(item, text, (Py_ssize_t)room, 0)) goto fail;
         c.count = c.form_count = 0;
-        if (len && collect(self, text, (int)len, prefix, codes, &c)) { PyErr_NoMemory(); goto fail; }
+        self->searched++;
+        PyObject *text_joins = all_joins == Py_None ? Py_None : PyList_GET_ITEM(all_joins, t);
+        int join_count = -1;
+        if (text_joins != Py_None) {
+            join_count = (int)PySequence_Size(text_joins);
+            if (join_count < 0) goto fail;
+            int *grown_joins = realloc(joins, (join_count + 1) * sizeof(int));
+            if (!grown_joins) { PyErr_NoMemory(); goto fail; }
+            joins = grown_joins;
+            for (int j = 0; j < join_count; j++) {
+                PyObject *value = PySequence_GetItem(text_joins, j);
+                joins[j] = value ? (int)PyLong_AsLong(value) : -1;
+                Py_XDECREF(value);
+                if (PyErr_Occurred()) goto fail;
+                if (joins[j] < 0 || joins[j] + 1 >= len || (j && joins[j] <= joins[j - 1])) {
+                    PyErr_SetString(PyExc_ValueError, "joins must be increasing positions i with i + 1 inside the text");
+                    goto fail;
+                }
+            }
+        }
+        if (len && collect(self, text, (int)len, prefix, codes, &c, joins, join_count)) {
+            if (!PyErr_Occurred()) PyErr_NoMemory();
+            goto fail;
+        }
         if (word_rule) words_of(text, (int)len, &words);
         Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
         if (!grown) { PyErr_NoMemory(); goto fail; }
@@ -805,6 +948,8 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             uint32_t f = c.forms[i];
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            self->keyed_scored += !whole;
+            self->whole_scored += whole;
             double score = whole ? partial_ratio(&self->pattern, self->chars + self->offsets[f], self->lengths[f],
                                                  text, (int)len, floor)
                                  : keyed_score(self, &c, f, text, (int)len, floor, word_cutoff - 1e-6,
@@ -820,8 +965,10 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         PyList_SET_ITEM(results, t, pair);
         for (size_t i = 0; i < kept; i++) {
             double score = scored[i].score;
+            int verdict = score < 0 ? -1 : score >= self->cutoff + 1e-6 ? 1 : settle(score, self->cutoff);
+            if (!verdict) continue;
             PyObject *entry = Py_BuildValue("(Id)", scored[i].form, score);
-            if (!entry || PyList_Append(score < 0 || score < self->cutoff + 1e-6 ? unsure : sure, entry)) {
+            if (!entry || PyList_Append(verdict < 0 ? unsure : sure, entry)) {
                 Py_XDECREF(entry);
                 goto fail;
             }
@@ -829,12 +976,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         }
     }
     Py_DECREF(sequence);
-    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
     free(words.word_start); free(words.word_end); free(words.spaces);
     return results;
 fail:
     Py_DECREF(sequence);
-    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
     free(words.word_start); free(words.word_end); free(words.spaces);
     Py_XDECREF(results);
     return NULL;
@@ -850,18 +997,20 @@ static PyObject *index_score(Index *self, PyObject *args) {
     return PyFloat_FromDouble(score);
 }
 
-static PyObject *index_sizes(Index *self, PyObject *unused) {
+static PyObject *index_stats(Index *self, PyObject *unused) {
     size_t full = 0;
     for (int n = 0; n <= MAX_NEEDLE; n++) full += self->full[n].size;
-    return Py_BuildValue("(nnnn)", (Py_ssize_t)full, (Py_ssize_t)self->edge.size,
-                         (Py_ssize_t)self->bigram.size, (Py_ssize_t)self->always_count);
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
+                         "edge_keys", (Py_ssize_t)self->edge.size, "bigram_entries", (Py_ssize_t)self->bigram.size,
+                         "always", (Py_ssize_t)self->always_count, "texts", self->searched,
+                         "keyed_scored", self->keyed_scored, "whole_scored", self->whole_scored);
 }
 
 static PyMethodDef index_methods[] = {
     {"search_many", (PyCFunction)index_search_many, METH_VARARGS,
      "search_many(texts) -> for each text, [(form index, score)] of the forms whose partial_ratio may reach\n"
      "the cutoff (scores within 1e-6 below it included; -1 where a needle is over 64 characters)."},
-    {"sizes", (PyCFunction)index_sizes, METH_NOARGS, "sizes() -> (full keys, edge keys, bigram entries, always)."},
+    {"stats", (PyCFunction)index_stats, METH_NOARGS, "stats() -> table sizes and how many candidates were scored."},
     {"score", (PyCFunction)index_score, METH_VARARGS, "score(a, b) -> partial_ratio(a, b), -1 over 64 characters."},
     {NULL, NULL, 0, NULL},
 };

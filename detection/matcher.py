@@ -99,9 +99,14 @@ class Matcher:
                    contexts: Sequence[Mapping[str, Any] | None] | None = None) -> list[list[Match]]:
         """``match`` for many texts at once (one batched index search); results in input order."""
         all_forms = [title_forms(text or "") for text in texts]
+        searched_forms = [(text or "", form) for text, forms in zip(texts, all_forms, strict=True) for form in forms
+                          if form.kind not in _WHOLE_TOKENS_ONLY]
+        # Rules _locate applies anyway, applied while searching: a non-exact match must lie in words
+        # it could score against, a spacing form's match must join a separator.
         searched = iter(self.index.search_many(
-            [form.text for forms in all_forms for form in forms if form.kind not in _WHOLE_TOKENS_ONLY],
-            score_cutoff=score_cutoff, word_cutoff=score_cutoff - CONTEXT_MARGIN))
+            [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
+            word_cutoff=score_cutoff - CONTEXT_MARGIN,
+            joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms]))
         found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY
                  else self._with_word_candidates(form.text, next(searched), score_cutoff)
                  for forms in all_forms for form in forms]
@@ -257,11 +262,17 @@ def _word_neighbourhoods(forms: Sequence[str]) -> dict[str, list[int]]:
     return table
 
 
+def _joins(text: str, form: Form) -> list[int]:
+    """Positions ``i`` where the spacing form joins characters ``i`` and ``i + 1`` across a removed separator."""
+    offsets, joined = form.offsets, form.text
+    return [i for i in range(len(joined) - 1)
+            if offsets[i + 1] > offsets[i] + 1 and joined[i] != " " and joined[i + 1] != " "
+            and not text[offsets[i] + 1:offsets[i + 1]].isalnum()]
+
+
 def _joins_words(text: str, form: Form, start: int, end: int) -> bool:
     """Whether ``form.text[start:end]`` spans a separator of ``text`` that the spacing form removed."""
-    offsets = form.offsets
-    return any(offsets[i + 1] > offsets[i] + 1 and form.text[i] != " " and form.text[i + 1] != " "
-               and not text[offsets[i] + 1:offsets[i + 1]].isalnum() for i in range(start, end - 1))
+    return any(start <= i <= end - 2 for i in _joins(text, form))
 
 
 def _words_around(text: str, start: int, end: int) -> tuple[int, int]:
