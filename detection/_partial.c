@@ -798,32 +798,50 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
     return 0;
 }
 
-/* Words around text[start:end): trimmed of spaces at its ends, widened to whole space-separated words. */
-typedef struct { int *word_start, *word_end, *spaces; } Words;
+/* Words around text[start:end): trimmed of spaces at its ends, widened to whole space-separated words.
+   plain (optional): per position, how many characters before it belong to words that are not
+   ordinary (see search_many). */
+typedef struct { int *word_start, *word_end, *spaces, *plain; int has_plain; } Words;
 
-static void words_of(const ch_t *text, int len, Words *w) {
-    w->spaces[0] = 0;
+static void words_of(const ch_t *text, int len, const uint8_t *ordinary, Words *w) {
+    w->spaces[0] = w->plain[0] = 0;
+    w->has_plain = ordinary != NULL;
     for (int i = 0; i < len; i++) {
         w->word_start[i] = text[i] == ' ' ? i + 1 : (i && text[i - 1] != ' ' ? w->word_start[i - 1] : i);
         w->spaces[i + 1] = w->spaces[i] + (text[i] == ' ');
+        w->plain[i + 1] = w->plain[i] + (ordinary && !ordinary[i]);
     }
     for (int i = len - 1; i >= 0; i--)
         w->word_end[i] = text[i] == ' ' ? i : (i + 1 < len && text[i + 1] != ' ' ? w->word_end[i + 1] : i + 1);
 }
 
-/* The most ratio (with spaces or without) the needle can score against the whole words around a window. */
-static double word_bound(const Pattern *pm, int n, int needle_spaces, const ch_t *text, const Words *w,
-                         int start, int end) {
+static int same_without_spaces(const ch_t *a, int len_a, const ch_t *b, int len_b) {
+    int i = 0, j = 0;
+    for (;;) {
+        while (i < len_a && a[i] == ' ') i++;
+        while (j < len_b && b[j] == ' ') j++;
+        if (i == len_a || j == len_b) return i == len_a && j == len_b;
+        if (a[i++] != b[j++]) return 0;
+    }
+}
+
+/* Whether the matcher could keep the needle on this window (score: its partial score there).
+   It rescores a non-exact window on the whole words around it, spaced or joined (word_cutoff),
+   and drops it when those words are all ordinary unless they spell the needle; it drops an exact
+   one inside a word when the words around it are all ordinary ("mobi" in "mobile"). */
+static int window_may_stand(const Pattern *pm, const ch_t *needle, int n, int needle_spaces, const ch_t *text,
+                            int len, const Words *w, int start, int end, double score, double word_cutoff) {
     while (start < end && text[start] == ' ') start++;
     while (end > start && text[end - 1] == ' ') end--;
     if (start == end) return 0;
-    start = w->word_start[start];
-    end = w->word_end[end - 1];
-    int common = lcs(pm, n, text + start, end - start);
-    double spaced = ratio_score(common, n, end - start);
-    int joined_len = n - needle_spaces + (end - start) - (w->spaces[end] - w->spaces[start]);
-    double joined = joined_len ? 200.0 * common / joined_len : 0;
-    return spaced > joined ? spaced : joined;
+    int inside = (start > 0 && text[start - 1] != ' ') || (end < len && text[end] != ' ');
+    int from = w->word_start[start], to = w->word_end[end - 1];
+    int ordinary = w->has_plain && w->plain[to] == w->plain[from];
+    if (score == 100) return !(inside && ordinary);
+    if (ordinary && !same_without_spaces(needle, n, text + from, to - from)) return 0;
+    int common = lcs(pm, n, text + from, to - from);
+    int joined_len = n - needle_spaces + (to - from) - (w->spaces[to] - w->spaces[from]);
+    return ratio_score(common, n, to - from) >= word_cutoff || (joined_len && 200.0 * common / joined_len >= word_cutoff);
 }
 
 typedef struct { uint32_t form; double score; } Scored;
@@ -845,16 +863,16 @@ static int scored_order(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Score a keyed form on the windows its hits name; with the word rule, 0 unless some window
-   reaching the cutoff lies in words the needle could score word_cutoff against (or it is exact). */
+/* Score a keyed form on the windows its hits name; with words, 0 unless the matcher could keep it
+   on some window reaching the cutoff (window_may_stand). */
 static double keyed_score(Index *self, const Candidates *c, uint32_t f, const ch_t *text, int len, double floor,
                           double word_cutoff, const Words *words) {
     const ch_t *form = self->chars + self->offsets[f];
-    int n = self->lengths[f], spaces = 0;
+    int n = self->lengths[f], spaces = 0, may_stand = 0;
     Pattern *pm = &self->pattern;
     pattern_set(pm, form, n);
     for (int i = 0; i < n; i++) spaces += form[i] == ' ';
-    double best = 0, bound = 0;
+    double best = 0;
     for (int32_t h = self->last_hit[f]; h >= 0; h = c->hits[h].next) {
         int32_t where = c->hits[h].where;
         for (int w = where == EDGE ? 1 : n; w <= n; w++) {
@@ -863,20 +881,25 @@ static double keyed_score(Index *self, const Candidates *c, uint32_t f, const ch
             for (int side = 0; side < sides; side++) {
                 double score = ratio_score(lcs(pm, n, text + starts[side], w), n, w);
                 if (score > best) best = score;
-                if (words && score >= floor && bound < word_cutoff)
-                    bound = fmax(bound, word_bound(pm, n, spaces, text, words, starts[side], starts[side] + w));
+                if (words && !may_stand && score >= floor)
+                    may_stand = window_may_stand(pm, form, n, spaces, text, len, words, starts[side],
+                                                 starts[side] + w, score, word_cutoff);
             }
         }
     }
     pattern_clear(pm, form, n);
-    if (words && best < 100 && bound < word_cutoff) return 0;
-    return best;
+    return words && !may_stand ? 0 : best;
 }
 
 static PyObject *index_search_many(Index *self, PyObject *args) {
-    PyObject *texts, *all_joins = Py_None;
+    PyObject *texts, *all_joins = Py_None, *all_ordinary = Py_None;
     double word_cutoff = 0;
-    if (!PyArg_ParseTuple(args, "O|dO", &texts, &word_cutoff, &all_joins)) return NULL;
+    if (!PyArg_ParseTuple(args, "O|dOO", &texts, &word_cutoff, &all_joins, &all_ordinary)) return NULL;
+    if (all_ordinary != Py_None && (!PyList_Check(all_ordinary) ||
+                                    PyList_GET_SIZE(all_ordinary) != PySequence_Size(texts))) {
+        PyErr_SetString(PyExc_ValueError, "ordinary must be None or a list with one entry per text");
+        return NULL;
+    }
     if (all_joins != Py_None && (!PyList_Check(all_joins) || PyList_GET_SIZE(all_joins) != PySequence_Size(texts))) {
         PyErr_SetString(PyExc_ValueError, "joins must be None or a list with one entry per text");
         return NULL;
@@ -890,7 +913,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
     uint64_t *prefix = NULL, *codes = NULL;
     Scored *scored = NULL;
     int *joins = NULL;
-    Words words = {NULL, NULL, NULL};
+    Words words = {NULL, NULL, NULL, NULL, 0};
     size_t room = 0;
     double floor = self->cutoff - 1e-6;
     int word_rule = word_cutoff > 0 && self->word_rule && self->word_rule_count == self->count;
@@ -903,12 +926,15 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         Py_ssize_t len = PyUnicode_GET_LENGTH(item);
         if ((size_t)len + 2 > room) {
             room = (size_t)len + 64;
-            free(text); free(prefix); free(codes); free(words.word_start); free(words.word_end); free(words.spaces);
+            free(text); free(prefix); free(codes);
+            free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain);
             text = malloc(room * sizeof(ch_t));
             prefix = malloc(room * sizeof(uint64_t));
             codes = malloc(room * sizeof(uint64_t));
-            words = (Words){malloc(room * sizeof(int)), malloc(room * sizeof(int)), malloc(room * sizeof(int))};
-            if (!text || !prefix || !codes || !words.word_start || !words.word_end || !words.spaces) {
+            words = (Words){malloc(room * sizeof(int)), malloc(room * sizeof(int)), malloc(room * sizeof(int)),
+                            malloc(room * sizeof(int)), 0};
+            if (!text || !prefix || !codes || !words.word_start || !words.word_end || !words.spaces ||
+                !words.plain) {
                 PyErr_NoMemory();
                 goto fail;
             }
@@ -939,7 +965,14 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
         }
-        if (word_rule) words_of(text, (int)len, &words);
+        if (word_rule) {
+            PyObject *mask = all_ordinary == Py_None ? Py_None : PyList_GET_ITEM(all_ordinary, t);
+            if (mask != Py_None && (!PyBytes_Check(mask) || PyBytes_GET_SIZE(mask) != len)) {
+                PyErr_SetString(PyExc_ValueError, "an ordinary mask must be bytes as long as its text");
+                goto fail;
+            }
+            words_of(text, (int)len, mask == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(mask), &words);
+        }
         Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
         if (!grown) { PyErr_NoMemory(); goto fail; }
         scored = grown;
@@ -977,12 +1010,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
     }
     Py_DECREF(sequence);
     free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
-    free(words.word_start); free(words.word_end); free(words.spaces);
+    free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain);
     return results;
 fail:
     Py_DECREF(sequence);
     free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
-    free(words.word_start); free(words.word_end); free(words.spaces);
+    free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain);
     Py_XDECREF(results);
     return NULL;
 }
@@ -1008,8 +1041,14 @@ static PyObject *index_stats(Index *self, PyObject *unused) {
 
 static PyMethodDef index_methods[] = {
     {"search_many", (PyCFunction)index_search_many, METH_VARARGS,
-     "search_many(texts) -> for each text, [(form index, score)] of the forms whose partial_ratio may reach\n"
-     "the cutoff (scores within 1e-6 below it included; -1 where a needle is over 64 characters)."},
+     "search_many(texts, word_cutoff=0, joins=None, ordinary=None) -> for each text, (sure, unsure):\n"
+     "[(form index, score)] sorted by form index; sure pairs reach the cutoff, unsure ones lie within 1e-6\n"
+     "of it or score -1 (a needle over 64 characters) and need rapidfuzz.\n"
+     "word_cutoff > 0: drop a pair of a word_rule form that the matcher's word rules would reject on every\n"
+     "window reaching the cutoff (see window_may_stand); ordinary (per text None or bytes, nonzero where a\n"
+     "character belongs to an ordinary word) enables the ordinary-word rules.\n"
+     "joins (per text None or increasing positions i): keyed forms are only looked for in windows holding\n"
+     "characters i and i + 1 of some join; a pair's score is then exact only when its best window does."},
     {"stats", (PyCFunction)index_stats, METH_NOARGS, "stats() -> table sizes and how many candidates were scored."},
     {"score", (PyCFunction)index_score, METH_VARARGS, "score(a, b) -> partial_ratio(a, b), -1 over 64 characters."},
     {NULL, NULL, 0, NULL},

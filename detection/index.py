@@ -51,15 +51,21 @@ class CandidateIndex:
         return self.search_many([text], score_cutoff=score_cutoff)[0]
 
     def search_many(self, texts: Sequence[str], *, score_cutoff: float, word_cutoff: float | None = None,
-                    joins: Sequence[Sequence[int] | None] | None = None) -> list[list[tuple[int, float]]]:
+                    joins: Sequence[Sequence[int] | None] | None = None,
+                    ordinary: Sequence[bytes | None] | None = None) -> list[list[tuple[int, float]]]:
         """``search`` for many texts; results in input order, each sorted by form index.
 
-        ``word_cutoff``: also leave out a pair of a ``word_rule`` form scoring under 100 when no
-        window reaching the cutoff lies in whole words that the form's ``ratio`` (with spaces, or
-        both without) could bring to ``word_cutoff``: the matcher rejects such pairs anyway.
-        ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
-        characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
-        best window holds one (the matcher's spacing forms: see ``Matcher._locate``).
+        The matcher's own rules, applied while searching (each pair left out is one
+        ``Matcher._locate`` would reject on every window reaching the cutoff):
+
+        - ``word_cutoff``: a ``word_rule`` form scoring under 100 needs a window whose whole words
+          its ``ratio`` (with spaces, or both without) could bring to ``word_cutoff``;
+        - ``ordinary`` (per text, None or bytes, nonzero where a character belongs to an ordinary
+          word): with ``word_cutoff``, such a form is also left out where those words are all
+          ordinary and do not spell it, or, scoring 100, lies inside ordinary words only;
+        - ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
+          characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
+          best window holds one.
         """
         core = self._cores.get(score_cutoff)
         if core is None:
@@ -67,7 +73,8 @@ class CandidateIndex:
             core = self._cores[score_cutoff] = Index(self.forms, float(score_cutoff), **extra)
         texts = list(texts)
         results = []
-        for text, (sure, unsure) in zip(texts, core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins)), strict=True):
+        for text, (sure, unsure) in zip(texts, core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins),
+                                              None if ordinary is None else list(ordinary)), strict=True):
             if unsure:
                 settled = [(i, fuzz.partial_ratio(text, self.forms[i], score_cutoff=score_cutoff)) for i, _ in unsure]
                 sure = sorted(sure + [(i, score) for i, score in settled if score >= score_cutoff])

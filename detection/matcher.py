@@ -106,7 +106,8 @@ class Matcher:
         searched = iter(self.index.search_many(
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
-            joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms]))
+            joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
+            ordinary=[self._ordinary_mask(form.text) if form.kind == "base" else None for _, form in searched_forms]))
         found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY
                  else self._with_word_candidates(form.text, next(searched), score_cutoff)
                  for forms in all_forms for form in forms]
@@ -143,6 +144,12 @@ class Matcher:
             for last in range(first + 1, min(len(tokens), first + self._most_words) + 1):
                 found.extend((form_index, 100.0) for form_index in self._by_text.get(" ".join(tokens[first:last]), ()))
         return found
+
+    def _ordinary_mask(self, text: str) -> bytes:
+        """Per character of ``text``: nonzero unless it belongs to a word ``_ordinary`` would not pass."""
+        common = self._common
+        return b" ".join(b"\x01" * len(word) if len(word) <= 2 or word in common else bytes(len(word))
+                         for word in text.split(" "))
 
     def _ordinary(self, words: str) -> bool:
         """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
