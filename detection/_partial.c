@@ -609,16 +609,20 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     return 0;
 }
 
-/* A candidate: a form and where it may reach the cutoff: a full window's start, EDGE (the text's
-   prefixes and suffixes) or WHOLE (anywhere: score it over the whole text). */
-enum { EDGE = -1, WHOLE = -2 };
-typedef struct { int32_t where; int32_t next; } Hit;  /* next: the form's previous hit, or -1 */
+/* A candidate: a form and where it may reach the cutoff: full windows starting in [where, until]
+   (none when until < where), the text's prefixes and suffixes (edges), or anywhere (where WHOLE:
+   score it over the whole text). An open run of a counted form has until OPEN - bucket. */
+enum { WHOLE = -2, OPEN = -3, PREFIXES = 1, SUFFIXES = 2 };
+typedef struct { int32_t where, until, next; uint8_t edges; } Hit;  /* next: the form's previous hit, or -1 */
 typedef struct { Index *index; Hit *hits; size_t count, cap; uint32_t *forms; size_t form_count; } Candidates;
 
-static inline int candidate_add(Candidates *c, uint32_t form, int32_t where) {
+static inline int candidate_add(Candidates *c, uint32_t form, int32_t where, int32_t until, uint8_t edges) {
     Index *self = c->index;
     int fresh = self->stamp[form] != self->generation;
-    if (!fresh && c->hits[self->last_hit[form]].where == where) return 0;
+    if (!fresh) {
+        const Hit *last = &c->hits[self->last_hit[form]];
+        if (last->where == where && last->until == until && last->edges == edges) return 0;
+    }
     if (c->count == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         Hit *hits = realloc(c->hits, cap * sizeof(Hit));
@@ -632,17 +636,17 @@ static inline int candidate_add(Candidates *c, uint32_t form, int32_t where) {
         self->stamp[form] = self->generation;
         c->forms[c->form_count++] = form;
     }
-    c->hits[c->count] = (Hit){where, fresh ? -1 : self->last_hit[form]};
+    c->hits[c->count] = (Hit){where, until, fresh ? -1 : self->last_hit[form], edges};
     self->last_hit[form] = (int32_t)c->count++;
     return 0;
 }
 
-static int lookup(Candidates *c, const Table *t, uint64_t key, int32_t where) {
+static int lookup(Candidates *c, const Table *t, uint64_t key, int32_t where, uint8_t edges) {
     if (!t->size || !table_maybe(t, key)) return 0;
     uint32_t first, last;
     table_find(t, key, &first, &last);
     for (uint32_t i = first; i < last; i++)
-        if (candidate_add(c, t->forms[i], where)) return -1;
+        if (candidate_add(c, t->forms[i], where, edges ? -1 : where, edges)) return -1;
     return 0;
 }
 
@@ -686,7 +690,17 @@ static int reserve_grams(Index *self, size_t grams) {
     return 0;
 }
 
-static inline int shared_add(Index *self, Candidates *c, uint64_t key, int step) {
+/* One bucket's sliding window of counted forms: its start, the last start, the text and bucket. */
+typedef struct { int start, last, len, bucket; } Slide;
+
+static inline int32_t run_end(const Index *self, uint32_t f, const Slide *w, int last_window) {
+    int end = last_window + BUCKET_WINDOWS[w->bucket] - self->lengths[f];
+    return end > w->len - self->lengths[f] ? w->len - self->lengths[f] : end;
+}
+
+/* A window entering (step 1) or leaving (-1) bigram key: counted forms reaching their threshold
+   open a run of windows, those falling under it close theirs. */
+static inline int shared_add(Index *self, Candidates *c, uint64_t key, int step, const Slide *w) {
     if (!table_maybe(&self->bigram, key)) return 0;
     uint32_t first, last;
     table_find(&self->bigram, key, &first, &last);
@@ -694,12 +708,20 @@ static inline int shared_add(Index *self, Candidates *c, uint64_t key, int step)
         uint32_t f = self->bigram.forms[k];
         if (self->shared_stamp[f] != self->generation) { self->shared_stamp[f] = self->generation; self->shared[f] = 0; }
         self->shared[f] += step;
-        if (step > 0 && self->shared[f] == self->thresholds[f] && candidate_add(c, f, WHOLE)) return -1;
+        if (step > 0 && self->shared[f] == self->thresholds[f]) {
+            int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
+                                                       : candidate_add(c, f, w->start, OPEN - w->bucket,
+                                                                       w->start == 0 ? PREFIXES : 0);
+            if (failed) return -1;
+        } else if (step < 0 && self->shared[f] == self->thresholds[f] - 1 && self->lengths[f] <= MAX_NEEDLE) {
+            c->hits[self->last_hit[f]].until = run_end(self, f, w, w->start - 1);
+        }
     }
     return 0;
 }
 
-/* Counted forms sharing enough distinct bigrams with some window of their bucket's length. */
+/* Counted forms sharing enough distinct bigrams with some window of their bucket's length: each
+   gets runs of window starts to score (see Hit). */
 static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
     int grams = len - 1;
     if (reserve_grams(self, (size_t)grams)) return -1;
@@ -718,16 +740,25 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
         if (previous[i] >= 0) next[previous[i]] = i;
         slots[slot] = i;
     }
+    size_t first_hit = c->count;
     for (int b = 0; b < BUCKETS; b++) {
         if (!self->bucket_used[b]) continue;
         int span = BUCKET_WINDOWS[b] - 1 < grams ? BUCKET_WINDOWS[b] - 1 : grams;  /* bigrams per window */
+        Slide w = {0, grams - span, len, b};
         for (int i = 0; i < span; i++)
-            if (previous[i] < 0 && shared_add(self, c, bucket_key(codes[i], b), 1)) return -1;
-        for (int start = 1; start + span <= grams; start++) {
-            int gone = start - 1, added = start + span - 1;
+            if (previous[i] < 0 && shared_add(self, c, bucket_key(codes[i], b), 1, &w)) return -1;
+        for (w.start = 1; w.start <= w.last; w.start++) {
+            int gone = w.start - 1, added = w.start + span - 1;
             /* Distinct bigrams: one leaves unless it recurs in the window, one enters unless it was there. */
-            if (next[gone] > added && shared_add(self, c, bucket_key(codes[gone], b), -1)) return -1;
-            if (previous[added] < gone && shared_add(self, c, bucket_key(codes[added], b), 1)) return -1;
+            if (next[gone] > added && shared_add(self, c, bucket_key(codes[gone], b), -1, &w)) return -1;
+            if (previous[added] < gone && shared_add(self, c, bucket_key(codes[added], b), 1, &w)) return -1;
+        }
+    }
+    for (size_t i = first_hit; i < c->count; i++) {
+        Hit *hit = &c->hits[i];
+        if (hit->where >= 0 && hit->until <= OPEN) {  /* still open at the last window: up to the end */
+            hit->until = len;  /* clipped to len - n when scored */
+            hit->edges |= SUFFIXES;
         }
     }
     return 0;
@@ -767,7 +798,7 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
             kept += table_maybe(&self->full[n], keys[i]);
         }
         for (size_t i = 0; i < kept; i++)
-            if (lookup(c, &self->full[n], keys[passed[i]], starts[passed[i] / p->count])) return -1;
+            if (lookup(c, &self->full[n], keys[passed[i]], starts[passed[i] / p->count], 0)) return -1;
         for (int i = 0; i < self->edge_count[n]; i++) {
             int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
             const Patterns *q = patterns(w, dw);
@@ -778,15 +809,15 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
             for (int k = 0; k < q->count; k++) {
                 const uint8_t *pattern = q->positions + (size_t)k * dw;
                 if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
-                                                                         edge_tag(n)), EDGE)) ||
+                                                                         edge_tag(n)), 0, PREFIXES)) ||
                     (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
-                                                                         edge_tag(n)), EDGE))) return -1;
+                                                                         edge_tag(n)), 0, SUFFIXES))) return -1;
             }
         }
     }
     if (self->bigram.size && len >= 2 && count_shared(self, text, len, c)) return -1;
     for (size_t i = 0; i < self->always_count; i++)
-        if (candidate_add(c, self->always[i], WHOLE)) return -1;
+        if (candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
     size_t low = 0, high = (size_t)self->count;
     while (low < high) {
@@ -794,7 +825,7 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
         if (self->lengths[self->by_length[mid]] < len) low = mid + 1; else high = mid;
     }
     for (size_t i = low; i < (size_t)self->count; i++)
-        if (candidate_add(c, self->by_length[i], WHOLE)) return -1;
+        if (candidate_add(c, self->by_length[i], WHOLE, WHOLE, 0)) return -1;
     return 0;
 }
 
@@ -863,32 +894,64 @@ static int scored_order(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Score a keyed form on the windows its hits name; with words, 0 unless the matcher could keep it
-   on some window reaching the cutoff (window_may_stand). */
-static double keyed_score(Index *self, const Candidates *c, uint32_t f, const ch_t *text, int len, double floor,
-                          double word_cutoff, const Words *words) {
-    const ch_t *form = self->chars + self->offsets[f];
-    int n = self->lengths[f], spaces = 0, may_stand = 0;
-    Pattern *pm = &self->pattern;
-    pattern_set(pm, form, n);
-    for (int i = 0; i < n; i++) spaces += form[i] == ' ';
-    double best = 0;
-    for (int32_t h = self->last_hit[f]; h >= 0; h = c->hits[h].next) {
-        int32_t where = c->hits[h].where;
-        for (int w = where == EDGE ? 1 : n; w <= n; w++) {
-            int starts[2] = {where == EDGE ? 0 : where, len - w}, sides = where == EDGE && w < n ? 2 : 1;
-            if (where == EDGE && (w == n || least(n, w, floor) > w + 1)) continue;
-            for (int side = 0; side < sides; side++) {
-                double score = ratio_score(lcs(pm, n, text + starts[side], w), n, w);
-                if (score > best) best = score;
-                if (words && !may_stand && score >= floor)
-                    may_stand = window_may_stand(pm, form, n, spaces, text, len, words, starts[side],
-                                                 starts[side] + w, score, word_cutoff);
-            }
-        }
+typedef struct {
+    Index *index;
+    const ch_t *needle, *text;
+    int n, len, needle_spaces, may_stand;
+    double best, floor, word_cutoff;
+    const Words *words;
+} Scoring;
+
+static inline void consider(Scoring *s, int start, int w) {
+    double score = ratio_score(lcs(&s->index->pattern, s->n, s->text + start, w), s->n, w);
+    if (score > s->best) s->best = score;
+    if (s->words && !s->may_stand && score >= s->floor)
+        s->may_stand = window_may_stand(&s->index->pattern, s->needle, s->n, s->needle_spaces, s->text, s->len,
+                                        s->words, start, start + w, score, s->word_cutoff);
+}
+
+/* Full windows starting in [from, to]; over longer ranges, windows whose characters cannot make the
+   LCS the cutoff needs (a multiset bound kept as the window slides) are skipped. */
+static void consider_range(Scoring *s, int from, int to) {
+    int n = s->n;
+    if (to - from < 4) {
+        for (int x = from; x <= to; x++) consider(s, x, n);
+        return;
     }
-    pattern_clear(pm, form, n);
-    return words && !may_stand ? 0 : best;
+    int need = least(n, n, s->floor) - 1, wanted[129] = {0}, held[129] = {0}, shared = 0;
+    for (int k = 0; k < n; k++) wanted[s->needle[k] < 128 ? s->needle[k] : 128]++;
+    for (int i = from; i < to + n; i++) {
+        int in = s->text[i] < 128 ? s->text[i] : 128;
+        shared += held[in]++ < wanted[in];
+        if (i >= from + n) {
+            int out = s->text[i - n] < 128 ? s->text[i - n] : 128;
+            shared -= --held[out] < wanted[out];
+        }
+        if (i + 1 >= from + n && shared >= need) consider(s, i + 1 - n, n);
+    }
+}
+
+/* Score a form on the windows its hits name (exact whenever the best window reaches the cutoff);
+   with words, 0 unless the matcher could keep it on some window reaching the cutoff. */
+static double hit_score(Index *self, const Candidates *c, uint32_t f, const ch_t *text, int len, double floor,
+                        double word_cutoff, const Words *words) {
+    Scoring s = {self, self->chars + self->offsets[f], text, self->lengths[f], len, 0, 0, 0, floor, word_cutoff, words};
+    int n = s.n;
+    pattern_set(&self->pattern, s.needle, n);
+    for (int i = 0; i < n; i++) s.needle_spaces += s.needle[i] == ' ';
+    uint8_t edges = 0;
+    for (int32_t h = self->last_hit[f]; h >= 0; h = c->hits[h].next) {
+        const Hit *hit = &c->hits[h];
+        edges |= hit->edges;
+        consider_range(&s, hit->where, hit->until < len - n ? hit->until : len - n);
+    }
+    for (int w = 1; w < n && edges; w++) {
+        if (least(n, w, floor) > w + 1) continue;  /* such a window cannot reach floor */
+        if (edges & PREFIXES) consider(&s, 0, w);
+        if (edges & SUFFIXES) consider(&s, len - w, w);
+    }
+    pattern_clear(&self->pattern, s.needle, n);
+    return words && !s.may_stand ? 0 : s.best;
 }
 
 static PyObject *index_search_many(Index *self, PyObject *args) {
@@ -985,7 +1048,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             self->whole_scored += whole;
             double score = whole ? partial_ratio(&self->pattern, self->chars + self->offsets[f], self->lengths[f],
                                                  text, (int)len, floor)
-                                 : keyed_score(self, &c, f, text, (int)len, floor, word_cutoff - 1e-6,
+                                 : hit_score(self, &c, f, text, (int)len, floor, word_cutoff - 1e-6,
                                                word_rule && self->word_rule[f] ? &words : NULL);
             if (score < 0 || score >= floor) scored[kept++] = (Scored){f, score};
         }
