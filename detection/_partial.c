@@ -317,7 +317,7 @@ static int table_build(Table *t, Vec *entries) {
     t->size = size;
     t->distinct = distinct;
     int filter_bits = 16, slot_bits = 4;
-    while (((size_t)1 << filter_bits) < size * 16 && filter_bits < 31) filter_bits++;
+    while (((size_t)1 << filter_bits) < size * 8 && filter_bits < 31) filter_bits++;
     while (((size_t)1 << slot_bits) < distinct * 2) slot_bits++;
     t->filter_bits = filter_bits;
     t->slot_bits = slot_bits;

@@ -82,6 +82,9 @@ class Matcher:
         for form_index, form_text in enumerate(texts):
             self._by_text.setdefault(form_text, []).append(form_index)
         self._most_words = max((form_text.count(" ") + 1 for form_text in texts), default=1)
+        # The first words of multi-word forms ("cooler" of "cooler master"): a token run is only
+        # extended while it could still become a form.
+        self._openings = {" ".join(words[:k]) for words in (t.split(" ") for t in texts) for k in range(1, len(words))}
         self._word_forms = _word_neighbourhoods(texts)
 
     def __len__(self) -> int:
@@ -139,10 +142,15 @@ class Matcher:
     def _whole_tokens(self, text: str) -> list[tuple[int, float]]:
         """Mark forms equal to a run of whole tokens of ``text`` (score 100): all a leet reading may match."""
         tokens = text.split(" ")
+        by_text, openings = self._by_text, self._openings
         found = []
-        for first in range(len(tokens)):
-            for last in range(first + 1, min(len(tokens), first + self._most_words) + 1):
-                found.extend((form_index, 100.0) for form_index in self._by_text.get(" ".join(tokens[first:last]), ()))
+        for first, token in enumerate(tokens):
+            run = token
+            for following in tokens[first + 1:first + self._most_words + 1] + [None]:
+                found.extend((form_index, 100.0) for form_index in by_text.get(run, ()))
+                if following is None or run not in openings:
+                    break
+                run = f"{run} {following}"
         return found
 
     def _ordinary_mask(self, text: str) -> bytes:

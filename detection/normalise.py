@@ -128,12 +128,44 @@ class _Builder:
 
 def base_form(text: str) -> Form:
     """The base normalised form: folded letters and digits separated by single spaces."""
+    return _folded_form(text, "base", {})
+
+
+def _folded_form(text: str, kind: str, replaced: dict[int, str]) -> Form:
+    """``text`` folded character by character (``replaced`` positions taken as given), separators collapsed."""
+    if text.isascii():
+        return _ascii_form(text, kind, replaced)
+    return _built_form(text, kind, replaced)
+
+
+def _built_form(text: str, kind: str, replaced: dict[int, str]) -> Form:
     builder = _Builder()
     for i, char in enumerate(text):
+        if i in replaced:
+            builder.add(replaced[i], i, False)
+            continue
         folded, flag = fold_char(char)
         for c in folded:
             builder.add(c, i, flag)
-    return builder.form("base")
+    return builder.form(kind)
+
+
+# fold_char on ASCII as one table: letters lowercased, digits kept, anything else a separator.
+_ASCII_FOLD = {code: (chr(code).lower() if chr(code).isalnum() else " ") for code in range(128)}
+
+
+def _ascii_form(text: str, kind: str, replaced: dict[int, str]) -> Form:
+    """_built_form for ASCII, where every character folds to one: a table lookup and a list comprehension."""
+    folded = text.translate(_ASCII_FOLD)
+    if replaced:
+        chars = list(folded)
+        for i, char in replaced.items():
+            chars[i] = char
+        folded = "".join(chars)
+    kept = [i for i, c in enumerate(folded) if c != " " or (i and folded[i - 1] != " ")]
+    if kept and folded[kept[-1]] == " ":
+        kept.pop()
+    return Form(kind, "".join(map(folded.__getitem__, kept)), tuple(kept), (False,) * len(kept))
 
 
 def normalise(text: str) -> str:
@@ -158,15 +190,7 @@ def _leet_forms(text: str) -> list[Form]:
     if any(text[i] in "1|" for i in leet_positions):
         variants.append(("leet_l", {"1": "l", "|": "i"}))
     for kind, override in variants:
-        builder = _Builder()
-        for i, char in enumerate(text):
-            if i in leet_positions:
-                builder.add(override.get(char, leet_positions[i]), i, False)
-                continue
-            folded, flag = fold_char(char)
-            for c in folded:
-                builder.add(c, i, flag)
-        forms.append(builder.form(kind))
+        forms.append(_folded_form(text, kind, {i: override.get(text[i], letter) for i, letter in leet_positions.items()}))
     return forms
 
 
@@ -175,28 +199,28 @@ def _spacing_form(text: str, base: Form) -> Form | None:
     tokens = base.text.split(" ")
     if len(tokens) < 2:
         return None
-    keep: list[int] = []
-    position = 0
-    changed = False
-    for n, token in enumerate(tokens):
-        keep.extend(range(position, position + len(token)))
-        position += len(token)
-        if n + 1 == len(tokens):
-            break
-        following = tokens[n + 1]
-        gap = text[base.offsets[position - 1] + 1: base.offsets[position + 1]]
-        soft = gap != "" and all(c in SOFT_SEPARATORS for c in gap)
-        latin = token.isascii() and token.isalpha() and following.isascii() and following.isalpha()
-        joined = latin and (soft or max(len(token), len(following)) <= 2)
-        if joined:
-            changed = True
-        else:
-            keep.append(position)
-        position += 1
-    if not changed:
+    joins = set()
+    position = -1  # the space before tokens[n]
+    for n in range(len(tokens) - 1):
+        token, following = tokens[n], tokens[n + 1]
+        position += len(token) + 1
+        if not (token.isascii() and token.isalpha() and following.isascii() and following.isalpha()):
+            continue
+        if max(len(token), len(following)) > 2:
+            gap = text[base.offsets[position - 1] + 1: base.offsets[position + 1]]
+            if not gap or any(c not in SOFT_SEPARATORS for c in gap):
+                continue
+        joins.add(position)
+    if not joins:
         return None
-    return Form("spacing", "".join(base.text[i] for i in keep), tuple(base.offsets[i] for i in keep),
-                tuple(base.homoglyph[i] for i in keep))
+    keep = [i for i in range(len(base.text)) if i not in joins]
+    return _subform(base, "spacing", keep)
+
+
+def _subform(base: Form, kind: str, keep: list[int]) -> Form:
+    """The characters ``keep`` of ``base``, with their origins."""
+    return Form(kind, "".join(map(base.text.__getitem__, keep)), tuple(map(base.offsets.__getitem__, keep)),
+                tuple(map(base.homoglyph.__getitem__, keep)))
 
 
 def _collapsed_form(base: Form, *, min_run: int = 2) -> Form | None:
@@ -206,8 +230,7 @@ def _collapsed_form(base: Form, *, min_run: int = 2) -> Form | None:
     keep = [i for i, c in enumerate(base.text) if i == 0 or c != base.text[i - 1] or not c.isalpha()]
     if len(keep) == len(base.text):
         return None
-    return Form("collapsed", "".join(base.text[i] for i in keep), tuple(base.offsets[i] for i in keep),
-                tuple(base.homoglyph[i] for i in keep))
+    return _subform(base, "collapsed", keep)
 
 
 def _chinese_forms(base: Form) -> list[Form]:
