@@ -613,6 +613,7 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
    (none when until < where), the text's prefixes and suffixes (edges), or anywhere (where WHOLE:
    score it over the whole text). An open run of a counted form has until OPEN - bucket. */
 enum { WHOLE = -2, OPEN = -3, PREFIXES = 1, SUFFIXES = 2 };
+#define DROPPED (-2.0)  /* hit_score: the form reaches the cutoff, but the matcher's rules reject it */
 typedef struct { int32_t where, until, next; uint8_t edges; } Hit;  /* next: the form's previous hit, or -1 */
 typedef struct { Index *index; Hit *hits; size_t count, cap; uint32_t *forms; size_t form_count; } Candidates;
 
@@ -951,7 +952,7 @@ static double hit_score(Index *self, const Candidates *c, uint32_t f, const ch_t
         if (edges & SUFFIXES) consider(&s, len - w, w);
     }
     pattern_clear(&self->pattern, s.needle, n);
-    return words && !s.may_stand ? 0 : s.best;
+    return words && !s.may_stand && s.best >= floor ? DROPPED : s.best;
 }
 
 static PyObject *index_search_many(Index *self, PyObject *args) {
@@ -1050,17 +1051,24 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
                                                  text, (int)len, floor)
                                  : hit_score(self, &c, f, text, (int)len, floor, word_cutoff - 1e-6,
                                                word_rule && self->word_rule[f] ? &words : NULL);
-            if (score < 0 || score >= floor) scored[kept++] = (Scored){f, score};
+            if (score < 0 || score >= floor) scored[kept++] = (Scored){f, score};  /* -1: unsure, DROPPED */
         }
         qsort(scored, kept, sizeof(Scored), scored_order);
-        PyObject *sure = PyList_New(0), *unsure = PyList_New(0);
-        PyObject *pair = sure && unsure ? PyTuple_Pack(2, sure, unsure) : NULL;
+        PyObject *sure = PyList_New(0), *unsure = PyList_New(0), *dropped = PyList_New(0);
+        PyObject *triple = sure && unsure && dropped ? PyTuple_Pack(3, sure, unsure, dropped) : NULL;
         Py_XDECREF(sure);
         Py_XDECREF(unsure);
-        if (!pair) goto fail;
-        PyList_SET_ITEM(results, t, pair);
+        Py_XDECREF(dropped);
+        if (!triple) goto fail;
+        PyList_SET_ITEM(results, t, triple);
         for (size_t i = 0; i < kept; i++) {
             double score = scored[i].score;
+            if (score == DROPPED) {
+                PyObject *index = PyLong_FromUnsignedLong(scored[i].form);
+                if (!index || PyList_Append(dropped, index)) { Py_XDECREF(index); goto fail; }
+                Py_DECREF(index);
+                continue;
+            }
             int verdict = score < 0 ? -1 : score >= self->cutoff + 1e-6 ? 1 : settle(score, self->cutoff);
             if (!verdict) continue;
             PyObject *entry = Py_BuildValue("(Id)", scored[i].form, score);
@@ -1104,9 +1112,10 @@ static PyObject *index_stats(Index *self, PyObject *unused) {
 
 static PyMethodDef index_methods[] = {
     {"search_many", (PyCFunction)index_search_many, METH_VARARGS,
-     "search_many(texts, word_cutoff=0, joins=None, ordinary=None) -> for each text, (sure, unsure):\n"
+     "search_many(texts, word_cutoff=0, joins=None, ordinary=None) -> for each text, (sure, unsure, dropped):\n"
      "[(form index, score)] sorted by form index; sure pairs reach the cutoff, unsure ones lie within 1e-6\n"
-     "of it or score -1 (a needle over 64 characters) and need rapidfuzz.\n"
+     "of it or score -1 (a needle over 64 characters) and need rapidfuzz; dropped: the form indices that\n"
+     "reach the cutoff but the word rules reject.\n"
      "word_cutoff > 0: drop a pair of a word_rule form that the matcher's word rules would reject on every\n"
      "window reaching the cutoff (see window_may_stand); ordinary (per text None or bytes, nonzero where a\n"
      "character belongs to an ordinary word) enables the ordinary-word rules.\n"

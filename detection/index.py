@@ -20,6 +20,7 @@ of the cutoff, or a needle over 64 characters, is rescored by rapidfuzz itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -50,33 +51,45 @@ class CandidateIndex:
         """Forms whose partial_ratio with ``text`` reaches ``score_cutoff``, as (form index, score)."""
         return self.search_many([text], score_cutoff=score_cutoff)[0]
 
-    def search_many(self, texts: Sequence[str], *, score_cutoff: float, word_cutoff: float | None = None,
-                    joins: Sequence[Sequence[int] | None] | None = None,
-                    ordinary: Sequence[bytes | None] | None = None) -> list[list[tuple[int, float]]]:
-        """``search`` for many texts; results in input order, each sorted by form index.
+    def search_many(self, texts: Sequence[str], *, score_cutoff: float) -> list[list[tuple[int, float]]]:
+        """``search`` for many texts; results in input order, each sorted by form index."""
+        return [screened.found for screened in self.screen_many(texts, score_cutoff=score_cutoff)]
 
-        The matcher's own rules, applied while searching (each pair left out is one
-        ``Matcher._locate`` would reject on every window reaching the cutoff):
+    def screen_many(self, texts: Sequence[str], *, score_cutoff: float, word_cutoff: float | None = None,
+                    joins: Sequence[Sequence[int] | None] | None = None,
+                    ordinary: Sequence[bytes | None] | None = None) -> list[Screened]:
+        """``search_many`` with the matcher's own rules applied while searching.
+
+        A pair is rejected when ``Matcher._locate`` would reject it on every window reaching the
+        cutoff (so on the one it picks):
 
         - ``word_cutoff``: a ``word_rule`` form scoring under 100 needs a window whose whole words
           its ``ratio`` (with spaces, or both without) could bring to ``word_cutoff``;
         - ``ordinary`` (per text, None or bytes, nonzero where a character belongs to an ordinary
-          word): with ``word_cutoff``, such a form is also left out where those words are all
+          word): with ``word_cutoff``, such a form is also rejected where those words are all
           ordinary and do not spell it, or, scoring 100, lies inside ordinary words only;
         - ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
           characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
-          best window holds one.
+          best window holds one (such pairs are left out, not listed as rejected).
         """
         core = self._cores.get(score_cutoff)
         if core is None:
             extra = {"word_rule": self._word_rule} if self._word_rule is not None else {}
             core = self._cores[score_cutoff] = Index(self.forms, float(score_cutoff), **extra)
         texts = list(texts)
+        raw = core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins),
+                               None if ordinary is None else list(ordinary))
         results = []
-        for text, (sure, unsure) in zip(texts, core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins),
-                                              None if ordinary is None else list(ordinary)), strict=True):
+        for text, (sure, unsure, rejected) in zip(texts, raw, strict=True):
             if unsure:
                 settled = [(i, fuzz.partial_ratio(text, self.forms[i], score_cutoff=score_cutoff)) for i, _ in unsure]
                 sure = sorted(sure + [(i, score) for i, score in settled if score >= score_cutoff])
-            results.append(sure)
+            results.append(Screened(sure, rejected))
         return results
+
+
+class Screened(NamedTuple):
+    """One text's pairs reaching the cutoff, and the forms reaching it that the matcher's rules reject."""
+
+    found: list[tuple[int, float]]
+    rejected: list[int]

@@ -16,7 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from detection.context import Adjustment, assess_context, common_words, is_guarded, is_short
-from detection.index import CandidateIndex
+from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import Form, is_han, mark_forms, normalise, title_forms
 
@@ -106,7 +106,7 @@ class Matcher:
                           if form.kind not in _WHOLE_TOKENS_ONLY]
         # Rules _locate applies anyway, applied while searching: a non-exact match must lie in words
         # it could score against, a spacing form's match must join a separator.
-        searched = iter(self.index.search_many(
+        searched = iter(self.index.screen_many(
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
             joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
@@ -163,27 +163,28 @@ class Matcher:
         """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
         return all(len(word) <= 2 or word in self._common for word in words.split())
 
-    def _with_word_candidates(self, text: str, found: list[tuple[int, float]],
-                              score_cutoff: float) -> list[tuple[int, float]]:
-        """Add short marks one edit away from a whole word of ``text``.
+    def _with_word_candidates(self, text: str, screened: Screened, score_cutoff: float) -> list[tuple[int, float]]:
+        """The index's pairs, and short marks one edit away from a whole word of ``text``.
 
         partial_ratio compares a mark with windows of its own length, so "srony" never reaches
         80 against SONY; the whole word does (89). Words within CONTEXT_MARGIN of the cutoff come
         in too: supporting context (+5 for a fitting category) may lift them over it in _explain.
+        A form the index found, or found and rejected by the same rules _locate applies, is not
+        added again. A form near several words takes its best score.
         """
-        seen = {form_index for form_index, _ in found}
-        extra = []
-        for word in set(text.split()):
+        found = screened.found
+        seen = {form_index for form_index, _ in found}.union(screened.rejected)
+        best: dict[int, float] = {}
+        for word in dict.fromkeys(text.split(" ")):
             if not WORD_LENGTHS[0] <= len(word) <= WORD_LENGTHS[1] + 1:
                 continue
             for form_index in {i for key in _one_deletion(word) for i in self._word_forms.get(key, ())}:
                 if form_index in seen:
                     continue
                 score = fuzz.ratio(word, self._form_texts[form_index])
-                if score >= score_cutoff - CONTEXT_MARGIN:
-                    seen.add(form_index)
-                    extra.append((form_index, score))
-        return found + extra if extra else found
+                if score >= score_cutoff - CONTEXT_MARGIN and score > best.get(form_index, -1.0):
+                    best[form_index] = score
+        return found + sorted(best.items()) if best else found
 
     def _explain(self, text: str, form: Form, form_index: int, score: float,
                  context: Mapping[str, Any] | None, score_cutoff: float) -> Match | None:
