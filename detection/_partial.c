@@ -374,6 +374,11 @@ typedef struct {
     uint8_t *modes;
     uint8_t *word_rule;       /* forms the word rule of search_many may drop (see there) */
     Py_ssize_t word_rule_count;
+    int near_low, near_high;  /* lengths of the single-word ASCII forms looked up one edit from words */
+    Table near;
+    uint32_t *reached;        /* per form: the generation in which it reached the cutoff */
+    uint32_t *near_stamp;
+    int *near_slot;
     int *thresholds;      /* counted forms: shared distinct bigrams needed */
     int bucket_used[BUCKETS];
     uint32_t *by_length;  /* form indices, shortest first */
@@ -406,7 +411,8 @@ static void index_dealloc(Index *self) {
     free(self->thresholds); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
-    table_free(&self->edge); table_free(&self->bigram);
+    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near);
+    free(self->reached); free(self->near_stamp); free(self->near_slot);
     free(self->powers.power); free(self->powers.inverse);
     free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->shared);
@@ -505,12 +511,42 @@ static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint6
     return 0;
 }
 
+#define NEAR_TAG 0x4E454152ULL
+
+/* A form the near-word lookup covers: one word of near_low to near_high ASCII characters. */
+static int near_form(const Index *self, uint32_t f) {
+    int n = self->lengths[f];
+    if (n < self->near_low || n > self->near_high) return 0;
+    const ch_t *s = self->chars + self->offsets[f];
+    for (int i = 0; i < n; i++)
+        if (s[i] == ' ' || s[i] >= 128) return 0;
+    return 1;
+}
+
+/* The form and each of its one-character deletions, as strings (whatever their length). */
+static int add_near_keys(Index *self, uint32_t f, Vec *near, uint64_t *prefix) {
+    int n = self->lengths[f];
+    prefix_sums(&self->powers, self->chars + self->offsets[f], n, prefix);
+    Entry e = {subsequence_key(&self->powers, prefix, 0, n, NULL, 0, NEAR_TAG), f};
+    if (vec_push(near, &e)) return -1;
+    for (int j = 0; j < n; j++) {
+        uint8_t dropped = (uint8_t)j;
+        e.key = subsequence_key(&self->powers, prefix, 0, n, &dropped, 1, NEAR_TAG);
+        if (vec_push(near, &e)) return -1;
+    }
+    return 0;
+}
+
 static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
-    static char *keywords[] = {"forms", "score_cutoff", "word_rule", NULL};
+    static char *keywords[] = {"forms", "score_cutoff", "word_rule", "near_lengths", NULL};
     PyObject *forms;
     double cutoff;
     Py_buffer rule = {0};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|y*", keywords, &forms, &cutoff, &rule)) return -1;
+    int near_low = 1, near_high = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|y*(ii)", keywords, &forms, &cutoff, &rule, &near_low,
+                                     &near_high)) return -1;
+    self->near_low = near_low;
+    self->near_high = near_high;
     if (rule.buf) {
         self->word_rule = malloc(rule.len + 1);
         if (self->word_rule) memcpy(self->word_rule, rule.buf, rule.len);
@@ -532,8 +568,12 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     self->shared_stamp = calloc(count + 1, sizeof(uint32_t));
     self->shared = calloc(count + 1, sizeof(int));
     self->last_hit = calloc(count + 1, sizeof(int32_t));
+    self->reached = calloc(count + 1, sizeof(uint32_t));
+    self->near_stamp = calloc(count + 1, sizeof(uint32_t));
+    self->near_slot = calloc(count + 1, sizeof(int));
     int failed = !self->offsets || !self->lengths || !self->modes || !self->thresholds || !self->by_length ||
-                 !self->stamp || !self->shared_stamp || !self->shared || !self->last_hit;
+                 !self->stamp || !self->shared_stamp || !self->shared || !self->last_hit || !self->reached ||
+                 !self->near_stamp || !self->near_slot;
     size_t total = 0;
     for (Py_ssize_t i = 0; i < count && !failed; i++) {
         PyObject *form = PySequence_Fast_GET_ITEM(sequence, i);
@@ -595,6 +635,11 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             status = vec_push(&grams, &e);
         }
     }
+    Vec near = {0, 0, 0, sizeof(Entry)};
+    for (uint32_t f = 0; f < (uint32_t)count && !status; f++)
+        if (near_form(self, f)) status = add_near_keys(self, f, &near, prefix);
+    if (!status) status = table_build(&self->near, &near);
+    free(near.data);
     free(prefix);
     free(codes);
     for (int n = 0; n <= MAX_NEEDLE; n++) {
@@ -671,6 +716,8 @@ static void next_generation(Index *self) {
     if (++self->generation == 0) {
         memset(self->stamp, 0, self->count * sizeof(uint32_t));
         memset(self->shared_stamp, 0, self->count * sizeof(uint32_t));
+        memset(self->reached, 0, self->count * sizeof(uint32_t));
+        memset(self->near_stamp, 0, self->count * sizeof(uint32_t));
         self->generation = 1;
     }
 }
@@ -833,15 +880,16 @@ static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uin
 /* Words around text[start:end): trimmed of spaces at its ends, widened to whole space-separated words.
    plain (optional): per position, how many characters before it belong to words that are not
    ordinary (see search_many). */
-typedef struct { int *word_start, *word_end, *spaces, *plain; int has_plain; } Words;
+typedef struct { int *word_start, *word_end, *spaces, *plain, *exact_plain; int has_plain; } Words;
 
 static void words_of(const ch_t *text, int len, const uint8_t *ordinary, Words *w) {
-    w->spaces[0] = w->plain[0] = 0;
+    w->spaces[0] = w->plain[0] = w->exact_plain[0] = 0;
     w->has_plain = ordinary != NULL;
     for (int i = 0; i < len; i++) {
         w->word_start[i] = text[i] == ' ' ? i + 1 : (i && text[i - 1] != ' ' ? w->word_start[i - 1] : i);
         w->spaces[i + 1] = w->spaces[i] + (text[i] == ' ');
         w->plain[i + 1] = w->plain[i] + (ordinary && !ordinary[i]);
+        w->exact_plain[i + 1] = w->exact_plain[i] + (ordinary && ordinary[i] != 1);
     }
     for (int i = len - 1; i >= 0; i--)
         w->word_end[i] = text[i] == ' ' ? i : (i + 1 < len && text[i + 1] != ' ' ? w->word_end[i + 1] : i + 1);
@@ -869,7 +917,7 @@ static int window_may_stand(const Pattern *pm, const ch_t *needle, int n, int ne
     int inside = (start > 0 && text[start - 1] != ' ') || (end < len && text[end] != ' ');
     int from = w->word_start[start], to = w->word_end[end - 1];
     int ordinary = w->has_plain && w->plain[to] == w->plain[from];
-    if (score == 100) return !(inside && ordinary);
+    if (score == 100) return !(inside && w->has_plain && w->exact_plain[to] == w->exact_plain[from]);
     if (ordinary && !same_without_spaces(needle, n, text + from, to - from)) return 0;
     int common = lcs(pm, n, text + from, to - from);
     int joined_len = n - needle_spaces + (to - from) - (w->spaces[to] - w->spaces[from]);
@@ -955,6 +1003,106 @@ static double hit_score(Index *self, const Candidates *c, uint32_t f, const ch_t
     return words && !s.may_stand && s.best >= floor ? DROPPED : s.best;
 }
 
+/* Whether the trimmed window [start, end) holds characters i and i + 1 of some join. */
+static int window_joins(const ch_t *text, int start, int end, const int *joins, int join_count) {
+    while (start < end && text[start] == ' ') start++;
+    while (end > start && text[end - 1] == ' ') end--;
+    for (int j = 0; j < join_count; j++)
+        if (start <= joins[j] && joins[j] <= end - 2) return 1;
+    return 0;
+}
+
+/* Whether the matcher could keep a near-word form: it aligns the form where partial_ratio is best
+   (one of these windows, whatever its score) and applies its word rules there. */
+static int near_may_stand(Index *self, uint32_t f, const ch_t *text, int len, const Words *words,
+                          double word_cutoff, const int *joins, int join_count) {
+    int n = self->lengths[f];
+    if (n >= len || !words) return 1;  /* the text is the needle there: left to the matcher */
+    Scoring s = {self, self->chars + self->offsets[f], text, n, len, 0, 0, 0, 0, word_cutoff, NULL};
+    for (int i = 0; i < n; i++) s.needle_spaces += s.needle[i] == ' ';
+    pattern_set(&self->pattern, s.needle, n);
+    double best = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int start = 0, w = n; start <= len - n; start++) {  /* full windows, then prefixes and suffixes */
+            double score = ratio_score(lcs(&self->pattern, n, text + start, w), n, w);
+            if (!pass) { if (score > best) best = score; continue; }
+            if (score == best && (join_count < 0 || window_joins(text, start, start + w, joins, join_count)) &&
+                window_may_stand(&self->pattern, s.needle, n, s.needle_spaces, text, len, words, start, start + w,
+                                 score, word_cutoff)) {
+                pattern_clear(&self->pattern, s.needle, n);
+                return 1;
+            }
+        }
+        for (int w = 1; w < n; w++) {
+            for (int side = 0; side < 2; side++) {
+                int start = side ? len - w : 0;
+                double score = ratio_score(lcs(&self->pattern, n, text + start, w), n, w);
+                if (!pass) { if (score > best) best = score; continue; }
+                if (score == best && (join_count < 0 || window_joins(text, start, start + w, joins, join_count)) &&
+                    window_may_stand(&self->pattern, s.needle, n, s.needle_spaces, text, len, words, start,
+                                     start + w, score, word_cutoff)) {
+                    pattern_clear(&self->pattern, s.needle, n);
+                    return 1;
+                }
+            }
+        }
+    }
+    pattern_clear(&self->pattern, s.needle, n);
+    return 0;
+}
+
+/* Near-word forms: single words of near_low to near_high letters one deletion (each side) from a
+   whole word of the text, scoring ratio >= word_cutoff there, that did not reach the cutoff (best
+   score over the words), and that the matcher's rules may keep. */
+static int collect_near(Index *self, const ch_t *text, int len, const uint64_t *prefix, double word_cutoff,
+                        const Words *words, const int *joins, int join_count, Scored **out, size_t *count) {
+    size_t found = 0, room = 16;
+    Scored *near = malloc(room * sizeof(Scored));
+    if (!near) return -1;
+    for (int start = 0; start < len;) {
+        int end = start;
+        while (end < len && text[end] != ' ') end++;
+        int wl = end - start;
+        for (int j = -1; wl >= self->near_low && wl <= self->near_high + 1 && j < wl; j++) {
+            uint8_t dropped = (uint8_t)(j < 0 ? 0 : j);
+            uint64_t key = subsequence_key(&self->powers, prefix, start, wl, &dropped, j < 0 ? 0 : 1, NEAR_TAG);
+            if (!table_maybe(&self->near, key)) continue;
+            uint32_t first, last;
+            table_find(&self->near, key, &first, &last);
+            for (uint32_t k = first; k < last; k++) {
+                uint32_t f = self->near.forms[k];
+                if (self->reached[f] == self->generation) continue;
+                int n = self->lengths[f];
+                const ch_t *form = self->chars + self->offsets[f];
+                pattern_set(&self->pattern, form, n);
+                double score = ratio_score(lcs(&self->pattern, n, text + start, wl), n, wl);
+                pattern_clear(&self->pattern, form, n);
+                if (score < word_cutoff) continue;
+                if (self->near_stamp[f] == self->generation) {
+                    if (score > near[self->near_slot[f]].score) near[self->near_slot[f]].score = score;
+                    continue;
+                }
+                if (found == room) {
+                    Scored *grown = realloc(near, (room *= 2) * sizeof(Scored));
+                    if (!grown) { free(near); return -1; }
+                    near = grown;
+                }
+                self->near_stamp[f] = self->generation;
+                self->near_slot[f] = (int)found;
+                near[found++] = (Scored){f, score};
+            }
+        }
+        start = end + 1;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < found; i++)
+        if (near_may_stand(self, near[i].form, text, len, words, word_cutoff, joins, join_count)) near[kept++] = near[i];
+    qsort(near, kept, sizeof(Scored), scored_order);
+    *out = near;
+    *count = kept;
+    return 0;
+}
+
 static PyObject *index_search_many(Index *self, PyObject *args) {
     PyObject *texts, *all_joins = Py_None, *all_ordinary = Py_None;
     double word_cutoff = 0;
@@ -977,7 +1125,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
     uint64_t *prefix = NULL, *codes = NULL;
     Scored *scored = NULL;
     int *joins = NULL;
-    Words words = {NULL, NULL, NULL, NULL, 0};
+    Words words = {NULL, NULL, NULL, NULL, NULL, 0};
     size_t room = 0;
     double floor = self->cutoff - 1e-6;
     int word_rule = word_cutoff > 0 && self->word_rule && self->word_rule_count == self->count;
@@ -991,14 +1139,14 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         if ((size_t)len + 2 > room) {
             room = (size_t)len + 64;
             free(text); free(prefix); free(codes);
-            free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain);
+            free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
             text = malloc(room * sizeof(ch_t));
             prefix = malloc(room * sizeof(uint64_t));
             codes = malloc(room * sizeof(uint64_t));
             words = (Words){malloc(room * sizeof(int)), malloc(room * sizeof(int)), malloc(room * sizeof(int)),
-                            malloc(room * sizeof(int)), 0};
+                            malloc(room * sizeof(int)), malloc(room * sizeof(int)), 0};
             if (!text || !prefix || !codes || !words.word_start || !words.word_end || !words.spaces ||
-                !words.plain) {
+                !words.plain || !words.exact_plain) {
                 PyErr_NoMemory();
                 goto fail;
             }
@@ -1051,16 +1199,36 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
                                                  text, (int)len, floor)
                                  : hit_score(self, &c, f, text, (int)len, floor, word_cutoff - 1e-6,
                                                word_rule && self->word_rule[f] ? &words : NULL);
-            if (score < 0 || score >= floor) scored[kept++] = (Scored){f, score};  /* -1: unsure, DROPPED */
+            if (score < 0 || score >= floor) {  /* -1: unsure, DROPPED: rejected by the word rules */
+                scored[kept++] = (Scored){f, score};
+                self->reached[f] = self->generation;
+            }
+        }
+        Scored *near = NULL;
+        size_t near_count = 0;
+        if (word_cutoff > 0 && self->near.size && len &&
+            collect_near(self, text, (int)len, prefix, word_cutoff, word_rule ? &words : NULL, joins, join_count,
+                         &near, &near_count)) {
+            PyErr_NoMemory();
+            goto fail;
         }
         qsort(scored, kept, sizeof(Scored), scored_order);
         PyObject *sure = PyList_New(0), *unsure = PyList_New(0), *dropped = PyList_New(0);
-        PyObject *triple = sure && unsure && dropped ? PyTuple_Pack(3, sure, unsure, dropped) : NULL;
+        PyObject *near_list = PyList_New(0);
+        for (size_t i = 0; near_list && i < near_count; i++) {
+            PyObject *entry = Py_BuildValue("(Id)", near[i].form, near[i].score);
+            if (!entry || PyList_Append(near_list, entry)) Py_CLEAR(near_list);
+            Py_XDECREF(entry);
+        }
+        free(near);
+        PyObject *outcome = sure && unsure && dropped && near_list ? PyTuple_Pack(4, sure, unsure, dropped, near_list)
+                                                                   : NULL;
         Py_XDECREF(sure);
         Py_XDECREF(unsure);
         Py_XDECREF(dropped);
-        if (!triple) goto fail;
-        PyList_SET_ITEM(results, t, triple);
+        Py_XDECREF(near_list);
+        if (!outcome) goto fail;
+        PyList_SET_ITEM(results, t, outcome);
         for (size_t i = 0; i < kept; i++) {
             double score = scored[i].score;
             if (score == DROPPED) {
@@ -1081,12 +1249,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
     }
     Py_DECREF(sequence);
     free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
-    free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain);
+    free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
     return results;
 fail:
     Py_DECREF(sequence);
     free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
-    free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain);
+    free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
     Py_XDECREF(results);
     return NULL;
 }
@@ -1115,7 +1283,8 @@ static PyMethodDef index_methods[] = {
      "search_many(texts, word_cutoff=0, joins=None, ordinary=None) -> for each text, (sure, unsure, dropped):\n"
      "[(form index, score)] sorted by form index; sure pairs reach the cutoff, unsure ones lie within 1e-6\n"
      "of it or score -1 (a needle over 64 characters) and need rapidfuzz; dropped: the form indices that\n"
-     "reach the cutoff but the word rules reject.\n"
+     "reach the cutoff but the word rules reject; near: [(form index, ratio)] of the near-word forms.\n"
+     "Near-word forms (near_lengths): single ASCII words one deletion from a whole word, ratio >= word_cutoff.\n"
      "word_cutoff > 0: drop a pair of a word_rule form that the matcher's word rules would reject on every\n"
      "window reaching the cutoff (see window_may_stand); ordinary (per text None or bytes, nonzero where a\n"
      "character belongs to an ordinary word) enables the ordinary-word rules.\n"

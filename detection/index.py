@@ -39,9 +39,12 @@ class CandidateIndex:
     leave out when they match only inside words, see there.
     """
 
-    def __init__(self, forms: Sequence[str], *, word_rule: Sequence[bool] | None = None) -> None:
+    def __init__(self, forms: Sequence[str], *, word_rule: Sequence[bool] | None = None,
+                 near_lengths: tuple[int, int] = (1, 0)) -> None:
         self.forms = list(forms)
-        self._word_rule = bytes(bool(flag) for flag in word_rule) if word_rule is not None else None
+        self._options: dict[str, object] = {"near_lengths": near_lengths}
+        if word_rule is not None:
+            self._options["word_rule"] = bytes(bool(flag) for flag in word_rule)
         self._cores: dict[float, Index] = {}
 
     def __len__(self) -> int:
@@ -67,29 +70,36 @@ class CandidateIndex:
           its ``ratio`` (with spaces, or both without) could bring to ``word_cutoff``;
         - ``ordinary`` (per text, None or bytes, nonzero where a character belongs to an ordinary
           word): with ``word_cutoff``, such a form is also rejected where those words are all
-          ordinary and do not spell it, or, scoring 100, lies inside ordinary words only;
+          ordinary and do not spell it, or, scoring 100, lies inside words of value 1 only;
+        - ``near_lengths`` (at construction, with ``word_cutoff``): single-word ASCII forms of these
+          lengths one deletion (on either side) from a whole word of the text, whose ``ratio`` to
+          it reaches ``word_cutoff`` though their partial_ratio does not reach the cutoff, are
+          listed as ``near`` (best ratio over the words), unless the rules reject them where
+          partial_ratio aligns them best (``ordinary`` values: 1 an ordinary word, 2 one for the
+          non-exact rule only, 0 any other word);
         - ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
           characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
           best window holds one (such pairs are left out, not listed as rejected).
         """
         core = self._cores.get(score_cutoff)
         if core is None:
-            extra = {"word_rule": self._word_rule} if self._word_rule is not None else {}
-            core = self._cores[score_cutoff] = Index(self.forms, float(score_cutoff), **extra)
+            core = self._cores[score_cutoff] = Index(self.forms, float(score_cutoff), **self._options)
         texts = list(texts)
         raw = core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins),
                                None if ordinary is None else list(ordinary))
         results = []
-        for text, (sure, unsure, rejected) in zip(texts, raw, strict=True):
+        for text, (sure, unsure, rejected, near) in zip(texts, raw, strict=True):
             if unsure:
                 settled = [(i, fuzz.partial_ratio(text, self.forms[i], score_cutoff=score_cutoff)) for i, _ in unsure]
                 sure = sorted(sure + [(i, score) for i, score in settled if score >= score_cutoff])
-            results.append(Screened(sure, rejected))
+            results.append(Screened(sure, rejected, near))
         return results
 
 
 class Screened(NamedTuple):
-    """One text's pairs reaching the cutoff, and the forms reaching it that the matcher's rules reject."""
+    """One text's pairs reaching the cutoff, the forms reaching it that the matcher's rules reject,
+    and the near-word forms (see ``CandidateIndex.screen_many``) with their ``ratio`` to the word."""
 
     found: list[tuple[int, float]]
     rejected: list[int]
+    near: list[tuple[int, float]]

@@ -77,7 +77,7 @@ class Matcher:
                     self._forms.append(_MarkForm(position, source, variant, registered))
         self._form_texts = texts
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
-        self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts])
+        self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS)
         self._by_text: dict[str, list[int]] = {}
         for form_index, form_text in enumerate(texts):
             self._by_text.setdefault(form_text, []).append(form_index)
@@ -85,7 +85,6 @@ class Matcher:
         # The first words of multi-word forms ("cooler" of "cooler master"): a token run is only
         # extended while it could still become a form.
         self._openings = {" ".join(words[:k]) for words in (t.split(" ") for t in texts) for k in range(1, len(words))}
-        self._word_forms = _word_neighbourhoods(texts)
 
     def __len__(self) -> int:
         return len(self.marks)
@@ -110,9 +109,9 @@ class Matcher:
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
             joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
-            ordinary=[self._ordinary_mask(form.text) if form.kind == "base" else None for _, form in searched_forms]))
-        found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY
-                 else self._with_word_candidates(form.text, next(searched), score_cutoff)
+            ordinary=[self._ordinary_mask(form, forms[0]) for forms in all_forms for form in forms
+                      if form.kind not in _WHOLE_TOKENS_ONLY]))
+        found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY else _with_near(next(searched))
                  for forms in all_forms for form in forms]
         results: list[list[Match]] = []
         position = 0
@@ -153,38 +152,23 @@ class Matcher:
                 run = f"{run} {following}"
         return found
 
-    def _ordinary_mask(self, text: str) -> bytes:
-        """Per character of ``text``: nonzero unless it belongs to a word ``_ordinary`` would not pass."""
+    def _ordinary_mask(self, form: Form, base: Form) -> bytes | None:
+        """Which characters of a base or spacing form belong to words ``_ordinary`` passes (the
+        screen_many ``ordinary`` argument): a spacing form's words are judged as in the base form,
+        as _locate does, and only for non-exact matches."""
         common = self._common
-        return b" ".join(b"\x01" * len(word) if len(word) <= 2 or word in common else bytes(len(word))
-                         for word in text.split(" "))
+        mask = b"\x01".join(b"\x01" * len(word) if len(word) <= 2 or word in common else bytes(len(word))
+                            for word in base.text.split(" "))
+        if form.kind == "base":
+            return mask
+        if form.kind != "spacing":
+            return None
+        by_origin = dict(zip(base.offsets, mask, strict=True))
+        return bytes(2 if by_origin[origin] else 0 for origin in form.offsets)
 
     def _ordinary(self, words: str) -> bool:
         """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
         return all(len(word) <= 2 or word in self._common for word in words.split())
-
-    def _with_word_candidates(self, text: str, screened: Screened, score_cutoff: float) -> list[tuple[int, float]]:
-        """The index's pairs, and short marks one edit away from a whole word of ``text``.
-
-        partial_ratio compares a mark with windows of its own length, so "srony" never reaches
-        80 against SONY; the whole word does (89). Words within CONTEXT_MARGIN of the cutoff come
-        in too: supporting context (+5 for a fitting category) may lift them over it in _explain.
-        A form the index found, or found and rejected by the same rules _locate applies, is not
-        added again. A form near several words takes its best score.
-        """
-        found = screened.found
-        seen = {form_index for form_index, _ in found}.union(screened.rejected)
-        best: dict[int, float] = {}
-        for word in dict.fromkeys(text.split(" ")):
-            if not WORD_LENGTHS[0] <= len(word) <= WORD_LENGTHS[1] + 1:
-                continue
-            for form_index in {i for key in _one_deletion(word) for i in self._word_forms.get(key, ())}:
-                if form_index in seen:
-                    continue
-                score = fuzz.ratio(word, self._form_texts[form_index])
-                if score >= score_cutoff - CONTEXT_MARGIN and score > best.get(form_index, -1.0):
-                    best[form_index] = score
-        return found + sorted(best.items()) if best else found
 
     def _explain(self, text: str, form: Form, form_index: int, score: float,
                  context: Mapping[str, Any] | None, score_cutoff: float) -> Match | None:
@@ -259,23 +243,19 @@ class Matcher:
         return True  # a misspelt common-word mark ("srrow" for ARROW) counts: ordinary words are gone
 
 
-WORD_LENGTHS = (4, 6)  # mark forms this long also get whole-word candidates (one edit away)
+WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
 _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 
-def _one_deletion(word: str) -> set[str]:
-    return {word} | {word[:i] + word[i + 1:] for i in range(len(word))}
+def _with_near(screened: Screened) -> list[tuple[int, float]]:
+    """The index's pairs, then short marks one edit from a whole word (their ratio to it).
 
-
-def _word_neighbourhoods(forms: Sequence[str]) -> dict[str, list[int]]:
-    """Each short single-word form and its one-deletion variants → the forms' indices."""
-    table: dict[str, list[int]] = {}
-    for index, form in enumerate(forms):
-        if WORD_LENGTHS[0] <= len(form) <= WORD_LENGTHS[1] and " " not in form and form.isascii():
-            for key in _one_deletion(form):
-                table.setdefault(key, []).append(index)
-    return table
+    partial_ratio compares a mark with windows of its own length, so "srony" never reaches 80
+    against SONY; the whole word does (89). Words within CONTEXT_MARGIN of the cutoff come in
+    too: supporting context (+5 for a fitting category) may lift them over it in _explain.
+    """
+    return screened.found + screened.near if screened.near else screened.found
 
 
 def _joins(text: str, form: Form) -> list[int]:
