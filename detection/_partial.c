@@ -317,7 +317,7 @@ static int table_build(Table *t, Vec *entries) {
     t->size = size;
     t->distinct = distinct;
     int filter_bits = 16, slot_bits = 4;
-    while (((size_t)1 << filter_bits) < size * 8 && filter_bits < 31) filter_bits++;
+    while (((size_t)1 << filter_bits) < size * 16 && filter_bits < 31) filter_bits++;
     while (((size_t)1 << slot_bits) < distinct * 2) slot_bits++;
     t->filter_bits = filter_bits;
     t->slot_bits = slot_bits;
@@ -399,6 +399,7 @@ typedef struct {
     int32_t *starts;          /* scratch: the window starts searched */
     uint64_t *gram_codes;     /* scratch: the text's bigrams, their previous and next occurrences */
     int *gram_previous, *gram_next, *gram_slots;
+    uint32_t *gram_first, *gram_last;
     size_t grams_room;
     size_t keys_room;
     int *shared;
@@ -416,6 +417,7 @@ static void index_dealloc(Index *self) {
     free(self->powers.power); free(self->powers.inverse);
     free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->shared);
+    free(self->gram_first); free(self->gram_last);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -728,12 +730,16 @@ static int reserve_grams(Index *self, size_t grams) {
     size_t room = grams * 2 + 64, slots = 64;
     while (slots < room * 2) slots *= 2;
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots);
+    free(self->gram_first); free(self->gram_last);
+    self->gram_first = malloc(room * sizeof(uint32_t));
+    self->gram_last = malloc(room * sizeof(uint32_t));
     self->gram_codes = malloc(room * sizeof(uint64_t));
     self->gram_previous = malloc(room * sizeof(int));
     self->gram_next = malloc(room * sizeof(int));
     self->gram_slots = malloc(slots * sizeof(int));
     self->grams_room = 0;
-    if (!self->gram_codes || !self->gram_previous || !self->gram_next || !self->gram_slots) return -1;
+    if (!self->gram_codes || !self->gram_previous || !self->gram_next || !self->gram_slots || !self->gram_first ||
+        !self->gram_last) return -1;
     self->grams_room = room;
     return 0;
 }
@@ -748,10 +754,7 @@ static inline int32_t run_end(const Index *self, uint32_t f, const Slide *w, int
 
 /* A window entering (step 1) or leaving (-1) bigram key: counted forms reaching their threshold
    open a run of windows, those falling under it close theirs. */
-static inline int shared_add(Index *self, Candidates *c, uint64_t key, int step, const Slide *w) {
-    if (!table_maybe(&self->bigram, key)) return 0;
-    uint32_t first, last;
-    table_find(&self->bigram, key, &first, &last);
+static inline int shared_add(Index *self, Candidates *c, uint32_t first, uint32_t last, int step, const Slide *w) {
     for (uint32_t k = first; k < last; k++) {
         uint32_t f = self->bigram.forms[k];
         if (self->shared_stamp[f] != self->generation) { self->shared_stamp[f] = self->generation; self->shared[f] = 0; }
@@ -789,17 +792,28 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
         slots[slot] = i;
     }
     size_t first_hit = c->count;
+    uint32_t *first = self->gram_first, *last = self->gram_last;
     for (int b = 0; b < BUCKETS; b++) {
         if (!self->bucket_used[b]) continue;
+        for (int i = 0; i < grams; i++) {  /* each distinct bigram's forms in this bucket, looked up once */
+            if (previous[i] >= 0) {
+                first[i] = first[previous[i]];
+                last[i] = last[previous[i]];
+                continue;
+            }
+            uint64_t key = bucket_key(codes[i], b);
+            first[i] = last[i] = 0;
+            if (table_maybe(&self->bigram, key)) table_find(&self->bigram, key, &first[i], &last[i]);
+        }
         int span = BUCKET_WINDOWS[b] - 1 < grams ? BUCKET_WINDOWS[b] - 1 : grams;  /* bigrams per window */
         Slide w = {0, grams - span, len, b};
         for (int i = 0; i < span; i++)
-            if (previous[i] < 0 && shared_add(self, c, bucket_key(codes[i], b), 1, &w)) return -1;
+            if (previous[i] < 0 && shared_add(self, c, first[i], last[i], 1, &w)) return -1;
         for (w.start = 1; w.start <= w.last; w.start++) {
             int gone = w.start - 1, added = w.start + span - 1;
             /* Distinct bigrams: one leaves unless it recurs in the window, one enters unless it was there. */
-            if (next[gone] > added && shared_add(self, c, bucket_key(codes[gone], b), -1, &w)) return -1;
-            if (previous[added] < gone && shared_add(self, c, bucket_key(codes[added], b), 1, &w)) return -1;
+            if (next[gone] > added && shared_add(self, c, first[gone], last[gone], -1, &w)) return -1;
+            if (previous[added] < gone && shared_add(self, c, first[added], last[added], 1, &w)) return -1;
         }
     }
     for (size_t i = first_hit; i < c->count; i++) {
