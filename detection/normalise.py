@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from detection._forms import ascii_title_forms
+
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a", "!": "i", "|": "l"}
 SOFT_SEPARATORS = frozenset(".-_*·•/\\~+,'’")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -252,6 +254,12 @@ def _chinese_forms(base: Form) -> list[Form]:
 
 def title_forms(text: str) -> list[Form]:
     """Every form of a listing text to search marks in, the base form first, without duplicates."""
+    if text.isascii():  # most titles: the same forms, compiled (tests compare it with _title_forms)
+        return [Form(kind, form, offsets, (False,) * len(offsets)) for kind, form, offsets in ascii_title_forms(text)]
+    return _title_forms(text)
+
+
+def _title_forms(text: str) -> list[Form]:
     base = base_form(text)
     forms = [base]
     forms.extend(_leet_forms(text))
