@@ -111,6 +111,11 @@ class Adjustment:
     category_fits: bool | None = None
 
 
+def may_support(context: Mapping[str, Any] | None) -> bool:
+    """False when ``assess_context`` cannot find support for any mark in ``context`` (no category, brand or price)."""
+    return bool(context) and bool(context.get("category") or context.get("brand") or context.get("price") is not None)
+
+
 def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustment:
     """Score adjustment from category fit, authorised seller, price and brand field."""
     context = context or {}

@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from detection.context import Adjustment, assess_context, common_words, is_guarded, is_short
+from detection.context import Adjustment, assess_context, common_words, is_guarded, is_short, may_support
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import Form, is_han, mark_forms, normalise, title_forms
@@ -116,16 +116,19 @@ class Matcher:
         results: list[list[Match]] = []
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
+            context = contexts[number] if contexts is not None else None
+            guarded = self._guarded if not may_support(context) else ()  # such marks need support (_context_allows)
             options: dict[int, list[tuple[tuple[float, int, int, int], Form, int, float]]] = {}
             for form in forms:
                 for form_index, score in found[position]:
                     info = self._forms[form_index]
                     if info.variant == "collapsed" and form.kind != "collapsed":
                         continue  # "dell" collapsed is "del": only for titles with letters tripled
+                    if guarded and guarded[info.mark]:
+                        continue
                     key = (-score, _FORM_ORDER[form.kind], _VARIANT_ORDER[info.variant], _SOURCE_ORDER[info.source])
                     options.setdefault(info.mark, []).append((key, form, form_index, score))
                 position += 1
-            context = contexts[number] if contexts is not None else None
             matches = []
             for candidates in options.values():
                 # The best-scoring form first; if the rules reject it, the next one may still stand.
