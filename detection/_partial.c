@@ -289,14 +289,15 @@ static double partial_ratio(Pattern *pm, const ch_t *a, int len_a, const ch_t *b
 
 typedef struct { uint64_t key; uint32_t form; } Entry;
 
-/* Distinct keys with their forms (CSR), an open-addressing slot table over the keys, and a bit
-   filter in front of it: most probes are misses, and the filter answers them from cache. */
+/* Distinct keys with their forms: an open-addressing table of (key, forms[first:last]) and a bit
+   filter in front of it, since most probes are misses and the filter answers them from cache.
+   Key 0 marks an empty slot, so a key of 0 is stored and looked up as 1 (at worst a collision). */
+typedef struct { uint64_t key; uint32_t first, last; } Slot;
+
 typedef struct {
-    uint64_t *keys; uint32_t *starts, *forms, *slots; size_t size, distinct;
+    Slot *slots; uint32_t *forms; size_t size;
     uint64_t *filter; int filter_bits, slot_bits;
 } Table;
-
-#define EMPTY_SLOT 0xFFFFFFFFu
 
 static int entry_order(const void *a, const void *b) {
     const Entry *x = a, *y = b;
@@ -307,58 +308,58 @@ static int entry_order(const void *a, const void *b) {
 /* Two bits of one filter word per key (a blocked Bloom filter): one memory access per probe. */
 static inline uint64_t filter_bits_of(uint64_t key) { return (1ULL << (key & 63)) | (1ULL << ((key >> 6) & 63)); }
 
+static inline uint64_t stored_key(uint64_t key) { return key ? key : 1; }
+
 static int table_build(Table *t, Vec *entries) {
     Entry *e = entries->data;
+    for (size_t i = 0; i < entries->len; i++) e[i].key = stored_key(e[i].key);
     if (entries->len) qsort(e, entries->len, sizeof(Entry), entry_order);
     size_t size = 0, distinct = 0;
     for (size_t i = 0; i < entries->len; i++)
         if (!size || e[i].key != e[size - 1].key || e[i].form != e[size - 1].form) e[size++] = e[i];
     for (size_t i = 0; i < size; i++) distinct += !i || e[i].key != e[i - 1].key;
     t->size = size;
-    t->distinct = distinct;
     int filter_bits = 16, slot_bits = 4;
     while (((size_t)1 << filter_bits) < size * 16 && filter_bits < 31) filter_bits++;
     while (((size_t)1 << slot_bits) < distinct * 2) slot_bits++;
     t->filter_bits = filter_bits;
     t->slot_bits = slot_bits;
-    t->keys = malloc((distinct + 1) * sizeof(uint64_t));
-    t->starts = malloc((distinct + 1) * sizeof(uint32_t));
     t->forms = malloc((size + 1) * sizeof(uint32_t));
-    t->slots = malloc(((size_t)1 << slot_bits) * sizeof(uint32_t));
+    t->slots = calloc((size_t)1 << slot_bits, sizeof(Slot));
     t->filter = calloc(((size_t)1 << filter_bits) / 64 + 1, sizeof(uint64_t));
-    if (!t->keys || !t->starts || !t->forms || !t->slots || !t->filter) return -1;
-    memset(t->slots, 0xFF, ((size_t)1 << slot_bits) * sizeof(uint32_t));
-    size_t k = 0;
-    for (size_t i = 0; i < size; i++) {
+    if (!t->forms || !t->slots || !t->filter) return -1;
+    size_t mask = ((size_t)1 << slot_bits) - 1;
+    for (size_t i = 0, slot = 0; i < size; i++) {
         t->forms[i] = e[i].form;
-        if (i && e[i].key == e[i - 1].key) continue;
-        t->keys[k] = e[i].key;
-        t->starts[k] = (uint32_t)i;
+        if (i && e[i].key == e[i - 1].key) {
+            t->slots[slot].last = (uint32_t)i + 1;
+            continue;
+        }
         t->filter[e[i].key >> (64 - filter_bits + 6)] |= filter_bits_of(e[i].key);
-        size_t slot = e[i].key >> (64 - slot_bits);
-        while (t->slots[slot] != EMPTY_SLOT) slot = (slot + 1) & (((size_t)1 << slot_bits) - 1);
-        t->slots[slot] = (uint32_t)k++;
+        for (slot = e[i].key >> (64 - slot_bits); t->slots[slot].key; slot = (slot + 1) & mask) {}
+        t->slots[slot] = (Slot){e[i].key, (uint32_t)i, (uint32_t)i + 1};
     }
-    t->starts[distinct] = (uint32_t)size;
     return 0;
 }
 
 static inline int table_maybe(const Table *t, uint64_t key) {
+    key = stored_key(key);
     uint64_t want = filter_bits_of(key);
     return (t->filter[key >> (64 - t->filter_bits + 6)] & want) == want;
 }
 
 /* The forms under key: [*first, *last) in t->forms; empty when the key is absent. */
 static inline void table_find(const Table *t, uint64_t key, uint32_t *first, uint32_t *last) {
+    key = stored_key(key);
     size_t mask = ((size_t)1 << t->slot_bits) - 1;
     for (size_t slot = key >> (64 - t->slot_bits);; slot = (slot + 1) & mask) {
-        uint32_t k = t->slots[slot];
-        if (k == EMPTY_SLOT) { *first = *last = 0; return; }
-        if (t->keys[k] == key) { *first = t->starts[k]; *last = t->starts[k + 1]; return; }
+        const Slot *s = &t->slots[slot];
+        if (!s->key) { *first = *last = 0; return; }
+        if (s->key == key) { *first = s->first; *last = s->last; return; }
     }
 }
 
-static void table_free(Table *t) { free(t->keys); free(t->starts); free(t->forms); free(t->slots); free(t->filter); }
+static void table_free(Table *t) { free(t->slots); free(t->forms); free(t->filter); }
 
 /* ---- the index ---- */
 
