@@ -1192,14 +1192,13 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
         }
-        if (word_rule) {
-            PyObject *mask = all_ordinary == Py_None ? Py_None : PyList_GET_ITEM(all_ordinary, t);
-            if (mask != Py_None && (!PyBytes_Check(mask) || PyBytes_GET_SIZE(mask) != len)) {
-                PyErr_SetString(PyExc_ValueError, "an ordinary mask must be bytes as long as its text");
-                goto fail;
-            }
-            words_of(text, (int)len, mask == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(mask), &words);
+        PyObject *mask = all_ordinary == Py_None ? Py_None : PyList_GET_ITEM(all_ordinary, t);
+        if (mask != Py_None && (!PyBytes_Check(mask) || PyBytes_GET_SIZE(mask) != len)) {
+            PyErr_SetString(PyExc_ValueError, "an ordinary mask must be bytes as long as its text");
+            goto fail;
         }
+        if (word_rule)
+            words_of(text, (int)len, mask == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(mask), &words);
         Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
         if (!grown) { PyErr_NoMemory(); goto fail; }
         scored = grown;

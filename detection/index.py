@@ -26,6 +26,7 @@ from rapidfuzz import fuzz, process
 
 from detection._partial import Index
 
+
 def brute_force(text: str, forms: Sequence[str], *, score_cutoff: float) -> list[tuple[int, float]]:
     """(form index, score) for every form whose partial_ratio with ``text`` reaches the cutoff."""
     return [(index, score) for _form, score, index in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,3 +51,33 @@ def test_edge_windows_of_7_to_12_character_forms(forms: list[str], cut: int, noi
     query = f"{piece} {noise}" if at_start else f"{noise} {piece}"
     got = CandidateIndex(forms).search(query, score_cutoff=cutoff)
     assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
+
+
+@settings(max_examples=300, deadline=None)
+@given(forms=st.lists(st.text(alphabet="abcdé漢 ", min_size=1, max_size=30), min_size=1, max_size=6),
+       queries=st.lists(st.text(alphabet="abcdé漢 ", max_size=90), min_size=1, max_size=3),
+       cutoff=st.sampled_from([50, 60, 66.66666666666667, 75, 80, 87.5, 100]))
+def test_long_forms_low_cutoffs_and_any_script_match_brute_force(forms: list[str], queries: list[str],
+                                                                  cutoff: float) -> None:
+    """Every path of the core: keyed, counted and always-scored forms, texts shorter than a form."""
+    index = CandidateIndex(forms)
+    for query, got in zip(queries, index.search_many(queries, score_cutoff=cutoff), strict=True):
+        assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
+
+
+def test_needles_over_64_characters_are_scored_by_rapidfuzz() -> None:
+    long_form = "abcdefghij" * 7
+    texts = [long_form.replace("e", "x", 2) + " and more", "short", long_form[:66]]
+    for text, got in zip(texts, CandidateIndex([long_form, "abc"]).search_many(texts, score_cutoff=80),
+                         strict=True):
+        assert got == sorted(brute_force(text, [long_form, "abc"], score_cutoff=80))
+
+
+def test_bad_arguments_are_refused_with_a_reason() -> None:
+    index = CandidateIndex(["nike"])
+    with pytest.raises(ValueError, match="joins"):
+        index.screen_many(["ni ke"], score_cutoff=80, joins=[[5]])
+    with pytest.raises(ValueError, match="ordinary"):
+        index.screen_many(["nike shoes"], score_cutoff=80, word_cutoff=75, ordinary=[b"\x01"])
+    with pytest.raises(TypeError):
+        index.search_many([None], score_cutoff=80)  # type: ignore[list-item]

@@ -82,3 +82,24 @@ def test_every_form_maps_back_inside_the_original(text: str) -> None:
 def test_normalise_is_idempotent(text: str) -> None:
     once = normalise(text)
     assert normalise(once) == once
+
+
+ASCII_TITLES = st.text(alphabet="aAbBeEiIlLoOsS013457$@!|. -_,'*/\\~+&\t\n\x1c", max_size=40)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=ASCII_TITLES)
+def test_compiled_ascii_title_forms_equal_the_python_reference(text: str) -> None:
+    from detection.normalise import _title_forms
+
+    assert title_forms(text) == _title_forms(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ASCII_TITLES, data=st.data())
+def test_ascii_fast_path_builds_what_the_generic_builder_builds(text: str, data: st.DataObject) -> None:
+    from detection.normalise import _ascii_form, _built_form
+
+    positions = data.draw(st.sets(st.integers(0, max(len(text) - 1, 0)))) if text else set()
+    replaced = {i: data.draw(st.sampled_from("aeil")) for i in positions}
+    assert _ascii_form(text, "leet", replaced) == _built_form(text, "leet", replaced)

@@ -1,0 +1,103 @@
+"""The matcher's rules applied inside the index search change nothing it reports, only its speed.
+
+``Matcher.match_many`` asks ``CandidateIndex.screen_many`` to leave out pairs its own rules would
+reject (matches inside ordinary words, spacing matches that join nothing, near words that are
+ordinary...). Each test matches the same titles twice: as shipped, and with a plain exact search
+that screens nothing, and expects identical results.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detection.index import CandidateIndex
+from detection.marks import MarkSpec
+from detection.matcher import WORD_LENGTHS, Matcher
+from detection.normalise import normalise
+
+
+def _unscreened(matcher: Matcher) -> Matcher:
+    """The same matcher whose index search screens nothing (near words are still listed, unjudged)."""
+    plain = CandidateIndex(matcher.index.forms, near_lengths=WORD_LENGTHS)
+
+    def screen_many(texts, *, score_cutoff, word_cutoff=None, **_rules):  # type: ignore[no-untyped-def]
+        return plain.screen_many(texts, score_cutoff=score_cutoff, word_cutoff=word_cutoff)
+
+    matcher.index.screen_many = screen_many  # type: ignore[method-assign]
+    return matcher
+
+
+BRANDS = ["sony", "nike", "gucci", "lexar", "acase", "hp", "apple", "cooler master", "samsonite", "philips",
+          "arrow", "canon", "耐克", "dell", "hank", "tuncel", "banner"]
+WORDS = ["case", "clear", "scanner", "brother", "channel", "tunnels", "wall", "camera", "for", "with", "black",
+         "mobile", "cover", "desk", "shoes", "bag", "x", "a", "b", "12", "128gb", "2019", "pro", "max", "运动鞋"]
+SEPARATORS = [" ", " ", " ", "-", ".", " - ", "/", ", "]
+
+
+def _variant(word: str, rng: random.Random) -> str:
+    kind = rng.randrange(7)
+    i = rng.randrange(len(word))
+    if kind == 0:
+        return word[:i] + rng.choice("aeiostnr") + word[i + 1:]
+    if kind == 1 and len(word) > 3:
+        return word[:i] + word[i + 1:]
+    if kind == 2:
+        return word[:i] + word[i] + word[i:]
+    if kind == 3:
+        return rng.choice([".", " ", "-"]).join(word)
+    if kind == 4:
+        return word.replace("o", "0").replace("i", "1").replace("e", "3")
+    if kind == 5:
+        return word.upper()
+    return word
+
+
+@st.composite
+def titles(draw: st.DrawFn) -> str:
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    pieces = [rng.choice(WORDS) if rng.random() < 0.6 else _variant(rng.choice(BRANDS + WORDS), rng)
+              for _ in range(rng.randint(1, 9))]
+    return "".join(piece + rng.choice(SEPARATORS) for piece in pieces).strip()
+
+
+@pytest.fixture(scope="module")
+def marks() -> list[MarkSpec]:
+    return [MarkSpec(i, brand, classes=(9,) if i % 3 else ()) for i, brand in enumerate(BRANDS)]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(titles(), min_size=1, max_size=12),
+       context=st.sampled_from([None, {"category": "phones"}, {"category": "shoes", "price": 20}, {"brand": "sony"}]),
+       cutoff=st.sampled_from([75.0, 80.0, 85.0]))
+def test_screening_never_changes_a_match(marks: list[MarkSpec], batch: list[str], context: dict | None,
+                                         cutoff: float) -> None:
+    screened = Matcher(marks, vocabulary=["lexar"])
+    unscreened = _unscreened(Matcher(marks, vocabulary=["lexar"]))
+    contexts = [context] * len(batch)
+    assert screened.match_many(batch, score_cutoff=cutoff, contexts=contexts) == unscreened.match_many(
+        batch, score_cutoff=cutoff, contexts=contexts)
+
+
+def test_screening_never_changes_a_match_on_real_titles(shared_data: Path) -> None:
+    """Real brands as marks, real titles with counterfeit spellings of them (as bench/detect.py builds)."""
+    rows = []
+    for name in ("tableA.csv", "tableB.csv"):
+        with (shared_data / "product_offers_walmart_amazon" / name).open(encoding="utf-8") as handle:
+            rows.extend(csv.DictReader(handle))
+    brands = sorted({normalise(row["brand"]) for row in rows if len(normalise(row["brand"])) >= 2})
+    marks = [MarkSpec(i, brand) for i, brand in enumerate(brands)]
+    rng = random.Random(5)
+    batch = [row["title"] for row in rng.sample(rows, 600)]
+    for row in rng.sample(rows, 900):
+        brand = normalise(row["brand"])
+        if brand and brand in row["title"].lower():
+            batch.append(row["title"].lower().replace(brand, _variant(brand, rng), 1))
+    screened = Matcher(marks).match_many(batch)
+    assert sum(map(len, screened)) > 500  # the sample does exercise the matcher
+    assert screened == _unscreened(Matcher(marks)).match_many(batch)
