@@ -24,6 +24,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 typedef uint32_t ch_t;
@@ -380,7 +381,8 @@ typedef struct {
     uint32_t *reached;        /* per form: the generation in which it reached the cutoff */
     uint32_t *near_stamp;
     int *near_slot;
-    int *thresholds;      /* counted forms: shared distinct bigrams needed */
+    int *thresholds;      /* counted forms: shared distinct bigrams a full window needs */
+    int *edge_thresholds; /* ... and a window at the text's start or end */
     int bucket_used[BUCKETS];
     uint32_t *by_length;  /* form indices, shortest first */
     int max_length;
@@ -410,7 +412,7 @@ typedef struct {
 
 static void index_dealloc(Index *self) {
     free(self->chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
-    free(self->thresholds); free(self->by_length); free(self->always);
+    free(self->thresholds); free(self->edge_thresholds); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram); table_free(&self->near);
@@ -437,10 +439,11 @@ static int distinct_bigrams(const ch_t *s, int len, uint64_t *out) {
 
 static inline uint64_t bucket_key(uint64_t code, int bucket) { return mix64(code ^ (0x9E3779B97F4A7C15ULL * (bucket + 1))); }
 
-/* How many bigram positions a window reaching the cutoff may break (see detection.index). */
-static int bigram_loss(int n, double cutoff) {
+/* How many bigram positions a window of from_w to to_w characters reaching the cutoff may break
+   (see detection.index); -1 when no such window can reach it. */
+static int bigram_loss(int n, double cutoff, int from_w, int to_w) {
     int worst = -1;
-    for (int w = 1; w <= n; w++) {
+    for (int w = from_w; w <= to_w; w++) {
         int m = least(n, w, cutoff);
         if (m > w) continue;
         int loss = 2 * n + w - 3 * m;
@@ -566,6 +569,7 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     self->lengths = calloc(count + 1, sizeof(int));
     self->modes = calloc(count + 1, 1);
     self->thresholds = calloc(count + 1, sizeof(int));
+    self->edge_thresholds = calloc(count + 1, sizeof(int));
     self->by_length = calloc(count + 1, sizeof(uint32_t));
     self->stamp = calloc(count + 1, sizeof(uint32_t));
     self->shared_stamp = calloc(count + 1, sizeof(uint32_t));
@@ -574,7 +578,7 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     self->reached = calloc(count + 1, sizeof(uint32_t));
     self->near_stamp = calloc(count + 1, sizeof(uint32_t));
     self->near_slot = calloc(count + 1, sizeof(int));
-    int failed = !self->offsets || !self->lengths || !self->modes || !self->thresholds || !self->by_length ||
+    int failed = !self->offsets || !self->lengths || !self->modes || !self->thresholds || !self->edge_thresholds || !self->by_length ||
                  !self->stamp || !self->shared_stamp || !self->shared || !self->last_hit || !self->reached ||
                  !self->near_stamp || !self->near_slot;
     size_t total = 0;
@@ -624,14 +628,17 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             continue;
         }
         int distinct = distinct_bigrams(self->chars + self->offsets[f], n, codes);
-        int threshold = distinct - bigram_loss(n, self->cutoff);
-        if (threshold <= 0) {
+        /* Full windows anywhere, shorter ones only at the text's ends, where the bound is looser. */
+        int full = bigram_loss(n, self->cutoff, n, n), edge = bigram_loss(n, self->cutoff, 1, n - 1);
+        int threshold = full < 0 ? INT_MAX : distinct - full, edge_threshold = edge < 0 ? INT_MAX : distinct - edge;
+        if (threshold <= 0 || edge_threshold <= 0) {
             self->modes[f] = MODE_ALWAYS;
             status = vec_push(&always, &f);
             continue;
         }
         self->modes[f] = MODE_COUNT;
         self->thresholds[f] = threshold;
+        self->edge_thresholds[f] = edge_threshold;
         self->bucket_used[bucket_of(n)] = 1;
         for (int i = 0; i < distinct && !status; i++) {
             Entry e = {bucket_key(codes[i], bucket_of(n)), f};
@@ -762,11 +769,27 @@ static inline int shared_add(Index *self, Candidates *c, uint32_t first, uint32_
         self->shared[f] += step;
         if (step > 0 && self->shared[f] == self->thresholds[f]) {
             int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
-                                                       : candidate_add(c, f, w->start, OPEN - w->bucket,
-                                                                       w->start == 0 ? PREFIXES : 0);
+                                                       : candidate_add(c, f, w->start, OPEN - w->bucket, 0);
             if (failed) return -1;
         } else if (step < 0 && self->shared[f] == self->thresholds[f] - 1 && self->lengths[f] <= MAX_NEEDLE) {
             c->hits[self->last_hit[f]].until = run_end(self, f, w, w->start - 1);
+        }
+    }
+    return 0;
+}
+
+/* The counted forms of the window of span bigrams at start sharing enough bigrams for a window at
+   the text's start or end (edges) to reach the cutoff. */
+static int edge_hits(Index *self, Candidates *c, const uint32_t *first, const uint32_t *last, const int *previous,
+                     int start, int span, uint8_t edges) {
+    for (int i = start; i < start + span; i++) {
+        if (previous[i] >= start) continue;
+        for (uint32_t k = first[i]; k < last[i]; k++) {
+            uint32_t f = self->bigram.forms[k];
+            if (self->shared_stamp[f] != self->generation || self->shared[f] < self->edge_thresholds[f]) continue;
+            int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
+                                                       : candidate_add(c, f, 0, -1, edges);
+            if (failed) return -1;
         }
     }
     return 0;
@@ -810,19 +833,18 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
         Slide w = {0, grams - span, len, b};
         for (int i = 0; i < span; i++)
             if (previous[i] < 0 && shared_add(self, c, first[i], last[i], 1, &w)) return -1;
+        if (edge_hits(self, c, first, last, previous, 0, span, w.last ? PREFIXES : PREFIXES | SUFFIXES)) return -1;
         for (w.start = 1; w.start <= w.last; w.start++) {
             int gone = w.start - 1, added = w.start + span - 1;
             /* Distinct bigrams: one leaves unless it recurs in the window, one enters unless it was there. */
             if (next[gone] > added && shared_add(self, c, first[gone], last[gone], -1, &w)) return -1;
             if (previous[added] < gone && shared_add(self, c, first[added], last[added], 1, &w)) return -1;
         }
+        if (w.last && edge_hits(self, c, first, last, previous, w.last, span, SUFFIXES)) return -1;
     }
     for (size_t i = first_hit; i < c->count; i++) {
         Hit *hit = &c->hits[i];
-        if (hit->where >= 0 && hit->until <= OPEN) {  /* still open at the last window: up to the end */
-            hit->until = len;  /* clipped to len - n when scored */
-            hit->edges |= SUFFIXES;
-        }
+        if (hit->where >= 0 && hit->until <= OPEN) hit->until = len;  /* open at the last window: up to the end */
     }
     return 0;
 }
