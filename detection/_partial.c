@@ -407,7 +407,7 @@ typedef struct {
     size_t keys_room;
     int *shared;
     uint32_t generation;
-    long long searched, keyed_scored, whole_scored;  /* counters for stats() */
+    long long searched, keyed_scored, counted_scored, whole_scored;  /* counters for stats() */
 } Index;
 
 static void index_dealloc(Index *self) {
@@ -1229,7 +1229,8 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             uint32_t f = c.forms[i];
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
-            self->keyed_scored += !whole;
+            self->keyed_scored += !whole && self->modes[f] == MODE_KEYED;
+            self->counted_scored += !whole && self->modes[f] != MODE_KEYED;
             self->whole_scored += whole;
             double score = whole ? partial_ratio(&self->pattern, self->chars + self->offsets[f], self->lengths[f],
                                                  text, (int)len, floor)
@@ -1308,10 +1309,11 @@ static PyObject *index_score(Index *self, PyObject *args) {
 static PyObject *index_stats(Index *self, PyObject *unused) {
     size_t full = 0;
     for (int n = 0; n <= MAX_NEEDLE; n++) full += self->full[n].size;
-    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
                          "edge_keys", (Py_ssize_t)self->edge.size, "bigram_entries", (Py_ssize_t)self->bigram.size,
                          "always", (Py_ssize_t)self->always_count, "texts", self->searched,
-                         "keyed_scored", self->keyed_scored, "whole_scored", self->whole_scored);
+                         "keyed_scored", self->keyed_scored, "counted_scored", self->counted_scored,
+                         "whole_scored", self->whole_scored);
 }
 
 static PyMethodDef index_methods[] = {

@@ -111,6 +111,9 @@ class Adjustment:
     category_fits: bool | None = None
 
 
+_NO_CONTEXT = Adjustment(0.0, (), False, None)  # what an empty context gives any mark
+
+
 def may_support(context: Mapping[str, Any] | None) -> bool:
     """False when ``assess_context`` cannot find support for any mark in ``context`` (no category, brand or price)."""
     return bool(context) and bool(context.get("category") or context.get("brand") or context.get("price") is not None)
@@ -118,7 +121,9 @@ def may_support(context: Mapping[str, Any] | None) -> bool:
 
 def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustment:
     """Score adjustment from category fit, authorised seller, price and brand field."""
-    context = context or {}
+    if not context:
+        return _NO_CONTEXT
+
     points = 0.0
     reasons: list[str] = []
     supported = False

@@ -228,7 +228,10 @@ class Matcher:
         score = max(fuzz.ratio(needle, words), joined)
         if score < score_cutoff - CONTEXT_MARGIN:
             return None
-        if joined < 100 and self._ordinary(normalise(text[slice(*form.span(start, end, len(text)))])):
+        # The words as the listing wrote them (a spacing form has joined some), normalised; for the
+        # base form that is its own text, whole words being folded one character at a time.
+        if joined < 100 and self._ordinary(words if form.kind == "base" else normalise(
+                text[slice(*form.span(start, end, len(text)))])):
             return None  # ordinary words one edit from a mark ("case" for ACASE, "tri-fold") are no variant of it
         return start, end, score, True
 
