@@ -378,6 +378,10 @@ typedef struct {
     Py_ssize_t word_rule_count;
     int near_low, near_high;  /* lengths of the single-word ASCII forms looked up one edit from words */
     Table near;
+    Table ordinary;           /* ordinary words (see search_many), by hash; their characters to compare */
+    ch_t *ordinary_chars;
+    size_t *ordinary_offsets;
+    int *ordinary_lengths;
     uint32_t *reached;        /* per form: the generation in which it reached the cutoff */
     uint32_t *near_stamp;
     int *near_slot;
@@ -415,7 +419,8 @@ static void index_dealloc(Index *self) {
     free(self->thresholds); free(self->edge_thresholds); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
-    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near);
+    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary);
+    free(self->ordinary_chars); free(self->ordinary_offsets); free(self->ordinary_lengths);
     free(self->reached); free(self->near_stamp); free(self->near_slot);
     free(self->powers.power); free(self->powers.inverse);
     free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
@@ -518,6 +523,85 @@ static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint6
 }
 
 #define NEAR_TAG 0x4E454152ULL
+#define ORDINARY_TAG 0x4F5244ULL
+
+static int load_ordinary(Index *self, PyObject *words) {
+    PyObject *sequence = PySequence_Fast(words, "ordinary_words must be a collection of str");
+    if (!sequence) return -1;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
+    size_t total = 0;
+    int longest = 0;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *word = PySequence_Fast_GET_ITEM(sequence, i);
+        if (!PyUnicode_Check(word)) {
+            Py_DECREF(sequence);
+            PyErr_SetString(PyExc_TypeError, "ordinary_words must be str");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(word);
+        if (PyUnicode_GET_LENGTH(word) > longest) longest = (int)PyUnicode_GET_LENGTH(word);
+    }
+    self->ordinary_chars = malloc((total + 1) * sizeof(ch_t));
+    self->ordinary_offsets = malloc((count + 1) * sizeof(size_t));
+    self->ordinary_lengths = malloc((count + 1) * sizeof(int));
+    uint64_t *prefix = malloc(((size_t)longest + 2) * sizeof(uint64_t));
+    Vec entries = {0, 0, 0, sizeof(Entry)};
+    int status = self->ordinary_chars && self->ordinary_offsets && self->ordinary_lengths && prefix &&
+                 !powers_reserve(&self->powers, (size_t)longest + MAX_DELETIONS + 2) ? 0 : -1;
+    size_t at = 0;
+    for (Py_ssize_t i = 0; i < count && !status; i++) {
+        PyObject *word = PySequence_Fast_GET_ITEM(sequence, i);
+        int n = (int)PyUnicode_GET_LENGTH(word);
+        self->ordinary_offsets[i] = at;
+        self->ordinary_lengths[i] = n;
+        if (n && !PyUnicode_AsUCS4(word, self->ordinary_chars + at, n, 0)) { status = -2; break; }
+        prefix_sums(&self->powers, self->ordinary_chars + at, n, prefix);
+        Entry e = {subsequence_key(&self->powers, prefix, 0, n, NULL, 0, ORDINARY_TAG), (uint32_t)i};
+        status = vec_push(&entries, &e);
+        at += n;
+    }
+    if (!status) status = table_build(&self->ordinary, &entries);
+    free(entries.data);
+    free(prefix);
+    Py_DECREF(sequence);
+    if (status == -1) PyErr_NoMemory();
+    return status ? -1 : 0;
+}
+
+/* Whether text[start:start+n] is an ordinary word: two characters or fewer, or one of the words. */
+static int is_ordinary(const Index *self, const ch_t *text, const uint64_t *prefix, int start, int n) {
+    if (n <= 2) return 1;
+    uint64_t key = subsequence_key(&self->powers, prefix, start, n, NULL, 0, ORDINARY_TAG);
+    if (!table_maybe(&self->ordinary, key)) return 0;
+    uint32_t first, last;
+    table_find(&self->ordinary, key, &first, &last);
+    for (uint32_t k = first; k < last; k++) {
+        uint32_t w = self->ordinary.forms[k];
+        if (self->ordinary_lengths[w] == n &&
+            !memcmp(self->ordinary_chars + self->ordinary_offsets[w], text + start, (size_t)n * sizeof(ch_t)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Per character of text: value (1 or 2) where it belongs to an ordinary word or is a space, else 0.
+   Words are space-separated, and also split at joins (a spacing form judges the base form's words). */
+static void ordinary_marks(const Index *self, const ch_t *text, int len, const uint64_t *prefix, uint8_t value,
+                           const int *joins, int join_count, uint8_t *out) {
+    int j = 0;
+    for (int start = 0; start < len;) {
+        if (text[start] == ' ') { out[start++] = value; continue; }
+        int end = start;
+        while (end < len && text[end] != ' ') {
+            end++;
+            while (j < join_count && joins[j] < end - 1) j++;
+            if (j < join_count && joins[j] == end - 1) break;  /* a join between end - 1 and end */
+        }
+        uint8_t mark = is_ordinary(self, text, prefix, start, end - start) ? value : 0;
+        memset(out + start, mark, (size_t)(end - start));
+        start = end;
+    }
+}
 
 /* A form the near-word lookup covers: one word of near_low to near_high ASCII characters. */
 static int near_form(const Index *self, uint32_t f) {
@@ -544,13 +628,17 @@ static int add_near_keys(Index *self, uint32_t f, Vec *near, uint64_t *prefix) {
 }
 
 static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
-    static char *keywords[] = {"forms", "score_cutoff", "word_rule", "near_lengths", NULL};
-    PyObject *forms;
+    static char *keywords[] = {"forms", "score_cutoff", "word_rule", "near_lengths", "ordinary_words", NULL};
+    PyObject *forms, *ordinary_words = NULL;
     double cutoff;
     Py_buffer rule = {0};
     int near_low = 1, near_high = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|y*(ii)", keywords, &forms, &cutoff, &rule, &near_low,
-                                     &near_high)) return -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "Od|y*(ii)O", keywords, &forms, &cutoff, &rule, &near_low,
+                                     &near_high, &ordinary_words)) return -1;
+    if (ordinary_words && load_ordinary(self, ordinary_words)) {
+        PyBuffer_Release(&rule);
+        return -1;
+    }
     self->near_low = near_low;
     self->near_high = near_high;
     if (rule.buf) {
@@ -1162,6 +1250,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
     uint64_t *prefix = NULL, *codes = NULL;
     Scored *scored = NULL;
     int *joins = NULL;
+    uint8_t *marks = NULL;
     Words words = {NULL, NULL, NULL, NULL, NULL, 0};
     size_t room = 0;
     double floor = self->cutoff - 1e-6;
@@ -1182,8 +1271,10 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             codes = malloc(room * sizeof(uint64_t));
             words = (Words){malloc(room * sizeof(int)), malloc(room * sizeof(int)), malloc(room * sizeof(int)),
                             malloc(room * sizeof(int)), malloc(room * sizeof(int)), 0};
+            free(marks);
+            marks = malloc(room);
             if (!text || !prefix || !codes || !words.word_start || !words.word_end || !words.spaces ||
-                !words.plain || !words.exact_plain) {
+                !words.plain || !words.exact_plain || !marks) {
                 PyErr_NoMemory();
                 goto fail;
             }
@@ -1214,13 +1305,16 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
         }
-        PyObject *mask = all_ordinary == Py_None ? Py_None : PyList_GET_ITEM(all_ordinary, t);
-        if (mask != Py_None && (!PyBytes_Check(mask) || PyBytes_GET_SIZE(mask) != len)) {
-            PyErr_SetString(PyExc_ValueError, "an ordinary mask must be bytes as long as its text");
+        PyObject *mode = all_ordinary == Py_None ? Py_None : PyList_GET_ITEM(all_ordinary, t);
+        long value = mode == Py_None ? 0 : PyLong_AsLong(mode);
+        if (value < 0 || value > 2 || (value && !self->ordinary_chars)) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "ordinary must be None or 1 or 2 per text, with ordinary_words given");
             goto fail;
         }
-        if (word_rule)
-            words_of(text, (int)len, mask == Py_None ? NULL : (const uint8_t *)PyBytes_AS_STRING(mask), &words);
+        if (value) ordinary_marks(self, text, (int)len, prefix, (uint8_t)value, joins, join_count < 0 ? 0 : join_count,
+                                  marks);
+        if (word_rule) words_of(text, (int)len, value ? marks : NULL, &words);
         Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
         if (!grown) { PyErr_NoMemory(); goto fail; }
         scored = grown;
@@ -1285,12 +1379,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         }
     }
     Py_DECREF(sequence);
-    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins); free(marks);
     free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
     return results;
 fail:
     Py_DECREF(sequence);
-    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins); free(marks);
     free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
     Py_XDECREF(results);
     return NULL;

@@ -19,7 +19,7 @@ of the cutoff, or a needle over 64 characters, is rescored by rapidfuzz itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -36,20 +36,30 @@ def brute_force(text: str, forms: Sequence[str], *, score_cutoff: float) -> list
 class CandidateIndex:
     """Exact partial_ratio search over mark forms; ``search_many`` returns (form, score) pairs.
 
-    ``word_rule`` (optional, one flag per form): forms that ``search_many(..., word_cutoff=c)`` may
-    leave out when they match only inside words, see there.
+    For ``screen_many``: ``word_rule`` (one flag per form) names the forms its word rules apply to,
+    ``near_lengths`` the lengths of single-word forms looked up one edit from whole words, and
+    ``ordinary_words`` the words it treats as ordinary (with those of two characters or fewer).
     """
 
     def __init__(self, forms: Sequence[str], *, word_rule: Sequence[bool] | None = None,
-                 near_lengths: tuple[int, int] = (1, 0)) -> None:
+                 near_lengths: tuple[int, int] = (1, 0), ordinary_words: Iterable[str] | None = None) -> None:
         self.forms = list(forms)
         self._options: dict[str, object] = {"near_lengths": near_lengths}
         if word_rule is not None:
             self._options["word_rule"] = bytes(bool(flag) for flag in word_rule)
+        if ordinary_words is not None:
+            self._options["ordinary_words"] = sorted(ordinary_words)
         self._cores: dict[float, Index] = {}
 
     def __len__(self) -> int:
         return len(self.forms)
+
+    def prepare(self, score_cutoff: float) -> Index:
+        """The compiled index for ``score_cutoff``, built on first use (its tables depend on the cutoff)."""
+        core = self._cores.get(score_cutoff)
+        if core is None:
+            core = self._cores[score_cutoff] = Index(self.forms, float(score_cutoff), **self._options)
+        return core
 
     def search(self, text: str, *, score_cutoff: float) -> list[tuple[int, float]]:
         """Forms whose partial_ratio with ``text`` reaches ``score_cutoff``, as (form index, score)."""
@@ -61,7 +71,7 @@ class CandidateIndex:
 
     def screen_many(self, texts: Sequence[str], *, score_cutoff: float, word_cutoff: float | None = None,
                     joins: Sequence[Sequence[int] | None] | None = None,
-                    ordinary: Sequence[bytes | None] | None = None) -> list[Screened]:
+                    ordinary: Sequence[int | None] | None = None) -> list[Screened]:
         """``search_many`` with the matcher's own rules applied while searching.
 
         A pair is rejected when ``Matcher._locate`` would reject it on every window reaching the
@@ -69,22 +79,20 @@ class CandidateIndex:
 
         - ``word_cutoff``: a ``word_rule`` form scoring under 100 needs a window whose whole words
           its ``ratio`` (with spaces, or both without) could bring to ``word_cutoff``;
-        - ``ordinary`` (per text, None or bytes, nonzero where a character belongs to an ordinary
-          word): with ``word_cutoff``, such a form is also rejected where those words are all
-          ordinary and do not spell it, or, scoring 100, lies inside words of value 1 only;
+        - ``ordinary`` (per text, None, 1 for a base form or 2 for a spacing form, whose words are
+          judged as the base form's: split at its joins): with ``word_cutoff``, such a form is also
+          rejected where those words are all ordinary and do not spell it, or, scoring 100 in a
+          base form, lies inside ordinary words only;
         - ``near_lengths`` (at construction, with ``word_cutoff``): single-word ASCII forms of these
           lengths one deletion (on either side) from a whole word of the text, whose ``ratio`` to
           it reaches ``word_cutoff`` though their partial_ratio does not reach the cutoff, are
           listed as ``near`` (best ratio over the words), unless the rules reject them where
-          partial_ratio aligns them best (``ordinary`` values: 1 an ordinary word, 2 one for the
-          non-exact rule only, 0 any other word);
+          partial_ratio aligns them best;
         - ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
           characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
           best window holds one (such pairs are left out, not listed as rejected).
         """
-        core = self._cores.get(score_cutoff)
-        if core is None:
-            core = self._cores[score_cutoff] = Index(self.forms, float(score_cutoff), **self._options)
+        core = self.prepare(score_cutoff)
         texts = list(texts)
         raw = core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins),
                                None if ordinary is None else list(ordinary))

@@ -77,7 +77,8 @@ class Matcher:
                     self._forms.append(_MarkForm(position, source, variant, registered))
         self._form_texts = texts
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
-        self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS)
+        self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS,
+                                    ordinary_words=self._common)
         self._by_text: dict[str, list[int]] = {}
         for form_index, form_text in enumerate(texts):
             self._by_text.setdefault(form_text, []).append(form_index)
@@ -109,8 +110,7 @@ class Matcher:
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
             joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
-            ordinary=[self._ordinary_mask(form, forms[0]) for forms in all_forms for form in forms
-                      if form.kind not in _WHOLE_TOKENS_ONLY]))
+            ordinary=[_ORDINARY_WORDS.get(form.kind) for _, form in searched_forms]))
         found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY else _with_near(next(searched))
                  for forms in all_forms for form in forms]
         results: list[list[Match]] = []
@@ -154,20 +154,6 @@ class Matcher:
                     break
                 run = f"{run} {following}"
         return found
-
-    def _ordinary_mask(self, form: Form, base: Form) -> bytes | None:
-        """Which characters of a base or spacing form belong to words ``_ordinary`` passes (the
-        screen_many ``ordinary`` argument): a spacing form's words are judged as in the base form,
-        as _locate does, and only for non-exact matches."""
-        common = self._common
-        mask = b"\x01".join(b"\x01" * len(word) if len(word) <= 2 or word in common else bytes(len(word))
-                            for word in base.text.split(" "))
-        if form.kind == "base":
-            return mask
-        if form.kind != "spacing":
-            return None
-        by_origin = dict(zip(base.offsets, mask, strict=True))
-        return bytes(2 if by_origin[origin] else 0 for origin in form.offsets)
 
     def _ordinary(self, words: str) -> bool:
         """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
@@ -250,7 +236,10 @@ class Matcher:
 
 
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
-_WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
+_WHOLE_TOKENS_ONLY = ("leet", "leet_l")
+# Forms whose words screen_many judges ordinary (as _locate does): 2 for a spacing form, whose
+# words are judged as the base form's, and only for non-exact matches.
+_ORDINARY_WORDS = {"base": 1, "spacing": 2}  # forms whose matches _locate keeps only as exact whole tokens
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 

@@ -78,6 +78,8 @@ def test_bad_arguments_are_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="joins"):
         index.screen_many(["ni ke"], score_cutoff=80, joins=[[5]])
     with pytest.raises(ValueError, match="ordinary"):
-        index.screen_many(["nike shoes"], score_cutoff=80, word_cutoff=75, ordinary=[b"\x01"])
+        index.screen_many(["nike shoes"], score_cutoff=80, word_cutoff=75, ordinary=[1])  # no ordinary_words
+    with pytest.raises(ValueError, match="ordinary"):
+        CandidateIndex(["nike"], ordinary_words=["shoes"]).screen_many(["nike shoes"], score_cutoff=80, ordinary=[3])
     with pytest.raises(TypeError):
         index.search_many([None], score_cutoff=80)  # type: ignore[list-item]
