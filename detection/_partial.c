@@ -366,6 +366,10 @@ static void table_free(Table *t) { free(t->slots); free(t->forms); free(t->filte
 
 typedef struct { int w, m; } EdgeNeed;
 
+/* A counted form: the shared distinct bigrams a full window needs, and a window at the text's start
+   or end; the text's current count and the generation it belongs to. */
+typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t stamp; } Counted;
+
 typedef struct {
     PyObject_HEAD
     double cutoff;
@@ -385,8 +389,8 @@ typedef struct {
     uint32_t *reached;        /* per form: the generation in which it reached the cutoff */
     uint32_t *near_stamp;
     int *near_slot;
-    int *thresholds;      /* counted forms: shared distinct bigrams a full window needs */
-    int *edge_thresholds; /* ... and a window at the text's start or end */
+    Counted *counted;         /* the counted forms, numbered densely (the bigram table's postings) */
+    size_t counted_count;
     int bucket_used[BUCKETS];
     uint32_t *by_length;  /* form indices, shortest first */
     int max_length;
@@ -398,7 +402,7 @@ typedef struct {
     uint32_t *always;
     size_t always_count;
     Powers powers;
-    uint32_t *stamp, *shared_stamp;
+    uint32_t *stamp;
     int32_t *last_hit;        /* per form: its latest hit in this text's Candidates */
     Pattern pattern;          /* zeroed between uses */
     uint64_t *keys;           /* scratch: one length's window keys */
@@ -409,22 +413,21 @@ typedef struct {
     uint32_t *gram_first, *gram_last;
     size_t grams_room;
     size_t keys_room;
-    int *shared;
     uint32_t generation;
     long long searched, keyed_scored, counted_scored, whole_scored;  /* counters for stats() */
 } Index;
 
 static void index_dealloc(Index *self) {
     free(self->chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
-    free(self->thresholds); free(self->edge_thresholds); free(self->by_length); free(self->always);
+    free(self->counted); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary);
     free(self->ordinary_chars); free(self->ordinary_offsets); free(self->ordinary_lengths);
     free(self->reached); free(self->near_stamp); free(self->near_slot);
     free(self->powers.power); free(self->powers.inverse);
-    free(self->stamp); free(self->shared_stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
-    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->shared);
+    free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
+    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots);
     free(self->gram_first); free(self->gram_last);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -656,18 +659,14 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     self->offsets = calloc(count + 1, sizeof(size_t));
     self->lengths = calloc(count + 1, sizeof(int));
     self->modes = calloc(count + 1, 1);
-    self->thresholds = calloc(count + 1, sizeof(int));
-    self->edge_thresholds = calloc(count + 1, sizeof(int));
     self->by_length = calloc(count + 1, sizeof(uint32_t));
     self->stamp = calloc(count + 1, sizeof(uint32_t));
-    self->shared_stamp = calloc(count + 1, sizeof(uint32_t));
-    self->shared = calloc(count + 1, sizeof(int));
     self->last_hit = calloc(count + 1, sizeof(int32_t));
     self->reached = calloc(count + 1, sizeof(uint32_t));
     self->near_stamp = calloc(count + 1, sizeof(uint32_t));
     self->near_slot = calloc(count + 1, sizeof(int));
-    int failed = !self->offsets || !self->lengths || !self->modes || !self->thresholds || !self->edge_thresholds || !self->by_length ||
-                 !self->stamp || !self->shared_stamp || !self->shared || !self->last_hit || !self->reached ||
+    int failed = !self->offsets || !self->lengths || !self->modes || !self->by_length ||
+                 !self->stamp || !self->last_hit || !self->reached ||
                  !self->near_stamp || !self->near_slot;
     size_t total = 0;
     for (Py_ssize_t i = 0; i < count && !failed; i++) {
@@ -702,7 +701,7 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
 
     Vec full[MAX_NEEDLE + 1], edge = {0, 0, 0, sizeof(Entry)}, grams = {0, 0, 0, sizeof(Entry)};
     for (int n = 0; n <= MAX_NEEDLE; n++) full[n] = (Vec){0, 0, 0, sizeof(Entry)};
-    Vec always = {0, 0, 0, sizeof(uint32_t)};
+    Vec always = {0, 0, 0, sizeof(uint32_t)}, counted_forms = {0, 0, 0, sizeof(Counted)};
     uint64_t *prefix = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
     uint64_t *codes = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
     int status = prefix && codes ? 0 : -1;
@@ -725,11 +724,11 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             continue;
         }
         self->modes[f] = MODE_COUNT;
-        self->thresholds[f] = threshold;
-        self->edge_thresholds[f] = edge_threshold;
         self->bucket_used[bucket_of(n)] = 1;
+        Counted counted = {f, threshold, edge_threshold, 0, 0};
+        status = vec_push(&counted_forms, &counted);
         for (int i = 0; i < distinct && !status; i++) {
-            Entry e = {bucket_key(codes[i], bucket_of(n)), f};
+            Entry e = {bucket_key(codes[i], bucket_of(n)), (uint32_t)(counted_forms.len - 1)};
             status = vec_push(&grams, &e);
         }
     }
@@ -748,6 +747,8 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     free(edge.data); free(grams.data);
     self->always = always.data;
     self->always_count = always.len;
+    self->counted = counted_forms.data;
+    self->counted_count = counted_forms.len;
     if (status) { PyErr_NoMemory(); return -1; }
     return 0;
 }
@@ -813,7 +814,7 @@ static int reserve_keys(Index *self, size_t count) {
 static void next_generation(Index *self) {
     if (++self->generation == 0) {
         memset(self->stamp, 0, self->count * sizeof(uint32_t));
-        memset(self->shared_stamp, 0, self->count * sizeof(uint32_t));
+        for (size_t i = 0; i < self->counted_count; i++) self->counted[i].stamp = 0;
         memset(self->reached, 0, self->count * sizeof(uint32_t));
         memset(self->near_stamp, 0, self->count * sizeof(uint32_t));
         self->generation = 1;
@@ -852,14 +853,15 @@ static inline int32_t run_end(const Index *self, uint32_t f, const Slide *w, int
    open a run of windows, those falling under it close theirs. */
 static inline int shared_add(Index *self, Candidates *c, uint32_t first, uint32_t last, int step, const Slide *w) {
     for (uint32_t k = first; k < last; k++) {
-        uint32_t f = self->bigram.forms[k];
-        if (self->shared_stamp[f] != self->generation) { self->shared_stamp[f] = self->generation; self->shared[f] = 0; }
-        self->shared[f] += step;
-        if (step > 0 && self->shared[f] == self->thresholds[f]) {
+        Counted *counted = &self->counted[self->bigram.forms[k]];
+        if (counted->stamp != self->generation) { counted->stamp = self->generation; counted->shared = 0; }
+        counted->shared += step;
+        uint32_t f = counted->form;
+        if (step > 0 && counted->shared == counted->threshold) {
             int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
                                                        : candidate_add(c, f, w->start, OPEN - w->bucket, 0);
             if (failed) return -1;
-        } else if (step < 0 && self->shared[f] == self->thresholds[f] - 1 && self->lengths[f] <= MAX_NEEDLE) {
+        } else if (step < 0 && counted->shared == counted->threshold - 1 && self->lengths[f] <= MAX_NEEDLE) {
             c->hits[self->last_hit[f]].until = run_end(self, f, w, w->start - 1);
         }
     }
@@ -873,8 +875,9 @@ static int edge_hits(Index *self, Candidates *c, const uint32_t *first, const ui
     for (int i = start; i < start + span; i++) {
         if (previous[i] >= start) continue;
         for (uint32_t k = first[i]; k < last[i]; k++) {
-            uint32_t f = self->bigram.forms[k];
-            if (self->shared_stamp[f] != self->generation || self->shared[f] < self->edge_thresholds[f]) continue;
+            const Counted *counted = &self->counted[self->bigram.forms[k]];
+            if (counted->stamp != self->generation || counted->shared < counted->edge_threshold) continue;
+            uint32_t f = counted->form;
             int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
                                                        : candidate_add(c, f, 0, -1, edges);
             if (failed) return -1;
