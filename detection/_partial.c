@@ -382,6 +382,8 @@ typedef struct {
     Py_ssize_t word_rule_count;
     int near_low, near_high;  /* lengths of the single-word ASCII forms looked up one edit from words */
     Table near;
+    Table exact;              /* every form, whole: for texts searched as whole tokens only */
+    int most_words;
     Table ordinary;           /* ordinary words (see search_many), by hash; their characters to compare */
     ch_t *ordinary_chars;
     size_t *ordinary_offsets;
@@ -422,7 +424,7 @@ static void index_dealloc(Index *self) {
     free(self->counted); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
-    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary);
+    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact);
     free(self->ordinary_chars); free(self->ordinary_offsets); free(self->ordinary_lengths);
     free(self->reached); free(self->near_stamp); free(self->near_slot);
     free(self->powers.power); free(self->powers.inverse);
@@ -527,6 +529,7 @@ static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint6
 
 #define NEAR_TAG 0x4E454152ULL
 #define ORDINARY_TAG 0x4F5244ULL
+#define EXACT_TAG 0x455841ULL
 
 static int load_ordinary(Index *self, PyObject *words) {
     PyObject *sequence = PySequence_Fast(words, "ordinary_words must be a collection of str");
@@ -732,11 +735,20 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             status = vec_push(&grams, &e);
         }
     }
-    Vec near = {0, 0, 0, sizeof(Entry)};
-    for (uint32_t f = 0; f < (uint32_t)count && !status; f++)
+    Vec near = {0, 0, 0, sizeof(Entry)}, exact = {0, 0, 0, sizeof(Entry)};
+    for (uint32_t f = 0; f < (uint32_t)count && !status; f++) {
         if (near_form(self, f)) status = add_near_keys(self, f, &near, prefix);
-    if (!status) status = table_build(&self->near, &near);
+        int n = self->lengths[f], words = 1;
+        const ch_t *form = self->chars + self->offsets[f];
+        prefix_sums(&self->powers, form, n, prefix);
+        Entry e = {subsequence_key(&self->powers, prefix, 0, n, NULL, 0, EXACT_TAG), f};
+        if (!status && n) status = vec_push(&exact, &e);
+        for (int i = 0; i < n; i++) words += form[i] == ' ';
+        if (words > self->most_words) self->most_words = words;
+    }
+    if (!status) status = table_build(&self->near, &near) | table_build(&self->exact, &exact);
     free(near.data);
+    free(exact.data);
     free(prefix);
     free(codes);
     for (int n = 0; n <= MAX_NEEDLE; n++) {
@@ -1231,10 +1243,62 @@ static int collect_near(Index *self, const ch_t *text, int len, const uint64_t *
     return 0;
 }
 
+/* The forms equal to a run of whole tokens of text, in the order the runs start (score 100). */
+static int whole_token_forms(Index *self, const ch_t *text, int len, const uint64_t *prefix, Scored **out,
+                             size_t *count) {
+    size_t found = 0, room = 8;
+    Scored *forms = malloc(room * sizeof(Scored));
+    if (!forms) return -1;
+    for (int start = 0; start < len; start++) {
+        if (start && text[start - 1] != ' ') continue;
+        int end = start;
+        for (int words = 0; words < self->most_words && end < len; words++) {
+            if (words) end++;  /* past the space */
+            while (end < len && text[end] != ' ') end++;
+            uint64_t key = subsequence_key(&self->powers, prefix, start, end - start, NULL, 0, EXACT_TAG);
+            if (!table_maybe(&self->exact, key)) continue;
+            uint32_t first, last;
+            table_find(&self->exact, key, &first, &last);
+            for (uint32_t k = first; k < last; k++) {
+                uint32_t f = self->exact.forms[k];
+                if (self->lengths[f] != end - start || self->stamp[f] == self->generation ||
+                    memcmp(self->chars + self->offsets[f], text + start, (size_t)(end - start) * sizeof(ch_t))) continue;
+                self->stamp[f] = self->generation;
+                if (found == room) {
+                    Scored *grown = realloc(forms, (room *= 2) * sizeof(Scored));
+                    if (!grown) { free(forms); return -1; }
+                    forms = grown;
+                }
+                forms[found++] = (Scored){f, 100.0};
+            }
+        }
+    }
+    *out = forms;
+    *count = found;
+    return 0;
+}
+
+/* (found, [], [], []) for whole-token forms. */
+static PyObject *outcome_of(const Scored *forms, size_t count) {
+    PyObject *found = PyList_New((Py_ssize_t)count);
+    for (size_t i = 0; found && i < count; i++) {
+        PyObject *entry = Py_BuildValue("(Id)", forms[i].form, forms[i].score);
+        if (!entry) { Py_CLEAR(found); break; }
+        PyList_SET_ITEM(found, (Py_ssize_t)i, entry);
+    }
+    if (!found) return NULL;
+    PyObject *outcome = Py_BuildValue("(N[][][])", found);
+    return outcome;
+}
+
 static PyObject *index_search_many(Index *self, PyObject *args) {
-    PyObject *texts, *all_joins = Py_None, *all_ordinary = Py_None;
+    PyObject *texts, *all_joins = Py_None, *all_ordinary = Py_None, *all_whole = Py_None;
     double word_cutoff = 0;
-    if (!PyArg_ParseTuple(args, "O|dOO", &texts, &word_cutoff, &all_joins, &all_ordinary)) return NULL;
+    if (!PyArg_ParseTuple(args, "O|dOOO", &texts, &word_cutoff, &all_joins, &all_ordinary, &all_whole)) return NULL;
+    if (all_whole != Py_None && (!PyList_Check(all_whole) || PyList_GET_SIZE(all_whole) != PySequence_Size(texts))) {
+        PyErr_SetString(PyExc_ValueError, "whole_tokens must be None or a list with one entry per text");
+        return NULL;
+    }
     if (all_ordinary != Py_None && (!PyList_Check(all_ordinary) ||
                                     PyList_GET_SIZE(all_ordinary) != PySequence_Size(texts))) {
         PyErr_SetString(PyExc_ValueError, "ordinary must be None or a list with one entry per text");
@@ -1285,6 +1349,19 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         if (len && !PyUnicode_AsUCS4(item, text, (Py_ssize_t)room, 0)) goto fail;
         c.count = c.form_count = 0;
         self->searched++;
+        if (all_whole != Py_None && PyObject_IsTrue(PyList_GET_ITEM(all_whole, t))) {
+            Scored *forms = NULL;
+            size_t form_count = 0;
+            next_generation(self);
+            if (powers_reserve(&self->powers, (size_t)len + MAX_DELETIONS + 2)) { PyErr_NoMemory(); goto fail; }
+            prefix_sums(&self->powers, text, (int)len, prefix);
+            if (whole_token_forms(self, text, (int)len, prefix, &forms, &form_count)) { PyErr_NoMemory(); goto fail; }
+            PyObject *outcome = outcome_of(forms, form_count);
+            free(forms);
+            if (!outcome) goto fail;
+            PyList_SET_ITEM(results, t, outcome);
+            continue;
+        }
         PyObject *text_joins = all_joins == Py_None ? Py_None : PyList_GET_ITEM(all_joins, t);
         int join_count = -1;
         if (text_joins != Py_None) {
@@ -1423,6 +1500,8 @@ static PyMethodDef index_methods[] = {
      "word_cutoff > 0: drop a pair of a word_rule form that the matcher's word rules would reject on every\n"
      "window reaching the cutoff (see window_may_stand); ordinary (per text None or bytes, nonzero where a\n"
      "character belongs to an ordinary word) enables the ordinary-word rules.\n"
+     "whole_tokens (per text, true: only the forms equal to a run of its whole tokens, score 100, in the order\n"
+     "the runs start; nothing else is searched).\n"
      "joins (per text None or increasing positions i): keyed forms are only looked for in windows holding\n"
      "characters i and i + 1 of some join; a pair's score is then exact only when its best window does."},
     {"stats", (PyCFunction)index_stats, METH_NOARGS, "stats() -> table sizes and how many candidates were scored."},

@@ -71,7 +71,8 @@ class CandidateIndex:
 
     def screen_many(self, texts: Sequence[str], *, score_cutoff: float, word_cutoff: float | None = None,
                     joins: Sequence[Sequence[int] | None] | None = None,
-                    ordinary: Sequence[int | None] | None = None) -> list[Screened]:
+                    ordinary: Sequence[int | None] | None = None,
+                    whole_tokens: Sequence[bool] | None = None) -> list[Screened]:
         """``search_many`` with the matcher's own rules applied while searching.
 
         A pair is rejected when ``Matcher._locate`` would reject it on every window reaching the
@@ -88,6 +89,8 @@ class CandidateIndex:
           it reaches ``word_cutoff`` though their partial_ratio does not reach the cutoff, are
           listed as ``near`` (best ratio over the words), unless the rules reject them where
           partial_ratio aligns them best;
+        - ``whole_tokens`` (per text): search that text only for forms equal to a run of its whole
+          tokens (score 100, in the order the runs start, nothing else listed);
         - ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
           characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
           best window holds one (such pairs are left out, not listed as rejected).
@@ -95,7 +98,8 @@ class CandidateIndex:
         core = self.prepare(score_cutoff)
         texts = list(texts)
         raw = core.search_many(texts, word_cutoff or 0.0, None if joins is None else list(joins),
-                               None if ordinary is None else list(ordinary))
+                               None if ordinary is None else list(ordinary),
+                               None if whole_tokens is None else list(whole_tokens))
         results = []
         for text, (sure, unsure, rejected, near) in zip(texts, raw, strict=True):
             if unsure:

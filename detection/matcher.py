@@ -81,13 +81,6 @@ class Matcher:
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
         self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS,
                                     ordinary_words=self._common)
-        self._by_text: dict[str, list[int]] = {}
-        for form_index, form_text in enumerate(texts):
-            self._by_text.setdefault(form_text, []).append(form_index)
-        self._most_words = max((form_text.count(" ") + 1 for form_text in texts), default=1)
-        # The first words of multi-word forms ("cooler" of "cooler master"): a token run is only
-        # extended while it could still become a form.
-        self._openings = {" ".join(words[:k]) for words in (t.split(" ") for t in texts) for k in range(1, len(words))}
 
     def __len__(self) -> int:
         return len(self.marks)
@@ -109,17 +102,16 @@ class Matcher:
     def _match_many(self, texts: Sequence[str], score_cutoff: float,
                     contexts: Sequence[Mapping[str, Any] | None] | None) -> list[list[Match]]:
         all_forms = [title_forms(text or "") for text in texts]
-        searched_forms = [(text or "", form) for text, forms in zip(texts, all_forms, strict=True) for form in forms
-                          if form.kind not in _WHOLE_TOKENS_ONLY]
+        searched_forms = [(text or "", form) for text, forms in zip(texts, all_forms, strict=True) for form in forms]
         # Rules _locate applies anyway, applied while searching: a non-exact match must lie in words
         # it could score against, a spacing form's match must join a separator.
-        searched = iter(self.index.screen_many(
+        searched = self.index.screen_many(
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
             joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
-            ordinary=[_ORDINARY_WORDS.get(form.kind) for _, form in searched_forms]))
-        found = [self._whole_tokens(form.text) if form.kind in _WHOLE_TOKENS_ONLY else _with_near(next(searched))
-                 for forms in all_forms for form in forms]
+            ordinary=[_ORDINARY_WORDS.get(form.kind) for _, form in searched_forms],
+            whole_tokens=[form.kind in _WHOLE_TOKENS_ONLY for _, form in searched_forms])
+        found = [_with_near(screened) for screened in searched]
         results: list[list[Match]] = []
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
@@ -147,20 +139,6 @@ class Matcher:
             matches.sort(key=lambda m: (-m.score, m.span, str(m.mark_id)))
             results.append(matches)
         return results
-
-    def _whole_tokens(self, text: str) -> list[tuple[int, float]]:
-        """Mark forms equal to a run of whole tokens of ``text`` (score 100): all a leet reading may match."""
-        tokens = text.split(" ")
-        by_text, openings = self._by_text, self._openings
-        found = []
-        for first, token in enumerate(tokens):
-            run = token
-            for following in tokens[first + 1:first + self._most_words + 1] + [None]:
-                found.extend((form_index, 100.0) for form_index in by_text.get(run, ()))
-                if following is None or run not in openings:
-                    break
-                run = f"{run} {following}"
-        return found
 
     def _ordinary(self, words: str) -> bool:
         """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
