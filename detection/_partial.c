@@ -59,6 +59,8 @@ static inline uint64_t mix64(uint64_t x) {
 
 static inline uint64_t full_tag(int n) { return 0x100000001B3ULL * (uint64_t)(2 * n + 1); }
 static inline uint64_t edge_tag(int n) { return 0x100000001B3ULL * (uint64_t)(2 * n + 2); }
+static inline uint64_t whole_tag(int n) { return 0x9E3779B97F4A7C15ULL * (uint64_t)(2 * n + 1); }
+#define STRIPPED_TAG 0x535452ULL
 
 /* The longest common subsequence a needle of n characters needs with a w-character window. */
 static int least(int n, int w, double cutoff) {
@@ -383,6 +385,7 @@ typedef struct {
     int near_low, near_high;  /* lengths of the single-word ASCII forms looked up one edit from words */
     Table near;
     Table exact;              /* every form, whole: for texts searched as whole tokens only */
+    Table stripped;           /* keyed forms without their spaces (see collect's ordinary windows) */
     int most_words;
     Table ordinary;           /* ordinary words (see search_many), by hash; their characters to compare */
     ch_t *ordinary_chars;
@@ -410,6 +413,7 @@ typedef struct {
     uint64_t *keys;           /* scratch: one length's window keys */
     uint32_t *passed;
     int32_t *starts;          /* scratch: the window starts searched */
+    int32_t *exact_starts;
     uint64_t *gram_codes;     /* scratch: the text's bigrams, their previous and next occurrences */
     int *gram_previous, *gram_next, *gram_slots;
     uint32_t *gram_first, *gram_last;
@@ -424,11 +428,11 @@ static void index_dealloc(Index *self) {
     free(self->counted); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
-    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact);
+    table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact); table_free(&self->stripped);
     free(self->ordinary_chars); free(self->ordinary_offsets); free(self->ordinary_lengths);
     free(self->reached); free(self->near_stamp); free(self->near_slot);
     free(self->powers.power); free(self->powers.inverse);
-    free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts);
+    free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts); free(self->exact_starts);
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots);
     free(self->gram_first); free(self->gram_last);
     Py_TYPE(self)->tp_free((PyObject *)self);
@@ -500,6 +504,18 @@ static int by_length_cmp(const void *a, const void *b) {
     return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
+/* The hash of a form's characters without its spaces (prefix is scratch). */
+static int add_stripped_key(Index *self, uint32_t form, Vec *stripped, uint64_t *prefix) {
+    int n = self->lengths[form], k = 0;
+    const ch_t *s = self->chars + self->offsets[form];
+    ch_t letters[MAX_NEEDLE];
+    for (int i = 0; i < n; i++)
+        if (s[i] != ' ') letters[k++] = s[i];
+    prefix_sums(&self->powers, letters, k, prefix);
+    Entry e = {subsequence_key(&self->powers, prefix, 0, k, NULL, 0, STRIPPED_TAG), form};
+    return vec_push(stripped, &e);
+}
+
 static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint64_t *prefix) {
     int n = self->lengths[form];
     const ch_t *s = self->chars + self->offsets[form];
@@ -509,6 +525,10 @@ static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint6
     int d = self->full_d[n];
     for (int c = 0; c < p->count; c++) {
         Entry e = {subsequence_key(&self->powers, prefix, 0, n, p->positions + (size_t)c * d, d, full_tag(n)), form};
+        if (vec_push(full, &e)) return -1;
+    }
+    if (d) {  /* the whole form: what a window on ordinary words looks up */
+        Entry e = {subsequence_key(&self->powers, prefix, 0, n, NULL, 0, whole_tag(n)), form};
         if (vec_push(full, &e)) return -1;
     }
     int done[MAX_NEEDLE + 1] = {0};
@@ -705,16 +725,19 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     Vec full[MAX_NEEDLE + 1], edge = {0, 0, 0, sizeof(Entry)}, grams = {0, 0, 0, sizeof(Entry)};
     for (int n = 0; n <= MAX_NEEDLE; n++) full[n] = (Vec){0, 0, 0, sizeof(Entry)};
     Vec always = {0, 0, 0, sizeof(uint32_t)}, counted_forms = {0, 0, 0, sizeof(Counted)};
+    Vec stripped = {0, 0, 0, sizeof(Entry)};
     uint64_t *prefix = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
     uint64_t *codes = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
     int status = prefix && codes ? 0 : -1;
     for (uint32_t f = 0; f < (uint32_t)count && !status; f++) {
         int n = self->lengths[f];
         if (n == 0) continue; /* an empty form scores 0 against any text */
-        if (n <= MAX_NEEDLE && self->full_d[n] >= 0) {
+        /* Forms outside the word rule are counted instead: screen_many skips keys on ordinary words. */
+        if (n <= MAX_NEEDLE && self->full_d[n] >= 0 && (!self->word_rule || self->word_rule[f])) {
             self->modes[f] = MODE_KEYED;
             self->keyed[n]++;
             status = add_form_keys(self, f, &full[n], &edge, prefix);
+            if (!status) status = add_stripped_key(self, f, &stripped, prefix);
             continue;
         }
         int distinct = distinct_bigrams(self->chars + self->offsets[f], n, codes);
@@ -755,8 +778,9 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
         if (!status) status = table_build(&self->full[n], &full[n]);
         free(full[n].data);
     }
-    if (!status) status = table_build(&self->edge, &edge) | table_build(&self->bigram, &grams);
-    free(edge.data); free(grams.data);
+    if (!status) status = table_build(&self->edge, &edge) | table_build(&self->bigram, &grams) |
+                          table_build(&self->stripped, &stripped);
+    free(edge.data); free(grams.data); free(stripped.data);
     self->always = always.data;
     self->always_count = always.len;
     self->counted = counted_forms.data;
@@ -819,6 +843,9 @@ static int reserve_keys(Index *self, size_t count) {
     int32_t *starts = realloc(self->starts, room * sizeof(int32_t));
     if (!starts) return -1;
     self->starts = starts;
+    int32_t *exact_starts = realloc(self->exact_starts, room * sizeof(int32_t));
+    if (!exact_starts) return -1;
+    self->exact_starts = exact_starts;
     self->keys_room = room;
     return 0;
 }
@@ -952,71 +979,6 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
     return 0;
 }
 
-/* joins (sorted, or join_count -1 for none): only windows holding characters i and i + 1 of some
-   join i are searched for keyed forms (see search_many). */
-static int collect(Index *self, const ch_t *text, int len, uint64_t *prefix, uint64_t *codes, Candidates *c,
-                   const int *joins, int join_count) {
-    next_generation(self);
-    if (powers_reserve(&self->powers, (size_t)len + MAX_DELETIONS + 2)) return -1;
-    prefix_sums(&self->powers, text, len, prefix);
-    for (int n = 1; n < len && n <= MAX_NEEDLE; n++) {
-        int d = self->full_d[n];
-        if (d < 0 || !self->keyed[n]) continue;
-        const Patterns *p = patterns(n, d);
-        if (!p) return -1;
-        uint64_t tag = full_tag(n);
-        /* All keys first, then the filter (loads that do not wait on branches), then the few survivors. */
-        if (reserve_keys(self, (size_t)(len - n + 1) * p->count)) return -1;
-        int32_t *starts = self->starts, windows = 0;
-        if (join_count < 0) {
-            for (int start = 0; start + n <= len; start++) starts[windows++] = start;
-        } else {
-            for (int j = 0, next = 0; j < join_count; j++)
-                for (int start = joins[j] + 2 - n > next ? joins[j] + 2 - n : next; start <= joins[j] && start + n <= len;
-                     start++) starts[windows++] = start, next = start + 1;
-        }
-        size_t total = (size_t)windows * p->count;
-        uint64_t *keys = self->keys;
-        for (int i = 0; i < windows; i++)
-            window_keys(&self->powers, prefix, starts[i], n, d, p, tag, keys + (size_t)i * p->count);
-        uint32_t *passed = self->passed;
-        size_t kept = 0;
-        for (size_t i = 0; i < total; i++) {
-            passed[kept] = (uint32_t)i;
-            kept += table_maybe(&self->full[n], keys[i]);
-        }
-        for (size_t i = 0; i < kept; i++)
-            if (lookup(c, &self->full[n], keys[passed[i]], starts[passed[i] / p->count], 0)) return -1;
-        for (int i = 0; i < self->edge_count[n]; i++) {
-            int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
-            const Patterns *q = patterns(w, dw);
-            if (!q) return -1;
-            int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
-            int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
-            if (!prefix_ok && !suffix_ok) continue;
-            for (int k = 0; k < q->count; k++) {
-                const uint8_t *pattern = q->positions + (size_t)k * dw;
-                if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
-                                                                         edge_tag(n)), 0, PREFIXES)) ||
-                    (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
-                                                                         edge_tag(n)), 0, SUFFIXES))) return -1;
-            }
-        }
-    }
-    if (self->bigram.size && len >= 2 && count_shared(self, text, len, c)) return -1;
-    for (size_t i = 0; i < self->always_count; i++)
-        if (candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
-    /* Forms at least as long as the text: the text is the needle, score them all. */
-    size_t low = 0, high = (size_t)self->count;
-    while (low < high) {
-        size_t mid = (low + high) / 2;
-        if (self->lengths[self->by_length[mid]] < len) low = mid + 1; else high = mid;
-    }
-    for (size_t i = low; i < (size_t)self->count; i++)
-        if (candidate_add(c, self->by_length[i], WHOLE, WHOLE, 0)) return -1;
-    return 0;
-}
-
 /* Words around text[start:end): trimmed of spaces at its ends, widened to whole space-separated words.
    plain (optional): per position, how many characters before it belong to words that are not
    ordinary (see search_many). */
@@ -1033,6 +995,126 @@ static void words_of(const ch_t *text, int len, const uint8_t *ordinary, Words *
     }
     for (int i = len - 1; i >= 0; i--)
         w->word_end[i] = text[i] == ' ' ? i : (i + 1 < len && text[i + 1] != ' ' ? w->word_end[i + 1] : i + 1);
+}
+
+/* Whether the whole words around text[start:start+n] (trimmed of spaces, widened) are all ordinary. */
+static inline int on_ordinary_words(const ch_t *text, const Words *w, int start, int n) {
+    int end = start + n;
+    while (start < end && text[start] == ' ') start++;
+    while (end > start && text[end - 1] == ' ') end--;
+    if (start == end) return 1;
+    return w->plain[w->word_end[end - 1]] == w->plain[w->word_start[start]];
+}
+
+/* Keyed forms spelled by a run of ordinary words without its spaces ("cooler master" for COOLERMASTER):
+   the one way a match on ordinary words may stand, so their windows are scored. */
+static int stripped_runs(Index *self, const ch_t *text, int len, const uint64_t *prefix, const Words *w,
+                         Candidates *c) {
+    const Powers *pw = &self->powers;
+    for (int start = 0; start < len; start++) {
+        if ((start && text[start - 1] != ' ') || text[start] == ' ') continue;
+        uint64_t h = 0;
+        int letters = 0;
+        for (int from = start; from < len && letters <= MAX_NEEDLE;) {
+            int to = w->word_end[from];
+            if (w->plain[to] != w->plain[from]) break;  /* a word that is not ordinary */
+            h += (prefix[to] - prefix[from]) * pw->inverse[from] * pw->power[letters];
+            letters += to - from;
+            uint64_t key = (h ^ STRIPPED_TAG) * KEY_MIX;
+            if (table_maybe(&self->stripped, key)) {
+                uint32_t first, last;
+                table_find(&self->stripped, key, &first, &last);
+                for (uint32_t k = first; k < last; k++) {
+                    uint32_t f = self->stripped.forms[k];
+                    int n = self->lengths[f], lo = start - n > 0 ? start - n : 0, hi = to < len - n ? to : len - n;
+                    if (n < len && lo <= hi && candidate_add(c, f, lo, hi, 0)) return -1;
+                }
+            }
+            from = to + 1;
+        }
+    }
+    return 0;
+}
+
+/* joins (sorted, or join_count -1 for none): only windows holding characters i and i + 1 of some
+   join i are searched for keyed forms (see search_many). */
+static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefix, uint64_t *codes, Candidates *c,
+                   const int *joins, int join_count, const Words *ordinary) {
+    for (int n = 1; n < len && n <= MAX_NEEDLE; n++) {
+        int d = self->full_d[n];
+        if (d < 0 || !self->keyed[n]) continue;
+        const Patterns *p = patterns(n, d);
+        if (!p) return -1;
+        uint64_t tag = full_tag(n);
+        /* All keys first, then the filter (loads that do not wait on branches), then the few survivors. */
+        if (reserve_keys(self, (size_t)(len - n + 1) * p->count)) return -1;
+        int32_t *starts = self->starts, windows = 0;
+        if (join_count < 0) {
+            for (int start = 0; start + n <= len; start++) starts[windows++] = start;
+        } else {
+            for (int j = 0, next = 0; j < join_count; j++)
+                for (int start = joins[j] + 2 - n > next ? joins[j] + 2 - n : next; start <= joins[j] && start + n <= len;
+                     start++) starts[windows++] = start, next = start + 1;
+        }
+        /* A window on ordinary words needs only its exact key (see stripped_runs for the exception):
+           _locate rejects any other match there. Those windows go last, one key each. */
+        int plain_windows = windows, exact_windows = 0;
+        if (ordinary && d) {
+            plain_windows = 0;
+            for (int i = 0; i < windows; i++) {
+                if (on_ordinary_words(text, ordinary, starts[i], n)) self->exact_starts[exact_windows++] = starts[i];
+                else starts[plain_windows++] = starts[i];
+            }
+            memcpy(starts + plain_windows, self->exact_starts, (size_t)exact_windows * sizeof(int32_t));
+        }
+        size_t total = (size_t)plain_windows * p->count + (size_t)exact_windows;
+        uint64_t *keys = self->keys;
+        for (int i = 0; i < plain_windows; i++)
+            window_keys(&self->powers, prefix, starts[i], n, d, p, tag, keys + (size_t)i * p->count);
+        for (int i = 0; i < exact_windows; i++)
+            keys[(size_t)plain_windows * p->count + i] = subsequence_key(&self->powers, prefix, starts[plain_windows + i], n,
+                                                                         NULL, 0, whole_tag(n));
+        uint32_t *passed = self->passed;
+        size_t kept = 0;
+        for (size_t i = 0; i < total; i++) {
+            passed[kept] = (uint32_t)i;
+            kept += table_maybe(&self->full[n], keys[i]);
+        }
+        size_t plain_keys = (size_t)plain_windows * p->count;
+        for (size_t i = 0; i < kept; i++) {
+            size_t at = passed[i];
+            int32_t start = at < plain_keys ? starts[at / p->count] : starts[plain_windows + (at - plain_keys)];
+            if (lookup(c, &self->full[n], keys[at], start, 0)) return -1;
+        }
+        for (int i = 0; i < self->edge_count[n]; i++) {
+            int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
+            const Patterns *q = patterns(w, dw);
+            if (!q) return -1;
+            int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
+            int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
+            if (!prefix_ok && !suffix_ok) continue;
+            for (int k = 0; k < q->count; k++) {
+                const uint8_t *pattern = q->positions + (size_t)k * dw;
+                if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
+                                                                         edge_tag(n)), 0, PREFIXES)) ||
+                    (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
+                                                                         edge_tag(n)), 0, SUFFIXES))) return -1;
+            }
+        }
+    }
+    if (ordinary && self->stripped.size && stripped_runs(self, text, len, prefix, ordinary, c)) return -1;
+    if (self->bigram.size && len >= 2 && count_shared(self, text, len, c)) return -1;
+    for (size_t i = 0; i < self->always_count; i++)
+        if (candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
+    /* Forms at least as long as the text: the text is the needle, score them all. */
+    size_t low = 0, high = (size_t)self->count;
+    while (low < high) {
+        size_t mid = (low + high) / 2;
+        if (self->lengths[self->by_length[mid]] < len) low = mid + 1; else high = mid;
+    }
+    for (size_t i = low; i < (size_t)self->count; i++)
+        if (candidate_add(c, self->by_length[i], WHOLE, WHOLE, 0)) return -1;
+    return 0;
 }
 
 static int same_without_spaces(const ch_t *a, int len_a, const ch_t *b, int len_b) {
@@ -1381,10 +1463,6 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
                 }
             }
         }
-        if (len && collect(self, text, (int)len, prefix, codes, &c, joins, join_count)) {
-            if (!PyErr_Occurred()) PyErr_NoMemory();
-            goto fail;
-        }
         PyObject *mode = all_ordinary == Py_None ? Py_None : PyList_GET_ITEM(all_ordinary, t);
         long value = mode == Py_None ? 0 : PyLong_AsLong(mode);
         if (value < 0 || value > 2 || (value && !self->ordinary_chars)) {
@@ -1392,9 +1470,17 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
                 PyErr_SetString(PyExc_ValueError, "ordinary must be None or 1 or 2 per text, with ordinary_words given");
             goto fail;
         }
+        next_generation(self);
+        if (powers_reserve(&self->powers, (size_t)len + MAX_DELETIONS + 2)) { PyErr_NoMemory(); goto fail; }
+        prefix_sums(&self->powers, text, (int)len, prefix);
         if (value) ordinary_marks(self, text, (int)len, prefix, (uint8_t)value, joins, join_count < 0 ? 0 : join_count,
                                   marks);
         if (word_rule) words_of(text, (int)len, value ? marks : NULL, &words);
+        if (len && collect(self, text, (int)len, prefix, codes, &c, joins, join_count,
+                           word_rule && value && word_cutoff > 0 ? &words : NULL)) {
+            if (!PyErr_Occurred()) PyErr_NoMemory();
+            goto fail;
+        }
         Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
         if (!grown) { PyErr_NoMemory(); goto fail; }
         scored = grown;
