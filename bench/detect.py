@@ -7,6 +7,9 @@ Data (deterministic, seed 7), built from ../shared/data/product_offers_walmart_a
   counterfeit variant of a mark (typo, omission, insertion, transposition, leet, homoglyph,
   spacing) until there are --listings of them.
 
+Matcher = ``Matcher.match_many`` over every listing: every form of every title (base, leetspeak,
+spacing, collapsed, Chinese), the index search, and the rules and explanations of each match.
+Its index tables are built once per cutoff before timing (printed as ``build``).
 Brute force = ``rapidfuzz.process.extract(title, all_mark_forms, scorer=partial_ratio,
 score_cutoff=c)`` on the normalised title, on a sample. Recall = share of the brute-force
 (title, form) pairs above the cutoff that the candidate index also returns.
