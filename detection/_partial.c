@@ -1,38 +1,39 @@
 /*
- * Exact partial_ratio search of many short forms in many texts: the compiled core behind
- * detection.index.CandidateIndex.
+ * Exact partial_ratio search of many mark forms in many texts, and the matcher's screening: the
+ * compiled core behind detection.index.CandidateIndex.
  *
- * rapidfuzz's partial_ratio scores a needle of length n against every n-character window of the
- * text and against its shorter prefixes and suffixes (200 * lcs / (n + w) for a window of w
- * characters). A window reaches the cutoff only if it shares a common subsequence of
- * m = least(n, w) characters with the needle, i.e. some (w - m)-deletion of the window equals
- * some (n - m)-deletion of the needle (SymSpell). Index.search_many hashes those deletions:
+ * rapidfuzz's partial_ratio scores a needle of n characters against every n-character window of
+ * the text and its shorter prefixes and suffixes (200 * lcs / (n + w) for a window of w
+ * characters). A window reaches the cutoff only if it shares m = least(n, w) characters in order
+ * with the needle, i.e. some (w - m)-deletion of the window equals some (n - m)-deletion of the
+ * needle (SymSpell). Index.search_many finds every form that can reach the cutoff:
  *
- *   keyed forms   every m-subsequence of the form, for its full-window m and for each edge m;
- *                 the text's windows look up theirs (hash collisions only add candidates);
- *   counted forms (long ones, whose deletion sets would be large) a shared-bigram count over the
- *                 whole text, at least the bound a window reaching the cutoff implies;
- *   always        forms whose bigram bound is vacuous;
- *   direct        forms at least as long as the text (the text becomes the needle).
+ *   keyed forms    every m-subsequence of the form (full windows, and each edge m) is hashed;
+ *                  a text's windows look up theirs (hash collisions only add candidates);
+ *   counted forms  long ones, whose deletion sets would be large: runs of windows sharing at
+ *                  least the bigrams a window reaching the cutoff must share (count_shared);
+ *   always         forms whose bigram bound is vacuous; direct: forms at least as long as the
+ *                  text, where the text becomes the needle.
  *
- * Every candidate is then scored exactly with a bit-parallel LCS per window (Allison-Dix /
- * Hyyro), the arithmetic rapidfuzz uses, so the result is the brute-force result. A needle longer
- * than 64 characters is returned with score -1 for the caller to score with rapidfuzz.
+ * Each candidate is scored on the windows that may reach the cutoff with a bit-parallel LCS and
+ * rapidfuzz's arithmetic (lcs.h), so the pairs and scores are the brute-force ones; a needle over
+ * 64 characters, or a score within 1e-6 of the cutoff, is left to rapidfuzz.
+ *
+ * For the matcher, search_many also applies Matcher._locate's rules where they reject every
+ * window they skip (window_may_stand, on_ordinary_words, joins), finds near-word forms
+ * (collect_near) and whole-token forms (whole_token_forms); tests/detection/test_screening.py
+ * checks that the matcher's hits are unchanged.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
-#include <math.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <limits.h>
-#include <string.h>
 
-typedef uint32_t ch_t;
+#include "hashing.h"
+#include "lcs.h"
+#include "table.h"
 
-#define MAX_NEEDLE 64
 #define FULL_KEY_LIMIT 70     /* most deletion patterns per window for a keyed form */
 #define EDGE_KEY_LIMIT 1500   /* most edge subsequences stored per keyed form */
-#define MAX_DELETIONS 8
 
 enum { MODE_KEYED = 0, MODE_COUNT = 1, MODE_ALWAYS = 2 };
 
@@ -47,322 +48,11 @@ static int bucket_of(int n) {
     return b;
 }
 
-
-static const uint64_t BASE = 0x9E3779B97F4A7C15ULL;
-static const uint64_t KEY_MIX = 0xBF58476D1CE4E5B9ULL;  /* spreads keys over the filter's top bits */
-
-static inline uint64_t mix64(uint64_t x) {
-    x ^= x >> 30; x *= 0xBF58476D1CE4E5B9ULL;
-    x ^= x >> 27; x *= 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
+/* Keys of different kinds and lengths never meet: each is mixed with its own tag. */
 static inline uint64_t full_tag(int n) { return 0x100000001B3ULL * (uint64_t)(2 * n + 1); }
 static inline uint64_t edge_tag(int n) { return 0x100000001B3ULL * (uint64_t)(2 * n + 2); }
 static inline uint64_t whole_tag(int n) { return 0x9E3779B97F4A7C15ULL * (uint64_t)(2 * n + 1); }
 #define STRIPPED_TAG 0x535452ULL
-
-/* The longest common subsequence a needle of n characters needs with a w-character window. */
-static int least(int n, int w, double cutoff) {
-    double v = ceil(cutoff * (n + w) / 200 - 1e-9);
-    return v < 0 ? 0 : (int)v;
-}
-
-static double binomial(int n, int k) {
-    if (k < 0 || k > n) return 0;
-    double r = 1;
-    for (int i = 1; i <= k; i++) r = r * (n - k + i) / i;
-    return r;
-}
-
-/* ---- growable arrays ---- */
-
-typedef struct { void *data; size_t len, cap, item; } Vec;
-
-static int vec_push(Vec *v, const void *item) {
-    if (v->len == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 64;
-        void *data = realloc(v->data, cap * v->item);
-        if (!data) return -1;
-        v->data = data;
-        v->cap = cap;
-    }
-    memcpy((char *)v->data + v->len * v->item, item, v->item);
-    v->len++;
-    return 0;
-}
-
-/* ---- deletion patterns: every choice of d positions out of len, cached ---- */
-
-typedef struct { int count; uint8_t *positions; } Patterns; /* count * d positions */
-
-static Patterns pattern_cache[MAX_NEEDLE + 1][MAX_DELETIONS + 1];
-
-static const Patterns *patterns(int len, int d) {
-    Patterns *p = &pattern_cache[len][d];
-    if (p->positions || p->count) return p;
-    int count = (int)binomial(len, d);
-    p->positions = malloc((size_t)(count * d + 1));
-    if (!p->positions) return NULL;
-    uint8_t chosen[MAX_DELETIONS];
-    for (int i = 0; i < d; i++) chosen[i] = (uint8_t)i;
-    for (int c = 0; c < count; c++) {
-        memcpy(p->positions + (size_t)c * d, chosen, (size_t)d);
-        int i = d - 1;
-        while (i >= 0 && chosen[i] == len - d + i) i--;
-        if (i < 0) break;
-        chosen[i]++;
-        for (int j = i + 1; j < d; j++) chosen[j] = (uint8_t)(chosen[j - 1] + 1);
-    }
-    p->count = count;
-    return p;
-}
-
-/* ---- polynomial hashes of subsequences from prefix sums (modulo 2**64) ---- */
-
-typedef struct { uint64_t *power, *inverse; size_t size; } Powers;
-
-static int powers_reserve(Powers *p, size_t size) {
-    if (size <= p->size) return 0;
-    size_t want = size < 256 ? 256 : size * 2;
-    uint64_t *power = realloc(p->power, want * sizeof(uint64_t));
-    if (!power) return -1;
-    p->power = power;
-    uint64_t *inverse = realloc(p->inverse, want * sizeof(uint64_t));
-    if (!inverse) return -1;
-    p->inverse = inverse;
-    uint64_t base_inverse = BASE; /* Newton iteration for the inverse modulo 2**64 */
-    for (int i = 0; i < 6; i++) base_inverse *= 2 - BASE * base_inverse;
-    power[0] = inverse[0] = 1;
-    for (size_t i = 1; i < want; i++) {
-        power[i] = power[i - 1] * BASE;
-        inverse[i] = inverse[i - 1] * base_inverse;
-    }
-    p->size = want;
-    return 0;
-}
-
-/* prefix[i] = sum of s[k] * BASE**k for k < i */
-static void prefix_sums(const Powers *p, const ch_t *s, int len, uint64_t *prefix) {
-    prefix[0] = 0;
-    for (int i = 0; i < len; i++) prefix[i + 1] = prefix[i] + (uint64_t)s[i] * p->power[i];
-}
-
-/* Hash of s[start:start+len] without the d positions of pattern (relative to start). */
-static inline uint64_t subsequence_key(const Powers *p, const uint64_t *prefix, int start, int len,
-                                       const uint8_t *pattern, int d, uint64_t tag) {
-    uint64_t h = 0;
-    int low = start;
-    for (int k = 0; k <= d; k++) {
-        int high = k < d ? start + pattern[k] : start + len;
-        h += (prefix[high] - prefix[low]) * p->inverse[start + k];
-        low = high + 1;
-    }
-    return (h ^ tag) * KEY_MIX;
-}
-
-/* The keys of every d-deletion of s[start:start+n], in the order of p. One and two deletions are
-   sums of per-position terms (the pieces' hashes telescope), so most keys cost an addition. */
-static void window_keys(const Powers *pw, const uint64_t *prefix, int start, int n, int d, const Patterns *p,
-                        uint64_t tag, uint64_t *out) {
-    const uint64_t *inv = pw->inverse + start, *at = prefix + start;
-    if (d == 1) {
-        for (int j = 0; j < n; j++)
-            out[j] = (((at[j] - at[0]) * inv[0] + (at[n] - at[j + 1]) * inv[1]) ^ tag) * KEY_MIX;
-    } else if (d == 2) {
-        uint64_t x[MAX_NEEDLE], y[MAX_NEEDLE];
-        for (int j = 0; j < n; j++) {
-            x[j] = (at[j] - at[0]) * inv[0] - at[j + 1] * inv[1];
-            y[j] = at[j] * inv[1] + (at[n] - at[j + 1]) * inv[2];
-        }
-        size_t k = 0;
-        for (int first = 0; first < n; first++)
-            for (int second = first + 1; second < n; second++) out[k++] = ((x[first] + y[second]) ^ tag) * KEY_MIX;
-    } else {
-        for (int k = 0; k < p->count; k++)
-            out[k] = subsequence_key(pw, prefix, start, n, p->positions + (size_t)k * d, d, tag);
-    }
-}
-
-/* ---- exact partial_ratio (rapidfuzz's definition and arithmetic) for needles up to 64 ---- */
-
-typedef struct { uint64_t ascii[128]; int extra; ch_t extra_ch[MAX_NEEDLE]; uint64_t extra_mask[MAX_NEEDLE]; } Pattern;
-
-/* pm must be all zero; pattern_clear(pm, s, n) makes it so again. */
-static void pattern_set(Pattern *pm, const ch_t *s, int n) {
-    for (int i = 0; i < n; i++) {
-        uint64_t bit = 1ULL << i;
-        if (s[i] < 128) { pm->ascii[s[i]] |= bit; continue; }
-        int j = 0;
-        while (j < pm->extra && pm->extra_ch[j] != s[i]) j++;
-        if (j == pm->extra) { pm->extra_ch[j] = s[i]; pm->extra_mask[j] = 0; pm->extra++; }
-        pm->extra_mask[j] |= bit;
-    }
-}
-
-static void pattern_clear(Pattern *pm, const ch_t *s, int n) {
-    for (int i = 0; i < n; i++)
-        if (s[i] < 128) pm->ascii[s[i]] = 0;
-    pm->extra = 0;
-}
-
-static inline uint64_t pattern_get(const Pattern *pm, ch_t c) {
-    if (c < 128) return pm->ascii[c];
-    for (int j = 0; j < pm->extra; j++)
-        if (pm->extra_ch[j] == c) return pm->extra_mask[j];
-    return 0;
-}
-
-static inline int popcount(uint64_t x) {
-    x -= (x >> 1) & 0x5555555555555555ULL;
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-    return (int)((x * 0x0101010101010101ULL) >> 56);
-}
-
-static int lcs(const Pattern *pm, int n, const ch_t *s, int len) {
-    uint64_t v = ~0ULL;
-    for (int i = 0; i < len; i++) {
-        uint64_t u = v & pattern_get(pm, s[i]);
-        v = (v + u) | (v - u);
-    }
-    uint64_t mask = n == 64 ? ~0ULL : ((1ULL << n) - 1);
-    return popcount(~v & mask);
-}
-
-static inline double ratio_score(int common, int len1, int len2) {
-    int lensum = len1 + len2;
-    if (!lensum) return 100;
-    double norm_sim = 1.0 - (double)(lensum - 2 * common) / (double)lensum;
-    return norm_sim * 100;
-}
-
-/* Best score of s2's prefixes and suffixes of 1 to len1 - 1 characters against the needle in pm. */
-static double edge_score(const Pattern *pm, int len1, const ch_t *s2, int len2, double floor) {
-    double best = 0;
-    for (int w = 1; w < len1 && w <= len2; w++) {
-        if (least(len1, w, floor) > w + 1) continue;  /* such a window cannot reach floor */
-        double prefix = ratio_score(lcs(pm, len1, s2, w), len1, w);
-        double suffix = ratio_score(lcs(pm, len1, s2 + len2 - w, w), len1, w);
-        if (prefix > best) best = prefix;
-        if (suffix > best) best = suffix;
-    }
-    return best;
-}
-
-/* Best score of needle s1 (len1 <= len2, len1 <= 64) over s2's windows; windows that cannot reach
-   floor (a score just under the cutoff) are skipped, so lower results are only lower bounds. */
-static double partial_impl(Pattern *pm, const ch_t *s1, int len1, const ch_t *s2, int len2, double floor) {
-    pattern_set(pm, s1, len1);
-    double best = edge_score(pm, len1, s2, len2, floor);
-    /* A window's LCS is at most its multiset intersection with the needle (characters from 128 up
-       share one bucket, which only loosens the bound): kept up to date as the window slides. */
-    int need = least(len1, len1, floor) - 1, wanted[129] = {0}, held[129] = {0}, shared = 0;
-    for (int k = 0; k < len1; k++) wanted[s1[k] < 128 ? s1[k] : 128]++;
-    for (int i = 0; i < len2 && best < 100; i++) {
-        int in = s2[i] < 128 ? s2[i] : 128;
-        shared += held[in]++ < wanted[in];
-        if (i >= len1) {
-            int out = s2[i - len1] < 128 ? s2[i - len1] : 128;
-            shared -= --held[out] < wanted[out];
-        }
-        if (i + 1 < len1 || shared < need || !pattern_get(pm, s2[i])) continue;
-        double score = ratio_score(lcs(pm, len1, s2 + i + 1 - len1, len1), len1, len1);
-        if (score > best) best = score;
-    }
-    pattern_clear(pm, s1, len1);
-    return best;
-}
-
-/* partial_ratio(a, b), or -1 when the shorter string is longer than 64 characters. */
-static double partial_ratio(Pattern *pm, const ch_t *a, int len_a, const ch_t *b, int len_b, double floor) {
-    if (!len_a && !len_b) return 100;
-    if (!len_a || !len_b) return 0;
-    if (len_a > len_b) { const ch_t *t = a; a = b; b = t; int l = len_a; len_a = len_b; len_b = l; }
-    if (len_a > MAX_NEEDLE) return -1;
-    double score = partial_impl(pm, a, len_a, b, len_b, floor);
-    if (score != 100 && len_a == len_b) {
-        double swapped = partial_impl(pm, b, len_b, a, len_a, floor);
-        if (swapped > score) score = swapped;
-    }
-    return score;
-}
-
-/* ---- sorted key -> form tables with a bit filter in front ---- */
-
-typedef struct { uint64_t key; uint32_t form; } Entry;
-
-/* Distinct keys with their forms: an open-addressing table of (key, forms[first:last]) and a bit
-   filter in front of it, since most probes are misses and the filter answers them from cache.
-   Key 0 marks an empty slot, so a key of 0 is stored and looked up as 1 (at worst a collision). */
-typedef struct { uint64_t key; uint32_t first, last; } Slot;
-
-typedef struct {
-    Slot *slots; uint32_t *forms; size_t size;
-    uint64_t *filter; int filter_bits, slot_bits;
-} Table;
-
-static int entry_order(const void *a, const void *b) {
-    const Entry *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    return (x->form > y->form) - (x->form < y->form);
-}
-
-/* Two bits of one filter word per key (a blocked Bloom filter): one memory access per probe. */
-static inline uint64_t filter_bits_of(uint64_t key) { return (1ULL << (key & 63)) | (1ULL << ((key >> 6) & 63)); }
-
-static inline uint64_t stored_key(uint64_t key) { return key ? key : 1; }
-
-static int table_build(Table *t, Vec *entries) {
-    Entry *e = entries->data;
-    for (size_t i = 0; i < entries->len; i++) e[i].key = stored_key(e[i].key);
-    if (entries->len) qsort(e, entries->len, sizeof(Entry), entry_order);
-    size_t size = 0, distinct = 0;
-    for (size_t i = 0; i < entries->len; i++)
-        if (!size || e[i].key != e[size - 1].key || e[i].form != e[size - 1].form) e[size++] = e[i];
-    for (size_t i = 0; i < size; i++) distinct += !i || e[i].key != e[i - 1].key;
-    t->size = size;
-    int filter_bits = 16, slot_bits = 4;
-    while (((size_t)1 << filter_bits) < size * 16 && filter_bits < 31) filter_bits++;
-    while (((size_t)1 << slot_bits) < distinct * 2) slot_bits++;
-    t->filter_bits = filter_bits;
-    t->slot_bits = slot_bits;
-    t->forms = malloc((size + 1) * sizeof(uint32_t));
-    t->slots = calloc((size_t)1 << slot_bits, sizeof(Slot));
-    t->filter = calloc(((size_t)1 << filter_bits) / 64 + 1, sizeof(uint64_t));
-    if (!t->forms || !t->slots || !t->filter) return -1;
-    size_t mask = ((size_t)1 << slot_bits) - 1;
-    for (size_t i = 0, slot = 0; i < size; i++) {
-        t->forms[i] = e[i].form;
-        if (i && e[i].key == e[i - 1].key) {
-            t->slots[slot].last = (uint32_t)i + 1;
-            continue;
-        }
-        t->filter[e[i].key >> (64 - filter_bits + 6)] |= filter_bits_of(e[i].key);
-        for (slot = e[i].key >> (64 - slot_bits); t->slots[slot].key; slot = (slot + 1) & mask) {}
-        t->slots[slot] = (Slot){e[i].key, (uint32_t)i, (uint32_t)i + 1};
-    }
-    return 0;
-}
-
-static inline int table_maybe(const Table *t, uint64_t key) {
-    key = stored_key(key);
-    uint64_t want = filter_bits_of(key);
-    return (t->filter[key >> (64 - t->filter_bits + 6)] & want) == want;
-}
-
-/* The forms under key: [*first, *last) in t->forms; empty when the key is absent. */
-static inline void table_find(const Table *t, uint64_t key, uint32_t *first, uint32_t *last) {
-    key = stored_key(key);
-    size_t mask = ((size_t)1 << t->slot_bits) - 1;
-    for (size_t slot = key >> (64 - t->slot_bits);; slot = (slot + 1) & mask) {
-        const Slot *s = &t->slots[slot];
-        if (!s->key) { *first = *last = 0; return; }
-        if (s->key == key) { *first = s->first; *last = s->last; return; }
-    }
-}
-
-static void table_free(Table *t) { free(t->slots); free(t->forms); free(t->filter); }
 
 /* ---- the index ---- */
 
