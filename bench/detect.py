@@ -144,6 +144,11 @@ def main() -> None:
               f"{len(expected)} brute-force pairs (goal >= 99.5%)")
         print(f"  candidate index alone on the base form (same work as brute force): {index_only:,.0f} listings/s "
               f"on {len(subset)} | ratio {index_only / slow:,.1f}x")
+        stats = matcher.index.prepare(cutoff).stats()
+        scored = {kind: stats[f"{kind}_scored"] / max(stats["texts"], 1) for kind in ("keyed", "counted", "whole")}
+        print(f"  index tables: {stats['full_keys']:,} window keys, {stats['edge_keys']:,} edge keys; candidates scored "
+              f"per text searched: {scored['keyed']:.1f} keyed, {scored['counted']:.1f} counted, "
+              f"{scored['whole']:.1f} whole")
 
 
 if __name__ == "__main__":

@@ -1246,16 +1246,6 @@ fail:
     return NULL;
 }
 
-static PyObject *index_score(Index *self, PyObject *args) {
-    PyObject *a, *b;
-    if (!PyArg_ParseTuple(args, "UU", &a, &b)) return NULL;
-    ch_t *x = PyUnicode_AsUCS4Copy(a), *y = PyUnicode_AsUCS4Copy(b);
-    if (!x || !y) { PyMem_Free(x); PyMem_Free(y); return NULL; }
-    double score = partial_ratio(&self->pattern, x, (int)PyUnicode_GET_LENGTH(a), y, (int)PyUnicode_GET_LENGTH(b), 0);
-    PyMem_Free(x); PyMem_Free(y);
-    return PyFloat_FromDouble(score);
-}
-
 static PyObject *index_stats(Index *self, PyObject *unused) {
     size_t full = 0;
     for (int n = 0; n <= MAX_NEEDLE; n++) full += self->full[n].size;
@@ -1281,7 +1271,6 @@ static PyMethodDef index_methods[] = {
      "joins (per text None or increasing positions i): keyed forms are only looked for in windows holding\n"
      "characters i and i + 1 of some join; a pair's score is then exact only when its best window does."},
     {"stats", (PyCFunction)index_stats, METH_NOARGS, "stats() -> table sizes and how many candidates were scored."},
-    {"score", (PyCFunction)index_score, METH_VARARGS, "score(a, b) -> partial_ratio(a, b), -1 over 64 characters."},
     {NULL, NULL, 0, NULL},
 };
 

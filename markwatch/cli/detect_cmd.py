@@ -68,6 +68,8 @@ def detect(
     full: bool = typer.Option(False, "--full", help="Scan every listing, ignoring the watermark."),
     slice_id: int | None = typer.Option(None, "--slice", help="Scan only this slice (with --slices)."),
     slices: int | None = typer.Option(None, "--slices", min=1, help="Split the listings into this many slices."),
+    batch_size: int = typer.Option(500, "--batch-size", min=1, help="Listings matched and committed together: "
+                                   "a killed run redoes at most one batch."),
 ) -> None:
     """Detect hits in the listings index (listings added or changed since the last run) and upsert them."""
     from detection.batch import run_detection
@@ -80,7 +82,7 @@ def detect(
     with clear_errors(), _progress() as progress:
         task = progress.add_task("detecting", total=None)
         summary = run_detection(settings=get_settings(), since=since, full=full, slice_id=slice_id,
-                                slices=slices, progress=lambda n: progress.advance(task, n))
+                                slices=slices, batch_size=batch_size, progress=lambda n: progress.advance(task, n))
     err_console.print(
         f"run {summary.run_id} {summary.status}: {summary.listings_scanned} listings scanned, "
         f"{summary.hits_created} hits created, {summary.hits_updated} updated, {summary.hits_kept} kept a "
