@@ -17,9 +17,11 @@ $(DEPS): $(BIN)/python setup.cfg constraints.txt pyproject.toml
 	$(BIN)/pip install --quiet -c constraints.txt ".[test,airflow]"
 	touch $(DEPS)
 
-# The package itself is always reinstalled (not editable) so tests run against what is installed.
+# The package itself is always reinstalled (not editable) so tests run against what is installed;
+# its C modules are also built in place, so the checkout itself imports (python -c, bench/).
 install: $(DEPS)
 	$(BIN)/pip install --quiet --no-deps --force-reinstall .
+	$(BIN)/python setup.py --quiet build_ext --inplace
 
 lint: install
 	$(BIN)/ruff check .

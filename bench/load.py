@@ -65,7 +65,7 @@ def free_port() -> int:
 
 def serve(database_url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MARKWATCH_DATABASE_URL": database_url, "MARKWATCH_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen([sys.executable, "-c", "from markwatch.cli import main; main()", "serve",
+    process = subprocess.Popen([sys.executable, "-P", "-c", "from markwatch.cli import main; main()", "serve",
                                 "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

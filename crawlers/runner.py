@@ -70,7 +70,8 @@ def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Setti
     with tempfile.TemporaryDirectory(prefix="markwatch-crawl-") as tmp:
         run_id_file = Path(tmp) / "run_id"
         log_path = Path(tmp) / "crawl.log"
-        command = [sys.executable, "-c", "from markwatch.cli import main; main()", "crawl", name,
+        # -P: import the installed package, never modules from the working directory.
+        command = [sys.executable, "-P", "-c", "from markwatch.cli import main; main()", "crawl", name,
                    "--run-id-file", str(run_id_file)]
         for url in start_urls or []:
             command += ["--start-url", url]

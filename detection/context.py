@@ -123,7 +123,6 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
     """Score adjustment from category fit, authorised seller, price and brand field."""
     if not context:
         return _NO_CONTEXT
-
     points = 0.0
     reasons: list[str] = []
     supported = False

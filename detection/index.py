@@ -8,13 +8,14 @@ a window of ``w`` characters sharing a longest common subsequence of ``m``). The
 - most forms (up to 12 characters at a cutoff of 80) are indexed by their hashed subsequences
   (SymSpell deletions); a window reaches the cutoff only if one of its own deletions matches, and
   only those windows are scored;
-- longer forms are found by the bigrams they share with the text (at least the bound a window
-  reaching the cutoff implies), forms at least as long as the text are all scored (the text is
-  then the needle).
+- longer forms are found by the bigrams they share with sliding windows of the text (at least the
+  bound a window reaching the cutoff implies), and scored on those windows; forms at least as
+  long as the text are all scored (the text is then the needle).
 
-Scores use rapidfuzz's arithmetic, so the result is the brute-force result: a score within 1e-6
-of the cutoff, or a needle over 64 characters, is rescored by rapidfuzz itself.
+Scores use rapidfuzz's arithmetic, so ``search_many`` returns the brute-force result: a score
+within 1e-6 of the cutoff, or a needle over 64 characters, is rescored by rapidfuzz itself.
 ``brute_force`` is the slow reference the property tests and the benchmark compare against.
+``screen_many`` is the matcher's search: the same, less what the matcher's own rules would reject.
 """
 
 from __future__ import annotations

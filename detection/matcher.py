@@ -103,8 +103,9 @@ class Matcher:
                     contexts: Sequence[Mapping[str, Any] | None] | None) -> list[list[Match]]:
         all_forms = [title_forms(text or "") for text in texts]
         searched_forms = [(text or "", form) for text, forms in zip(texts, all_forms, strict=True) for form in forms]
-        # Rules _locate applies anyway, applied while searching: a non-exact match must lie in words
-        # it could score against, a spacing form's match must join a separator.
+        # _locate's rules, applied while searching where they cannot change a hit: a non-exact match
+        # must lie in words it could score against that are not all ordinary, a spacing form's match
+        # must join a separator, a leet form's match must be whole tokens (see screen_many).
         searched = self.index.screen_many(
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
@@ -221,10 +222,10 @@ class Matcher:
 
 
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
-_WHOLE_TOKENS_ONLY = ("leet", "leet_l")
-# Forms whose words screen_many judges ordinary (as _locate does): 2 for a spacing form, whose
-# words are judged as the base form's, and only for non-exact matches.
-_ORDINARY_WORDS = {"base": 1, "spacing": 2}  # forms whose matches _locate keeps only as exact whole tokens
+_WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
+# The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
+# base form's, and only for non-exact matches (2).
+_ORDINARY_WORDS = {"base": 1, "spacing": 2}
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 

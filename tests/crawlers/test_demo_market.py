@@ -92,7 +92,7 @@ def test_runs_as_a_module_with_ground_truth_and_marks(shared_data: Path, tmp_pat
         port = sock.getsockname()[1]
     env = {**os.environ, "MARKWATCH_SHARED_DATA": str(shared_data)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "markwatch.demo_market", "--port", str(port), "--size", "30",
+        [sys.executable, "-P", "-m", "markwatch.demo_market", "--port", str(port), "--size", "30",
          "--ground-truth", str(tmp_path / "ground_truth.jsonl"), "--marks-csv", str(tmp_path / "marks.csv")],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

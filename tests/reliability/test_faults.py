@@ -62,7 +62,7 @@ def test_detection_killed_midway_converges_to_the_same_hits(settings: Settings, 
     _prepare(settings, sqlite_engine, listings)
     env = {**os.environ, "MARKWATCH_DATABASE_URL": settings.resolved_database_url}
     # Small batches: each commits, so the first hits appear long before the run ends.
-    process = subprocess.Popen([sys.executable, "-c", "from markwatch.cli import main; main()", "detect",
+    process = subprocess.Popen([sys.executable, "-P", "-c", "from markwatch.cli import main; main()", "detect",
                                 "--batch-size", "20"],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
