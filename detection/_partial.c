@@ -496,11 +496,7 @@ static inline int candidate_add(Candidates *c, uint32_t form, int32_t where, int
     }
     if (c->count == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
-        Hit *hits = realloc(c->hits, cap * sizeof(Hit));
-        uint32_t *forms = realloc(c->forms, cap * sizeof(uint32_t));
-        if (hits) c->hits = hits;
-        if (forms) c->forms = forms;
-        if (!hits || !forms) return -1;
+        if (grow(&c->hits, cap * sizeof(Hit)) || grow(&c->forms, cap * sizeof(uint32_t))) return -1;
         c->cap = cap;
     }
     if (fresh) {
@@ -524,18 +520,8 @@ static int lookup(Candidates *c, const Table *t, uint64_t key, int32_t where, ui
 static int reserve_keys(Index *self, size_t count) {
     if (count <= self->keys_room) return 0;
     size_t room = count * 2;
-    uint64_t *keys = realloc(self->keys, room * sizeof(uint64_t));
-    if (!keys) return -1;
-    self->keys = keys;
-    uint32_t *passed = realloc(self->passed, room * sizeof(uint32_t));
-    if (!passed) return -1;
-    self->passed = passed;
-    int32_t *starts = realloc(self->starts, room * sizeof(int32_t));
-    if (!starts) return -1;
-    self->starts = starts;
-    int32_t *exact_starts = realloc(self->exact_starts, room * sizeof(int32_t));
-    if (!exact_starts) return -1;
-    self->exact_starts = exact_starts;
+    if (grow(&self->keys, room * sizeof(uint64_t)) || grow(&self->passed, room * sizeof(uint32_t)) ||
+        grow(&self->starts, room * sizeof(int32_t)) || grow(&self->exact_starts, room * sizeof(int32_t))) return -1;
     self->keys_room = room;
     return 0;
 }
@@ -555,17 +541,9 @@ static int reserve_grams(Index *self, size_t grams) {
     if (grams <= self->grams_room) return 0;
     size_t room = grams * 2 + 64, slots = 64;
     while (slots < room * 2) slots *= 2;
-    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots);
-    free(self->gram_first); free(self->gram_last);
-    self->gram_first = malloc(room * sizeof(uint32_t));
-    self->gram_last = malloc(room * sizeof(uint32_t));
-    self->gram_codes = malloc(room * sizeof(uint64_t));
-    self->gram_previous = malloc(room * sizeof(int));
-    self->gram_next = malloc(room * sizeof(int));
-    self->gram_slots = malloc(slots * sizeof(int));
-    self->grams_room = 0;
-    if (!self->gram_codes || !self->gram_previous || !self->gram_next || !self->gram_slots || !self->gram_first ||
-        !self->gram_last) return -1;
+    if (grow(&self->gram_codes, room * sizeof(uint64_t)) || grow(&self->gram_previous, room * sizeof(int)) ||
+        grow(&self->gram_next, room * sizeof(int)) || grow(&self->gram_slots, slots * sizeof(int)) ||
+        grow(&self->gram_first, room * sizeof(uint32_t)) || grow(&self->gram_last, room * sizeof(uint32_t))) return -1;
     self->grams_room = room;
     return 0;
 }

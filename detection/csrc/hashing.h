@@ -38,6 +38,14 @@ static double binomial(int n, int k) {
 
 /* ---- growable arrays ---- */
 
+/* realloc *array to bytes: 0, or -1 with *array unchanged (still to be freed by its owner). */
+static int grow(void *array, size_t bytes) {
+    void **slot = array, *grown = realloc(*slot, bytes ? bytes : 1);
+    if (!grown) return -1;
+    *slot = grown;
+    return 0;
+}
+
 typedef struct { void *data; size_t len, cap, item; } Vec;
 
 static int vec_push(Vec *v, const void *item) {
@@ -86,12 +94,8 @@ typedef struct { uint64_t *power, *inverse; size_t size; } Powers;
 static int powers_reserve(Powers *p, size_t size) {
     if (size <= p->size) return 0;
     size_t want = size < 256 ? 256 : size * 2;
-    uint64_t *power = realloc(p->power, want * sizeof(uint64_t));
-    if (!power) return -1;
-    p->power = power;
-    uint64_t *inverse = realloc(p->inverse, want * sizeof(uint64_t));
-    if (!inverse) return -1;
-    p->inverse = inverse;
+    if (grow(&p->power, want * sizeof(uint64_t)) || grow(&p->inverse, want * sizeof(uint64_t))) return -1;
+    uint64_t *power = p->power, *inverse = p->inverse;
     uint64_t base_inverse = BASE; /* Newton iteration for the inverse modulo 2**64 */
     for (int i = 0; i < 6; i++) base_inverse *= 2 - BASE * base_inverse;
     power[0] = inverse[0] = 1;
