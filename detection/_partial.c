@@ -706,7 +706,7 @@ static int stripped_runs(Index *self, const ch_t *text, int len, const uint64_t 
 
 /* joins (sorted, or join_count -1 for none): only windows holding characters i and i + 1 of some
    join i are searched for keyed forms (see search_many). */
-static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefix, uint64_t *codes, Candidates *c,
+static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
                    const int *joins, int join_count, const Words *ordinary) {
     for (int n = 1; n < len && n <= MAX_NEEDLE; n++) {
         int d = self->full_d[n];
@@ -1041,30 +1041,26 @@ static PyObject *outcome_of(const Scored *forms, size_t count) {
     return outcome;
 }
 
+/* 0 if option is None or a list with one entry per text, else -1 with a ValueError naming it. */
+static int per_text(PyObject *option, PyObject *texts, const char *name) {
+    if (option == Py_None || (PyList_Check(option) && PyList_GET_SIZE(option) == PySequence_Size(texts))) return 0;
+    PyErr_Format(PyExc_ValueError, "%s must be None or a list with one entry per text", name);
+    return -1;
+}
+
 static PyObject *index_search_many(Index *self, PyObject *args) {
     PyObject *texts, *all_joins = Py_None, *all_ordinary = Py_None, *all_whole = Py_None;
     double word_cutoff = 0;
     if (!PyArg_ParseTuple(args, "O|dOOO", &texts, &word_cutoff, &all_joins, &all_ordinary, &all_whole)) return NULL;
-    if (all_whole != Py_None && (!PyList_Check(all_whole) || PyList_GET_SIZE(all_whole) != PySequence_Size(texts))) {
-        PyErr_SetString(PyExc_ValueError, "whole_tokens must be None or a list with one entry per text");
-        return NULL;
-    }
-    if (all_ordinary != Py_None && (!PyList_Check(all_ordinary) ||
-                                    PyList_GET_SIZE(all_ordinary) != PySequence_Size(texts))) {
-        PyErr_SetString(PyExc_ValueError, "ordinary must be None or a list with one entry per text");
-        return NULL;
-    }
-    if (all_joins != Py_None && (!PyList_Check(all_joins) || PyList_GET_SIZE(all_joins) != PySequence_Size(texts))) {
-        PyErr_SetString(PyExc_ValueError, "joins must be None or a list with one entry per text");
-        return NULL;
-    }
+    if (per_text(all_whole, texts, "whole_tokens") || per_text(all_ordinary, texts, "ordinary") ||
+        per_text(all_joins, texts, "joins")) return NULL;
     PyObject *sequence = PySequence_Fast(texts, "texts must be a sequence of str");
     if (!sequence) return NULL;
     Py_ssize_t count = PySequence_Fast_GET_SIZE(sequence);
     PyObject *results = PyList_New(count);
     Candidates c = {self, NULL, 0, 0, NULL, 0};
     ch_t *text = NULL;
-    uint64_t *prefix = NULL, *codes = NULL;
+    uint64_t *prefix = NULL;
     Scored *scored = NULL;
     int *joins = NULL;
     uint8_t *marks = NULL;
@@ -1081,16 +1077,15 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         Py_ssize_t len = PyUnicode_GET_LENGTH(item);
         if ((size_t)len + 2 > room) {
             room = (size_t)len + 64;
-            free(text); free(prefix); free(codes);
+            free(text); free(prefix);
             free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
             text = malloc(room * sizeof(ch_t));
             prefix = malloc(room * sizeof(uint64_t));
-            codes = malloc(room * sizeof(uint64_t));
             words = (Words){malloc(room * sizeof(int)), malloc(room * sizeof(int)), malloc(room * sizeof(int)),
                             malloc(room * sizeof(int)), malloc(room * sizeof(int)), 0};
             free(marks);
             marks = malloc(room);
-            if (!text || !prefix || !codes || !words.word_start || !words.word_end || !words.spaces ||
+            if (!text || !prefix || !words.word_start || !words.word_end || !words.spaces ||
                 !words.plain || !words.exact_plain || !marks) {
                 PyErr_NoMemory();
                 goto fail;
@@ -1144,7 +1139,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         if (value) ordinary_marks(self, text, (int)len, prefix, (uint8_t)value, joins, join_count < 0 ? 0 : join_count,
                                   marks);
         if (word_rule) words_of(text, (int)len, value ? marks : NULL, &words);
-        if (len && collect(self, text, (int)len, prefix, codes, &c, joins, join_count,
+        if (len && collect(self, text, (int)len, prefix, &c, joins, join_count,
                            word_rule && value && word_cutoff > 0 ? &words : NULL)) {
             if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
@@ -1213,12 +1208,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         }
     }
     Py_DECREF(sequence);
-    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins); free(marks);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(scored); free(joins); free(marks);
     free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
     return results;
 fail:
     Py_DECREF(sequence);
-    free(c.hits); free(c.forms); free(text); free(prefix); free(codes); free(scored); free(joins); free(marks);
+    free(c.hits); free(c.forms); free(text); free(prefix); free(scored); free(joins); free(marks);
     free(words.word_start); free(words.word_end); free(words.spaces); free(words.plain); free(words.exact_plain);
     Py_XDECREF(results);
     return NULL;
