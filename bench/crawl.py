@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         if not ping(make_client(Settings(es_url=es_url), timeout=3, retries=0)):
             from markwatch.embedded_es import EmbeddedElasticsearch
 
+            os.chmod(tmp, 0o711)  # run as root, Elasticsearch runs as 'nobody' and must traverse it
             embedded = EmbeddedElasticsearch(Settings(data_dir=Path(tmp) / "es", es_port=9287))
             es_url = embedded.start().url
         settings = Settings(data_dir=Path(tmp) / "var", database_url=f"sqlite:///{tmp}/bench.sqlite3",

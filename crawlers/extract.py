@@ -207,9 +207,11 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     sel = Selector(text=text)
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     base = urljoin(url, sel.xpath("//base/@href").get() or "")
-    syntaxes = ["json-ld", "microdata", "opengraph"]
-    data = extruct.extract(sel.root, base_url=base, syntaxes=syntaxes, uniform=True, errors="ignore")
-    product = _best_product(data.get("json-ld", [])) or _best_product(data.get("microdata", []))
+    data = extruct.extract(sel.root, base_url=base, syntaxes=["json-ld", "opengraph"], uniform=True, errors="ignore")
+    product = _best_product(data.get("json-ld", []))
+    if product is None:  # microdata only when JSON-LD has no product: it is the costliest syntax to read
+        microdata = extruct.extract(sel.root, base_url=base, syntaxes=["microdata"], uniform=True, errors="ignore")
+        product = _best_product(microdata.get("microdata", []))
     if product is None and rdfa:
         rdfa_data = extruct.extract(text, base_url=base, syntaxes=["rdfa"], uniform=True, errors="ignore")
         product = _best_product(rdfa_data.get("rdfa", []))
