@@ -704,71 +704,82 @@ static int stripped_runs(Index *self, const ch_t *text, int len, const uint64_t 
     return 0;
 }
 
-/* joins (sorted, or join_count -1 for none): only windows holding characters i and i + 1 of some
-   join i are searched for keyed forms (see search_many). */
+/* Keyed forms of n characters: the windows whose keys meet theirs. With joins (sorted; join_count -1
+   for none), only windows holding characters i and i + 1 of some join i (see search_many). */
+static int keyed_windows(Index *self, int n, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
+                         const int *joins, int join_count, const Words *ordinary) {
+    int d = self->full_d[n];
+    const Patterns *p = patterns(n, d);
+    if (!p) return -1;
+    uint64_t tag = full_tag(n);
+    /* All keys first, then the filter (loads that do not wait on branches), then the few survivors. */
+    if (reserve_keys(self, (size_t)(len - n + 1) * p->count)) return -1;
+    int32_t *starts = self->starts, windows = 0;
+    if (join_count < 0) {
+        for (int start = 0; start + n <= len; start++) starts[windows++] = start;
+    } else {
+        for (int j = 0, next = 0; j < join_count; j++)
+            for (int start = joins[j] + 2 - n > next ? joins[j] + 2 - n : next; start <= joins[j] && start + n <= len;
+                 start++) starts[windows++] = start, next = start + 1;
+    }
+    /* A window on ordinary words needs only its exact key (see stripped_runs for the exception):
+       _locate rejects any other match there. Those windows go last, one key each. */
+    int plain_windows = windows, exact_windows = 0;
+    if (ordinary && d) {
+        plain_windows = 0;
+        for (int i = 0; i < windows; i++) {
+            if (on_ordinary_words(text, ordinary, starts[i], n)) self->exact_starts[exact_windows++] = starts[i];
+            else starts[plain_windows++] = starts[i];
+        }
+        memcpy(starts + plain_windows, self->exact_starts, (size_t)exact_windows * sizeof(int32_t));
+    }
+    size_t plain_keys = (size_t)plain_windows * p->count, total = plain_keys + (size_t)exact_windows;
+    uint64_t *keys = self->keys;
+    for (int i = 0; i < plain_windows; i++)
+        window_keys(&self->powers, prefix, starts[i], n, d, p, tag, keys + (size_t)i * p->count);
+    for (int i = 0; i < exact_windows; i++)
+        keys[plain_keys + i] = subsequence_key(&self->powers, prefix, starts[plain_windows + i], n, NULL, 0, whole_tag(n));
+    uint32_t *passed = self->passed;
+    size_t kept = 0;
+    for (size_t i = 0; i < total; i++) {
+        passed[kept] = (uint32_t)i;
+        kept += table_maybe(&self->full[n], keys[i]);
+    }
+    for (size_t i = 0; i < kept; i++) {
+        size_t at = passed[i];
+        int32_t start = at < plain_keys ? starts[at / p->count] : starts[plain_windows + (at - plain_keys)];
+        if (lookup(c, &self->full[n], keys[at], start, 0)) return -1;
+    }
+    return 0;
+}
+
+/* Keyed forms of n characters reaching the cutoff on a shorter window at the text's start or end. */
+static int edge_windows(Index *self, int n, int len, const uint64_t *prefix, Candidates *c, const int *joins,
+                        int join_count) {
+    for (int i = 0; i < self->edge_count[n]; i++) {
+        int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
+        const Patterns *q = patterns(w, dw);
+        if (!q) return -1;
+        int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
+        int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
+        for (int k = 0; k < q->count && (prefix_ok || suffix_ok); k++) {
+            const uint8_t *pattern = q->positions + (size_t)k * dw;
+            if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
+                                                                     edge_tag(n)), 0, PREFIXES)) ||
+                (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
+                                                                     edge_tag(n)), 0, SUFFIXES))) return -1;
+        }
+    }
+    return 0;
+}
+
+/* Every form that may reach the cutoff against text, into c: keyed, counted, always and direct. */
 static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
                    const int *joins, int join_count, const Words *ordinary) {
     for (int n = 1; n < len && n <= MAX_NEEDLE; n++) {
-        int d = self->full_d[n];
-        if (d < 0 || !self->keyed[n]) continue;
-        const Patterns *p = patterns(n, d);
-        if (!p) return -1;
-        uint64_t tag = full_tag(n);
-        /* All keys first, then the filter (loads that do not wait on branches), then the few survivors. */
-        if (reserve_keys(self, (size_t)(len - n + 1) * p->count)) return -1;
-        int32_t *starts = self->starts, windows = 0;
-        if (join_count < 0) {
-            for (int start = 0; start + n <= len; start++) starts[windows++] = start;
-        } else {
-            for (int j = 0, next = 0; j < join_count; j++)
-                for (int start = joins[j] + 2 - n > next ? joins[j] + 2 - n : next; start <= joins[j] && start + n <= len;
-                     start++) starts[windows++] = start, next = start + 1;
-        }
-        /* A window on ordinary words needs only its exact key (see stripped_runs for the exception):
-           _locate rejects any other match there. Those windows go last, one key each. */
-        int plain_windows = windows, exact_windows = 0;
-        if (ordinary && d) {
-            plain_windows = 0;
-            for (int i = 0; i < windows; i++) {
-                if (on_ordinary_words(text, ordinary, starts[i], n)) self->exact_starts[exact_windows++] = starts[i];
-                else starts[plain_windows++] = starts[i];
-            }
-            memcpy(starts + plain_windows, self->exact_starts, (size_t)exact_windows * sizeof(int32_t));
-        }
-        size_t total = (size_t)plain_windows * p->count + (size_t)exact_windows;
-        uint64_t *keys = self->keys;
-        for (int i = 0; i < plain_windows; i++)
-            window_keys(&self->powers, prefix, starts[i], n, d, p, tag, keys + (size_t)i * p->count);
-        for (int i = 0; i < exact_windows; i++)
-            keys[(size_t)plain_windows * p->count + i] = subsequence_key(&self->powers, prefix, starts[plain_windows + i], n,
-                                                                         NULL, 0, whole_tag(n));
-        uint32_t *passed = self->passed;
-        size_t kept = 0;
-        for (size_t i = 0; i < total; i++) {
-            passed[kept] = (uint32_t)i;
-            kept += table_maybe(&self->full[n], keys[i]);
-        }
-        size_t plain_keys = (size_t)plain_windows * p->count;
-        for (size_t i = 0; i < kept; i++) {
-            size_t at = passed[i];
-            int32_t start = at < plain_keys ? starts[at / p->count] : starts[plain_windows + (at - plain_keys)];
-            if (lookup(c, &self->full[n], keys[at], start, 0)) return -1;
-        }
-        for (int i = 0; i < self->edge_count[n]; i++) {
-            int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
-            const Patterns *q = patterns(w, dw);
-            if (!q) return -1;
-            int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
-            int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
-            if (!prefix_ok && !suffix_ok) continue;
-            for (int k = 0; k < q->count; k++) {
-                const uint8_t *pattern = q->positions + (size_t)k * dw;
-                if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
-                                                                         edge_tag(n)), 0, PREFIXES)) ||
-                    (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
-                                                                         edge_tag(n)), 0, SUFFIXES))) return -1;
-            }
-        }
+        if (self->full_d[n] < 0 || !self->keyed[n]) continue;
+        if (keyed_windows(self, n, text, len, prefix, c, joins, join_count, ordinary) ||
+            edge_windows(self, n, len, prefix, c, joins, join_count)) return -1;
     }
     if (ordinary && self->stripped.size && stripped_runs(self, text, len, prefix, ordinary, c)) return -1;
     if (self->bigram.size && len >= 2 && count_shared(self, text, len, c)) return -1;
