@@ -536,7 +536,7 @@ static void next_generation(Index *self) {
     }
 }
 
-/* Every form that may reach the cutoff against text (length len), into c. */
+/* Scratch for count_shared: a text's bigram codes, their previous and next occurrences, a hash of them. */
 static int reserve_grams(Index *self, size_t grams) {
     if (grams <= self->grams_room) return 0;
     size_t room = grams * 2 + 64, slots = 64;
