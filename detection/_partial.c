@@ -1039,7 +1039,7 @@ static int whole_token_forms(Index *self, const ch_t *text, int len, const uint6
     return 0;
 }
 
-/* (found, [], [], []) for whole-token forms. */
+/* (found, [], []) for whole-token forms. */
 static PyObject *outcome_of(const Scored *forms, size_t count) {
     PyObject *found = PyList_New((Py_ssize_t)count);
     for (size_t i = 0; found && i < count; i++) {
@@ -1048,7 +1048,7 @@ static PyObject *outcome_of(const Scored *forms, size_t count) {
         PyList_SET_ITEM(found, (Py_ssize_t)i, entry);
     }
     if (!found) return NULL;
-    PyObject *outcome = Py_BuildValue("(N[][][])", found);
+    PyObject *outcome = Py_BuildValue("(N[][])", found);
     return outcome;
 }
 
@@ -1184,7 +1184,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             goto fail;
         }
         qsort(scored, kept, sizeof(Scored), scored_order);
-        PyObject *sure = PyList_New(0), *unsure = PyList_New(0), *dropped = PyList_New(0);
+        PyObject *sure = PyList_New(0), *unsure = PyList_New(0);
         PyObject *near_list = PyList_New(0);
         for (size_t i = 0; near_list && i < near_count; i++) {
             PyObject *entry = Py_BuildValue("(Id)", near[i].form, near[i].score);
@@ -1192,22 +1192,15 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             Py_XDECREF(entry);
         }
         free(near);
-        PyObject *outcome = sure && unsure && dropped && near_list ? PyTuple_Pack(4, sure, unsure, dropped, near_list)
-                                                                   : NULL;
+        PyObject *outcome = sure && unsure && near_list ? PyTuple_Pack(3, sure, unsure, near_list) : NULL;
         Py_XDECREF(sure);
         Py_XDECREF(unsure);
-        Py_XDECREF(dropped);
         Py_XDECREF(near_list);
         if (!outcome) goto fail;
         PyList_SET_ITEM(results, t, outcome);
         for (size_t i = 0; i < kept; i++) {
             double score = scored[i].score;
-            if (score == DROPPED) {
-                PyObject *index = PyLong_FromUnsignedLong(scored[i].form);
-                if (!index || PyList_Append(dropped, index)) { Py_XDECREF(index); goto fail; }
-                Py_DECREF(index);
-                continue;
-            }
+            if (score == DROPPED) continue;  /* it only keeps the form out of the near words */
             int verdict = score < 0 ? -1 : score >= self->cutoff + 1e-6 ? 1 : settle(score, self->cutoff);
             if (!verdict) continue;
             PyObject *entry = Py_BuildValue("(Id)", scored[i].form, score);
@@ -1242,18 +1235,10 @@ static PyObject *index_stats(Index *self, PyObject *unused) {
 
 static PyMethodDef index_methods[] = {
     {"search_many", (PyCFunction)index_search_many, METH_VARARGS,
-     "search_many(texts, word_cutoff=0, joins=None, ordinary=None) -> for each text, (sure, unsure, dropped):\n"
-     "[(form index, score)] sorted by form index; sure pairs reach the cutoff, unsure ones lie within 1e-6\n"
-     "of it or score -1 (a needle over 64 characters) and need rapidfuzz; dropped: the form indices that\n"
-     "reach the cutoff but the word rules reject; near: [(form index, ratio)] of the near-word forms.\n"
-     "Near-word forms (near_lengths): single ASCII words one deletion from a whole word, ratio >= word_cutoff.\n"
-     "word_cutoff > 0: drop a pair of a word_rule form that the matcher's word rules would reject on every\n"
-     "window reaching the cutoff (see window_may_stand); ordinary (per text None or bytes, nonzero where a\n"
-     "character belongs to an ordinary word) enables the ordinary-word rules.\n"
-     "whole_tokens (per text, true: only the forms equal to a run of its whole tokens, score 100, in the order\n"
-     "the runs start; nothing else is searched).\n"
-     "joins (per text None or increasing positions i): keyed forms are only looked for in windows holding\n"
-     "characters i and i + 1 of some join; a pair's score is then exact only when its best window does."},
+     "search_many(texts, word_cutoff=0, joins=None, ordinary=None, whole_tokens=None) -> for each text,\n"
+     "(sure, unsure, near): [(form index, score)] sorted by form index; sure pairs reach the cutoff, unsure ones\n"
+     "lie within 1e-6 of it or score -1 (a needle over 64 characters) and need rapidfuzz; near: [(form index,\n"
+     "ratio)] of the near-word forms. The options are CandidateIndex.screen_many's (see its docstring)."},
     {"stats", (PyCFunction)index_stats, METH_NOARGS, "stats() -> table sizes and how many candidates were scored."},
     {NULL, NULL, 0, NULL},
 };

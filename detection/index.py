@@ -76,7 +76,7 @@ class CandidateIndex:
                     whole_tokens: Sequence[bool] | None = None) -> list[Screened]:
         """``search_many`` with the matcher's own rules applied while searching.
 
-        A pair is rejected when ``Matcher._locate`` would reject it on every window reaching the
+        A pair is left out when ``Matcher._locate`` would reject it on every window reaching the
         cutoff (so on the one it picks):
 
         - ``word_cutoff``: a ``word_rule`` form scoring under 100 needs a window whose whole words
@@ -94,7 +94,7 @@ class CandidateIndex:
           tokens (score 100, in the order the runs start, nothing else listed);
         - ``joins`` (per text, None or increasing positions ``i``): look only for matches holding
           characters ``i`` and ``i + 1`` of some join; a pair's score is then exact whenever its
-          best window holds one (such pairs are left out, not listed as rejected).
+          best window holds one.
         """
         core = self.prepare(score_cutoff)
         texts = list(texts)
@@ -102,18 +102,17 @@ class CandidateIndex:
                                None if ordinary is None else list(ordinary),
                                None if whole_tokens is None else list(whole_tokens))
         results = []
-        for text, (sure, unsure, rejected, near) in zip(texts, raw, strict=True):
+        for text, (sure, unsure, near) in zip(texts, raw, strict=True):
             if unsure:
                 settled = [(i, fuzz.partial_ratio(text, self.forms[i], score_cutoff=score_cutoff)) for i, _ in unsure]
                 sure = sorted(sure + [(i, score) for i, score in settled if score >= score_cutoff])
-            results.append(Screened(sure, rejected, near))
+            results.append(Screened(sure, near))
         return results
 
 
 class Screened(NamedTuple):
-    """One text's pairs reaching the cutoff, the forms reaching it that the matcher's rules reject,
-    and the near-word forms (see ``CandidateIndex.screen_many``) with their ``ratio`` to the word."""
+    """One text's pairs reaching the cutoff, and the near-word forms (see ``CandidateIndex.screen_many``)
+    with their ``ratio`` to the word."""
 
     found: list[tuple[int, float]]
-    rejected: list[int]
     near: list[tuple[int, float]]
