@@ -109,6 +109,7 @@ class Adjustment:
     reasons: tuple[str, ...]
     supported: bool
     category_fits: bool | None = None
+    brand_named: bool = False  # the listing's brand field is the mark
 
 
 _NO_CONTEXT = Adjustment(0.0, (), False, None)  # what an empty context gives any mark
@@ -136,7 +137,8 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
         points -= 10
         reasons.append(f"listing category '{category}' is outside the mark's classes")
     brand = context.get("brand")
-    if brand and normalise(str(brand)) == normalise(mark.text):
+    brand_named = bool(brand) and normalise(str(brand)) in {normalise(name) for name in (mark.text, *mark.aliases)}
+    if brand_named:
         supported = True
         reasons.append(f"the listing's brand field says '{brand}'")
     price = context.get("price")
@@ -154,4 +156,4 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
     if seller is not None:
         points -= 30
         reasons.append(f"seller '{seller}' is authorised by the rights holder")
-    return Adjustment(points, tuple(reasons), supported, fit)
+    return Adjustment(points, tuple(reasons), supported, fit, brand_named)

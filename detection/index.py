@@ -49,7 +49,7 @@ class CandidateIndex:
         if word_rule is not None:
             self._options["word_rule"] = bytes(bool(flag) for flag in word_rule)
         if ordinary_words is not None:
-            self._options["ordinary_words"] = sorted(ordinary_words)
+            self._options["ordinary_words"] = list(ordinary_words)  # any order: the core hashes them
         self._cores: dict[float, Index] = {}
 
     def __len__(self) -> int:

@@ -15,7 +15,7 @@ import gzip
 from functools import cache
 from importlib import resources
 
-KNOWN_ZIPF = 1.0  # spellings at least this frequent are words or names of their own, not typos
+KNOWN_ZIPF = 1.5  # spellings at least this frequent are words or names of their own, not typos
 
 
 @cache
@@ -45,6 +45,14 @@ def is_known_spelling(word: str, *, min_zipf: float = KNOWN_ZIPF) -> bool:
 def is_dictionary_word(word: str) -> bool:
     """Whether a normalised single word is a lower-case dictionary entry (a word, not a name)."""
     return word in _dictionary()
+
+
+COMMON_ZIPF = 3.0  # spellings this frequent, or in the dictionary, are common words
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a normalised single word is a common word: in the dictionary or frequent on the web."""
+    return word in _dictionary() or zipf(word) >= COMMON_ZIPF
 
 
 def dictionary_words() -> frozenset[str]:

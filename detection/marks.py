@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from detection.distinctiveness import Distinctiveness
+
 if TYPE_CHECKING:
     from shared_db.models import Mark
 
@@ -31,6 +33,7 @@ class MarkSpec:
     currency: str | None = None
     weight: float = 1.0
     reference_hashes: tuple[str, ...] = ()
+    distinctiveness: Distinctiveness | None = None  # as stored when the mark changed; assessed afresh if None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -17,16 +17,19 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from detection.context import Adjustment, assess_context, common_words, is_guarded, is_short, may_support
+from detection import lexicon
+from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
+from detection.distinctiveness import ORDINARY, STRONG, Distinctiveness, assess
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
-from detection.normalise import Form, is_han, mark_forms, normalise, title_forms
+from detection.normalise import LEET, Form, is_han, mark_forms, normalise, title_forms
+from detection.variants import brand_position, joined_with_words, plausible_variant
 
 DEFAULT_CUTOFF = 80.0
 KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic")
 _FORM_ORDER = {"base": 0, "simplified": 1, "leet": 2, "leet_l": 3, "spacing": 4, "collapsed": 5, "pinyin": 6}
 _SOURCE_ORDER = {"text": 0, "alias": 1, "transliteration": 2}
-_VARIANT_ORDER = {"base": 0, "simplified": 1, "collapsed": 2, "pinyin": 3}
+_VARIANT_ORDER = {"base": 0, "joined": 1, "simplified": 2, "collapsed": 3, "pinyin": 4}
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,9 @@ class Match:
 class _MarkForm:
     mark: int  # index into Matcher.marks
     source: str  # text | alias | transliteration
-    variant: str  # base | collapsed | simplified | pinyin
+    variant: str  # base | joined | collapsed | simplified | pinyin
     registered: str  # the registered string this form comes from
+    level: Distinctiveness  # of the registered string: what evidence a match on this form needs
 
 
 class Matcher:
@@ -60,9 +64,14 @@ class Matcher:
     def __init__(self, marks: Iterable[MarkSpec], *, vocabulary: Iterable[str] = ()) -> None:
         """``vocabulary``: ordinary words of the listings' domain (:mod:`detection.vocabulary`)."""
         self.marks: list[MarkSpec] = list(marks)
-        self._guarded = [is_guarded(mark) for mark in self.marks]
-        self._short = [is_short(mark) for mark in self.marks]
-        self._common = common_words() | frozenset(vocabulary)
+        vocabulary = frozenset(vocabulary)
+        common_marks = common_word_marks()
+        self.distinctiveness = [mark.distinctiveness or assess(mark.text, vocabulary=vocabulary,
+                                                                common_marks=common_marks) for mark in self.marks]
+        # Words that are no misspelling of a mark: the language's, the web's known spellings (other
+        # products' and brands' own names) and the register's own marks.
+        registered = {word for mark in self.marks for word in normalise(mark.text).split()}
+        self._common = common_words() | vocabulary | lexicon.known_spellings() | registered
         texts: list[str] = []
         self._forms: list[_MarkForm] = []
         for position, mark in enumerate(self.marks):
@@ -73,11 +82,16 @@ class Matcher:
                         for variant, form in mark_forms(registered)]
             variants.sort(key=lambda item: _VARIANT_ORDER[item[0]])  # stable: registered forms before derived
             for variant, form, source, registered in variants:
+                if variant == "joined" and lexicon.is_common_word(form):
+                    continue  # "Li-Ning" run together is "lining", a word of its own
                 if form not in seen:
                     seen.add(form)
                     texts.append(form)
-                    self._forms.append(_MarkForm(position, source, variant, registered))
+                    level = self.distinctiveness[position] if source == "text" else assess(
+                        registered, vocabulary=vocabulary, common_marks=common_marks)
+                    self._forms.append(_MarkForm(position, source, variant, registered, level))
         self._form_texts = texts
+        self._guarded = [form.level.needs_support for form in self._forms]  # forms that need the listing's support
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
         self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS,
                                     ordinary_words=self._common)
@@ -124,7 +138,7 @@ class Matcher:
                     info = self._forms[form_index]
                     if info.variant == "collapsed" and form.kind != "collapsed":
                         continue  # "dell" collapsed is "del": only for titles with letters tripled
-                    if guarded and guarded[info.mark]:
+                    if guarded and guarded[form_index]:
                         continue
                     key = (-score, _FORM_ORDER[form.kind], _VARIANT_ORDER[info.variant], _SOURCE_ORDER[info.source])
                     options.setdefault(info.mark, []).append((key, form, form_index, score))
@@ -150,20 +164,21 @@ class Matcher:
         info = self._forms[form_index]
         mark = self.marks[info.mark]
         needle = self._form_texts[form_index]
-        located = self._locate(text, form, info, needle, score, score_cutoff)
+        located = self._locate(text, form, info, needle, score, score_cutoff, context)
         if located is None:
             return None
         start, end, score, at_boundary = located
         adjustment = assess_context(mark, context)
-        if not self._context_allows(info.mark, form, score, at_boundary, adjustment):
+        if not _context_allows(info.level, form, score, at_boundary, adjustment,
+                               brand_position(form.text, start)):
             return None
         span = form.span(start, end, len(text))
         matched = text[span[0]:span[1]]
         kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
         boundary_points = 0.0
-        if self._guarded[info.mark]:
-            reasons.append(f"'{mark.text}' is short or a common word: matched as a whole word with supporting context")
-        elif not at_boundary and form.kind != "spacing" and not is_han(needle):
+        if info.level.level != STRONG:
+            reasons.append(f"'{info.registered}': {info.level.reasons[0]}; {info.level.requirements}")
+        elif not at_boundary and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append("the match is inside a longer word")
         final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
@@ -173,26 +188,28 @@ class Matcher:
                      reasons=reasons + list(adjustment.reasons))
 
     def _locate(self, text: str, form: Form, info: _MarkForm, needle: str, score: float,
-                score_cutoff: float) -> tuple[int, int, float, bool] | None:
+                score_cutoff: float, context: Mapping[str, Any] | None) -> tuple[int, int, float, bool] | None:
         """(start, end, score, at word boundary) of the needle in ``form``, or None if the rules reject it.
 
-        A fuzzy match is rescored over the whole words it touches, not a slice of a word.
+        A fuzzy match is rescored over the whole words it touches, not a slice of a word, and must be
+        a plausible disguise of the mark (:mod:`detection.variants`), not a word or name of its own.
         """
         start, end = _window(needle, form.text)
         at_boundary = _at_boundary(form, start, end)
         if info.variant == "pinyin" or form.kind == "pinyin":
             # Sounding alike is only evidence when the whole syllables agree.
             return (start, end, score, at_boundary) if score == 100 and at_boundary else None
-        if form.kind in ("leet", "leet_l") and (score < 100 or not at_boundary):
+        if form.kind in ("leet", "leet_l") and (score < 100 or not at_boundary or not _has_leet(text, form, start, end)):
             return None  # digits read as letters only as a whole token: "720p" is no "tops"
         if form.kind == "spacing" and not _joins_words(text, form, start, end):
             return None  # the base form has this match already, with its word boundaries
+        if form.kind == "collapsed" and not _collapses(form, start, end):
+            return None  # likewise: no repeated letter was collapsed inside this match
         if is_han(needle):
             return start, end, score, True  # Chinese does not separate its words
         if score == 100:
-            inside = not at_boundary and form.kind != "spacing"
-            if inside and self._ordinary(form.text[slice(*_words_around(form.text, start, end))]):
-                return None  # "mobi" inside "mobile"
+            if not at_boundary and not self._inside_plausibly(needle, form.text, start, end, info.level):
+                return None  # "elon" inside "delonghi", "rage" inside "storage"
             return start, end, score, at_boundary
         start, end = _words_around(form.text, start, end)
         words = form.text[start:end]
@@ -200,27 +217,56 @@ class Matcher:
         score = max(fuzz.ratio(needle, words), joined)
         if score < score_cutoff - CONTEXT_MARGIN:
             return None
-        # The words as the listing wrote them (a spacing form has joined some), normalised; for the
-        # base form that is its own text, whole words being folded one character at a time.
-        if joined < 100 and self._ordinary(words if form.kind == "base" else normalise(
-                text[slice(*form.span(start, end, len(text)))])):
-            return None  # ordinary words one edit from a mark ("case" for ACASE, "tri-fold") are no variant of it
+        if fuzz.ratio(needle, words) < 100:
+            # The words as the listing wrote them (a spacing form has joined some), normalised; for the
+            # base form that is its own text, whole words being folded one character at a time.
+            written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
+            if self._ordinary(written) or _is_stated_brand(written, context):
+                return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
+            if not plausible_variant(needle, words):
+                return None  # "printmaster" is three edits from SPORTMASTER: another name
         return start, end, score, True
 
-    def _context_allows(self, position: int, form: Form, score: float, at_boundary: bool,
-                        adjustment: Adjustment) -> bool:
-        """Whether the listing's context lets this match stand (see the rules in the body)."""
-        if (score < 100 or not at_boundary) and adjustment.category_fits is False:
-            return False  # a variant of the mark on goods it does not cover
-        if not self._guarded[position]:
+    def _inside_plausibly(self, needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
+        """Whether an exact match inside a longer word is the mark disguised, not a slice of another word."""
+        if not level.fuzzy:
+            return False
+        word = text[slice(*_words_around(text, start, end))]
+        if self._ordinary(word):
+            return False  # "mobi" inside "mobile", "belk" inside "belkin"
+        return plausible_variant(needle, word) or (
+            len(needle) >= JOINED_LENGTH and joined_with_words(needle, word.replace(" ", ""), lexicon.is_common_word))
+
+
+def _is_stated_brand(written: str, context: Mapping[str, Any] | None) -> bool:
+    """Whether the listing's brand field names these words: the listing's own brand, not a misspelling."""
+    brand = context.get("brand") if context else None
+    return bool(brand) and normalise(str(brand)).replace(" ", "") == written.replace(" ", "")
+
+
+def _context_allows(level: Distinctiveness, form: Form, score: float, at_boundary: bool,
+                    adjustment: Adjustment, in_brand_position: bool) -> bool:
+    """Whether the listing's context gives a match on a mark of this distinctiveness enough evidence."""
+    if (score < 100 or not at_boundary) and adjustment.category_fits is False:
+        return False  # a variant of the mark on goods it does not cover
+    if level.level == STRONG:
+        return True
+    if not at_boundary:
+        return False  # weak and ordinary marks: whole words only
+    disguised = score < 100 or form.kind in _DISGUISES  # _locate kept such forms' matches only where disguised
+    if level.level == ORDINARY:
+        if adjustment.brand_named:
             return True
-        if not at_boundary or not adjustment.supported:
-            return False  # short and common-word marks: a whole word with supporting context
-        if self._short[position]:
-            return score == 100 and form.kind in ("base", "leet", "leet_l", "simplified")
-        return True  # a misspelt common-word mark ("srrow" for ARROW) counts: ordinary words are gone
+        # A plain word must stand where a brand is named, on goods the mark covers ("Black" opening a
+        # title is a colour); a disguised one ("Bl4ck", "Blaack") is evidence enough in a brand position.
+        return in_brand_position and (disguised or adjustment.category_fits is True)
+    if level.needs_support:  # three letters or fewer
+        return adjustment.supported and score == 100 and form.kind in ("base", "leet", "leet_l", "simplified")
+    return not (score < 100) or in_brand_position or adjustment.supported
 
 
+_DISGUISES = ("leet", "leet_l", "spacing", "collapsed")  # forms that only a deliberate spelling produces
+JOINED_LENGTH = 6  # marks this long also count joined to ordinary words ("adidasoriginals"); "astro"+"bright" is a name
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
 _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
@@ -266,6 +312,16 @@ def _joins(text: str, form: Form) -> list[int]:
     return [i for i in range(len(joined) - 1)
             if offsets[i + 1] > offsets[i] + 1 and joined[i] != " " and joined[i + 1] != " "
             and not text[offsets[i] + 1:offsets[i + 1]].isalnum()]
+
+
+def _has_leet(text: str, form: Form, start: int, end: int) -> bool:
+    """Whether the original characters of ``form.text[start:end]`` include a digit or symbol read as a letter."""
+    return any(text[form.offsets[i]] in LEET for i in range(start, end))
+
+
+def _collapses(form: Form, start: int, end: int) -> bool:
+    """Whether a run of repeated letters was collapsed inside ``form.text[start:end]``."""
+    return any(form.offsets[i + 1] > form.offsets[i] + 1 for i in range(start, end - 1))
 
 
 def _joins_words(text: str, form: Form, start: int, end: int) -> bool:
@@ -320,6 +376,8 @@ def _kind(info: _MarkForm, form: Form, needle: str, matched: str, score: float,
         return "leet", [f"'{matched}' reads as '{needle}' with digits or symbols for letters{similar}"]
     if form.kind == "spacing":
         return "spacing", [f"'{matched}' is '{registered}' split by spaces or punctuation{similar}"]
+    if info.variant == "joined":
+        return "spacing", [f"'{matched}' is '{registered}' written without its spaces{similar}"]
     if homoglyph:
         return "homoglyph", [f"'{matched}' uses look-alike characters for '{needle}'{similar}"]
     if form.kind == "collapsed" or info.variant == "collapsed":

@@ -280,9 +280,12 @@ def _title_forms(text: str) -> list[Form]:
 
 
 def mark_forms(text: str) -> list[tuple[str, str]]:
-    """The normalised forms a mark is indexed under: (variant, text) for base, collapsed, simplified, pinyin."""
+    """The normalised forms a mark is indexed under: (variant, text) for base, joined (a mark of several
+    words without its spaces), collapsed, simplified, pinyin."""
     base = base_form(text)
     forms = [("base", base.text)]
+    if " " in base.text and base.text.isascii():
+        forms.append(("joined", base.text.replace(" ", "")))  # "Sam's Club" written samsclub
     collapsed = _collapsed_form(base)
     if collapsed is not None:
         forms.append(("collapsed", collapsed.text))
