@@ -22,6 +22,7 @@ from review_ui.templating import make_templates
 from shared_db.db import make_engine, session_factory, transaction
 from shared_db.models import utcnow
 from shared_db.repo.hits import release_stale_claims
+from shared_db.secret_key import session_secret
 from shared_db.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limiter = LoginRateLimiter(settings.login_rate_limit)
     app.state.revoked = RevokedSessions(SESSION_MAX_AGE)
     app.state.menus = MenuCache()
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="markwatch_session",
+    app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie="markwatch_session",
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.https)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:

@@ -176,3 +176,20 @@ def test_insecure_production_settings_exit_2(settings: Settings, monkeypatch: py
     monkeypatch.setenv("MARKWATCH_ENV", "production")
     result = mw("marks", "list")
     assert result.exit_code == EXIT_USAGE and "MARKWATCH_SECRET_KEY" in result.output
+
+
+def test_a_short_secret_key_exits_2_naming_the_setting(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARKWATCH_SECRET_KEY", "too-short-to-be-safe")
+    for command in (["marks", "list"], ["serve", "--host", "256.256.256.256"]):
+        result = mw(*command)
+        assert result.exit_code == EXIT_USAGE, command
+        assert "MARKWATCH_SECRET_KEY is too short" in result.output and "token_urlsafe" in result.output
+
+
+def test_serve_refuses_a_key_file_others_can_read(migrated: Settings) -> None:
+    from shared_db.secret_key import session_secret
+
+    session_secret(migrated)
+    (migrated.data_dir / "secret_key").chmod(0o640)
+    result = mw("serve", "--host", "256.256.256.256")
+    assert result.exit_code == EXIT_USAGE and "readable by other users" in result.output

@@ -111,3 +111,50 @@ def test_security_headers(client) -> None:
     response = client.get("/login")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def _forged_session(key: str, payload: dict[str, object]) -> str:
+    """A session cookie signed with ``key`` exactly as Starlette's SessionMiddleware signs one."""
+    import base64
+    import json
+
+    from itsdangerous import TimestampSigner
+
+    data = base64.b64encode(json.dumps(payload).encode())
+    return TimestampSigner(key).sign(data).decode()
+
+
+def test_a_session_forged_with_a_known_key_is_refused(app, world, sqlite_engine) -> None:
+    """The attack of issue 15 item 1: sign {"user_id": <admin>, ...} with a guessable key, open /admin/users."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from shared_db.models import User
+
+    with Session(sqlite_engine) as session:
+        admin_id = session.scalar(select(User.id).where(User.email == world.emails["admin"]))
+    payload = {"user_id": admin_id, "sid": "forged", "ver": 1, "csrf": "x"}
+    guessable = ("change-me-in-production", "", "markwatch", "secret", "development", "x" * 48)
+    for key in guessable:
+        forger = TestClient(app, follow_redirects=False, cookies={"markwatch_session": _forged_session(key, payload)})
+        response = forger.get("/admin/users")
+        assert response.status_code == 303 and response.headers["location"].startswith("/login"), key
+
+
+def test_the_generated_key_is_random_private_and_shared_by_every_instance(settings, sqlite_engine, world,
+                                                                         csrf) -> None:
+    key_file = settings.data_dir / "secret_key"
+    first = create_app(settings)
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = key_file.read_text().strip()
+    assert len(key.encode()) >= 32
+    second = create_app(settings)  # a second server process, or the same one restarted
+    assert key_file.read_text().strip() == key
+    with TestClient(first, follow_redirects=False) as one, TestClient(second, follow_redirects=False) as other:
+        one.post("/login", data={"email": world.emails["reviewer"], "password": world.password,
+                                 "csrf_token": csrf(one)})
+        other.cookies.set("markwatch_session", one.cookies["markwatch_session"])
+        assert other.get("/queue").status_code == 200, "a session from one instance works on the other"
+    elsewhere = create_app(settings.model_copy(update={"data_dir": settings.data_dir.parent / "elsewhere"}))
+    assert elsewhere is not None
+    assert (settings.data_dir.parent / "elsewhere" / "secret_key").read_text().strip() != key
