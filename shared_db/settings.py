@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     match_threshold: float = 80.0
     claim_ttl_minutes: int = 30
     evidence_retention_days: int = 365
-    login_rate_limit: int = 10
+    login_rate_limit: int = Field(default=5, ge=1)
+    login_address_limit: int = Field(default=10, ge=1)
+    trusted_proxies: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     https: bool = False
 
