@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "decide": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
     "edit_marks": frozenset({Role.ADMIN, Role.RIGHTS_HOLDER}),
     "admin": frozenset({Role.ADMIN}),
+    # who may see the e-mail addresses of the staff who decided or claimed a hit
+    "see_staff": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
 }
 
 
