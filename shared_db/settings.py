@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_SECRET_KEY_BYTES = 32
@@ -58,6 +59,17 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     https: bool = False
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"MARKWATCH_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                                 "(e.g. 127.0.0.1 or 10.0.0.0/8); list only your own proxies") from exc
+        return value
 
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> Settings:

@@ -150,3 +150,10 @@ def test_processes_started_together_agree_on_one_key(tmp_path: Path) -> None:
     keys = {worker.communicate(timeout=60)[0].strip() for worker in workers}
     assert len(keys) == 1 and keys == {(tmp_path / "var" / "secret_key").read_text().strip()}
     assert not [p for p in (tmp_path / "var").iterdir() if p.name != "secret_key"], "no temporary file is left"
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(clean_env: Path) -> None:
+    assert Settings(trusted_proxies=["127.0.0.1", "10.0.0.0/8", "::1"]).trusted_proxies[1] == "10.0.0.0/8"
+    for wrong in ("*", "proxy.internal", "10.0.0.0/33"):
+        with pytest.raises(ValidationError, match="MARKWATCH_TRUSTED_PROXIES.*not an IP address"):
+            Settings(trusted_proxies=[wrong])
