@@ -62,9 +62,11 @@ def set_password(user: User, password: str, *, session: Session) -> None:
 
 
 def set_active(user: User, active: bool, *, session: Session) -> None:
-    """Activate or deactivate ``user``; a deactivation ends their sessions, so a reactivation starts none."""
+    """Activate or deactivate ``user``; a deactivation ends their sessions and drops their API token, so a
+    reactivation brings neither back."""
     if user.is_active and not active:
         end_sessions(user, session=session)
+        user.api_token_hash = None
     user.is_active = active
     session.flush()
 

@@ -110,18 +110,20 @@ def test_generated_demo_passwords_pass_the_policy() -> None:
         check_policy(secrets.token_urlsafe(12), email="admin@demo.markwatch.test")
 
 
-def test_session_version_is_bumped_by_password_change_and_deactivation(engine) -> None:
+def test_password_change_and_deactivation_end_sessions_and_tokens(engine) -> None:
     from shared_db.repo.users import end_sessions, set_active
 
     with Session(engine) as session, session.begin():
         user = create_user("v@example.org", PASSWORD, "reviewer", session=session)
+        token = issue_api_token(user, session=session)
         versions = [user.session_version]
         set_password(user, "another long passphrase", session=session)
         versions.append(user.session_version)
         set_active(user, False, session=session)
         versions.append(user.session_version)
-        set_active(user, True, session=session)  # reactivation starts no session
+        set_active(user, True, session=session)  # reactivation starts no session and revives no token
         versions.append(user.session_version)
+        assert user_for_token(token, session=session) is None
         end_sessions(user, session=session)
         versions.append(user.session_version)
     assert versions == [1, 2, 3, 3, 4]
