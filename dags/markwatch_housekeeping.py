@@ -1,8 +1,9 @@
-"""markwatch_housekeeping: daily evidence retention, stale claims, listings index upkeep, vocabulary.
+"""markwatch_housekeeping: daily evidence retention, stale claims, old login counters, index upkeep, vocabulary.
 
 Wiring only; the CLI runs the same work with ``markwatch housekeeping``. ``prune_evidence`` deletes
 snapshots older than ``MARKWATCH_EVIDENCE_RETENTION_DAYS`` except those of confirmed, escalated or
 still-undecided hits. ``release_claims`` frees review claims older than ``MARKWATCH_CLAIM_TTL_MINUTES``.
+``purge_login_counters`` deletes failed-login counters quiet for a day.
 ``reindex_listings`` rebuilds the index behind its alias when its mapping drifted from the code (or
 when param ``reindex`` is set) and drops old versions; then ``learn_vocabulary`` relearns the words
 listings of several brands use, which detection does not report as fuzzy matches.
@@ -48,6 +49,14 @@ def markwatch_housekeeping() -> None:
         return housekeeping.release_stale_claims(settings=settings,
                                                  engine=get_engine(settings.resolved_database_url))
 
+    @task(multiple_outputs=False, execution_timeout=timedelta(minutes=10))
+    def purge_login_counters() -> int:
+        from markwatch.jobs import housekeeping
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        return housekeeping.purge_login_counters(engine=get_engine(task_settings().resolved_database_url))
+
     @task(multiple_outputs=False, execution_timeout=timedelta(hours=2))
     def reindex_listings() -> dict[str, Any]:
         from airflow.sdk import get_current_context
@@ -67,6 +76,7 @@ def markwatch_housekeeping() -> None:
 
     prune_evidence()
     release_claims()
+    purge_login_counters()
     reindex_listings() >> learn_vocabulary()
 
 

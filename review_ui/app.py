@@ -14,14 +14,17 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from review_ui.deps import Forbidden, NotAuthenticated, is_api
+from review_ui.login_limits import KnownDevices, LoginThrottle
 from review_ui.queries import MenuCache
-from review_ui.security import CSRFError, LoginRateLimiter, RevokedSessions
+from review_ui.security import CSRFError
 from review_ui.templating import make_templates
 from shared_db.db import make_engine, session_factory, transaction
 from shared_db.models import utcnow
 from shared_db.repo.hits import release_stale_claims
+from shared_db.secret_key import session_secret
 from shared_db.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -43,10 +46,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = make_engine(settings.resolved_database_url)
     app.state.session_factory = session_factory(app.state.engine)
     app.state.templates = make_templates()
-    app.state.login_limiter = LoginRateLimiter(settings.login_rate_limit)
-    app.state.revoked = RevokedSessions(SESSION_MAX_AGE)
+    secret = session_secret(settings)
+    app.state.login_throttle = LoginThrottle(account_limit=settings.login_rate_limit,
+                                             address_limit=settings.login_address_limit)
+    app.state.known_devices = KnownDevices(secret, https=settings.https)
     app.state.menus = MenuCache()
-    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="markwatch_session",
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="markwatch_session",
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.https)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
@@ -65,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    if settings.trusted_proxies:
+        # Outermost: the client address and scheme are the proxy's X-Forwarded-For/-Proto, only from these peers.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 

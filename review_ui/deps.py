@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "decide": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
     "edit_marks": frozenset({Role.ADMIN, Role.RIGHTS_HOLDER}),
     "admin": frozenset({Role.ADMIN}),
+    # who may see the e-mail addresses of the staff who decided or claimed a hit
+    "see_staff": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
 }
 
 
@@ -77,12 +79,15 @@ def _bearer_user(request: Request, db: Session) -> User | None:
     return user_for_token(token.strip(), session=db)
 
 
-def _session_user(request: Request, db: Session) -> User | None:
-    user_id, sid = request.session.get("user_id"), request.session.get("sid")
-    if not user_id or not sid or request.app.state.revoked.is_revoked(sid):
+def session_user(request: Request, db: Session) -> User | None:
+    """The active user of the session cookie, if the session was not ended since (logout, password, deactivation)."""
+    user_id, version = request.session.get("user_id"), request.session.get("ver")
+    if not isinstance(user_id, int) or not isinstance(version, int) or not request.session.get("sid"):
         return None
-    user = db.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    user = db.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
 
 
 def is_api(request: Request) -> bool:
@@ -91,7 +96,7 @@ def is_api(request: Request) -> bool:
 
 def current_user(request: Request, db: Db) -> User:
     """The logged-in user: bearer token under /api/, the session cookie everywhere else."""
-    user = _bearer_user(request, db) if is_api(request) else _session_user(request, db)
+    user = _bearer_user(request, db) if is_api(request) else session_user(request, db)
     if user is None:
         raise NotAuthenticated("log in first" if not is_api(request) else
                                "send a valid API token as 'Authorization: Bearer <token>'")

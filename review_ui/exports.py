@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from review_ui.deps import Scope
+from review_ui.people import person_name
 from shared_db.models import Decision, Hit, HitStatus, Mark
 from shared_db.repo.marks import mark_snapshot
 
@@ -84,13 +85,12 @@ def hits_csv(hits: list[Hit]) -> str:
     return out.getvalue()
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
+def decision_json(decision: Decision, scope: Scope) -> dict[str, Any]:
     return {"verdict": decision.verdict, "reason": decision.reason, "hit_version": decision.hit_version,
-            "reviewer": decision.reviewer.email if decision.reviewer else None,
-            "at": decision.created_at.isoformat()}
+            "reviewer": person_name(scope, decision.reviewer), "at": decision.created_at.isoformat()}
 
 
-def hit_json(hit: Hit) -> dict[str, Any]:
+def hit_json(hit: Hit, scope: Scope) -> dict[str, Any]:
     return {
         "case": case_id(hit), "hit_id": hit.id, "mark_id": hit.mark_id, "mark": hit.mark.text,
         "listing": {"listing_id": hit.listing_id, "marketplace": hit.marketplace, "url": hit.listing_url,
@@ -99,7 +99,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "evidence_sha256": hit.evidence_sha256, "score": hit.score, "probability": hit.probability,
         "reasons": list(hit.reasons), "status": hit.status,
         "first_seen_at": hit.first_seen_at.isoformat(), "last_seen_at": hit.last_seen_at.isoformat(),
-        "decisions": [decision_json(d) for d in hit.decisions],
+        "decisions": [decision_json(d, scope) for d in hit.decisions],
     }
 
 
@@ -117,7 +117,7 @@ def authority_export(scope: Scope, *, session: Session, generated_at: datetime) 
                                       "application_number": m.application_number,
                                       "jurisdictions": list(m.jurisdictions), "classes": list(m.classes)}]}
                   for m in marks],
-        "cases": [hit_json(h) for h in hits],
+        "cases": [hit_json(h, scope) for h in hits],
         "evidence_sha256": sorted({h.evidence_sha256 for h in hits if h.evidence_sha256}),
     }
 

@@ -1,14 +1,14 @@
-"""Session helpers, CSRF tokens and the login rate limiter."""
+"""Session helpers and CSRF tokens."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 
 from starlette.requests import Request
+
+from shared_db.models import User
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
@@ -44,62 +44,16 @@ async def verify_csrf(request: Request) -> None:
         raise CSRFError("the form's security token is missing or stale; reload the page and submit again")
 
 
-def start_session(request: Request, user_id: int) -> None:
-    """Log ``user_id`` in with a fresh session id and CSRF token (no fixation: nothing carries over)."""
+def start_session(request: Request, user: User) -> None:
+    """Log ``user`` in with a fresh session id and CSRF token (no fixation: nothing carries over).
+
+    The session carries the user's ``session_version``: bumping it ends this session in every process.
+    """
     locale = request.session.get("locale")
     request.session.clear()
     request.session.update(
-        sid=secrets.token_urlsafe(24), user_id=user_id, csrf=secrets.token_urlsafe(32),
+        sid=secrets.token_urlsafe(24), user_id=user.id, ver=user.session_version, csrf=secrets.token_urlsafe(32),
         started=int(time.time()),
     )
     if locale:
         request.session["locale"] = locale
-
-
-class RevokedSessions:
-    """Session ids ended by logout; a replayed cookie with one of them is treated as logged out."""
-
-    def __init__(self, ttl_seconds: int) -> None:
-        self.ttl = ttl_seconds
-        self._ended: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def revoke(self, sid: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._ended = {k: v for k, v in self._ended.items() if now - v < self.ttl}
-            self._ended[sid] = now
-
-    def is_revoked(self, sid: str) -> bool:
-        with self._lock:
-            return sid in self._ended
-
-
-class LoginRateLimiter:
-    """At most ``limit`` failed logins per (IP, e-mail) in a sliding window (in-process memory)."""
-
-    def __init__(self, limit: int, window_seconds: float = 15 * 60) -> None:
-        self.limit = limit
-        self.window = window_seconds
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _prune(self, key: tuple[str, str], now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and now - failures[0] >= self.window:
-            failures.popleft()
-        return failures
-
-    def blocked(self, ip: str, email: str) -> bool:
-        """True when this (IP, e-mail) pair has used up its attempts for the window."""
-        with self._lock:
-            return len(self._prune((ip, email.strip().lower()), time.monotonic())) >= self.limit
-
-    def failed(self, ip: str, email: str) -> None:
-        with self._lock:
-            key = (ip, email.strip().lower())
-            self._prune(key, time.monotonic()).append(time.monotonic())
-
-    def succeeded(self, ip: str, email: str) -> None:
-        with self._lock:
-            self._failures.pop((ip, email.strip().lower()), None)

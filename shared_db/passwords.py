@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
+# zxcvbn's score 3 is "safely unguessable: moderate protection from offline slow-hash attacks" (~10^8 guesses).
+MIN_STRENGTH_SCORE = 3
+# zxcvbn's cost grows with length; the strength of a longer password is judged on its first part.
+STRENGTH_CHECKED_CHARACTERS = 72
 
 
 class WeakPasswordError(ValueError):
@@ -22,6 +27,12 @@ def check_policy(password: str, *, email: str = "") -> None:
     local = email.split("@", 1)[0].lower()
     if local and len(local) >= 4 and local in password.lower():
         raise WeakPasswordError("passwords must not contain the e-mail address")
+    estimate = zxcvbn(password[:STRENGTH_CHECKED_CHARACTERS], user_inputs=[email, local, "markwatch"])
+    if estimate["score"] < MIN_STRENGTH_SCORE:
+        feedback = estimate["feedback"]
+        hint = " ".join(filter(None, [feedback.get("warning"), *feedback.get("suggestions", [])]))
+        raise WeakPasswordError("this password is too easy to guess (a common password or pattern)"
+                                + (f": {hint}" if hint else "") + "; choose a longer, less common passphrase")
 
 
 def hash_password(password: str) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "change-me-in-production"
+MIN_SECRET_KEY_BYTES = 32
+GENERATE_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 class InsecureSettingsError(ValueError):
@@ -34,7 +36,8 @@ class Settings(BaseSettings):
     evidence_dir: Path | None = None
     models_dir: Path | None = None
     spool_dir: Path | None = None
-    secret_key: str = PLACEHOLDER_SECRET
+    # None: shared_db.secret_key generates one per data dir (development only).
+    secret_key: SecretStr | None = None
     allowed_private_hosts: list[str] = Field(default_factory=list)
     user_agent: str = "markwatch/0.1 (+https://github.com/markwatch/markwatch)"
     crawl_max_response_bytes: int = 10_000_000
@@ -51,17 +54,34 @@ class Settings(BaseSettings):
     match_threshold: float = 80.0
     claim_ttl_minutes: int = 30
     evidence_retention_days: int = 365
-    login_rate_limit: int = 10
+    login_rate_limit: int = Field(default=5, ge=1)
+    login_address_limit: int = Field(default=10, ge=1)
+    trusted_proxies: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     https: bool = False
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"MARKWATCH_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                                 "(e.g. 127.0.0.1 or 10.0.0.0/8); list only your own proxies") from exc
+        return value
+
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        if self.env != "development" and self.secret_key == PLACEHOLDER_SECRET:
+    def _refuse_weak_secret(self) -> Settings:
+        if self.secret_key is None:
+            if self.env != "development":
+                raise InsecureSettingsError(
+                    "MARKWATCH_SECRET_KEY is not set; in production every server must sign sessions with the "
+                    f"same configured key: generate one with {GENERATE_KEY}")
+        elif len(self.secret_key.get_secret_value().encode()) < MIN_SECRET_KEY_BYTES:
             raise InsecureSettingsError(
-                "MARKWATCH_SECRET_KEY is the placeholder; set a long random value "
-                "(python -c 'import secrets; print(secrets.token_urlsafe(48))') outside development"
-            )
+                f"MARKWATCH_SECRET_KEY is too short: it needs at least {MIN_SECRET_KEY_BYTES} bytes of random "
+                f"text; generate one with {GENERATE_KEY}")
         return self
 
     @property

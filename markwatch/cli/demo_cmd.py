@@ -29,6 +29,7 @@ def demo(
     from shared_db.es.client import make_client
     from shared_db.es.listings import ListingsIndex
     from shared_db.migrate import upgrade
+    from shared_db.secret_key import session_secret
     from shared_db.settings import get_settings, reset_settings
 
     os.environ.setdefault("MARKWATCH_ALLOWED_PRIVATE_HOSTS", '["127.0.0.1", "localhost"]')
@@ -37,6 +38,7 @@ def demo(
     es_server = None
     with clear_errors():
         settings = get_settings()
+        session_secret(settings)  # creates the data dir's session key, or refuses an unsafe one, before the long steps
         if settings.embedded_es:
             es_server = EmbeddedElasticsearch(settings)
             was_running = es_server.status().running

@@ -21,7 +21,8 @@ def serve(
         settings = get_settings()
         app = create_app(settings)
     console.print(f"review UI on http://{host}:{port}/login")
-    uvicorn.run(app, host=host, port=port, proxy_headers=settings.https, log_level="info")
+    # The app itself honours X-Forwarded-* from MARKWATCH_TRUSTED_PROXIES only; uvicorn's own trust stays off.
+    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""``markwatch users add|list|token``: accounts for reviewers, authorities, rights holders, admins."""
+"""``markwatch users add|password|list|token``: accounts for reviewers, authorities, rights holders, admins."""
 
 from __future__ import annotations
 
@@ -32,10 +32,7 @@ def add(
     from shared_db.passwords import WeakPasswordError
     from shared_db.repo.users import UserExistsError, create_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with clear_errors():
         try:
             with transaction() as session:
@@ -47,6 +44,38 @@ def add(
             raise fail(str(exc), EXIT_USAGE) from exc
     console.print(f"user {user_email} created (id {user_id}, role {role.value}"
                   + (f", organisation {org}" if org else "") + ").")
+
+
+@users.command()
+def password(
+    email: str = typer.Argument(..., help="The user whose password changes."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the new password from the first line of stdin."),
+) -> None:
+    """Set a new password for EMAIL (same policy as `users add`); ends the user's sessions everywhere."""
+    from shared_db.db import transaction
+    from shared_db.passwords import WeakPasswordError
+    from shared_db.repo import audit
+    from shared_db.repo.users import get_user_by_email, set_password
+
+    new_password = _read_password(password_stdin)
+    with clear_errors():
+        try:
+            with transaction() as session:
+                user = get_user_by_email(email, session=session)
+                if user is None:
+                    raise fail(f"no user with e-mail {email}; create it with `markwatch users add`", EXIT_FAILURE)
+                set_password(user, new_password, session=session)
+                audit.record("user.password", session=session, actor_id=None, object_type="user", object_id=user.id)
+        except WeakPasswordError as exc:
+            raise fail(str(exc), EXIT_USAGE) from exc
+    console.print(f"password of {email} changed; their sessions have ended.")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @users.command("list")

@@ -98,6 +98,15 @@ def release_stale_claims(*, settings: Settings, engine: Engine, now: datetime | 
         return release(session=session, older_than=older_than)
 
 
+def purge_login_counters(*, engine: Engine, now: datetime | None = None) -> int:
+    """Delete failed-login counters quiet for more than a day (they no longer slow anyone down)."""
+    from shared_db.repo.login_throttle import purge
+
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=1)
+    with Session(engine) as session, session.begin():
+        return purge(session=session, older_than=cutoff.timestamp())
+
+
 def mapping_drift(live: dict[str, Any], wanted: dict[str, Any], prefix: str = "") -> list[str]:
     """Fields of ``wanted`` (mapping properties) missing from ``live`` or mapped with another type."""
     drift = []

@@ -16,7 +16,7 @@ from shared_db.models import Organisation, Role, User
 from shared_db.passwords import WeakPasswordError
 from shared_db.repo import audit
 from shared_db.repo.orgs import get_or_create_org, list_orgs
-from shared_db.repo.users import UserExistsError, create_user, issue_api_token
+from shared_db.repo.users import UserExistsError, create_user, issue_api_token, set_active
 
 router = web_router()
 
@@ -52,7 +52,7 @@ def toggle_active(request: Request, user_id: HitId, db: Db, scope: Admin) -> Res
     user = db.get(User, user_id)
     if user is None or user.id == scope.user.id:
         return _users_page(request, db, status_code=422, error=t(request, "You cannot deactivate this user."))
-    user.is_active = not user.is_active
+    set_active(user, not user.is_active, session=db)
     audit.record("user.active", session=db, actor_id=scope.user.id, object_type="user", object_id=user.id,
                  after={"is_active": user.is_active})
     return RedirectResponse("/admin/users", status_code=303)

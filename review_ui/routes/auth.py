@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from review_ui.deps import Db, Viewer
+from review_ui.deps import Db, Viewer, session_user
 from review_ui.i18n import LOCALES
 from review_ui.routes.common import client_ip, render, web_router
 from review_ui.security import start_session
 from shared_db.repo import audit
-from shared_db.repo.users import authenticate
+from shared_db.repo.users import authenticate, end_sessions
 
 router = web_router()
 
@@ -42,25 +42,42 @@ def login_form(request: Request, next: str | None = None) -> Response:
 @router.post("/login")
 def login(request: Request, db: Db, email: Annotated[str, Form(max_length=320)],
           password: Annotated[str, Form(max_length=1024)], next: Annotated[str | None, Form()] = None) -> Response:
-    limiter = request.app.state.login_limiter
-    ip = client_ip(request)
-    if limiter.blocked(ip, email):
-        return render(request, "login.html", {"next": _safe_next(next), "error": "too_many"}, status_code=429)
+    throttle, devices = request.app.state.login_throttle, request.app.state.known_devices
+    email = email.strip().lower()
+    address = client_ip(request)
+    device = devices.device_for(request, email)
+    keys = throttle.keys(email=email, address=address, device=device)
+    wait = throttle.retry_after(keys, session=db)
+    if wait:
+        refused = render(request, "login.html", {"next": _safe_next(next), "error": "too_many", "wait": wait},
+                         status_code=429)
+        refused.headers["Retry-After"] = str(wait)
+        return refused
     user = authenticate(email, password, session=db)
     if user is None:
-        limiter.failed(ip, email)
+        audit.record("user.login_failed", session=db, actor_id=None, object_type="login", object_id=email[:100],
+                     after={"email": email, "address": address, "known_device": device is not None})
+        for lockout in throttle.failed(keys, session=db):
+            audit.record("user.login_lockout", session=db, actor_id=None, object_type="login",
+                         object_id=lockout.key[:100],
+                         after={"limit": lockout.kind, "key": lockout.key, "failures": lockout.failures,
+                                "seconds": lockout.seconds})
         return render(request, "login.html", {"next": _safe_next(next), "error": "invalid"}, status_code=401)
-    limiter.succeeded(ip, email)
-    start_session(request, user.id)
+    throttle.succeeded(keys, session=db)
+    start_session(request, user)
     audit.record("user.login", session=db, actor_id=user.id, object_type="user", object_id=user.id)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    devices.remember(response, email, device)
+    return response
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
-    sid = request.session.get("sid")
-    if sid:
-        request.app.state.revoked.revoke(sid)
+def logout(request: Request, db: Db) -> RedirectResponse:
+    """End the session here and in every other server process (and the user's other sessions)."""
+    user = session_user(request, db)
+    if user is not None:
+        end_sessions(user, session=db)
+        audit.record("user.logout", session=db, actor_id=user.id, object_type="user", object_id=user.id)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

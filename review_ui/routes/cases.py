@@ -49,7 +49,7 @@ def export_csv(db: Db, scope: Viewer, marketplace: str | None = None, seller: st
 def export_json(db: Db, scope: Viewer, marketplace: str | None = None, seller: str | None = None) -> Response:
     hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
     _record(db, scope, "json", marketplace, seller, len(hits))
-    body = json.dumps({"cases": [exports.hit_json(h) for h in hits]}, ensure_ascii=False, indent=2)
+    body = json.dumps({"cases": [exports.hit_json(h, scope) for h in hits]}, ensure_ascii=False, indent=2)
     return _attachment(body, "application/json", "markwatch-cases.json")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from fastapi import Request
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from review_ui.charts import bar_chart, column_chart
 from review_ui.deps import Db, Scope, Viewer
+from review_ui.people import person_name
 from review_ui.routes.common import render, web_router
 from review_ui.templating import tr
 from shared_db.models import Decision, Hit, User, Verdict, utcnow
@@ -18,8 +20,9 @@ router = web_router()
 DAYS = 30
 
 
-def dashboard_stats(scope: Scope, db: Db) -> dict[str, list[tuple[str, float]]]:
-    """The figures behind the charts, all limited to the user's scope."""
+def dashboard_stats(scope: Scope, db: Db,
+                    gettext: Callable[..., str] | None = None) -> dict[str, list[tuple[str, float]]]:
+    """The figures behind the charts, all limited to the user's scope (reviewers named as the user may see them)."""
     since = utcnow() - timedelta(days=DAYS)
     day = func.date(Hit.created_at)
     per_day = {str(d): n for d, n in db.execute(
@@ -31,9 +34,9 @@ def dashboard_stats(scope: Scope, db: Db) -> dict[str, list[tuple[str, float]]]:
                            .order_by(Hit.status)).all()
     decided = scope.hits(select(Decision.id).join(Hit, Hit.id == Decision.hit_id)).subquery()
     throughput = db.execute(
-        select(User.email, func.count(Decision.id)).join(User, User.id == Decision.reviewer_id)
+        select(User, func.count(Decision.id)).join(User, User.id == Decision.reviewer_id)
         .where(Decision.id.in_(select(decided.c.id)), Decision.created_at >= since)
-        .group_by(User.email).order_by(func.count(Decision.id).desc()).limit(12)).all()
+        .group_by(User.id).order_by(func.count(Decision.id).desc(), User.id).limit(12)).all()
     verdicts = db.execute(
         select(func.coalesce(Hit.model_version, "—"), Decision.verdict, func.count(Decision.id))
         .join(Hit, Hit.id == Decision.hit_id).where(Decision.id.in_(select(decided.c.id)))
@@ -49,13 +52,14 @@ def dashboard_stats(scope: Scope, db: Db) -> dict[str, list[tuple[str, float]]]:
     return {"per_day": [(d, float(per_day.get(d, 0))) for d in days],
             "by_market": [(m or "—", float(n)) for m, n in by_market],
             "by_status": [(s, float(n)) for s, n in by_status],
-            "throughput": [(e, float(n)) for e, n in throughput], "precision": precision}
+            "throughput": [(person_name(scope, user, gettext) or "—", float(n)) for user, n in throughput],
+            "precision": precision}
 
 
 @router.get("/dashboard")
 def dashboard(request: Request, db: Db, scope: Viewer) -> Response:
-    stats = dashboard_stats(scope, db)
     _ = tr(request)
+    stats = dashboard_stats(scope, db, gettext=_)
     charts = {
         "per_day": column_chart(stats["per_day"], title=_("Hits per day (last 30 days)")),
         "by_market": bar_chart(stats["by_market"], title=_("Hits by marketplace")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Form, Request
@@ -12,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from review_ui import queries
 from review_ui.deps import Db, Decider, HitId, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, image_response, load_evidence_meta
+from review_ui.people import person_name
 from review_ui.routes.common import is_htmx, render, web_router
-from review_ui.templating import t
+from review_ui.templating import t, tr
 from shared_db.models import Hit, User, Verdict
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 
@@ -58,6 +60,7 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
         "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
         "evidence_error": evidence_error, "verdicts": [v.value for v in Verdict],
         "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
+        "person": partial(person_name, scope, gettext=tr(request)),
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
         **extra,
     }

@@ -55,8 +55,25 @@ def authenticate(email: str, password: str, *, session: Session) -> User | None:
 
 
 def set_password(user: User, password: str, *, session: Session) -> None:
+    """Change the password after checking the policy; ends the user's sessions everywhere."""
     check_policy(password, email=user.email)
     user.password_hash = hash_password(password)
+    end_sessions(user, session=session)
+
+
+def set_active(user: User, active: bool, *, session: Session) -> None:
+    """Activate or deactivate ``user``; a deactivation ends their sessions and drops their API token, so a
+    reactivation brings neither back."""
+    if user.is_active and not active:
+        end_sessions(user, session=session)
+        user.api_token_hash = None
+    user.is_active = active
+    session.flush()
+
+
+def end_sessions(user: User, *, session: Session) -> None:
+    """End every session of ``user`` in every server process (their cookies carry the old version)."""
+    user.session_version = User.session_version + 1
     session.flush()
 
 

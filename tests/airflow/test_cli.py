@@ -52,6 +52,7 @@ def test_housekeeping_command(settings, sqlite_engine) -> None:
     assert done.exit_code == 0, done.output
     report = json.loads(done.output)
     assert report["evidence"]["deleted"] == 1 and report["claims_released"] == 0
+    assert report["login_counters_purged"] == 0
     assert report["index"]["index"] == f"{settings.listings_alias}-v1" and not report["index"]["reindexed"]
     assert list(EvidenceStore(settings.resolved_evidence_dir).iter_hashes()) == []
 

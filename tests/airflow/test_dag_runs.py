@@ -153,7 +153,7 @@ def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
     assert all(error for _, error in runs)
 
 
-def test_housekeeping_dag_runs_its_four_tasks(airflow_db, dagbag, settings, sqlite_engine) -> None:
+def test_housekeeping_dag_runs_its_five_tasks(airflow_db, dagbag, settings, sqlite_engine) -> None:
     from shared_db.evidence import EvidenceStore
 
     store = EvidenceStore(settings.resolved_evidence_dir)
@@ -161,7 +161,7 @@ def test_housekeeping_dag_runs_its_four_tasks(airflow_db, dagbag, settings, sqli
     run = dagbag.dags["markwatch_housekeeping"].test(logical_date=INTERVAL)
     assert run.state == "success", task_instances(run)
     assert {task for (task, _), (state, _) in task_instances(run).items() if state == "success"} == {
-        "prune_evidence", "release_claims", "reindex_listings", "learn_vocabulary"}
+        "prune_evidence", "release_claims", "purge_login_counters", "reindex_listings", "learn_vocabulary"}
     assert list(store.iter_hashes()) == []
     assert settings.vocabulary_path.exists()
 

@@ -97,6 +97,8 @@ def test_users_add_prompts_twice_for_the_password(migrated: Settings) -> None:
     (["--role", "reviewer"], "short\n", EXIT_USAGE, "12 characters"),
     (["--role", "rights_holder"], PASSWORD + "\n", EXIT_USAGE, "needs an organisation"),
     (["--role", "wizard"], PASSWORD + "\n", EXIT_USAGE, "wizard"),
+    (["--role", "reviewer"], "password1234\n", EXIT_USAGE, "too easy to guess"),
+    (["--role", "reviewer"], "qwertyuiop12\n", EXIT_USAGE, "too easy to guess"),
 ])
 def test_users_add_refusals(migrated: Settings, args: list[str], stdin: str, code: int, message: str) -> None:
     result = mw("users", "add", "x@example.org", *args, "--password-stdin", input=stdin)
@@ -176,3 +178,31 @@ def test_insecure_production_settings_exit_2(settings: Settings, monkeypatch: py
     monkeypatch.setenv("MARKWATCH_ENV", "production")
     result = mw("marks", "list")
     assert result.exit_code == EXIT_USAGE and "MARKWATCH_SECRET_KEY" in result.output
+
+
+def test_a_short_secret_key_exits_2_naming_the_setting(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARKWATCH_SECRET_KEY", "too-short-to-be-safe")
+    for command in (["marks", "list"], ["serve", "--host", "256.256.256.256"]):
+        result = mw(*command)
+        assert result.exit_code == EXIT_USAGE, command
+        assert "MARKWATCH_SECRET_KEY is too short" in result.output and "token_urlsafe" in result.output
+
+
+def test_serve_refuses_a_key_file_others_can_read(migrated: Settings) -> None:
+    from shared_db.secret_key import session_secret
+
+    session_secret(migrated)
+    (migrated.data_dir / "secret_key").chmod(0o640)
+    result = mw("serve", "--host", "256.256.256.256")
+    assert result.exit_code == EXIT_USAGE and "readable by other users" in result.output
+
+
+def test_users_password_changes_it_under_the_same_policy(migrated: Settings) -> None:
+    assert mw("users", "add", "p@example.org", "--role", "reviewer", "--password-stdin",
+              input=PASSWORD + "\n").exit_code == 0
+    weak = mw("users", "password", "p@example.org", "--password-stdin", input="123456789012\n")
+    assert weak.exit_code == EXIT_USAGE and "too easy to guess" in weak.output
+    changed = mw("users", "password", "p@example.org", "--password-stdin", input="a different passphrase 8\n")
+    assert changed.exit_code == 0 and "sessions have ended" in changed.output
+    assert mw("users", "password", "ghost@example.org", "--password-stdin",
+              input="a different passphrase 8\n").exit_code == EXIT_FAILURE

@@ -83,6 +83,77 @@ def test_user_rules(engine) -> None:
         assert authenticate("a@example.org", "another long passphrase", session=session) is not None
 
 
+COMMON_PASSWORDS = ("password1234", "123456789012", "qwertyuiop12", "iloveyou2024", "Password123!")
+
+
+def test_common_passwords_are_refused_at_creation_and_change(engine) -> None:
+    """Issue 15 item 9: password1234, 123456789012 and qwertyuiop12 were accepted."""
+    with Session(engine) as session, session.begin():
+        for number, common in enumerate(COMMON_PASSWORDS):
+            with pytest.raises(WeakPasswordError, match="too easy to guess"):
+                create_user(f"u{number}@example.org", common, "reviewer", session=session)
+        with pytest.raises(WeakPasswordError, match="too easy to guess"):
+            create_user("jane.doe@acme.test", "markwatch2024!", "reviewer", session=session)
+        user = create_user("ok@example.org", PASSWORD, "reviewer", session=session)
+        for common in COMMON_PASSWORDS:
+            with pytest.raises(WeakPasswordError, match="too easy to guess"):
+                set_password(user, common, session=session)
+        assert authenticate("ok@example.org", PASSWORD, session=session) is not None
+
+
+def test_generated_demo_passwords_pass_the_policy() -> None:
+    import secrets
+
+    from shared_db.passwords import check_policy
+
+    for _ in range(200):  # markwatch demo's passwords
+        check_policy(secrets.token_urlsafe(12), email="admin@demo.markwatch.test")
+
+
+def test_password_change_and_deactivation_end_sessions_and_tokens(engine) -> None:
+    from shared_db.repo.users import end_sessions, set_active
+
+    with Session(engine) as session, session.begin():
+        user = create_user("v@example.org", PASSWORD, "reviewer", session=session)
+        token = issue_api_token(user, session=session)
+        versions = [user.session_version]
+        set_password(user, "another long passphrase", session=session)
+        versions.append(user.session_version)
+        set_active(user, False, session=session)
+        versions.append(user.session_version)
+        set_active(user, True, session=session)  # reactivation starts no session and revives no token
+        versions.append(user.session_version)
+        assert user_for_token(token, session=session) is None
+        end_sessions(user, session=session)
+        versions.append(user.session_version)
+    assert versions == [1, 2, 3, 3, 4]
+
+
+def test_login_throttle_counts_atomically_and_forgets(engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from shared_db.repo import login_throttle
+
+    key = ("account", "x@example.org")
+
+    def fail_once(now: float) -> int:
+        with Session(engine) as session, session.begin():
+            return login_throttle.count_failure(key, session=session, now=now, forget_before=now - 100)
+
+    with ThreadPoolExecutor(4) as pool:
+        counts = sorted(pool.map(fail_once, [1000.0 + n / 100 for n in range(20)]))
+    assert counts == list(range(1, 21)), "concurrent failures are all counted"
+    with Session(engine) as session, session.begin():
+        login_throttle.block(key, 2000.0, session=session)
+        assert login_throttle.blocked_until([key, ("address", "1.2.3.4")], session=session) == 2000.0
+        assert login_throttle.blocked_until([("address", "1.2.3.4")], session=session) == 0.0
+    assert fail_once(5000.0) == 1, "failures older than the window are forgotten"
+    with Session(engine) as session, session.begin():
+        assert login_throttle.blocked_until([key], session=session) == 0.0
+        assert login_throttle.purge(session=session, older_than=6000.0) == 1
+        assert login_throttle.blocked_until([key], session=session) == 0.0
+
+
 def test_user_emails_are_unique_in_the_database(engine) -> None:
     with pytest.raises(IntegrityError), Session(engine) as session, session.begin():
         session.add_all([User(email="x@example.org", password_hash="h", role="admin"),

@@ -11,7 +11,6 @@ import pytest
 from pydantic import ValidationError
 
 from shared_db.settings import (
-    PLACEHOLDER_SECRET,
     InsecureSettingsError,
     Settings,
     get_settings,
@@ -62,11 +61,11 @@ def test_dotenv_is_read_and_the_environment_wins(clean_env: Path, monkeypatch: p
     assert Settings().es_port == 9555
 
 
-def test_placeholder_secret_refused_in_production(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(ValidationError, match="MARKWATCH_SECRET_KEY is the placeholder"):
+def test_production_needs_a_configured_secret(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(ValidationError, match="MARKWATCH_SECRET_KEY is not set"):
         Settings(env="production")
     assert Settings(env="production", secret_key="x" * 48).env == "production"
-    assert Settings().secret_key == PLACEHOLDER_SECRET  # allowed in development
+    assert Settings().secret_key is None  # development: a key is generated in the data dir
     monkeypatch.setenv("MARKWATCH_ENV", "production")
     with pytest.raises(InsecureSettingsError, match="token_urlsafe"):
         get_settings()
@@ -95,3 +94,66 @@ def test_importing_builds_no_settings_and_connects_to_nothing(tmp_path: Path) ->
                             timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "refused on first use"
+
+
+def test_a_short_secret_key_is_refused_everywhere(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for env in ("development", "production"):
+        with pytest.raises(ValidationError, match="MARKWATCH_SECRET_KEY.*at least 32 bytes.*token_urlsafe"):
+            Settings(env=env, secret_key="x" * 31)
+    assert Settings(secret_key="x" * 32).secret_key is not None
+    monkeypatch.setenv("MARKWATCH_SECRET_KEY", "change-me-in-production")
+    with pytest.raises(InsecureSettingsError, match="MARKWATCH_SECRET_KEY"):
+        get_settings()
+
+
+def test_no_placeholder_key_exists(clean_env: Path) -> None:
+    import shared_db.settings
+
+    assert Settings().secret_key is None, "no key is configured by default: one is generated per data dir"
+    assert not [name for name in vars(shared_db.settings) if "PLACEHOLDER" in name]
+
+
+def test_key_file_is_created_once_with_0600_and_reused(clean_env: Path) -> None:
+    from shared_db.secret_key import session_secret
+
+    settings = Settings(data_dir=clean_env / "data")
+    key = session_secret(settings)
+    path = clean_env / "data" / "secret_key"
+    assert path.stat().st_mode & 0o777 == 0o600 and len(key) >= 32
+    assert session_secret(settings) == key == path.read_text().strip()
+    assert session_secret(Settings(data_dir=clean_env / "other")) != key
+    assert session_secret(Settings(data_dir=clean_env / "data", secret_key="k" * 40)) == "k" * 40
+
+
+def test_key_file_readable_by_others_or_too_short_is_refused(clean_env: Path) -> None:
+    from shared_db.secret_key import session_secret
+
+    settings = Settings(data_dir=clean_env)
+    path = clean_env / "secret_key"
+    session_secret(settings)
+    path.chmod(0o644)
+    with pytest.raises(InsecureSettingsError, match=r"readable by other users.*chmod 600"):
+        session_secret(settings)
+    path.write_text("short\n")
+    path.chmod(0o600)
+    with pytest.raises(InsecureSettingsError, match="at least 32 bytes"):
+        session_secret(settings)
+
+
+def test_processes_started_together_agree_on_one_key(tmp_path: Path) -> None:
+    """Several server processes on a fresh data dir race to create the key; all end up with the same one."""
+    code = ("import sys\nfrom shared_db.settings import Settings\nfrom shared_db.secret_key import session_secret\n"
+            "print(session_secret(Settings(data_dir=sys.argv[1])))\n")
+    env = {"PATH": "/usr/bin:/bin"}
+    workers = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "var")], env=env, cwd=tmp_path,
+                                stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    keys = {worker.communicate(timeout=60)[0].strip() for worker in workers}
+    assert len(keys) == 1 and keys == {(tmp_path / "var" / "secret_key").read_text().strip()}
+    assert not [p for p in (tmp_path / "var").iterdir() if p.name != "secret_key"], "no temporary file is left"
+
+
+def test_trusted_proxies_must_be_addresses_or_networks(clean_env: Path) -> None:
+    assert Settings(trusted_proxies=["127.0.0.1", "10.0.0.0/8", "::1"]).trusted_proxies[1] == "10.0.0.0/8"
+    for wrong in ("*", "proxy.internal", "10.0.0.0/33"):
+        with pytest.raises(ValidationError, match="MARKWATCH_TRUSTED_PROXIES.*not an IP address"):
+            Settings(trusted_proxies=[wrong])

@@ -13,7 +13,7 @@ SECRET_PATTERNS = {
     "private key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     "AWS access key": re.compile(r"AKIA[0-9A-Z]{16}"),
     "markwatch API token": re.compile(r"mw_[A-Za-z0-9_-]{40,}"),
-    "hard-coded secret key": re.compile(r"""(?i)secret_key\s*=\s*["'](?!change-me-in-production)[^"'\s]{16,}["']"""),
+    "hard-coded secret key": re.compile(r"""(?i)secret_key\s*=\s*["'][^"'\s]{16,}["']"""),
     "password in a database URL": re.compile(r"postgresql(\+\w+)?://[^:/@\s]+:[^@\s]{3,}@"),
 }
 

@@ -31,6 +31,9 @@ def test_admin_creates_users_and_orgs_and_sees_the_audit_log(world, login_as, cs
     weak = admin.post("/admin/users", data={"email": "x@example.org", "password": "short", "role": "reviewer",
                                             "csrf_token": token})
     assert weak.status_code == 422 and "at least 12 characters" in weak.text
+    common = admin.post("/admin/users", data={"email": "x@example.org", "password": "password1234",
+                                              "role": "reviewer", "csrf_token": token})
+    assert common.status_code == 422 and "too easy to guess" in common.text
     no_org = admin.post("/admin/users", data={"email": "rh@example.org", "password": "a fine long pass 7",
                                               "role": "rights_holder", "csrf_token": token})
     assert no_org.status_code == 422

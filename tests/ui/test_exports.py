@@ -87,3 +87,35 @@ def test_authority_export_contains_marks_registrations_listings_and_decisions(wo
     assert data["cases"][0]["decisions"][0]["verdict"] == "confirmed"
     scoped = json.loads(login_as("holder_b").get("/exports/authority.json").text)
     assert {m["text"] for m in scoped["marks"]} == {"BRANDX"} and len(scoped["cases"]) == 1
+
+
+def test_rights_holders_see_reviewers_as_a_role_and_number_not_an_email(world, login_as, csrf,
+                                                                         sqlite_engine) -> None:
+    """Issue 15 item 11: reviewer e-mails were shown to rights holders (dashboard, decisions, JSON export)."""
+    from datetime import timedelta
+
+    from shared_db.models import User
+    from shared_db.repo.hits import claim
+
+    reviewer_email = world.emails["reviewer"]
+    with Session(sqlite_engine) as session, session.begin():
+        reviewer_id = session.scalar(select(User.id).where(User.email == reviewer_email))
+        decide(world.hits_a[0], "confirmed", session=session, reviewer_id=reviewer_id, expected_version=1)
+        claim(world.hits_a[1], session=session, user_id=reviewer_id, ttl=timedelta(minutes=30))
+    pseudonym = f"Reviewer #{reviewer_id}"
+    holder = login_as("holder_a")
+    pages = {path: holder.get(path) for path in (
+        f"/hits/{world.hits_a[0]}", f"/hits/{world.hits_a[1]}", "/dashboard", "/cases/export.json",
+        "/cases/export.csv", "/exports/authority.json", "/cases/view?marketplace=demo&seller=seller1")}
+    for path, response in pages.items():
+        assert response.status_code == 200, path
+        assert reviewer_email not in response.text, f"{path} shows the reviewer's e-mail to a rights holder"
+    assert pseudonym in pages[f"/hits/{world.hits_a[0]}"].text and pseudonym in pages[f"/hits/{world.hits_a[1]}"].text
+    assert pseudonym in pages["/dashboard"].text
+    assert json.loads(pages["/cases/export.json"].text)["cases"][0]["decisions"][0]["reviewer"] == pseudonym
+    assert json.loads(pages["/exports/authority.json"].text)["cases"][0]["decisions"][0]["reviewer"] == pseudonym
+    staff = login_as("admin")
+    assert reviewer_email in staff.get(f"/hits/{world.hits_a[0]}").text
+    assert reviewer_email in staff.get("/dashboard").text
+    staff_export = json.loads(staff.get("/cases/export.json").text)
+    assert staff_export["cases"][0]["decisions"][0]["reviewer"] == reviewer_email
