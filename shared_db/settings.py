@@ -7,8 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared_db.netsafety import AllowListError, parse_allow_list
 
 PLACEHOLDER_SECRET = "change-me-in-production"
 
@@ -54,6 +56,15 @@ class Settings(BaseSettings):
     login_rate_limit: int = 10
     max_upload_bytes: int = 5_000_000
     https: bool = False
+
+    @field_validator("allowed_private_hosts")
+    @classmethod
+    def _one_port_per_allowed_host(cls, entries: list[str]) -> list[str]:
+        try:
+            parse_allow_list(tuple(entries))
+        except AllowListError as exc:
+            raise InsecureSettingsError(str(exc)) from exc
+        return entries
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

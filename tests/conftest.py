@@ -62,7 +62,7 @@ def settings(tmp_path: Path, es_url: str, monkeypatch: pytest.MonkeyPatch) -> It
         "database_url": f"sqlite:///{tmp_path / 'markwatch.sqlite3'}",
         "es_url": es_url,
         "es_index_prefix": f"test-{uuid.uuid4().hex[:10]}",
-        "allowed_private_hosts": '["127.0.0.1", "localhost"]',
+        "allowed_private_hosts": '["127.0.0.1:8800", "localhost:8800"]',  # as the demo: one port
     }
     for key, value in values.items():
         monkeypatch.setenv(f"MARKWATCH_{key.upper()}", value)
