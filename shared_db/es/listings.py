@@ -20,7 +20,7 @@ from shared_db.es.client import IndexUnavailable
 from shared_db.settings import Settings
 
 LISTING_FIELDS = (
-    "listing_id", "marketplace", "url", "title", "description", "brand", "price", "currency",
+    "listing_id", "marketplace", "url", "fetched_url", "title", "description", "brand", "price", "currency",
     "seller_id", "seller_name", "seller_url", "images", "category", "availability", "sku", "gtin",
     "mpn", "language", "crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash",
     "image_hashes", "image_sha256",
@@ -66,6 +66,7 @@ MAPPINGS: dict[str, Any] = {
         "listing_id": {"type": "keyword"},
         "marketplace": {"type": "keyword"},
         "url": {"type": "keyword", "ignore_above": 2048},
+        "fetched_url": {"type": "keyword", "ignore_above": 2048},
         "title": _TEXT_WITH_SUBFIELDS,
         "description": {"type": "text", "analyzer": "folded"},
         "brand": {"type": "text", "analyzer": "folded", "fields": {"raw": {"type": "keyword"}}},
@@ -130,13 +131,23 @@ class ListingsIndex:
                 },
             )
             if self.client.indices.exists_alias(name=self.alias):
-                return self.current_index()
+                current = self.current_index()
+                self.add_new_fields(current)
+                return current
             index = f"{self.alias}-v1"
             self.client.indices.create(index=index, body={"aliases": {self.alias: {"is_write_index": True}}})
             self.client.cluster.health(index=index, wait_for_status="yellow", timeout="30s")
             return index
         except (EsConnectionError, TransportError) as exc:
             raise IndexUnavailable(f"cannot prepare the listings index at {self.alias}: {exc}") from exc
+
+    def add_new_fields(self, index: str) -> None:
+        """Map fields added to :data:`MAPPINGS` since ``index`` was created (a changed field needs
+        :meth:`rollover_reindex`; it is left as it is here)."""
+        mapped = self.client.indices.get_mapping(index=index)[index]["mappings"].get("properties", {})
+        added = {k: v for k, v in MAPPINGS["properties"].items() if k not in mapped}
+        if added:
+            self.client.indices.put_mapping(index=index, body={"properties": added})
 
     def current_index(self) -> str:
         indices = sorted(self.client.indices.get_alias(name=self.alias))

@@ -37,24 +37,26 @@ def market_settings(crawl_settings: Settings, market: DemoMarket) -> Settings:
     return crawl_settings.model_copy(update={"allowed_private_hosts": [market.base_url]})
 
 
-@dataclass
-class PageServer:
-    """A local HTTP server answering fixed pages; ``requests`` lists every path asked for."""
-
-    base_url: str
-    requests: list[str] = field(default_factory=list)
-
-
 Page = tuple[int, dict[str, str], bytes]
 
 
+@dataclass
+class PageServer:
+    """A local HTTP server answering ``pages`` (path with query → page, 404 elsewhere; may be
+    filled after the start); ``requests`` lists every path asked for."""
+
+    base_url: str
+    pages: dict[str, Page] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
+
+
 @pytest.fixture
-def serve() -> Iterator[Callable[[dict[str, Page]], PageServer]]:
+def serve() -> Iterator[Callable[..., PageServer]]:
     """``serve({path: (status, headers, body)})`` starts a server on 127.0.0.1 (a free port); 404 elsewhere."""
     servers: list[ThreadingHTTPServer] = []
 
-    def start(pages: dict[str, Page]) -> PageServer:
-        record = PageServer("")
+    def start(pages: dict[str, Page] | None = None) -> PageServer:
+        record = PageServer("", dict(pages or {}))
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
@@ -62,7 +64,7 @@ def serve() -> Iterator[Callable[[dict[str, Page]], PageServer]]:
 
             def do_GET(self) -> None:  # noqa: N802
                 record.requests.append(self.path)
-                status, headers, body = pages.get(self.path, (404, {}, b"not here"))
+                status, headers, body = record.pages.get(self.path, (404, {}, b"not here"))
                 self.send_response(status)
                 for name, value in {"Content-Type": "text/html; charset=utf-8", **headers}.items():
                     self.send_header(name, value)
