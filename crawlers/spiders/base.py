@@ -53,13 +53,11 @@ class ListingSpider(scrapy.Spider):
         return bool(self._product_re.search(urlsplit(url).path))
 
     def listing_url(self, response: Response, declared: str | None) -> str:
-        """The page's declared URL (canonical, og:url, profile selector) if on the fetched page's origin, else the fetched URL.
-
-        A page elsewhere declaring another site's listing must not be recorded (nor enforced) as that listing.
-        """
+        """The URL the page declares (canonical, og:url, profile selector) if on the fetched page's origin, else
+        the URL fetched: a page elsewhere declaring another site's listing must not be recorded as that listing."""
         if declared and same_origin(declared, response.url):
             return declared
-        if declared and declared != response.url:
+        if declared:
             self.crawler.stats.inc_value("markwatch/url/foreign_declared")
         return response.url
 
