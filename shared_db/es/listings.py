@@ -131,23 +131,13 @@ class ListingsIndex:
                 },
             )
             if self.client.indices.exists_alias(name=self.alias):
-                current = self.current_index()
-                self.add_new_fields(current)
-                return current
+                return self.current_index()
             index = f"{self.alias}-v1"
             self.client.indices.create(index=index, body={"aliases": {self.alias: {"is_write_index": True}}})
             self.client.cluster.health(index=index, wait_for_status="yellow", timeout="30s")
             return index
         except (EsConnectionError, TransportError) as exc:
             raise IndexUnavailable(f"cannot prepare the listings index at {self.alias}: {exc}") from exc
-
-    def add_new_fields(self, index: str) -> None:
-        """Map fields added to :data:`MAPPINGS` since ``index`` was created (a changed field needs
-        :meth:`rollover_reindex`; it is left as it is here)."""
-        mapped = self.client.indices.get_mapping(index=index)[index]["mappings"].get("properties", {})
-        added = {k: v for k, v in MAPPINGS["properties"].items() if k not in mapped}
-        if added:
-            self.client.indices.put_mapping(index=index, body={"properties": added})
 
     def current_index(self) -> str:
         indices = sorted(self.client.indices.get_alias(name=self.alias))
