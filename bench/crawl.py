@@ -52,11 +52,12 @@ def main(argv: list[str] | None = None) -> int:
             es_url = embedded.start().url
         settings = Settings(data_dir=Path(tmp) / "var", database_url=f"sqlite:///{tmp}/bench.sqlite3",
                             es_url=es_url, es_index_prefix=f"bench-{uuid.uuid4().hex[:8]}",
-                            allowed_private_hosts=["127.0.0.1"], crawl_timeout_seconds=10)
+                            crawl_timeout_seconds=10)
         upgrade(make_engine(settings.resolved_database_url))
         index = ListingsIndex(make_client(settings), settings)
         try:
             with DemoMarket(size=args.size, seed=args.seed, slow_seconds=0.5) as market:
+                settings = settings.model_copy(update={"allowed_private_hosts": [market.base_url]})
                 start = [f"{market.base_url}/robots.txt"]
                 print(f"demo market: {len(market.catalogue.products)} product pages at {market.base_url}", flush=True)
                 runs: dict[str, list] = {"do-nothing spider": [], "full pipeline": []}

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from shared_db.netsafety import url_origin
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
 FIELD_NAMES = frozenset({
     "title", "description", "brand", "price", "currency", "seller_id", "seller_name", "seller_url", "images",
@@ -45,6 +47,18 @@ class Profile:
     def scrapy_settings(self) -> dict[str, Any]:
         """The profile's rate limits as Scrapy settings."""
         return {RATE_SETTINGS[k]: v for k, v in self.rate.items()}
+
+    def covers(self, url: str) -> bool:
+        """True when ``url`` is on the profile's site: an allowed domain with a scheme and port of its start URLs.
+
+        The port counts: another service on the same host (``127.0.0.1:9200`` beside a marketplace
+        on ``127.0.0.1:8800``) is not the marketplace.
+        """
+        origin = url_origin(url)
+        if origin is None or origin.host not in {d.lower() for d in self.allowed_domains}:
+            return False
+        return any(start is not None and (start.scheme, start.port) == (origin.scheme, origin.port)
+                   for start in map(url_origin, self.start_urls))
 
 
 def find_profile(name_or_path: str) -> Path | None:

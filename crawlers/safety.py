@@ -1,10 +1,14 @@
 """No request or redirect to loopback, private, link-local or reserved addresses unless allow-listed.
 
-Host names are resolved (every address must be public), so ``metadata.internal`` or a name that
-points at 10.0.0.1 is refused too. Redirects come back through the downloader middlewares as
-new requests, so a redirect to a private address is refused the same way. The connection's own
-look-up goes through :class:`PublicOnlyResolver` (``DNS_RESOLVER``), which refuses a non-public
-answer again, so a name that changes its answer between the two look-ups is still refused.
+``MARKWATCH_ALLOWED_PRIVATE_HOSTS`` lists origins (``host:port`` or ``scheme://host[:port]``, see
+:mod:`shared_db.netsafety`): a request may reach a private address only through the host and port
+of an entry, so the demo marketplace is crawled but Elasticsearch or the review UI on other ports of
+the same loopback are not. Host names are resolved (every address must be public), so
+``metadata.internal`` or a name that points at 10.0.0.1 is refused too. Redirects and image
+requests come back through the downloader middlewares as new requests, so they are refused the
+same way. The connection's own look-up goes through :class:`PublicOnlyResolver` (``DNS_RESOLVER``),
+which refuses a non-public answer for a name that is not an allow-listed host, so a name that
+changes its answer between the two look-ups is still refused.
 """
 
 from __future__ import annotations
@@ -20,16 +24,11 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
+from shared_db.netsafety import allow_listed_hosts, is_allow_listed, is_public_address, parse_allow_list
+
 
 class PrivateAddressBlocked(IgnoreRequest):
-    """The URL's host is (or resolves to) a loopback/private/link-local address that is not allow-listed."""
-
-
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified
+    """The URL's host is (or resolves to) a loopback/private/link-local address and its origin is not allow-listed."""
 
 
 @lru_cache(maxsize=4096)
@@ -55,22 +54,26 @@ def blocked_reason(url: str, allowed_hosts: Iterable[str]) -> str | None:
     host = (parts.hostname or "").lower()
     if not host:
         return "no host"
-    allowed = {h.lower().strip("[]") for h in allowed_hosts}
-    if host in allowed:
+    if is_allow_listed(parts, allowed_hosts):
         return None
-    addresses = resolve(host)
-    for address in addresses:
-        if _is_private(address) and address not in allowed:
-            return f"{host} resolves to non-public address {address}"
+    for address in resolve(host):
+        if not is_public_address(address):
+            return f"{parts.netloc} resolves to non-public address {address} and is not an allow-listed origin"
     return None
 
 
+def _allow_list(crawler: Any) -> tuple[str, ...]:
+    entries = tuple(crawler.settings.getlist("MARKWATCH_ALLOWED_PRIVATE_HOSTS"))
+    parse_allow_list(entries)  # an entry without a port fails here, before anything is fetched
+    return entries
+
+
 class PrivateAddressMiddleware:
-    """Downloader middleware enforcing :func:`blocked_reason` on every request, redirects included."""
+    """Downloader middleware enforcing :func:`blocked_reason` on every request, redirects and images included."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.allowed = list(crawler.settings.getlist("MARKWATCH_ALLOWED_PRIVATE_HOSTS"))
+        self.allowed = _allow_list(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PrivateAddressMiddleware:
@@ -88,7 +91,7 @@ class PrivateAddressMiddleware:
         reason = blocked_reason(request.url, self.allowed)
         if reason is not None:
             self.crawler.stats.inc_value("markwatch/blocked/private_address")
-            raise PrivateAddressBlocked(f"refused {request.url}: {reason}; add the host to "
+            raise PrivateAddressBlocked(f"refused {request.url}: {reason}; add its origin (host:port) to "
                                         "MARKWATCH_ALLOWED_PRIVATE_HOSTS only if it is yours")
         return None
 
@@ -97,7 +100,8 @@ class PublicOnlyResolver(CachingThreadedResolver):
     """DNS resolver for connections: a non-public answer for a host that is not allow-listed fails.
 
     This closes the gap between the middleware's look-up and the connection's own look-up
-    (DNS rebinding): whatever address the connection would use is checked again here.
+    (DNS rebinding): whatever address the connection would use is checked again here. The port is
+    the middleware's business; here only allow-listed host names (or the literal address) pass.
     """
 
     allowed: frozenset[str] = frozenset()
@@ -105,7 +109,7 @@ class PublicOnlyResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> PublicOnlyResolver:
         resolver = super().from_crawler(crawler, reactor)
-        resolver.allowed = frozenset(h.lower() for h in crawler.settings.getlist("MARKWATCH_ALLOWED_PRIVATE_HOSTS"))
+        resolver.allowed = allow_listed_hosts(_allow_list(crawler))
         return resolver
 
     def getHostByName(self, name: str, timeout: Any = ()) -> Any:  # noqa: N802 - Twisted's interface
@@ -113,6 +117,6 @@ class PublicOnlyResolver(CachingThreadedResolver):
 
     def check(self, address: str, name: str) -> str:
         """``address`` if ``name`` may connect to it, else :class:`DNSLookupError`."""
-        if _is_private(address) and name.lower() not in self.allowed and address not in self.allowed:
+        if not is_public_address(address) and name.lower().strip("[]") not in self.allowed:
             raise DNSLookupError(f"{name} resolved to non-public address {address}; refused")
         return address

@@ -156,7 +156,8 @@ def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
         HitCandidate(
             listing_id=doc["_id"], mark_id=int(match.mark_id), marketplace=str(doc.get("marketplace") or ""),
             listing_title=str(doc.get("title") or ""), score=match.score, kind=match.kind,
-            reasons=list(match.reasons), listing_url=doc.get("url"), seller_id=doc.get("seller_id"),
+            reasons=list(match.reasons), seller_id=doc.get("seller_id"),
+            listing_url=doc.get("fetched_url") or doc.get("url"),  # the page fetched, as the evidence shows
             seller_name=doc.get("seller_name"), price=_price(doc.get("price")), currency=doc.get("currency"),
             evidence_sha256=doc.get("evidence_sha256"), matched_text=match.matched_text[:500],
             span_start=match.span[0], span_end=match.span[1], probability=assessment.probability,

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared_db.netsafety import AllowListError, parse_allow_list
+
 MIN_SECRET_KEY_BYTES = 32
 GENERATE_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
@@ -70,6 +72,15 @@ class Settings(BaseSettings):
                 raise ValueError(f"MARKWATCH_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
                                  "(e.g. 127.0.0.1 or 10.0.0.0/8); list only your own proxies") from exc
         return value
+
+    @field_validator("allowed_private_hosts")
+    @classmethod
+    def _one_port_per_allowed_host(cls, entries: list[str]) -> list[str]:
+        try:
+            parse_allow_list(tuple(entries))
+        except AllowListError as exc:
+            raise InsecureSettingsError(str(exc)) from exc
+        return entries
 
     @model_validator(mode="after")
     def _refuse_weak_secret(self) -> Settings:

@@ -62,7 +62,7 @@ def settings(tmp_path: Path, es_url: str, monkeypatch: pytest.MonkeyPatch) -> It
         "database_url": f"sqlite:///{tmp_path / 'markwatch.sqlite3'}",
         "es_url": es_url,
         "es_index_prefix": f"test-{uuid.uuid4().hex[:10]}",
-        "allowed_private_hosts": '["127.0.0.1", "localhost"]',
+        "allowed_private_hosts": '["127.0.0.1:8800", "localhost:8800"]',  # as the demo: one port
     }
     for key, value in values.items():
         monkeypatch.setenv(f"MARKWATCH_{key.upper()}", value)
@@ -154,3 +154,30 @@ class ImageFactory:
 @pytest.fixture(scope="session")
 def images() -> type[ImageFactory]:
     return ImageFactory
+
+
+@pytest.fixture
+def demo_site(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``demo_site(settings, base_url)``: a demo marketplace served at ``base_url`` (a free port) is the demo's site.
+
+    Its origin joins the allow-list (in the returned settings and MARKWATCH_ALLOWED_PRIVATE_HOSTS), and the
+    packaged site profiles name it instead of http://127.0.0.1:8800, so a reported URL on it matches the demo
+    profile as one on the real demo port would (profiles match host *and* port).
+    """
+    import json
+
+    import crawlers.profile
+
+    def use(settings: Settings, base_url: str) -> Settings:
+        profiles = tmp_path / "profiles"
+        profiles.mkdir(exist_ok=True)
+        for packaged in crawlers.profile.PROFILES_DIR.glob("*.toml"):
+            text = packaged.read_text(encoding="utf-8").replace("http://127.0.0.1:8800", base_url)
+            (profiles / packaged.name).write_text(text, encoding="utf-8")
+        monkeypatch.setattr(crawlers.profile, "PROFILES_DIR", profiles)
+        allowed = [*settings.allowed_private_hosts, base_url]
+        monkeypatch.setenv("MARKWATCH_ALLOWED_PRIVATE_HOSTS", json.dumps(allowed))
+        reset_settings()
+        return settings.model_copy(update={"allowed_private_hosts": allowed})
+
+    return use

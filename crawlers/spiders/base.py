@@ -22,6 +22,7 @@ from scrapy.spiders import SitemapSpider
 
 from crawlers.extract import extract_listing
 from crawlers.safety import PrivateAddressBlocked
+from shared_db.netsafety import same_origin
 
 
 def _split(value: str | Iterable[str] | None) -> list[str]:
@@ -51,8 +52,17 @@ class ListingSpider(scrapy.Spider):
     def is_product(self, url: str) -> bool:
         return bool(self._product_re.search(urlsplit(url).path))
 
+    def listing_url(self, response: Response, declared: str | None) -> str:
+        """The URL the page declares (canonical, og:url, profile selector) if on the fetched page's origin, else
+        the URL fetched: a page elsewhere declaring another site's listing must not be recorded as that listing."""
+        if declared and same_origin(declared, response.url):
+            return declared
+        if declared:
+            self.crawler.stats.inc_value("markwatch/url/foreign_declared")
+        return response.url
+
     def listing_id(self, response: Response, raw: dict[str, Any]) -> str:
-        """The marketplace's id: from the product URL pattern, else SKU, else a hash of the canonical URL."""
+        """The marketplace's id: from the product URL pattern, else SKU, else a hash of the listing URL."""
         for url in (raw.get("url"), response.url):
             match = self._product_re.search(urlsplit(url or "").path)
             if match and match.groups():
@@ -70,6 +80,8 @@ class ListingSpider(scrapy.Spider):
             return
         raw = extract_listing(response.text, response.url, rdfa=False)
         raw.update({k: v for k, v in self.extra_fields(response).items() if v not in (None, "", [])})
+        raw["url"] = self.listing_url(response, raw.get("url"))
+        raw["fetched_url"] = response.url
         raw["listing_id"] = self.listing_id(response, raw)
         raw["marketplace"] = self.marketplace or self.name
         raw["profile"] = self.profile_name or self.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -32,7 +33,9 @@ def demo(
     from shared_db.secret_key import session_secret
     from shared_db.settings import get_settings, reset_settings
 
-    os.environ.setdefault("MARKWATCH_ALLOWED_PRIVATE_HOSTS", '["127.0.0.1", "localhost"]')
+    # the demo marketplace's origin only: Elasticsearch and the review UI share its loopback
+    os.environ.setdefault("MARKWATCH_ALLOWED_PRIVATE_HOSTS",
+                          json.dumps([f"127.0.0.1:{market_port}", f"localhost:{market_port}"]))
     reset_settings()
     started_at = time.monotonic()
     es_server = None

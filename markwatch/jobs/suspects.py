@@ -1,10 +1,10 @@
 """Suspects reported by URL: crawl each reported page once and record the outcome on the report.
 
-The URLs are grouped by host and every group is crawled as an ad-hoc site profile (``markwatch
+The URLs are grouped by site (host and port) and every group is crawled as an ad-hoc site profile (``markwatch
 crawl`` accepts a profile file's path) whose product pattern matches every path, so only the
 reported pages are fetched and read through their structured data (JSON-LD, microdata, Open
-Graph) with the crawler's fallbacks. When a packaged profile covers the host and the URL is one of
-its product pages, its marketplace, id pattern and selectors are reused, so the listing gets the
+Graph) with the crawler's fallbacks. When a packaged profile covers the URL's host and port and the
+URL is one of its product pages, its marketplace, id pattern and selectors are reused, so the listing gets the
 same document id as on a scheduled crawl (no duplicate listing, no duplicate hit).
 
 A report is ``queued`` until then, ``crawled`` (``listing_id`` = the listing document's id, which
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from markwatch.jobs.runtime import jsonable
 from shared_db.models import SuspectReport
+from shared_db.netsafety import DEFAULT_PORTS, url_origin
 from shared_db.settings import Settings
 
 DEFAULT_BATCH = 200
@@ -74,15 +75,19 @@ def queued_suspects(*, session: Session, limit: int = DEFAULT_BATCH) -> list[Sus
 
 
 def site_rule(url: str) -> SiteRule:
-    """The packaged profile that covers ``url`` as a product page, else a generic rule for its host."""
+    """The packaged profile whose site (host *and* port) covers ``url`` as a product page, else a
+    generic rule for its host (``host:port`` when the port is not the scheme's default)."""
     from crawlers.profile import list_profiles, load_profile
 
-    host = (urlsplit(url).hostname or "").lower()
     for name in list_profiles():
         profile = load_profile(name)
-        if host in profile.allowed_domains and re.search(profile.product_url_pattern, urlsplit(url).path):
+        if profile.covers(url) and re.search(profile.product_url_pattern, urlsplit(url).path):
             return SiteRule(profile.marketplace, profile.product_url_pattern, profile.fields, profile.rate)
-    return SiteRule(host.removeprefix("www."))
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    origin = url_origin(url)
+    if origin is not None and origin.port != DEFAULT_PORTS[origin.scheme]:
+        return SiteRule(f"{host}:{origin.port}")
+    return SiteRule(host)
 
 
 def write_profile(directory: Path, name: str, rule: SiteRule, urls: list[str]) -> Path:
@@ -156,12 +161,14 @@ def find_listings(urls: list[str], rule: SiteRule, *, settings: Settings) -> dic
     index.ensure()
     index.refresh()
     variants = {variant: url for url in urls for variant in _url_variants(url)}
-    body = {"query": {"terms": {"url": list(variants)}}, "size": len(variants), "_source": ["url"]}
+    query = {"bool": {"should": [{"terms": {"fetched_url": list(variants)}}, {"terms": {"url": list(variants)}}]}}
+    body = {"query": query, "size": 2 * len(variants), "_source": ["url", "fetched_url"]}
     found: dict[str, str] = {}
     for hit in index.client.search(index=index.alias, body=body)["hits"]["hits"]:
-        original = variants.get(hit["_source"].get("url"))
-        if original is not None:
-            found.setdefault(original, hit["_id"])
+        for key in ("fetched_url", "url"):  # the page fetched first: a same-site canonical may differ
+            original = variants.get(hit["_source"].get(key))
+            if original is not None:
+                found.setdefault(original, hit["_id"])
     for url in urls:
         listing_id = rule.listing_id(url)
         if url not in found and listing_id:

@@ -20,7 +20,7 @@ from shared_db.es.client import IndexUnavailable
 from shared_db.settings import Settings
 
 LISTING_FIELDS = (
-    "listing_id", "marketplace", "url", "title", "description", "brand", "price", "currency",
+    "listing_id", "marketplace", "url", "fetched_url", "title", "description", "brand", "price", "currency",
     "seller_id", "seller_name", "seller_url", "images", "category", "availability", "sku", "gtin",
     "mpn", "language", "crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash",
     "image_hashes", "image_sha256",
@@ -66,6 +66,7 @@ MAPPINGS: dict[str, Any] = {
         "listing_id": {"type": "keyword"},
         "marketplace": {"type": "keyword"},
         "url": {"type": "keyword", "ignore_above": 2048},
+        "fetched_url": {"type": "keyword", "ignore_above": 2048},
         "title": _TEXT_WITH_SUBFIELDS,
         "description": {"type": "text", "analyzer": "folded"},
         "brand": {"type": "text", "analyzer": "folded", "fields": {"raw": {"type": "keyword"}}},

@@ -57,7 +57,7 @@ def test_housekeeping_command(settings, sqlite_engine) -> None:
     assert list(EvidenceStore(settings.resolved_evidence_dir).iter_hashes()) == []
 
 
-def test_suspects_process_command(settings, sqlite_engine) -> None:
+def test_suspects_process_command(settings, sqlite_engine, demo_site) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
@@ -65,6 +65,7 @@ def test_suspects_process_command(settings, sqlite_engine) -> None:
     from shared_db.models import SuspectReport
 
     with DemoMarket(host="127.0.0.1", port=0, seed=3, size=8) as market:
+        demo_site(settings, market.base_url)
         url = market.product_urls()[0]
         with Session(sqlite_engine) as session, session.begin():
             session.add(SuspectReport(url=url))

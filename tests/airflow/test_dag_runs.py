@@ -23,11 +23,12 @@ INTERVAL = datetime(2026, 6, 1, 6, tzinfo=UTC)
 
 
 @pytest.fixture
-def market() -> Iterator[Any]:
+def market(settings, demo_site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     from markwatch.demo_market.server import DemoMarket
 
     with DemoMarket(host="127.0.0.1", port=0, seed=11, size=40, slow_seconds=0.5, huge_bytes=200_000,
                     bomb_bytes=2_000_000) as running:
+        demo_site(settings, running.base_url)
         yield running
 
 
@@ -128,11 +129,12 @@ def test_reported_suspects_are_crawled_and_detected_in_one_interval(
 
 
 def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
-        airflow_db, dagbag, settings, sqlite_engine, monkeypatch: pytest.MonkeyPatch) -> None:
+        airflow_db, dagbag, settings, sqlite_engine, demo_site, monkeypatch: pytest.MonkeyPatch) -> None:
     from markwatch.demo_market.server import DemoMarket
 
     monkeypatch.setenv("AIRFLOW_VAR_MARKWATCH_CRAWL_TIMEOUT", "8")
     market = DemoMarket(host="127.0.0.1", port=0, seed=11, size=10, slow_seconds=120.0).start()
+    demo_site(settings, market.base_url)
     dag = dagbag.dags["markwatch_crawl"]
     crawl = dag.task_dict["crawl"]
     crawl.partial_kwargs.update(retries=1, retry_delay=timedelta(0), retry_exponential_backoff=0)

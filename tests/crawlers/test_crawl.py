@@ -35,15 +35,15 @@ def assert_matches_truth(doc: dict[str, Any], truth: dict[str, Any]) -> None:
     assert doc["language"] == truth["language"]
 
 
-def test_structured_crawl_indexes_every_listing_with_evidence(market: DemoMarket, crawl_settings: Settings) -> None:
+def test_structured_crawl_indexes_every_listing_with_evidence(market: DemoMarket, market_settings: Settings) -> None:
     start = [f"{market.base_url}/", f"{market.base_url}/private/admin"]  # the second is disallowed by robots.txt
-    summary = run_crawl("demo_market", start_urls=start, settings=crawl_settings, timeout=180)
+    summary = run_crawl("demo_market", start_urls=start, settings=market_settings, timeout=180)
     truth = market.ground_truth()
     assert summary.status == "succeeded", summary.error
     assert summary.items == len(truth) and summary.indexed == summary.items and summary.spooled == 0
-    index = index_for(crawl_settings)
+    index = index_for(market_settings)
     assert index.count() == summary.items
-    store = EvidenceStore(crawl_settings.resolved_evidence_dir)
+    store = EvidenceStore(market_settings.resolved_evidence_dir)
     for record in truth:
         doc = index.get("demo-market", record["listing_id"])
         assert doc is not None, record["listing_id"]
@@ -62,7 +62,7 @@ def test_structured_crawl_indexes_every_listing_with_evidence(market: DemoMarket
     assert stats["robotstxt/forbidden"] == 1 and stats["markwatch/skipped/robots_txt"] == 1
     assert market.requests["private"] == 0  # robots.txt obeyed
 
-    again = run_crawl("demo_market", start_urls=[f"{market.base_url}/"], settings=crawl_settings, timeout=180)
+    again = run_crawl("demo_market", start_urls=[f"{market.base_url}/"], settings=market_settings, timeout=180)
     assert again.items == summary.items and again.indexed == 0
     assert again.stats["markwatch/incremental/unchanged"] == summary.items
 
@@ -71,11 +71,11 @@ def test_structured_crawl_indexes_every_listing_with_evidence(market: DemoMarket
     assert result.output.count("demo_market") == 2 and "succeeded" in result.output
 
 
-def test_profile_crawl_reads_pages_without_markup(market: DemoMarket, crawl_settings: Settings) -> None:
-    summary = run_crawl("demo_market_selectors", start_urls=[f"{market.base_url}/"], settings=crawl_settings,
+def test_profile_crawl_reads_pages_without_markup(market: DemoMarket, market_settings: Settings) -> None:
+    summary = run_crawl("demo_market_selectors", start_urls=[f"{market.base_url}/"], settings=market_settings,
                         timeout=180)
     assert summary.status == "succeeded" and summary.profile == "demo_market_selectors"
-    index = index_for(crawl_settings)
+    index = index_for(market_settings)
     plain = [r for r in market.ground_truth() if r["markup"] == "plain" and r["hostile"] is None]
     assert plain
     for record in plain:
@@ -91,8 +91,8 @@ def closed_port() -> int:
 
 
 def test_elasticsearch_down_spools_and_replay_indexes_everything(market: DemoMarket,
-                                                                 crawl_settings: Settings) -> None:
-    down = crawl_settings.model_copy(update={"es_url": f"http://127.0.0.1:{closed_port()}"})
+                                                                 market_settings: Settings) -> None:
+    down = market_settings.model_copy(update={"es_url": f"http://127.0.0.1:{closed_port()}"})
     summary = run_crawl("demo_market_sitemap", start_urls=[f"{market.base_url}/robots.txt"], settings=down,
                         timeout=180)
     assert summary.status == "succeeded"
@@ -100,7 +100,7 @@ def test_elasticsearch_down_spools_and_replay_indexes_everything(market: DemoMar
     result = CliRunner().invoke(app, ["crawl", "replay"])
     assert result.exit_code == 0, result.output
     assert f"replayed {summary.items}" in result.output
-    assert index_for(crawl_settings).count() == summary.items
+    assert index_for(market_settings).count() == summary.items
 
 
 def test_runner_raises_with_the_log_tail(crawl_settings: Settings) -> None:

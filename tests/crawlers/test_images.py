@@ -62,7 +62,8 @@ def hostile_shop(images) -> Iterator[str]:  # type: ignore[no-untyped-def]
 
 def test_hostile_images_are_refused_and_the_listings_kept(hostile_shop: str, crawl_settings: Settings,
                                                          images) -> None:  # type: ignore[no-untyped-def]
-    settings = crawl_settings.model_copy(update={"crawl_images_per_listing": 5, "image_max_bytes": 200_000})
+    settings = crawl_settings.model_copy(update={"crawl_images_per_listing": 5, "image_max_bytes": 200_000,
+                                                 "allowed_private_hosts": [hostile_shop]})
     summary = run_crawl("demo_market", settings=settings, timeout=120,
                         start_urls=[f"{hostile_shop}/product/bad-images", f"{hostile_shop}/product/mixed"])
     assert summary.status == "succeeded", summary.error
@@ -86,12 +87,12 @@ def test_hostile_images_are_refused_and_the_listings_kept(hostile_shop: str, cra
     assert index.count({"term": {"image_hashes": mixed["image_hashes"][0]}}) == 1  # the field is searchable
 
 
-def test_demo_images_copy_the_official_photos_of_counterfeits(market: DemoMarket, crawl_settings: Settings) -> None:
-    summary = run_crawl("demo_market", start_urls=[f"{market.base_url}/"], settings=crawl_settings, timeout=180)
+def test_demo_images_copy_the_official_photos_of_counterfeits(market: DemoMarket, market_settings: Settings) -> None:
+    summary = run_crawl("demo_market", start_urls=[f"{market.base_url}/"], settings=market_settings, timeout=180)
     assert summary.status == "succeeded", summary.error
-    index = ListingsIndex(make_client(crawl_settings), crawl_settings)
+    index = ListingsIndex(make_client(market_settings), market_settings)
     index.refresh()
-    store = EvidenceStore(crawl_settings.resolved_evidence_dir)
+    store = EvidenceStore(market_settings.resolved_evidence_dir)
     copies = own = 0
     for record in market.ground_truth():
         doc = index.get("demo-market", record["listing_id"])

@@ -38,3 +38,15 @@ def test_profile_errors_name_the_problem(tmp_path: Path) -> None:
         load_profile(str(bad))
     with pytest.raises(UnknownCrawlTarget, match="demo_market_selectors"):
         resolve_target("no-such-site")
+
+
+def test_a_page_matches_a_profile_only_on_the_profile_origin() -> None:
+    from crawlers.profile import load_profile
+    from markwatch.jobs.suspects import site_rule
+
+    profile = load_profile("demo_market_selectors")
+    assert profile.covers("http://127.0.0.1:8800/product/x") and profile.covers("http://localhost:8800/")
+    assert not profile.covers("http://127.0.0.1:9200/product/x") and not profile.covers("http://127.0.0.1/product/x")
+    assert site_rule("http://127.0.0.1:8800/product/x").marketplace == "demo-market"
+    assert site_rule("http://127.0.0.1:9200/product/x").marketplace == "127.0.0.1:9200"
+    assert site_rule("https://www.shop.example/item/1").marketplace == "shop.example"

@@ -61,6 +61,7 @@ def test_crawl_survives_an_elasticsearch_restart(settings: Settings, sqlite_engi
         restarted.set()
 
     with DemoMarket(size=200, seed=11, data_dir=shared_data, slow_seconds=0.2) as market:
+        local = local.model_copy(update={"allowed_private_hosts": [market.base_url]})
         chaos = threading.Thread(target=restart_when_indexing_started, daemon=True)
         chaos.start()
         summary = run_crawl("demo_market", start_urls=[market.base_url + "/"], settings=local, timeout=600,
