@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,9 +50,16 @@ def options(choices: tuple[tuple[object, object], ...], selected: object = None)
 
 
 def money(value: Decimal | float | None, currency: str | None = None) -> str:
-    if value is None:
+    """``1,234.50 USD``; a dash when the price is missing or not a number (never an error)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         return "—"
-    return f"{Decimal(str(value)):,.2f} {currency or ''}".strip()
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return "—"
+    if not amount.is_finite():
+        return "—"
+    return f"{amount:,.2f} {currency if isinstance(currency, str) else ''}".strip()
 
 
 def row_labels(gettext: Any) -> dict[str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from review_ui import queries
 from review_ui.deps import Db, Viewer
-from review_ui.listing_search import PAGE, ListingQuery, search_listings
+from review_ui.listing_search import PAGE, ListingQuery, ListingRow, search_listings
 from review_ui.routes.common import parse_float, parse_int, render, web_router
 from review_ui.templating import t
 from shared_db.es.client import IndexUnavailable
@@ -46,7 +46,8 @@ def search(request: Request, scope: Viewer) -> Response:
     total, results, unavailable = 0, [], None
     if not query.is_empty():
         try:
-            total, results = search_listings(request.app.state.settings, query)
+            total, found = search_listings(request.app.state.settings, query)
+            results = [ListingRow.of(doc) for doc in found]
         except IndexUnavailable:
             unavailable = t(request,
                 "Listing search is unavailable right now (Elasticsearch does not answer). "
