@@ -26,7 +26,7 @@ from review_ui.api.schemas import (
     ReportOut,
     SearchOut,
 )
-from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Viewer
+from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Triager, Viewer
 from review_ui.listing_search import search_listings
 from review_ui.routes.search import query_from
 from shared_db.es.client import IndexUnavailable
@@ -75,7 +75,7 @@ def get_hit(hit_id: HitId, db: Db, scope: Viewer) -> Any:
 
 @router.post("/hits/{hit_id}/decision", response_model=DecisionOut,
              responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
-def decide_hit(hit_id: HitId, body: DecisionIn, db: Db, scope: Decider) -> Any:
+def decide_hit(hit_id: HitId, body: DecisionIn, db: Db, scope: Triager) -> Any:
     if queries.get_hit(scope, hit_id, session=db) is None:
         raise HTTPException(404, "no such hit")
     try:
@@ -103,7 +103,7 @@ def release_hit(hit_id: HitId, db: Db, scope: Decider) -> ClaimOut:
 
 
 @router.post("/decisions", response_model=BulkDecisionOut)
-def bulk_decide(body: BulkDecisionIn, db: Db, scope: Decider) -> BulkDecisionOut:
+def bulk_decide(body: BulkDecisionIn, db: Db, scope: Triager) -> BulkDecisionOut:
     """One verdict for many ``{hit_id, expected_version}``; conflicting or unknown hits are listed, not decided."""
     decided, conflicts = [], []
     for item in body.hits:

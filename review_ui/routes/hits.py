@@ -10,7 +10,7 @@ from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from review_ui import queries
-from review_ui.deps import Db, Decider, HitId, Viewer
+from review_ui.deps import Db, Decider, HitId, Triager, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, image_response, load_evidence_meta
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.templating import t
@@ -54,9 +54,9 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
     except EvidenceUnavailable as exc:
         evidence, evidence_error = None, str(exc)
     return {
-        "hit": hit, "can_decide": scope.can("decide"), "price": price_comparison(hit),
+        "hit": hit, "can_decide": scope.can("decide"), "verdicts": scope.verdicts, "price": price_comparison(hit),
         "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
-        "evidence_error": evidence_error, "verdicts": [v.value for v in Verdict],
+        "evidence_error": evidence_error,
         "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
         **extra,
@@ -69,7 +69,7 @@ def listing_images(hit: Hit) -> list[str]:
 
 
 @router.post("/hits/{hit_id}/decide")
-def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Decider,
+def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Triager,
                verdict: Annotated[str, Form()], version: Annotated[int, Form()],
                reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
     hit = queries.get_hit(scope, hit_id, session=db)
@@ -85,7 +85,7 @@ def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Decider,
             "your reason is kept below — review the new state and decide again.")
     db.refresh(hit)
     if is_htmx(request):
-        return render(request, "_queue_row.html", {"row": queries.QueueRow.of(hit), "can_decide": True,
+        return render(request, "_queue_row.html", {"row": queries.QueueRow.of(hit), "verdicts": scope.verdicts,
                                                    "conflict": conflict, "decided": conflict is None})
     if conflict is None:
         return RedirectResponse(f"/hits/{hit_id}", status_code=303)

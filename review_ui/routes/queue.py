@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from review_ui import queries
-from review_ui.deps import Db, Decider, Viewer
+from review_ui.deps import Db, Triager, Viewer
 from review_ui.routes.common import parse_float, parse_int, render, web_router
 from review_ui.templating import flash, t
 from shared_db.models import Hit, HitStatus, Verdict
@@ -46,7 +46,7 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
         next_url = "/queue?" + urlencode({**filters.as_params(), "after": page.next_cursor})
     menus = request.app.state.menus
     return render(request, "queue.html", {
-        "page": page, "filters": filters, "next_url": next_url, "can_decide": scope.can("decide"),
+        "page": page, "filters": filters, "next_url": next_url, "verdicts": scope.verdicts,
         "marks": menus.get(scope, "marks", lambda: queries.mark_choices(scope, session=db)),
         "marketplaces": menus.get(scope, "marketplaces",
                                   lambda: queries.facet_values(scope, Hit.marketplace, session=db)),
@@ -57,7 +57,7 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
 
 
 @router.post("/queue/bulk")
-async def bulk_decide(request: Request, db: Db, scope: Decider) -> Response:
+async def bulk_decide(request: Request, db: Db, scope: Triager) -> Response:
     """Apply one verdict to every selected ``id:version``; conflicting hits are listed, the rest decided."""
     form = await request.form()
     verdict = str(form.get("verdict", ""))

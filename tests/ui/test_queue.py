@@ -79,7 +79,7 @@ def test_claims_hide_a_hit_from_other_reviewers(world, login_as) -> None:
 
 
 def test_concurrent_decisions_conflict_and_nothing_is_lost(world, login_as, csrf, sqlite_engine) -> None:
-    alice, bob = login_as("reviewer"), login_as("authority")
+    alice, bob = login_as("reviewer"), login_as("admin")
     hit = world.hits_a[0]
     alice_page, bob_page = alice.get(f"/hits/{hit}").text, bob.get(f"/hits/{hit}").text
     version = re.search(r'name="version" value="(\d+)"', bob_page).group(1)
