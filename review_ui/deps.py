@@ -11,14 +11,17 @@ from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from review_ui.i18n import normalise_locale
+from review_ui.params import MAX_ID as MAX_ID  # noqa: F401 - still importable from here
+from review_ui.params import DbId, OptionalDbId
 from shared_db.models import DECIDING_ROLES, Hit, Mark, Role, SuspectReport, User, Verdict
 from shared_db.repo.users import user_for_token
 
-MAX_ID = 2**63 - 1
-HitId = Annotated[int, Path(ge=1, le=MAX_ID)]
-MarkId = Annotated[int, Path(ge=1, le=MAX_ID)]
-ImageId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+HitId = Annotated[DbId, Path()]
+MarkId = Annotated[DbId, Path()]
+ImageId = Annotated[DbId, Path()]
+UserId = Annotated[DbId, Path()]
+OptionalId = Annotated[OptionalDbId, Query()]
 
 # Which roles may do what (README, "Roles"). Rights holders are further limited to their organisation by Scope.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -100,6 +103,9 @@ def current_user(request: Request, db: Db) -> User:
         raise NotAuthenticated("log in first" if not is_api(request) else
                                "send a valid API token as 'Authorization: Bearer <token>'")
     request.state.user = user
+    request.state.locale = normalise_locale(user.locale)
+    if not is_api(request):
+        request.session["locale"] = request.state.locale  # so pages outside any route (404) speak it too
     return user
 
 

@@ -28,7 +28,8 @@ from review_ui.api.schemas import (
 )
 from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Triager, Viewer
 from review_ui.listing_search import search_listings
-from review_ui.routes.search import query_from
+from review_ui.params import CURSOR
+from review_ui.routes.search import SearchParams
 from shared_db.es.client import IndexUnavailable
 from shared_db.imagehash import ImageRejected
 from shared_db.models import Organisation, SuspectReport
@@ -45,7 +46,6 @@ from shared_db.schemas import MarkCreate, MarkUpdate
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
                                            422: {"model": ErrorOut}}
-CURSOR = r"^[0-9]{1,15}(\.[0-9]{1,17})?(e-?[0-9]{1,3})?:[0-9]{1,18}$"
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 
@@ -187,10 +187,9 @@ def list_cases(db: Db, scope: Viewer) -> Any:
 
 
 @router.get("/search", response_model=SearchOut, responses={503: {"model": ErrorOut}})
-def search(request: Request, scope: Viewer) -> SearchOut:
-    query = query_from(dict(request.query_params))
+def search(request: Request, scope: Viewer, params: Annotated[SearchParams, Query()]) -> SearchOut:
     try:
-        total, items = search_listings(request.app.state.settings, query)
+        total, items = search_listings(request.app.state.settings, params.query())
     except IndexUnavailable as exc:
         raise HTTPException(503, f"{exc}; try again later") from exc
     return SearchOut(total=total, items=items)

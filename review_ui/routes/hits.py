@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Form, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from review_ui import queries
 from review_ui.deps import Db, Decider, HitId, Triager, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, image_response, load_evidence_meta
+from review_ui.params import Version
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.templating import t
-from shared_db.models import Hit, User, Verdict
+from shared_db.models import Hit, User
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 
 router = web_router()
+MAX_IMAGES = 1000
 
 
 def _not_found(request: Request) -> Response:
@@ -70,10 +72,10 @@ def listing_images(hit: Hit) -> list[str]:
 
 @router.post("/hits/{hit_id}/decide")
 def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Triager,
-               verdict: Annotated[str, Form()], version: Annotated[int, Form()],
-               reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+               verdict: Annotated[Literal["confirmed", "dismissed", "escalated"], Form()],
+               version: Annotated[Version, Form()], reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
     hit = queries.get_hit(scope, hit_id, session=db)
-    if hit is None or verdict not in {v.value for v in Verdict}:
+    if hit is None:
         return _not_found(request)
     conflict = None
     try:
@@ -111,7 +113,8 @@ def release_hit(request: Request, hit_id: HitId, db: Db, scope: Decider) -> Resp
 
 
 @router.get("/hits/{hit_id}/evidence")
-def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer, view: str = "text") -> Response:
+def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer,
+                 view: Literal["text", "html"] = "text") -> Response:
     """The raw snapshot, served inert: CSP sandbox, nosniff, text/plain unless ``view=html``."""
     hit = queries.get_hit(scope, hit_id, session=db)
     if hit is None or not hit.evidence_sha256:
@@ -123,7 +126,8 @@ def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer, view: s
 
 
 @router.get("/hits/{hit_id}/images/{number}")
-def hit_image(request: Request, hit_id: HitId, number: int, db: Db, scope: Viewer) -> Response:
+def hit_image(request: Request, hit_id: HitId, number: Annotated[int, Path(ge=0, le=MAX_IMAGES)], db: Db,
+              scope: Viewer) -> Response:
     """The listing's ``number``-th captured image, from our evidence store, as its sniffed type with nosniff."""
     hit = queries.get_hit(scope, hit_id, session=db)
     images = listing_images(hit) if hit is not None else []

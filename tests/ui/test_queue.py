@@ -58,7 +58,9 @@ def test_filters(world, login_as, add_hits) -> None:
     by_mark = reviewer.get(f"/queue?mark_id={world.mark_b}").text
     assert len(row_ids(by_mark)) == 6 and f'<option value="{world.mark_b}" selected>BRANDX</option>' in by_mark
     assert row_ids(reviewer.get("/queue?status=confirmed").text) == []
-    assert reviewer.get("/queue?min_score=abc&status=bogus&order=evil").status_code == 200
+    invalid = reviewer.get("/queue?min_score=abc&status=bogus&order=evil")
+    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith("text/html")
+    assert all(f"{name}: not" in invalid.text for name in ("min_score", "status", "order"))
 
 
 def test_menu_options_are_escaped_and_keep_the_selection() -> None:

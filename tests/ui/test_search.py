@@ -45,7 +45,9 @@ def test_full_text_fuzzy_and_filters(indexed, world, login_as) -> None:
     assert titles(holder.get("/search?date_from=2026-02-01&date_to=2026-02-28").text) == {"Akme handbag"}
     page = holder.get("/search?q=acme&fuzzy=1").text
     assert "<script>alert" not in page and 'href="javascript:' not in page
-    assert holder.get("/search?price_min=abc&date_from=notadate").status_code == 200
+    invalid = holder.get("/search?price_min=abc&date_from=notadate")
+    assert invalid.status_code == 422 and "price_min: not a finite number" in invalid.text
+    assert "date_from: not a date (YYYY-MM-DD)" in invalid.text
 
 
 def test_search_when_elasticsearch_is_down(settings, sqlite_engine, world, csrf) -> None:
