@@ -61,8 +61,8 @@ def search(request: Request, scope: Viewer, params: Annotated[SearchParams, Quer
                 "The rest of markwatch works; try the search again later.")
     next_url = None
     if total > query.page * PAGE and query.page < RESULT_WINDOW // PAGE:
-        kept = {k: v for k, v in request.query_params.items() if k != "page"}
-        next_url = "/search?" + urlencode({**kept, "page": query.page + 1})
+        kept = params.model_dump(mode="json", exclude_defaults=True) | {"page": query.page + 1}
+        next_url = "/search?" + urlencode(kept | ({"fuzzy": "1"} if params.fuzzy else {}))
     return render(request, "search.html", {"query": query, "total": total, "results": results,
                                            "unavailable": unavailable, "next_url": next_url})
 
