@@ -7,19 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from review_ui.deps import Forbidden, NotAuthenticated, is_api
+from review_ui.errors import install_error_handlers
 from review_ui.login_limits import KnownDevices, LoginThrottle
 from review_ui.queries import MenuCache
-from review_ui.security import CSRFError
+from review_ui.security import add_security_headers
 from review_ui.templating import make_templates
 from shared_db.db import make_engine, session_factory, transaction
 from shared_db.models import utcnow
@@ -30,8 +29,6 @@ from shared_db.settings import Settings, get_settings
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_MAX_AGE = 12 * 60 * 60
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -57,17 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(api_router)
-    _install_handlers(app)
+    install_error_handlers(app)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response: Response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+        add_security_headers(response, request.url.path)
         return response
 
     if settings.trusted_proxies:
@@ -91,21 +83,3 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     app.state.engine.dispose()
 
-
-def _install_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotAuthenticated)
-    async def _login_first(request: Request, exc: NotAuthenticated) -> Response:
-        if is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
-        if is_api(request):
-            return JSONResponse({"detail": str(exc)}, status_code=403)
-        return PlainTextResponse(f"Forbidden: {exc}", status_code=403)
-
-    @app.exception_handler(CSRFError)
-    async def _csrf(request: Request, exc: CSRFError) -> Response:
-        return PlainTextResponse(f"Forbidden: {exc}", status_code=403)

@@ -11,24 +11,31 @@ from fastapi import Depends, Path, Query, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from shared_db.models import Hit, Mark, Role, SuspectReport, User
+from review_ui.i18n import normalise_locale
+from review_ui.params import MAX_ID as MAX_ID  # noqa: F401 - still importable from here
+from review_ui.params import DbId, OptionalDbId
+from shared_db.models import DECIDING_ROLES, Hit, Mark, Role, SuspectReport, User, Verdict
 from shared_db.repo.users import user_for_token
 
-MAX_ID = 2**63 - 1
-HitId = Annotated[int, Path(ge=1, le=MAX_ID)]
-MarkId = Annotated[int, Path(ge=1, le=MAX_ID)]
-ImageId = Annotated[int, Path(ge=1, le=MAX_ID)]
-OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+HitId = Annotated[DbId, Path()]
+MarkId = Annotated[DbId, Path()]
+ImageId = Annotated[DbId, Path()]
+UserId = Annotated[DbId, Path()]
+OptionalId = Annotated[OptionalDbId, Query()]
 
-# Which roles may do what. Rights holders are further limited to their organisation by Scope.
+# Which roles may do what (README, "Roles"). Rights holders are further limited to their organisation by Scope.
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "view": frozenset(Role),
-    "decide": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
+    "escalate": DECIDING_ROLES | {Role.AUTHORITY},
+    "decide": DECIDING_ROLES,  # confirm, dismiss and claim hits: the verdicts that become training labels
     "edit_marks": frozenset({Role.ADMIN, Role.RIGHTS_HOLDER}),
     "admin": frozenset({Role.ADMIN}),
     # who may see the e-mail addresses of the staff who decided or claimed a hit
     "see_staff": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
 }
+# The permission each verdict needs.
+VERDICT_ACTIONS = {Verdict.CONFIRM.value: "decide", Verdict.DISMISS.value: "decide",
+                   Verdict.ESCALATE.value: "escalate"}
 
 
 class NotAuthenticated(PermissionError):
@@ -101,6 +108,9 @@ def current_user(request: Request, db: Db) -> User:
         raise NotAuthenticated("log in first" if not is_api(request) else
                                "send a valid API token as 'Authorization: Bearer <token>'")
     request.state.user = user
+    request.state.locale = normalise_locale(user.locale)
+    if not is_api(request):
+        request.session["locale"] = request.state.locale  # so pages outside any route (404) speak it too
     return user
 
 
@@ -123,6 +133,11 @@ class Scope:
 
     def can(self, action: str) -> bool:
         return self.role in PERMISSIONS[action]
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        """The verdicts this user may give (none for rights holders, only escalation for authorities)."""
+        return tuple(verdict for verdict, action in VERDICT_ACTIONS.items() if self.can(action))
 
     def hits(self, query: Select[Any]) -> Select[Any]:
         """Limit a query over ``Hit`` to the hits on this user's marks."""
@@ -155,7 +170,30 @@ def require(action: str) -> Callable[..., Scope]:
     return dependency
 
 
+async def _posted_verdict(request: Request) -> str:
+    """The ``verdict`` a triage request carries (a form field, or a JSON body under /api/); '' when none."""
+    if is_api(request):
+        try:
+            body = await request.json()
+        except ValueError:
+            return ""
+        value = body.get("verdict") if isinstance(body, dict) else None
+    else:
+        value = (await request.form()).get("verdict")
+    return value if isinstance(value, str) else ""
+
+
+async def require_verdict(request: Request, scope: Annotated[Scope, Depends(require("escalate"))]) -> Scope:
+    """The user's Scope when their role may give the posted verdict; an unknown verdict needs "decide"."""
+    verdict = await _posted_verdict(request)
+    if not scope.can(VERDICT_ACTIONS.get(verdict, "decide")):
+        allowed = ", ".join(scope.verdicts)
+        raise Forbidden(f"the {scope.role.value} role may not give the verdict {verdict!r} (only: {allowed})")
+    return scope
+
+
 Viewer = Annotated[Scope, Depends(require("view"))]
 Decider = Annotated[Scope, Depends(require("decide"))]
+Triager = Annotated[Scope, Depends(require_verdict)]  # gives the posted verdict: confirm/dismiss or escalate
 MarkEditor = Annotated[Scope, Depends(require("edit_marks"))]
 Admin = Annotated[Scope, Depends(require("admin"))]

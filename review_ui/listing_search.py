@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from elasticsearch import ConnectionError as EsConnectionError
@@ -32,6 +33,54 @@ class ListingQuery:
     def is_empty(self) -> bool:
         return not (self.q or self.marketplace or self.seller or self.price_min is not None
                     or self.price_max is not None or self.date_from or self.date_to)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or isinstance(value, (dict, list)) else str(value)
+
+
+def _price(value: Any) -> Decimal | None:
+    """A finite price, or None for a missing or unusable one (the index keeps whatever the page said)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return price if price.is_finite() else None
+
+
+def _iso_day(value: Any) -> str:
+    """``YYYY-MM-DD`` of an ISO timestamp; empty for anything else (epoch numbers, junk)."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        return date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """One search result as the page shows it: every field but the id may be missing from the document."""
+
+    id: str
+    title: str
+    description: str
+    marketplace: str
+    seller: str
+    url: str | None
+    price: Decimal | None
+    currency: str | None
+    crawled_on: str
+
+    @classmethod
+    def of(cls, doc: dict[str, Any]) -> ListingRow:
+        return cls(id=_text(doc.get("_id")), title=_text(doc.get("title")) or _text(doc.get("_id")),
+                   description=_text(doc.get("description"))[:200], marketplace=_text(doc.get("marketplace")),
+                   seller=_text(doc.get("seller_name")) or _text(doc.get("seller_id")),
+                   url=doc.get("url") if isinstance(doc.get("url"), str) else None, price=_price(doc.get("price")),
+                   currency=_text(doc.get("currency"))[:3] or None, crawled_on=_iso_day(doc.get("crawled_at")))
 
 
 def build_query(query: ListingQuery) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,9 +50,16 @@ def options(choices: tuple[tuple[object, object], ...], selected: object = None)
 
 
 def money(value: Decimal | float | None, currency: str | None = None) -> str:
-    if value is None:
+    """``1,234.50 USD``; a dash when the price is missing or not a number (never an error)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         return "—"
-    return f"{Decimal(str(value)):,.2f} {currency or ''}".strip()
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return "—"
+    if not amount.is_finite():
+        return "—"
+    return f"{amount:,.2f} {currency if isinstance(currency, str) else ''}".strip()
 
 
 def row_labels(gettext: Any) -> dict[str, str]:
@@ -63,11 +70,21 @@ def row_labels(gettext: Any) -> dict[str, str]:
     return {key: gettext(text) for key, text in words.items()}
 
 
-def _context(request: Request) -> dict[str, Any]:
+def request_locale(request: Request) -> str:
+    """The language of this request: the logged-in user's (remembered at login), else the session's choice."""
+    remembered = getattr(request.state, "locale", None)
+    if remembered:
+        return remembered
     user = getattr(request.state, "user", None)
-    locale = normalise_locale(user.locale if user is not None else request.session.get("locale"))
+    if user is not None:
+        return normalise_locale(user.locale)
+    return normalise_locale(request.session.get("locale") if "session" in request.scope else None)
+
+
+def _context(request: Request) -> dict[str, Any]:
+    locale = request_locale(request)
     return {
-        "_": translator(locale), "locale": locale, "locales": LOCALES, "user": user,
+        "_": translator(locale), "locale": locale, "locales": LOCALES, "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request), "flash": request.session.pop("flash", None),
     }
 
@@ -83,8 +100,7 @@ def make_templates() -> Jinja2Templates:
 
 def tr(request: Request) -> Any:
     """The gettext function for the current user's language (for messages built in routes)."""
-    user = getattr(request.state, "user", None)
-    return translator(normalise_locale(user.locale if user is not None else request.session.get("locale")))
+    return translator(request_locale(request))
 
 
 def t(request: Request, message: str, **values: object) -> str:

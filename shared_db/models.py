@@ -63,6 +63,10 @@ class Verdict(enum.StrEnum):
     ESCALATE = "escalated"
 
 
+# Who may confirm or dismiss a hit; only these verdicts train the classifier. Authorities may only escalate.
+DECIDING_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
+
+
 Timestamp = DateTime(timezone=True)
 
 

@@ -1,8 +1,9 @@
 """The learning loop: reviewers' decisions → time-split training set → model → gated promotion.
 
 DAGs and ``markwatch train`` call :func:`train_from_decisions`; ``markwatch models promote``
-calls :func:`promote_model`. Confirmed hits are positives, dismissed negatives; escalated hits are
-left out. The newest ``test_fraction`` of labels (by decision time) is held out, so a model is
+calls :func:`promote_model`. Confirmed hits are positives, dismissed negatives, as decided by a
+reviewer or an admin (or a program: no user); escalations and any verdict of an authority are not
+labels. The newest ``test_fraction`` of labels (by decision time) is held out, so a model is
 judged on decisions made after everything it learned from.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 
 from detection.classifier.estimator import CounterfeitClassifier
@@ -34,7 +35,7 @@ from detection.classifier.registry import (
 )
 from detection.classifier.signals import RULES_VERSION, rule_assessment
 from shared_db.db import transaction
-from shared_db.models import Decision, Hit, Mark, Verdict
+from shared_db.models import DECIDING_ROLES, Decision, Hit, Mark, User, Verdict
 from shared_db.settings import Settings
 
 MIN_TRAIN_PER_CLASS = 5
@@ -109,15 +110,18 @@ def labelled_rows(*, session: Session, settings: Settings,
                   ground_truth: dict[str, bool] | None = None) -> tuple[list[LabelledRow], str]:
     """Labelled hits, oldest first, and where the labels came from (decisions, ground_truth, mixed).
 
-    A hit's latest decision counts; reviewer decisions win over ground truth.
+    A hit's latest confirm or dismiss by a deciding role (or by no user) counts; reviewer decisions win over
+    ground truth.
     """
-    latest = select(func.max(Decision.id)).group_by(Decision.hit_id)
+    deciders = select(User.id).where(User.role.in_([role.value for role in DECIDING_ROLES]))
+    latest = (select(func.max(Decision.id))
+              .where(Decision.verdict.in_((Verdict.CONFIRM.value, Verdict.DISMISS.value)),
+                     or_(Decision.reviewer_id.is_(None), Decision.reviewer_id.in_(deciders)))
+              .group_by(Decision.hit_id))
     query = (select(Hit, Mark, Decision.verdict, Decision.created_at).join(Decision, Decision.hit_id == Hit.id)
              .join(Mark, Mark.id == Hit.mark_id).where(Decision.id.in_(latest)))
     rows: dict[int, LabelledRow] = {}
     for hit, mark, verdict, decided_at in session.execute(query):
-        if verdict == Verdict.ESCALATE.value:
-            continue
         rows[hit.id] = LabelledRow(hit.id, hit_record(hit, fx_rates=settings.fx_rates, mark=mark),
                                    int(verdict == Verdict.CONFIRM.value), _utc(decided_at))
     from_decisions = len(rows)

@@ -26,9 +26,10 @@ from review_ui.api.schemas import (
     ReportOut,
     SearchOut,
 )
-from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Viewer
+from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Triager, Viewer
 from review_ui.listing_search import search_listings
-from review_ui.routes.search import query_from
+from review_ui.params import CURSOR
+from review_ui.routes.search import SearchParams
 from shared_db.es.client import IndexUnavailable
 from shared_db.imagehash import ImageRejected
 from shared_db.models import Organisation, SuspectReport
@@ -45,7 +46,6 @@ from shared_db.schemas import MarkCreate, MarkUpdate
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
                                            422: {"model": ErrorOut}}
-CURSOR = r"^[0-9]{1,15}(\.[0-9]{1,17})?(e-?[0-9]{1,3})?:[0-9]{1,18}$"
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 
@@ -75,7 +75,7 @@ def get_hit(hit_id: HitId, db: Db, scope: Viewer) -> Any:
 
 @router.post("/hits/{hit_id}/decision", response_model=DecisionOut,
              responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
-def decide_hit(hit_id: HitId, body: DecisionIn, db: Db, scope: Decider) -> Any:
+def decide_hit(hit_id: HitId, body: DecisionIn, db: Db, scope: Triager) -> Any:
     if queries.get_hit(scope, hit_id, session=db) is None:
         raise HTTPException(404, "no such hit")
     try:
@@ -103,7 +103,7 @@ def release_hit(hit_id: HitId, db: Db, scope: Decider) -> ClaimOut:
 
 
 @router.post("/decisions", response_model=BulkDecisionOut)
-def bulk_decide(body: BulkDecisionIn, db: Db, scope: Decider) -> BulkDecisionOut:
+def bulk_decide(body: BulkDecisionIn, db: Db, scope: Triager) -> BulkDecisionOut:
     """One verdict for many ``{hit_id, expected_version}``; conflicting or unknown hits are listed, not decided."""
     decided, conflicts = [], []
     for item in body.hits:
@@ -187,10 +187,9 @@ def list_cases(db: Db, scope: Viewer) -> Any:
 
 
 @router.get("/search", response_model=SearchOut, responses={503: {"model": ErrorOut}})
-def search(request: Request, scope: Viewer) -> SearchOut:
-    query = query_from(dict(request.query_params))
+def search(request: Request, scope: Viewer, params: Annotated[SearchParams, Query()]) -> SearchOut:
     try:
-        total, items = search_listings(request.app.state.settings, query)
+        total, items = search_listings(request.app.state.settings, params.query())
     except IndexUnavailable as exc:
         raise HTTPException(503, f"{exc}; try again later") from exc
     return SearchOut(total=total, items=items)

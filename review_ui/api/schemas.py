@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from review_ui.params import DbId
 from shared_db.schemas import MarkCreate, MarkPublic
 
 
@@ -150,7 +151,7 @@ class SearchOut(BaseModel):
 class ReportIn(BaseModel):
     url: str = Field(max_length=2048)
     note: str | None = Field(default=None, max_length=2000)
-    mark_id: int | None = None
+    mark_id: DbId | None = None
 
 
 class ReportOut(BaseModel):

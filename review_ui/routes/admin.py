@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from review_ui import queries
-from review_ui.deps import Admin, Db, HitId
-from review_ui.routes.common import parse_int, render, web_router
+from review_ui.deps import Admin, Db, UserId
+from review_ui.params import OptionalDbId, Text
+from review_ui.routes.common import render, web_router
 from review_ui.templating import flash, t
 from shared_db.models import Organisation, Role, User
 from shared_db.passwords import WeakPasswordError
@@ -35,8 +36,9 @@ def users(request: Request, db: Db, scope: Admin) -> Response:
 
 @router.post("/admin/users")
 def add_user(request: Request, db: Db, scope: Admin, email: Annotated[str, Form(max_length=320)],
-             password: Annotated[str, Form(max_length=1024)], role: Annotated[str, Form()],
-             org: Annotated[str, Form(max_length=200)] = "", locale: Annotated[str, Form()] = "en") -> Response:
+             password: Annotated[str, Form(max_length=1024)], role: Annotated[str, Form(max_length=20)],
+             org: Annotated[str, Form(max_length=200)] = "",
+             locale: Annotated[str, Form(max_length=10)] = "en") -> Response:
     try:
         user = create_user(email, password, role, session=db, org_name=org or None, locale=locale)
     except (ValueError, UserExistsError, WeakPasswordError) as exc:
@@ -48,7 +50,7 @@ def add_user(request: Request, db: Db, scope: Admin, email: Annotated[str, Form(
 
 
 @router.post("/admin/users/{user_id}/active")
-def toggle_active(request: Request, user_id: HitId, db: Db, scope: Admin) -> Response:
+def toggle_active(request: Request, user_id: UserId, db: Db, scope: Admin) -> Response:
     user = db.get(User, user_id)
     if user is None or user.id == scope.user.id:
         return _users_page(request, db, status_code=422, error=t(request, "You cannot deactivate this user."))
@@ -59,7 +61,7 @@ def toggle_active(request: Request, user_id: HitId, db: Db, scope: Admin) -> Res
 
 
 @router.post("/admin/users/{user_id}/token")
-def new_token(request: Request, user_id: HitId, db: Db, scope: Admin) -> Response:
+def new_token(request: Request, user_id: UserId, db: Db, scope: Admin) -> Response:
     user = db.get(User, user_id)
     if user is None:
         return _users_page(request, db, status_code=404, error=t(request, "No such user."))
@@ -88,8 +90,8 @@ def add_org(request: Request, db: Db, scope: Admin, name: Annotated[str, Form(ma
 
 
 @router.get("/admin/audit")
-def audit_log(request: Request, db: Db, scope: Admin, action: str | None = None,
-              before: str | None = None) -> Response:
-    entries = queries.audit_page(session=db, action=action or None, before_id=parse_int(before))
+def audit_log(request: Request, db: Db, scope: Admin, action: Annotated[Text, Query()] = None,
+              before: Annotated[OptionalDbId, Query()] = None) -> Response:
+    entries = queries.audit_page(session=db, action=action, before_id=before)
     older = entries[-1][0].id if len(entries) == 100 else None
     return render(request, "audit.html", {"entries": entries, "action": action or "", "older": older})

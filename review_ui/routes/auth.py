@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from review_ui.deps import Db, Viewer, session_user
@@ -15,6 +15,7 @@ from shared_db.repo import audit
 from shared_db.repo.users import authenticate, end_sessions
 
 router = web_router()
+MAX_PATH = 2048
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,13 +36,14 @@ def home() -> RedirectResponse:
 
 
 @router.get("/login")
-def login_form(request: Request, next: str | None = None) -> Response:
+def login_form(request: Request, next: Annotated[str | None, Query(max_length=MAX_PATH)] = None) -> Response:
     return render(request, "login.html", {"next": _safe_next(next), "error": None})
 
 
 @router.post("/login")
 def login(request: Request, db: Db, email: Annotated[str, Form(max_length=320)],
-          password: Annotated[str, Form(max_length=1024)], next: Annotated[str | None, Form()] = None) -> Response:
+          password: Annotated[str, Form(max_length=1024)],
+          next: Annotated[str | None, Form(max_length=MAX_PATH)] = None) -> Response:
     throttle, devices = request.app.state.login_throttle, request.app.state.known_devices
     email = email.strip().lower()
     address = client_ip(request)
@@ -83,10 +85,11 @@ def logout(request: Request, db: Db) -> RedirectResponse:
 
 
 @router.post("/account/locale")
-def set_locale(db: Db, scope: Viewer, locale: Annotated[str, Form()],
-               next: Annotated[str | None, Form()] = None) -> RedirectResponse:
+def set_locale(request: Request, db: Db, scope: Viewer, locale: Annotated[str, Form(max_length=20)],
+               next: Annotated[str | None, Form(max_length=MAX_PATH)] = None) -> RedirectResponse:
     """Store the user's interface language (English or Simplified Chinese)."""
     if locale in LOCALES:
         scope.user.locale = locale
         db.add(scope.user)
+        request.session["locale"] = locale
     return RedirectResponse(_safe_next(next), status_code=303)

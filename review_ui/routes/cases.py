@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from review_ui import exports
 from review_ui.deps import Db, Scope, Viewer
 from review_ui.routes.common import render, web_router
+from review_ui.templating import t
 from shared_db.models import Organisation
 from shared_db.repo import audit
 
 router = web_router()
+# A case's marketplace and seller; empty is a real value (a listing without either is a case of its own).
+CaseKey = Annotated[str, Query(max_length=300)]
+OptionalCaseKey = Annotated[str | None, Query(max_length=300)]
 
 
 def _record(db: Db, scope: Scope, kind: str, marketplace: str | None, seller: str | None, count: int) -> None:
@@ -32,21 +37,23 @@ def cases(request: Request, db: Db, scope: Viewer) -> Response:
 
 
 @router.get("/cases/view")
-def case_view(request: Request, db: Db, scope: Viewer, marketplace: str, seller: str) -> Response:
+def case_view(request: Request, db: Db, scope: Viewer, marketplace: CaseKey, seller: CaseKey) -> Response:
     hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
     return render(request, "case.html", {"hits": hits, "marketplace": marketplace, "seller": seller},
                   status_code=200 if hits else 404)
 
 
 @router.get("/cases/export.csv")
-def export_csv(db: Db, scope: Viewer, marketplace: str | None = None, seller: str | None = None) -> Response:
+def export_csv(db: Db, scope: Viewer, marketplace: OptionalCaseKey = None,
+               seller: OptionalCaseKey = None) -> Response:
     hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
     _record(db, scope, "csv", marketplace, seller, len(hits))
     return _attachment(exports.hits_csv(hits), "text/csv; charset=utf-8", "markwatch-cases.csv")
 
 
 @router.get("/cases/export.json")
-def export_json(db: Db, scope: Viewer, marketplace: str | None = None, seller: str | None = None) -> Response:
+def export_json(db: Db, scope: Viewer, marketplace: OptionalCaseKey = None,
+                seller: OptionalCaseKey = None) -> Response:
     hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
     _record(db, scope, "json", marketplace, seller, len(hits))
     body = json.dumps({"cases": [exports.hit_json(h, scope) for h in hits]}, ensure_ascii=False, indent=2)
@@ -54,10 +61,12 @@ def export_json(db: Db, scope: Viewer, marketplace: str | None = None, seller: s
 
 
 @router.get("/cases/takedown")
-def takedown(db: Db, scope: Viewer, marketplace: str, seller: str | None = None) -> Response:
+def takedown(request: Request, db: Db, scope: Viewer, marketplace: CaseKey,
+             seller: OptionalCaseKey = None) -> Response:
     hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
     if not hits:
-        return PlainTextResponse("No confirmed hits for this case.", status_code=404)
+        return render(request, "error.html", {"message": t(request, "No confirmed hits for this case.")},
+                      status_code=404)
     org = db.get(Organisation, scope.org_id) if scope.org_id else None
     sender = org.name if org else scope.user.email
     _record(db, scope, "takedown", marketplace, seller, len(hits))

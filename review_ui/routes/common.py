@@ -52,17 +52,3 @@ def is_htmx(request: Request) -> bool:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-def parse_int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def parse_float(value: str | None) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except ValueError:
-        return None

@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import Form, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from review_ui import queries
-from review_ui.deps import Db, Decider, HitId, Viewer
+from review_ui.deps import Db, Decider, HitId, Triager, Viewer
 from review_ui.evidence import EvidenceUnavailable, evidence_response, image_response, load_evidence_meta
+from review_ui.params import Version
 from review_ui.people import person_name
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.templating import t, tr
-from shared_db.models import Hit, User, Verdict
+from shared_db.models import Hit, User
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
 
 router = web_router()
+MAX_IMAGES = 1000
 
 
 def _not_found(request: Request) -> Response:
@@ -56,9 +58,9 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
     except EvidenceUnavailable as exc:
         evidence, evidence_error = None, str(exc)
     return {
-        "hit": hit, "can_decide": scope.can("decide"), "price": price_comparison(hit),
+        "hit": hit, "can_decide": scope.can("decide"), "verdicts": scope.verdicts, "price": price_comparison(hit),
         "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
-        "evidence_error": evidence_error, "verdicts": [v.value for v in Verdict],
+        "evidence_error": evidence_error,
         "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
         "person": partial(person_name, scope, gettext=tr(request)),
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
@@ -72,11 +74,11 @@ def listing_images(hit: Hit) -> list[str]:
 
 
 @router.post("/hits/{hit_id}/decide")
-def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Decider,
-               verdict: Annotated[str, Form()], version: Annotated[int, Form()],
-               reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
+def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Triager,
+               verdict: Annotated[Literal["confirmed", "dismissed", "escalated"], Form()],
+               version: Annotated[Version, Form()], reason: Annotated[str, Form(max_length=2000)] = "") -> Response:
     hit = queries.get_hit(scope, hit_id, session=db)
-    if hit is None or verdict not in {v.value for v in Verdict}:
+    if hit is None:
         return _not_found(request)
     conflict = None
     try:
@@ -88,7 +90,7 @@ def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Decider,
             "your reason is kept below — review the new state and decide again.")
     db.refresh(hit)
     if is_htmx(request):
-        return render(request, "_queue_row.html", {"row": queries.QueueRow.of(hit), "can_decide": True,
+        return render(request, "_queue_row.html", {"row": queries.QueueRow.of(hit), "verdicts": scope.verdicts,
                                                    "conflict": conflict, "decided": conflict is None})
     if conflict is None:
         return RedirectResponse(f"/hits/{hit_id}", status_code=303)
@@ -114,7 +116,8 @@ def release_hit(request: Request, hit_id: HitId, db: Db, scope: Decider) -> Resp
 
 
 @router.get("/hits/{hit_id}/evidence")
-def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer, view: str = "text") -> Response:
+def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer,
+                 view: Literal["text", "html"] = "text") -> Response:
     """The raw snapshot, served inert: CSP sandbox, nosniff, text/plain unless ``view=html``."""
     hit = queries.get_hit(scope, hit_id, session=db)
     if hit is None or not hit.evidence_sha256:
@@ -126,7 +129,8 @@ def hit_evidence(request: Request, hit_id: HitId, db: Db, scope: Viewer, view: s
 
 
 @router.get("/hits/{hit_id}/images/{number}")
-def hit_image(request: Request, hit_id: HitId, number: int, db: Db, scope: Viewer) -> Response:
+def hit_image(request: Request, hit_id: HitId, number: Annotated[int, Path(ge=0, le=MAX_IMAGES)], db: Db,
+              scope: Viewer) -> Response:
     """The listing's ``number``-th captured image, from our evidence store, as its sniffed type with nosniff."""
     hit = queries.get_hit(scope, hit_id, session=db)
     images = listing_images(hit) if hit is not None else []

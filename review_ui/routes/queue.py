@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated, Literal
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, BeforeValidator
 
 from review_ui import queries
-from review_ui.deps import Db, Decider, Viewer
-from review_ui.routes.common import parse_float, parse_int, render, web_router
+from review_ui.deps import Db, Triager, Viewer
+from review_ui.params import Blank, DbId, OptionalDbId, PageCursor, Score, Text, Version
+from review_ui.routes.common import render, web_router
 from review_ui.templating import flash, t
 from shared_db.models import Hit, HitStatus, Verdict
 from shared_db.repo.hits import HitConflict, HitNotFound, decide
@@ -18,26 +21,41 @@ from shared_db.repo.hits import HitConflict, HitNotFound, decide
 router = web_router()
 
 
-def filters_from(request: Request) -> queries.QueueFilters:
-    q = request.query_params
-    status = q.get("status") or HitStatus.NEW.value
-    order = q.get("order") or "priority"
-    return queries.QueueFilters(
-        mark_id=parse_int(q.get("mark_id")), marketplace=q.get("marketplace") or None,
-        seller=q.get("seller") or None, min_score=parse_float(q.get("min_score")),
-        max_score=parse_float(q.get("max_score")),
-        status=status if status in {*HitStatus, "all"} else HitStatus.NEW.value,
-        model=q.get("model") or None, order=order if order in queries.ORDERS else "priority",
-        hide_claimed=q.get("claimed") != "show",
-    )
+class QueueParams(BaseModel):
+    """The queue page's query string."""
+
+    mark_id: OptionalDbId = None
+    marketplace: Text = None
+    seller: Text = None
+    min_score: Score = None
+    max_score: Score = None
+    status: Annotated[Literal["new", "confirmed", "dismissed", "escalated", "all"], Blank] = "new"
+    model: Text = None
+    order: Annotated[Literal["priority", "uncertain"], Blank] = "priority"
+    claimed: Annotated[Literal["show", "hide"], Blank] = "hide"
+    after: PageCursor = None
+
+    def filters(self) -> queries.QueueFilters:
+        return queries.QueueFilters(
+            mark_id=self.mark_id, marketplace=self.marketplace, seller=self.seller, min_score=self.min_score,
+            max_score=self.max_score, status=self.status, model=self.model, order=self.order,
+            hide_claimed=self.claimed != "show")
+
+
+def _hit_and_version(value: object) -> object:
+    """``"12:3"`` (a checkbox of the bulk form) as ``("12", "3")``, validated as (hit id, version) next."""
+    return tuple(value.split(":", 1)) if isinstance(value, str) and ":" in value else value
+
+
+Selected = Annotated[tuple[DbId, Version], BeforeValidator(_hit_and_version)]
 
 
 @router.get("/queue")
-def queue(request: Request, db: Db, scope: Viewer) -> Response:
+def queue(request: Request, db: Db, scope: Viewer, params: Annotated[QueueParams, Query()]) -> Response:
     settings = request.app.state.settings
-    filters = filters_from(request)
+    filters = params.filters()
     try:
-        page = queries.queue_page(scope, filters, session=db, cursor=request.query_params.get("after"),
+        page = queries.queue_page(scope, filters, session=db, cursor=params.after,
                                   claim_ttl=timedelta(minutes=settings.claim_ttl_minutes))
     except ValueError:
         return RedirectResponse("/queue", status_code=303)
@@ -46,7 +64,7 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
         next_url = "/queue?" + urlencode({**filters.as_params(), "after": page.next_cursor})
     menus = request.app.state.menus
     return render(request, "queue.html", {
-        "page": page, "filters": filters, "next_url": next_url, "can_decide": scope.can("decide"),
+        "page": page, "filters": filters, "next_url": next_url, "verdicts": scope.verdicts,
         "marks": menus.get(scope, "marks", lambda: queries.mark_choices(scope, session=db)),
         "marketplaces": menus.get(scope, "marketplaces",
                                   lambda: queries.facet_values(scope, Hit.marketplace, session=db)),
@@ -57,29 +75,26 @@ def queue(request: Request, db: Db, scope: Viewer) -> Response:
 
 
 @router.post("/queue/bulk")
-async def bulk_decide(request: Request, db: Db, scope: Decider) -> Response:
+def bulk_decide(request: Request, db: Db, scope: Triager,
+                verdict: Annotated[str, Form(max_length=20)] = "",
+                sel: Annotated[list[Selected] | None, Form(max_length=500)] = None,
+                query: Annotated[str, Form(max_length=4000)] = "") -> Response:
     """Apply one verdict to every selected ``id:version``; conflicting hits are listed, the rest decided."""
-    form = await request.form()
-    verdict = str(form.get("verdict", ""))
-    back = "/queue?" + str(form.get("query", ""))
+    back = "/queue?" + query
     if verdict not in {v.value for v in Verdict}:
         flash(request, t(request, "Choose confirm, dismiss or escalate for the selection."))
         return RedirectResponse(back, status_code=303)
     done, conflicts = 0, []
-    for item in form.getlist("sel"):
-        hit_id, _, version = str(item).partition(":")
-        if not hit_id.isdigit() or not version.isdigit():
-            continue
-        if queries.get_hit(scope, int(hit_id), session=db) is None:
-            conflicts.append(hit_id)
+    for hit_id, version in sel or []:
+        if queries.get_hit(scope, hit_id, session=db) is None:
+            conflicts.append(str(hit_id))
             continue
         try:
             # decide() writes nothing when it raises, so one conflict never undoes the others.
-            decide(int(hit_id), verdict, session=db, reviewer_id=scope.user.id,
-                   expected_version=int(version), reason="bulk")
+            decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version, reason="bulk")
             done += 1
         except (HitConflict, HitNotFound):
-            conflicts.append(hit_id)
+            conflicts.append(str(hit_id))
     message = t(request, "{done} hits decided.", done=done)
     if conflicts:
         message += " " + t(request,

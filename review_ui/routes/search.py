@@ -6,14 +6,16 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, StringConstraints
 from sqlalchemy import select
 
 from review_ui import queries
 from review_ui.deps import Db, Viewer
-from review_ui.listing_search import PAGE, ListingQuery, search_listings
-from review_ui.routes.common import parse_float, parse_int, render, web_router
+from review_ui.listing_search import PAGE, ListingQuery, ListingRow, search_listings
+from review_ui.params import RESULT_WINDOW, Blank, OptionalDbId, Price, Text, page_number
+from review_ui.routes.common import render, web_router
 from review_ui.templating import t
 from shared_db.es.client import IndexUnavailable
 from shared_db.models import SuspectReport
@@ -23,38 +25,44 @@ from shared_db.repo import audit
 router = web_router()
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+SearchPage = page_number(PAGE)
 
 
-def query_from(params: dict[str, str]) -> ListingQuery:
-    return ListingQuery(
-        q=(params.get("q") or "").strip()[:200], fuzzy=params.get("fuzzy") == "1",
-        marketplace=params.get("marketplace") or None, seller=params.get("seller") or None,
-        price_min=parse_float(params.get("price_min")), price_max=parse_float(params.get("price_max")),
-        date_from=_date(params.get("date_from")), date_to=_date(params.get("date_to")),
-        page=max(parse_int(params.get("page")) or 1, 1),
-    )
+class SearchParams(BaseModel):
+    """The search form (also the API's /search query string)."""
+
+    q: Annotated[str, StringConstraints(max_length=1000), Blank] = ""
+    fuzzy: Annotated[bool, Blank] = False
+    marketplace: Text = None
+    seller: Text = None
+    price_min: Price = None
+    price_max: Price = None
+    date_from: Annotated[date | None, Blank] = None
+    date_to: Annotated[date | None, Blank] = None
+    page: SearchPage = 1
+
+    def query(self) -> ListingQuery:
+        return ListingQuery(q=self.q.strip()[:200], fuzzy=self.fuzzy, marketplace=self.marketplace,
+                            seller=self.seller, price_min=self.price_min, price_max=self.price_max,
+                            date_from=self.date_from, date_to=self.date_to, page=self.page)
 
 
 @router.get("/search")
-def search(request: Request, scope: Viewer) -> Response:
-    query = query_from(dict(request.query_params))
+def search(request: Request, scope: Viewer, params: Annotated[SearchParams, Query()]) -> Response:
+    query = params.query()
     total, results, unavailable = 0, [], None
     if not query.is_empty():
         try:
-            total, results = search_listings(request.app.state.settings, query)
+            total, found = search_listings(request.app.state.settings, query)
+            results = [ListingRow.of(doc) for doc in found]
         except IndexUnavailable:
             unavailable = t(request,
                 "Listing search is unavailable right now (Elasticsearch does not answer). "
                 "The rest of markwatch works; try the search again later.")
     next_url = None
-    if total > query.page * PAGE:
-        params = {k: v for k, v in request.query_params.items() if k != "page"}
-        next_url = "/search?" + urlencode({**params, "page": query.page + 1})
+    if total > query.page * PAGE and query.page < RESULT_WINDOW // PAGE:
+        kept = params.model_dump(mode="json", exclude_defaults=True) | {"page": query.page + 1}
+        next_url = "/search?" + urlencode(kept | ({"fuzzy": "1"} if params.fuzzy else {}))
     return render(request, "search.html", {"query": query, "total": total, "results": results,
                                            "unavailable": unavailable, "next_url": next_url})
 
@@ -74,16 +82,16 @@ def report_form(request: Request, db: Db, scope: Viewer) -> Response:
 @router.post("/report")
 def report_url(request: Request, db: Db, scope: Viewer, url: Annotated[str, Form(max_length=2048)],
                note: Annotated[str, Form(max_length=2000)] = "",
-               mark_id: Annotated[str, Form()] = "") -> Response:
+               mark_id: Annotated[OptionalDbId, Form()] = None) -> Response:
     """Queue a suspect listing URL for crawling and detection (public addresses only)."""
     settings = request.app.state.settings
-    values = {"url": url, "note": note, "mark_id": mark_id}
+    values = {"url": url, "note": note, "mark_id": mark_id or ""}
     try:
         url = check_public_url(url, allowed_hosts=settings.allowed_private_hosts)
     except UnsafeURLError as exc:
         return _report_page(request, db, scope, error=str(exc), values=values)
-    mark = queries.get_mark(scope, int(mark_id), session=db) if mark_id.isdigit() else None
-    if mark_id and mark is None:
+    mark = queries.get_mark(scope, mark_id, session=db) if mark_id is not None else None
+    if mark_id is not None and mark is None:
         return _report_page(request, db, scope, error=t(request, "No such mark."), values=values)
     report = SuspectReport(url=url, note=note or None, org_id=mark.org_id if mark else scope.user.org_id,
                            reported_by=scope.user.id, mark_id=mark.id if mark else None, status="queued")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from detection.classifier.estimator import CounterfeitClassifier
@@ -105,3 +105,37 @@ def test_seed_model_from_ground_truth_without_reviewer_labels(sqlite_engine, set
         train_from_decisions(settings=settings, engine=sqlite_engine)
     report = train_from_decisions(settings=settings, engine=sqlite_engine, seed_ground_truth=truth)
     assert report.source == "ground_truth" and report.train_rows + report.test_rows == 300
+
+
+def test_only_reviewer_and_admin_verdicts_are_labels(engine, settings, store_cases, cases) -> None:
+    """An authority's confirm or dismiss (possible before roles were enforced) and any escalation are not labels."""
+    from shared_db.models import Decision, Hit
+    from shared_db.repo.hits import decide
+    from shared_db.repo.users import create_user
+
+    hits = store_cases(engine, cases[:20], decide_hits=False)
+    with Session(engine) as session, session.begin():
+        reviewer = create_user("rev@labels.test", "labels-test-password-1", "reviewer", session=session).id
+        admin = create_user("adm@labels.test", "labels-test-password-1", "admin", session=session).id
+        authority = create_user("auth@labels.test", "labels-test-password-1", "authority", session=session).id
+
+        def verdicts(hit_id: int, *steps: tuple[int | None, str]) -> None:
+            for version, (who, verdict) in enumerate(steps, 1):
+                decide(hit_id, verdict, session=session, reviewer_id=who, expected_version=version)
+
+        for hit in hits[0:4]:
+            verdicts(hit, (reviewer, "confirmed"))
+        for hit in hits[4:8]:
+            verdicts(hit, (authority, "dismissed"))
+        for hit in hits[8:12]:
+            verdicts(hit, (admin, "dismissed"), (authority, "escalated"))
+        for hit in hits[12:16]:
+            verdicts(hit, (authority, "confirmed"), (reviewer, "dismissed"), (authority, "confirmed"))
+        for hit in hits[16:20]:
+            verdicts(hit, (None, "confirmed"))  # recorded by a program (CLI, seed), not through the UI
+        assert session.scalar(select(func.count(Decision.id))) == 32 and session.get(Hit, hits[12]).version == 4
+    with Session(engine) as session:
+        rows, source = labelled_rows(session=session, settings=settings)
+    labels = {row.hit_id: row.label for row in rows}
+    assert labels == {**dict.fromkeys(hits[0:4], 1), **dict.fromkeys(hits[8:16], 0), **dict.fromkeys(hits[16:], 1)}
+    assert source == "decisions"

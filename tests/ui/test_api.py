@@ -48,7 +48,7 @@ def test_api_decisions_conflict_with_409(client, world, tokens) -> None:
     first = client.post(f"/api/v1/hits/{hit}/decision", json=body, headers=bearer(tokens["reviewer"]))
     assert first.status_code == 200 and first.json()["hit_version"] == 2
     second = client.post(f"/api/v1/hits/{hit}/decision", json={**body, "verdict": "dismissed"},
-                         headers=bearer(tokens["authority"]))
+                         headers=bearer(tokens["admin"]))
     assert second.status_code == 409 and "reload" in second.json()["detail"]
 
 
@@ -114,9 +114,9 @@ def test_schemathesis_validates_responses(app, world, tokens) -> None:
 def test_api_claims_and_bulk_decisions(client, world, tokens) -> None:
     hit = world.hits_a[0]
     assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["reviewer"])).json()["claimed"] is True
-    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["authority"])).json()["claimed"] is False
+    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["admin"])).json()["claimed"] is False
     client.delete(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["reviewer"]))
-    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["authority"])).json()["claimed"] is True
+    assert client.post(f"/api/v1/hits/{hit}/claim", headers=bearer(tokens["admin"])).json()["claimed"] is True
     body = {"verdict": "dismissed", "reason": "bulk", "hits": [
         {"hit_id": world.hits_a[1], "expected_version": 1}, {"hit_id": world.hits_a[2], "expected_version": 7},
         {"hit_id": world.hits_b[0], "expected_version": 1}]}

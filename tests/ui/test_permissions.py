@@ -10,7 +10,9 @@ from shared_db.models import Hit
 from shared_db.repo.hits import decide
 
 ALL = {"admin", "reviewer", "authority", "holder_a", "holder_b"}
-DECIDERS = {"admin", "reviewer", "authority"}
+DECIDERS = {"admin", "reviewer"}  # confirm, dismiss, claim, bulk
+ESCALATORS = DECIDERS | {"authority"}
+VERDICT = 'name="verdict" value='
 EDITORS = {"admin", "holder_a", "holder_b"}
 
 
@@ -80,18 +82,26 @@ def test_unsafe_routes_by_role(world, login_as, csrf) -> None:
     for role in sorted(ALL):
         client = login_as(role)
         token = csrf(client, "/queue")
-        own_hit = {"admin": world.hits_a[1], "authority": world.hits_a[3], "reviewer": world.hits_a[4],
-                   "holder_a": world.hits_a[1], "holder_b": world.hits_b[1]}[role]
+        a, b = world.hits_a, world.hits_b
+        # Hits still at version 1 for this role: to dismiss, to confirm, to escalate (after the refusals).
+        own_hit, to_confirm, to_escalate = {
+            "admin": (a[1], b[2], b[3]), "reviewer": (a[4], b[4], world.xss_hit), "authority": (a[3], a[3], a[3]),
+            "holder_a": (a[1], a[1], a[1]), "holder_b": (b[1], b[1], b[1])}[role]
+        bulk_hit = {"admin": a[0], "reviewer": a[2]}.get(role, a[1])
         checks = [
             (f"/hits/{own_hit}/decide", {"verdict": "dismissed", "version": 1}, 303 if role in DECIDERS else 403),
+            (f"/hits/{to_confirm}/decide", {"verdict": "confirmed", "version": 1}, 303 if role in DECIDERS else 403),
             (f"/hits/{own_hit}/claim", {}, 303 if role in DECIDERS else 403),
-            ("/queue/bulk", {"verdict": "dismissed", "sel": f"{world.hits_a[2]}:1"},
-             303 if role in DECIDERS else 403),
+            ("/queue/bulk", {"verdict": "dismissed", "sel": f"{bulk_hit}:1"}, 303 if role in DECIDERS else 403),
+            ("/queue/bulk", {"verdict": "confirmed", "sel": f"{bulk_hit}:1"}, 303 if role in DECIDERS else 403),
+            ("/queue/bulk", {"verdict": "escalated", "sel": f"{bulk_hit}:1"}, 303 if role in ESCALATORS else 403),
             (f"/marks/{world.mark_a}/edit", {"aliases": "x"},
              {"admin": 303, "holder_a": 303, "holder_b": 404}.get(role, 403)),
             ("/admin/orgs", {"name": f"Org of {role}"}, 303 if role == "admin" else 403),
             ("/admin/users", {"email": f"new-{role}@example.org", "password": "another long pass 9",
                               "role": "reviewer"}, 303 if role == "admin" else 403),
+            (f"/hits/{to_escalate}/decide", {"verdict": "escalated", "version": 1},
+             303 if role in ESCALATORS else 403),
         ]
         for path, data, expected in checks:
             status = client.post(path, data={**data, "csrf_token": token}).status_code
@@ -127,3 +137,48 @@ def test_rights_holder_a_cannot_read_list_export_or_guess_b(world, login_as, csr
     assert "brandx" in login_as("holder_b").get("/queue?status=all").text.lower()
     both = login_as("reviewer").get("/queue?status=all").text.lower()
     assert "brandx" in both and "acme" in both
+
+
+def test_authorities_escalate_but_never_confirm_or_dismiss(world, login_as, csrf, sqlite_engine) -> None:
+    """Policy: authorities view, search, export and escalate; reviewers and admins decide."""
+    authority = login_as("authority")
+    hit = world.hits_a[0]
+    for page in (authority.get(f"/hits/{hit}").text, authority.get("/queue").text):
+        assert f'{VERDICT}"escalated"' in page
+        assert f'{VERDICT}"confirmed"' not in page and f'{VERDICT}"dismissed"' not in page
+    token = csrf(authority, "/queue")
+    for verdict in ("confirmed", "dismissed"):
+        denied = authority.post(f"/hits/{hit}/decide", data={"verdict": verdict, "version": 1, "csrf_token": token})
+        assert denied.status_code == 403
+    with Session(sqlite_engine) as session:
+        assert session.get(Hit, hit).status == "new" and not session.get(Hit, hit).decisions
+    escalated = authority.post(f"/hits/{hit}/decide", data={"verdict": "escalated", "version": 1,
+                                                            "csrf_token": token})
+    assert escalated.status_code == 303
+    reviewer_page = login_as("reviewer").get(f"/hits/{world.hits_a[1]}").text
+    assert f'{VERDICT}"confirmed"' in reviewer_page and f'{VERDICT}"dismissed"' in reviewer_page
+
+
+def test_authority_api_token_may_escalate_only(world, client, sqlite_engine) -> None:
+    from shared_db.models import User
+    from shared_db.repo.users import issue_api_token
+
+    with Session(sqlite_engine) as session, session.begin():
+        user = session.scalar(select(User).where(User.email == world.emails["authority"]))
+        headers = {"Authorization": f"Bearer {issue_api_token(user, session=session)}"}
+    hit = world.hits_a[0]
+    for verdict in ("confirmed", "dismissed"):
+        body = {"verdict": verdict, "expected_version": 1}
+        denied = client.post(f"/api/v1/hits/{hit}/decision", json=body, headers=headers)
+        assert denied.status_code == 403 and "authority" in denied.json()["detail"]
+        bulk = client.post("/api/v1/decisions", json={**body, "hits": [{"hit_id": hit, "expected_version": 1}]},
+                           headers=headers)
+        assert bulk.status_code == 403
+    assert client.post(f"/api/v1/hits/{hit}/claim", headers=headers).status_code == 403
+    ok = client.post(f"/api/v1/hits/{hit}/decision", json={"verdict": "escalated", "expected_version": 1},
+                     headers=headers)
+    assert ok.status_code == 200 and ok.json()["verdict"] == "escalated"
+    bulk = client.post("/api/v1/decisions", json={"verdict": "escalated",
+                                                  "hits": [{"hit_id": world.hits_a[1], "expected_version": 1}]},
+                       headers=headers)
+    assert bulk.status_code == 200 and bulk.json()["decided"] == [world.hits_a[1]]

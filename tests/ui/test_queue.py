@@ -58,7 +58,9 @@ def test_filters(world, login_as, add_hits) -> None:
     by_mark = reviewer.get(f"/queue?mark_id={world.mark_b}").text
     assert len(row_ids(by_mark)) == 6 and f'<option value="{world.mark_b}" selected>BRANDX</option>' in by_mark
     assert row_ids(reviewer.get("/queue?status=confirmed").text) == []
-    assert reviewer.get("/queue?min_score=abc&status=bogus&order=evil").status_code == 200
+    invalid = reviewer.get("/queue?min_score=abc&status=bogus&order=evil")
+    assert invalid.status_code == 422 and invalid.headers["content-type"].startswith("text/html")
+    assert all(f"{name}: not" in invalid.text for name in ("min_score", "status", "order"))
 
 
 def test_menu_options_are_escaped_and_keep_the_selection() -> None:
@@ -79,7 +81,7 @@ def test_claims_hide_a_hit_from_other_reviewers(world, login_as) -> None:
 
 
 def test_concurrent_decisions_conflict_and_nothing_is_lost(world, login_as, csrf, sqlite_engine) -> None:
-    alice, bob = login_as("reviewer"), login_as("authority")
+    alice, bob = login_as("reviewer"), login_as("admin")
     hit = world.hits_a[0]
     alice_page, bob_page = alice.get(f"/hits/{hit}").text, bob.get(f"/hits/{hit}").text
     version = re.search(r'name="version" value="(\d+)"', bob_page).group(1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import socket
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -45,7 +47,9 @@ def test_full_text_fuzzy_and_filters(indexed, world, login_as) -> None:
     assert titles(holder.get("/search?date_from=2026-02-01&date_to=2026-02-28").text) == {"Akme handbag"}
     page = holder.get("/search?q=acme&fuzzy=1").text
     assert "<script>alert" not in page and 'href="javascript:' not in page
-    assert holder.get("/search?price_min=abc&date_from=notadate").status_code == 200
+    invalid = holder.get("/search?price_min=abc&date_from=notadate")
+    assert invalid.status_code == 422 and "price_min: not a finite number" in invalid.text
+    assert "date_from: not a date (YYYY-MM-DD)" in invalid.text
 
 
 def test_search_when_elasticsearch_is_down(settings, sqlite_engine, world, csrf) -> None:
@@ -60,3 +64,17 @@ def test_search_when_elasticsearch_is_down(settings, sqlite_engine, world, csrf)
         assert response.status_code == 200
         assert 'id="search-unavailable"' in response.text and 'id="search-form"' in response.text
         assert client.get("/queue").status_code == 200
+
+
+def test_next_page_keeps_the_query_and_stops_at_the_result_window(settings, world, login_as) -> None:
+    index = ListingsIndex(make_client(settings), settings)
+    index.ensure()
+    index.bulk_upsert([{"listing_id": str(n), "marketplace": "demo", "title": f"Acme item {n}"} for n in range(30)],
+                      refresh=True)
+    reviewer = login_as("reviewer")
+    first = reviewer.get("/search?q=acme&fuzzy=1&price_min=")
+    link = re.search(r'href="(/search\?[^"]+)">Next page', first.text).group(1).replace("&amp;", "&")
+    assert parse_qs(urlsplit(link).query) == {"q": ["acme"], "fuzzy": ["1"], "page": ["2"]}
+    assert reviewer.get(link).text.count('class="result"') == 5
+    assert reviewer.get("/search?q=acme&page=400").status_code == 200
+    assert reviewer.get("/search?q=acme&page=401").status_code == 422
