@@ -22,6 +22,7 @@ from review_ui.templating import make_templates
 from shared_db.db import make_engine, session_factory, transaction
 from shared_db.models import utcnow
 from shared_db.repo.hits import release_stale_claims
+from shared_db.repo.marks import CuratedFieldError
 from shared_db.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,8 @@ def _install_handlers(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+    @app.exception_handler(CuratedFieldError)
+    async def _forbidden(request: Request, exc: PermissionError) -> Response:
         if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=403)
         return PlainTextResponse(f"Forbidden: {exc}", status_code=403)

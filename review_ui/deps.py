@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "view": frozenset(Role),
     "decide": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
     "edit_marks": frozenset({Role.ADMIN, Role.RIGHTS_HOLDER}),
+    # Verify rights holders' marks and set priority weights (shared_db.repo.marks.check_curated).
+    "curate_marks": frozenset({Role.ADMIN, Role.REVIEWER}),
     "admin": frozenset({Role.ADMIN}),
 }
 
@@ -119,6 +121,11 @@ class Scope:
     def can(self, action: str) -> bool:
         return self.role in PERMISSIONS[action]
 
+    @property
+    def curator(self) -> bool:
+        """Whether this user verifies marks and sets priority weights (the repository enforces it)."""
+        return self.can("curate_marks")
+
     def hits(self, query: Select[Any]) -> Select[Any]:
         """Limit a query over ``Hit`` to the hits on this user's marks."""
         if self.org_id is None:
@@ -153,4 +160,5 @@ def require(action: str) -> Callable[..., Scope]:
 Viewer = Annotated[Scope, Depends(require("view"))]
 Decider = Annotated[Scope, Depends(require("decide"))]
 MarkEditor = Annotated[Scope, Depends(require("edit_marks"))]
+Curator = Annotated[Scope, Depends(require("curate_marks"))]
 Admin = Annotated[Scope, Depends(require("admin"))]

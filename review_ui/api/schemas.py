@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shared_db.schemas import MarkCreate, MarkPublic
+from shared_db.schemas import MarkCreate, MarkPublic, Weight
 
 
 def _utc(moment: datetime) -> datetime:
@@ -21,6 +21,13 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 class MarkOut(MarkPublic):
     updated_at: UtcDatetime
+    verified_at: UtcDatetime | None
+
+
+class MarkWeightIn(BaseModel):
+    """A mark's priority weight: its hits' priority is probability × weight (0 to 10, default 1)."""
+
+    weight: Weight
 
 
 class ReferenceImageOut(BaseModel):
