@@ -19,15 +19,17 @@ from shared_db.repo.marks import CLEARABLE, CuratedFieldError, update_mark, upse
 from shared_db.schemas import MarkCreate, MarkUpdate
 
 router = web_router()
-LIST_FIELDS = ("aliases", "transliterations", "jurisdictions", "authorised_sellers", "authorised_domains",
-               "categories", "classes")
+# Textareas take one entry per line (an alias or seller name may contain a comma); the short inputs
+# take comma-separated codes.
+LINE_FIELDS = ("aliases", "transliterations", "authorised_sellers", "authorised_domains", "categories")
+CODE_FIELDS = ("classes", "jurisdictions")
 TEXT_FIELDS = ("text", "registration_number", "application_number", "office", "reference_price", "currency",
                "status", "weight")
 
 
-def split_list(value: Any) -> list[str]:
-    """Form text (one per line or comma-separated) as a list."""
-    return [part.strip() for part in re.split(r"[\n,;]", str(value or "")) if part.strip()]
+def split_list(value: Any, separators: str = r"[\n,;]") -> list[str]:
+    """Form text as a list: one entry per line, or also comma- or semicolon-separated."""
+    return [part.strip() for part in re.split(separators, str(value or "")) if part.strip()]
 
 
 def mark_form_data(form: Any, *, clear_empty: bool = False) -> dict[str, Any]:
@@ -36,7 +38,8 @@ def mark_form_data(form: Any, *, clear_empty: bool = False) -> dict[str, Any]:
     A field the form lacks is left out (so it is not changed); an empty one is left out too, or, with
     ``clear_empty`` (the edit form), sent as null for the optional fields a null clears.
     """
-    data: dict[str, Any] = {name: split_list(form.get(name)) for name in LIST_FIELDS if name in form}
+    data: dict[str, Any] = {name: split_list(form.get(name), r"[\r\n]") for name in LINE_FIELDS if name in form}
+    data |= {name: split_list(form.get(name)) for name in CODE_FIELDS if name in form}
     for name in TEXT_FIELDS:
         value = str(form.get(name) or "").strip()
         if value:

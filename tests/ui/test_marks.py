@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -201,3 +203,55 @@ def test_bulk_import_by_an_owner_keeps_what_the_file_does_not_name(world, login_
                                                                          "text/csv")})
     assert refused.status_code == 422 and "reviewers or admins" in refused.text
     assert _mark(sqlite_engine, "WALKMAN").weight == 1.0
+
+
+class _FormValues(HTMLParser):
+    """The values a browser would post from the page's #mark-form (inputs and textareas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._inside = False
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "form":
+            self._inside = found.get("id") == "mark-form"
+        elif self._inside and tag == "input" and found.get("name"):
+            self.values[str(found["name"])] = found.get("value") or ""
+        elif self._inside and tag == "textarea":
+            self._textarea = str(found["name"])
+            self.values[self._textarea] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "form":
+            self._inside = False
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def test_saving_the_edit_form_unchanged_keeps_every_value_and_the_verification(world, login_as, sqlite_engine) -> None:
+    from shared_db.repo.marks import update_mark
+    from shared_db.schemas import MarkUpdate
+
+    with Session(sqlite_engine) as session, session.begin():
+        update_mark(session.get(Mark, world.mark_a), MarkUpdate(
+            aliases=["Acme, Inc.", "ACM"], authorised_sellers=["Acme Store, Berlin"], classes=[25, 18],
+            jurisdictions=["US", "EU"], registration_number="R-1", office="USPTO", categories=["bags"]),
+            session=session, actor_id=None)
+    before = _mark(sqlite_engine, "ACME")
+    holder = login_as("holder_a")
+    parser = _FormValues()
+    parser.feed(holder.get(f"/marks/{world.mark_a}/edit").text)
+    assert "weight" not in parser.values and parser.values["registration_number"] == "R-1"
+    assert holder.post(f"/marks/{world.mark_a}/edit", data=parser.values).status_code == 303
+    after = _mark(sqlite_engine, "ACME")
+    for name in ("aliases", "authorised_sellers", "classes", "jurisdictions", "registration_number", "office",
+                 "categories", "reference_price", "currency", "status", "verification"):
+        assert getattr(after, name) == getattr(before, name), name
+    assert after.verification == "verified"
