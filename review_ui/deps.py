@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "escalate": DECIDING_ROLES | {Role.AUTHORITY},
     "decide": DECIDING_ROLES,  # confirm, dismiss and claim hits: the verdicts that become training labels
     "edit_marks": frozenset({Role.ADMIN, Role.RIGHTS_HOLDER}),
+    # Verify rights holders' marks and set priority weights (shared_db.repo.marks.check_curated).
+    "curate_marks": frozenset({Role.ADMIN, Role.REVIEWER}),
     "admin": frozenset({Role.ADMIN}),
     # who may see the e-mail addresses of the staff who decided or claimed a hit
     "see_staff": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
@@ -139,6 +141,11 @@ class Scope:
         """The verdicts this user may give (none for rights holders, only escalation for authorities)."""
         return tuple(verdict for verdict, action in VERDICT_ACTIONS.items() if self.can(action))
 
+    @property
+    def curator(self) -> bool:
+        """Whether this user verifies marks and sets priority weights (the repository enforces it)."""
+        return self.can("curate_marks")
+
     def hits(self, query: Select[Any]) -> Select[Any]:
         """Limit a query over ``Hit`` to the hits on this user's marks."""
         if self.org_id is None:
@@ -196,4 +203,5 @@ Viewer = Annotated[Scope, Depends(require("view"))]
 Decider = Annotated[Scope, Depends(require("decide"))]
 Triager = Annotated[Scope, Depends(require_verdict)]  # gives the posted verdict: confirm/dismiss or escalate
 MarkEditor = Annotated[Scope, Depends(require("edit_marks"))]
+Curator = Annotated[Scope, Depends(require("curate_marks"))]
 Admin = Annotated[Scope, Depends(require("admin"))]

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from review_ui.deps import Forbidden, NotAuthenticated, is_api
 from review_ui.security import CSRFError, add_security_headers
 from review_ui.templating import tr
+from shared_db.repo.marks import CuratedFieldError
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def install_error_handlers(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
     @app.exception_handler(Forbidden)
-    async def _forbidden(request: Request, exc: Forbidden) -> Response:
+    @app.exception_handler(CuratedFieldError)
+    async def _forbidden(request: Request, exc: PermissionError) -> Response:
         if is_api(request):
             return JSONResponse({"detail": str(exc)}, status_code=403)
         _ = tr(request)

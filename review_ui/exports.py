@@ -1,4 +1,8 @@
-"""Cases (confirmed hits per seller and marketplace) and their exports: CSV, JSON, takedown, authority."""
+"""Cases (confirmed hits per seller and marketplace) and their exports: CSV, JSON, takedown, authority.
+
+Every one of them is an enforcement document, so each cites only hits on verified marks: a mark a rights
+holder registered is a claim until a reviewer or admin has checked its registration.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from review_ui.deps import Scope
 from review_ui.people import person_name
-from shared_db.models import Decision, Hit, HitStatus, Mark
-from shared_db.repo.marks import mark_snapshot
+from shared_db.models import Decision, Hit, HitStatus, Mark, MarkVerification
+from shared_db.repo.marks import mark_snapshot, verified_mark_ids
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 TAKEDOWN_DIR = Path(__file__).parent / "templates" / "takedown"
@@ -26,6 +30,11 @@ CSV_COLUMNS = ("case", "hit_id", "marketplace", "seller_id", "seller_name", "mar
 
 def seller_key():  # type: ignore[no-untyped-def]
     return func.coalesce(Hit.seller_id, Hit.seller_name, "")
+
+
+def enforceable(query: Select[Any]) -> Select[Any]:
+    """Limit a query over ``Hit`` to the hits on verified marks."""
+    return query.where(Hit.mark_id.in_(verified_mark_ids()))
 
 
 @dataclass
@@ -40,17 +49,17 @@ class CaseSummary:
 def list_cases(scope: Scope, *, session: Session, limit: int = 500) -> list[CaseSummary]:
     """Confirmed hits grouped per (marketplace, seller), largest first."""
     key = seller_key()
-    query = scope.hits(
+    query = enforceable(scope.hits(
         select(Hit.marketplace, key, func.count(Hit.id), func.min(Hit.first_seen_at), func.max(Hit.last_seen_at))
         .where(Hit.status == HitStatus.CONFIRMED.value)
-    ).group_by(Hit.marketplace, key).order_by(func.count(Hit.id).desc(), Hit.marketplace, key).limit(limit)
+    )).group_by(Hit.marketplace, key).order_by(func.count(Hit.id).desc(), Hit.marketplace, key).limit(limit)
     return [CaseSummary(m, s, n, f, last) for m, s, n, f, last in session.execute(query)]
 
 
 def case_hits(scope: Scope, *, session: Session, marketplace: str | None = None,
               seller: str | None = None) -> list[Hit]:
     """The confirmed hits of one case (or of every case in scope when both are None)."""
-    query = scope.hits(select(Hit).where(Hit.status == HitStatus.CONFIRMED.value))
+    query = enforceable(scope.hits(select(Hit).where(Hit.status == HitStatus.CONFIRMED.value)))
     if marketplace is not None:
         query = query.where(Hit.marketplace == marketplace)
     if seller is not None:
@@ -105,9 +114,10 @@ def hit_json(hit: Hit, scope: Scope) -> dict[str, Any]:
 
 def authority_export(scope: Scope, *, session: Session, generated_at: datetime) -> dict[str, Any]:
     """Marks with registrations, confirmed and escalated listings, evidence hashes and decisions."""
-    marks = list(session.scalars(scope.marks(select(Mark).order_by(Mark.id)).options(selectinload(Mark.owner))))
-    hits_query = scope.hits(select(Hit).where(Hit.status.in_((HitStatus.CONFIRMED.value,
-                                                              HitStatus.ESCALATED.value))))
+    marks_query = scope.marks(select(Mark).where(Mark.verification == MarkVerification.VERIFIED.value))
+    marks = list(session.scalars(marks_query.order_by(Mark.id).options(selectinload(Mark.owner))))
+    hits_query = enforceable(scope.hits(select(Hit).where(Hit.status.in_((HitStatus.CONFIRMED.value,
+                                                                          HitStatus.ESCALATED.value)))))
     hits = list(session.scalars(hits_query.options(selectinload(Hit.mark), selectinload(Hit.decisions)
                                                    .selectinload(Decision.reviewer)).order_by(Hit.id)))
     return {

@@ -57,6 +57,14 @@ class HitStatus(enum.StrEnum):
     ESCALATED = "escalated"
 
 
+class MarkVerification(enum.StrEnum):
+    """Whether a reviewer or admin has checked a mark's registration; only verified marks are enforced."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
 class Verdict(enum.StrEnum):
     CONFIRM = "confirmed"
     DISMISS = "dismissed"
@@ -141,6 +149,11 @@ class Mark(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     status: Mapped[str] = mapped_column(String(30), default="registered")
+    # A claim until checked: detection and enforcement documents use verified marks only (migration 0006).
+    verification: Mapped[str] = mapped_column(String(20), default=MarkVerification.PENDING.value)
+    verification_note: Mapped[str | None] = mapped_column(String(500))
+    verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 

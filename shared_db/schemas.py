@@ -6,10 +6,26 @@ import re
 import unicodedata
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+MAX_LIST_ITEMS = 200
+MAX_ITEM_CHARS = 200
+
+# Bounds on every mark field, so nothing oversized reaches the database (where PostgreSQL would refuse it
+# and SQLite would store it): lists of at most 200 entries of at most 200 characters; a price that fits
+# the NUMERIC(14, 2) column; the string columns' own lengths.
+ListItem = Annotated[str, StringConstraints(max_length=MAX_ITEM_CHARS)]
+TextList = Annotated[list[ListItem], Field(max_length=MAX_LIST_ITEMS)]
+NiceClasses = Annotated[list[int], Field(max_length=MAX_LIST_ITEMS)]
+Price = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Weight = Annotated[float, Field(ge=0, le=10)]
+Number = Annotated[str, StringConstraints(max_length=100)]
+Office = Annotated[str, StringConstraints(max_length=20)]
+LegalStatus = Annotated[str, StringConstraints(min_length=1, max_length=30)]
+Currency = Annotated[str, StringConstraints(max_length=10)]  # then checked as ISO 4217 (three letters)
 
 
 def _clean_list(values: list[str]) -> list[str]:
@@ -49,20 +65,20 @@ class MarkCreate(BaseModel):
 
     text: str = Field(min_length=1, max_length=300)
     owner: str = Field(min_length=1, max_length=200)
-    aliases: list[str] = Field(default_factory=list)
-    transliterations: list[str] = Field(default_factory=list)
-    classes: list[int] = Field(default_factory=list)
-    jurisdictions: list[str] = Field(default_factory=list)
-    registration_number: str | None = None
-    application_number: str | None = None
-    office: str | None = None
-    reference_price: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
-    currency: str | None = None
-    authorised_sellers: list[str] = Field(default_factory=list)
-    authorised_domains: list[str] = Field(default_factory=list)
-    categories: list[str] = Field(default_factory=list)
-    weight: float = Field(default=1.0, ge=0, le=10)
-    status: str = "registered"
+    aliases: TextList = Field(default_factory=list)
+    transliterations: TextList = Field(default_factory=list)
+    classes: NiceClasses = Field(default_factory=list)
+    jurisdictions: TextList = Field(default_factory=list)
+    registration_number: Number | None = None
+    application_number: Number | None = None
+    office: Office | None = None
+    reference_price: Price | None = None
+    currency: Currency | None = None
+    authorised_sellers: TextList = Field(default_factory=list)
+    authorised_domains: TextList = Field(default_factory=list)
+    categories: TextList = Field(default_factory=list)
+    weight: Weight = 1.0
+    status: LegalStatus = "registered"
 
     @field_validator("aliases", "transliterations", "jurisdictions", "authorised_sellers",
                      "authorised_domains", "categories")
@@ -75,23 +91,37 @@ class MarkCreate(BaseModel):
 
 
 class MarkUpdate(BaseModel):
-    """Fields a rights holder may change on an existing mark (owner and text stay)."""
+    """Fields that may change on an existing mark (owner and text stay); unset fields are left alone."""
 
-    aliases: list[str] | None = None
-    transliterations: list[str] | None = None
-    classes: list[int] | None = None
-    reference_price: Decimal | None = Field(default=None, ge=0)
-    currency: str | None = None
-    authorised_sellers: list[str] | None = None
-    authorised_domains: list[str] | None = None
-    categories: list[str] | None = None
-    weight: float | None = Field(default=None, ge=0, le=10)
-    status: str | None = None
+    model_config = ConfigDict(str_strip_whitespace=True)
 
-    _dedupe = field_validator("aliases", "transliterations", "authorised_sellers", "authorised_domains",
-                              "categories")(classmethod(lambda cls, v: None if v is None else _clean_list(v)))
+    aliases: TextList | None = None
+    transliterations: TextList | None = None
+    classes: NiceClasses | None = None
+    jurisdictions: TextList | None = None
+    registration_number: Number | None = None
+    application_number: Number | None = None
+    office: Office | None = None
+    reference_price: Price | None = None
+    currency: Currency | None = None
+    authorised_sellers: TextList | None = None
+    authorised_domains: TextList | None = None
+    categories: TextList | None = None
+    weight: Weight | None = None
+    status: LegalStatus | None = None
+
+    _dedupe = field_validator("aliases", "transliterations", "jurisdictions", "authorised_sellers",
+                              "authorised_domains", "categories")(
+        classmethod(lambda cls, v: None if v is None else _clean_list(v)))
     _classes = field_validator("classes")(classmethod(lambda cls, v: None if v is None else _nice_classes(v)))
     _currency = field_validator("currency")(classmethod(lambda cls, v: _iso_currency(v)))
+
+
+class MarkVerificationIn(BaseModel):
+    """A reviewer's or admin's verdict on a mark's claim: the registration checked at its office."""
+
+    status: Literal["verified", "rejected"]
+    note: str | None = Field(default=None, max_length=500)
 
 
 class MarkPublic(BaseModel):
@@ -116,4 +146,7 @@ class MarkPublic(BaseModel):
     categories: list[str]
     weight: float
     status: str
+    verification: str
+    verification_note: str | None
+    verified_at: datetime | None
     updated_at: datetime

@@ -1,4 +1,8 @@
-"""``markwatch marks import|list|add-image``: registered marks (CSV or WIPO ST.66 files) and their reference photos."""
+"""``markwatch marks import|list|verify|add-image``: registered marks (CSV or WIPO ST.66) and their reference photos.
+
+The operator at the shell is trusted like an admin: marks imported here are verified, a ``weight``
+column is taken.
+"""
 
 from __future__ import annotations
 
@@ -67,8 +71,9 @@ def import_file(
 def list_marks(
     owner: str | None = typer.Option(None, "--owner", help="Only the marks of this organisation."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    pending: bool = typer.Option(False, "--pending", help="Only the marks awaiting verification."),
 ) -> None:
-    """List registered marks (all, or one organisation's)."""
+    """List registered marks (all, or one organisation's), with their verification."""
     from sqlalchemy import select
 
     from shared_db.db import transaction
@@ -83,18 +88,37 @@ def list_marks(
             if org_id is None:
                 raise fail(f"no organisation called {owner!r}; `markwatch marks list` shows the owners",
                            EXIT_FAILURE)
-        rows = [(m.owner.name, MarkPublic.model_validate(m)) for m in repo_list_marks(session=session,
-                                                                                      org_id=org_id)]
+        rows = [(m.owner.name, MarkPublic.model_validate(m)) for m in repo_list_marks(session=session, org_id=org_id)
+                if not pending or m.verification == "pending"]
     if as_json:
         data = [{"owner": name, **mark.model_dump(mode="json")} for name, mark in rows]
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    table = Table("id", "mark", "owner", "classes", "office", "registration", "status",
+    table = Table("id", "mark", "owner", "classes", "office", "registration", "status", "verification",
                   title=f"{len(rows)} mark(s)")
     for name, mark in rows:
         table.add_row(str(mark.id), mark.text, name, ",".join(map(str, mark.classes)), mark.office or "",
-                      mark.registration_number or "", mark.status)
+                      mark.registration_number or "", mark.status, mark.verification)
     console.print(table)
+
+
+@marks.command("verify")
+def verify(
+    mark_id: int = typer.Argument(..., help="The mark's id (see `markwatch marks list`)."),
+    reject: bool = typer.Option(False, "--reject", help="Reject the claim instead of verifying it."),
+    note: str | None = typer.Option(None, "--note", help="Why (shown to the owner; at most 500 characters)."),
+) -> None:
+    """Verify (or --reject) a rights holder's mark after checking its registration at its office."""
+    from shared_db.db import transaction
+    from shared_db.models import Mark
+    from shared_db.repo.marks import verify_mark
+
+    with clear_errors(), transaction() as session:
+        mark = session.get(Mark, mark_id)
+        if mark is None:
+            raise fail(f"no mark {mark_id}; `markwatch marks list` shows the ids", EXIT_FAILURE)
+        verify_mark(mark, "rejected" if reject else "verified", session=session, actor_id=None, note=note)
+        console.print(f"mark {mark_id} ({mark.text}): {mark.verification}", highlight=False)
 
 
 @marks.command("add-image")

@@ -21,12 +21,24 @@ from review_ui.api.schemas import (
     HitPageOut,
     MarkIn,
     MarkOut,
+    MarkWeightIn,
     ReferenceImageOut,
     ReportIn,
     ReportOut,
     SearchOut,
 )
-from review_ui.deps import Db, Decider, HitId, ImageId, MarkEditor, MarkId, OptionalId, Triager, Viewer
+from review_ui.deps import (
+    Curator,
+    Db,
+    Decider,
+    HitId,
+    ImageId,
+    MarkEditor,
+    MarkId,
+    OptionalId,
+    Triager,
+    Viewer,
+)
 from review_ui.listing_search import search_listings
 from review_ui.params import CURSOR
 from review_ui.routes.search import SearchParams
@@ -36,13 +48,13 @@ from shared_db.models import Organisation, SuspectReport
 from shared_db.netsafety import UnsafeURLError, check_public_url
 from shared_db.repo import audit
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
-from shared_db.repo.marks import update_mark, upsert_mark
+from shared_db.repo.marks import update_mark, upsert_mark, verify_mark
 from shared_db.repo.reference_images import (
     TooManyReferenceImages,
     add_reference_image,
     remove_reference_image,
 )
-from shared_db.schemas import MarkCreate, MarkUpdate
+from shared_db.schemas import MarkCreate, MarkUpdate, MarkVerificationIn
 
 ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorOut}, 403: {"model": ErrorOut},
                                            422: {"model": ErrorOut}}
@@ -126,23 +138,47 @@ def list_marks(db: Db, scope: Viewer) -> Any:
 
 @router.post("/marks", response_model=MarkOut, status_code=201)
 def create_mark(body: MarkIn, db: Db, scope: MarkEditor) -> Any:
+    """Register a mark (or update the organisation's mark with the same text, in the fields sent).
+
+    A rights holder's new mark is pending until a reviewer or admin verifies it.
+    """
     owner = body.owner
     if scope.org_id is not None:
         org = db.get(Organisation, scope.org_id)
         owner = org.name if org else ""
     if not owner:
         raise HTTPException(422, "give the owner organisation's name")
-    mark, _ = upsert_mark(MarkCreate(**{**body.model_dump(), "owner": owner}), session=db,
-                          actor_id=scope.user.id)
+    data = MarkCreate.model_validate({**body.model_dump(exclude_unset=True), "owner": owner})
+    mark, _ = upsert_mark(data, session=db, actor_id=scope.user.id, curator=scope.curator)
     return mark
 
 
 @router.patch("/marks/{mark_id}", response_model=MarkOut, responses={404: {"model": ErrorOut}})
 def patch_mark(mark_id: MarkId, body: MarkUpdate, db: Db, scope: MarkEditor) -> Any:
+    """Change the fields sent; ``weight`` only as an admin. An owner's change to the registration needs a new check."""
     mark = queries.get_mark(scope, mark_id, session=db)
     if mark is None:
         raise HTTPException(404, "no such mark")
-    return update_mark(mark, body, session=db, actor_id=scope.user.id)
+    return update_mark(mark, body, session=db, actor_id=scope.user.id, curator=scope.curator)
+
+
+@router.post("/marks/{mark_id}/verification", response_model=MarkOut, responses={404: {"model": ErrorOut}})
+def verify(mark_id: MarkId, body: MarkVerificationIn, db: Db, scope: Curator) -> Any:
+    """Verify or reject a mark after checking its registration number at its office (reviewers and admins)."""
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        raise HTTPException(404, "no such mark")
+    return verify_mark(mark, body.status, session=db, actor_id=scope.user.id, note=body.note)
+
+
+@router.put("/marks/{mark_id}/weight", response_model=MarkOut, responses={404: {"model": ErrorOut}})
+def set_weight(mark_id: MarkId, body: MarkWeightIn, db: Db, scope: Curator) -> Any:
+    """Set a mark's priority weight, which ranks its hits in the shared queue (reviewers and admins)."""
+    mark = queries.get_mark(scope, mark_id, session=db)
+    if mark is None:
+        raise HTTPException(404, "no such mark")
+    return update_mark(mark, MarkUpdate(weight=body.weight), session=db, actor_id=scope.user.id,
+                       curator=scope.curator)
 
 
 @router.get("/marks/{mark_id}/images", response_model=list[ReferenceImageOut], responses={404: {"model": ErrorOut}})

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from review_ui.params import DbId
-from shared_db.schemas import MarkCreate, MarkPublic
+from shared_db.schemas import MarkCreate, MarkPublic, Weight
 
 
 def _utc(moment: datetime) -> datetime:
@@ -22,6 +22,13 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 class MarkOut(MarkPublic):
     updated_at: UtcDatetime
+    verified_at: UtcDatetime | None
+
+
+class MarkWeightIn(BaseModel):
+    """A mark's priority weight: its hits' priority is probability × weight (0 to 10, default 1)."""
+
+    weight: Weight
 
 
 class ReferenceImageOut(BaseModel):

@@ -1,6 +1,17 @@
 """Web routes, one small module per role or area; ROUTERS lists them for the app factory."""
 
-from review_ui.routes import admin, auth, cases, dashboard, hits, mark_images, marks, queue, search
+from review_ui.routes import (
+           admin,
+           auth,
+           cases,
+           dashboard,
+           hits,
+           mark_images,
+           mark_review,
+           marks,
+           queue,
+           search,
+)
 
-ROUTERS = [auth.router, queue.router, hits.router, marks.router, mark_images.router, search.router, cases.router,
-           dashboard.router, admin.router]
+ROUTERS = [auth.router, queue.router, hits.router, marks.router, mark_review.router, mark_images.router, search.router,
+           cases.router, dashboard.router, admin.router]

@@ -41,17 +41,21 @@ def guess_format(filename: str) -> ImportFormat:
 
 
 def import_marks(data: bytes, *, fmt: ImportFormat, session: Session, owner: str | None = None,
-                 actor_id: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+                 actor_id: int | None = None, curator: bool = True,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
     """Import the marks in ``data`` into the caller's transaction (nothing is committed here).
 
     Good records are upserted (owner + mark text is the key, so a second import of the same file
-    changes nothing); bad records are listed in ``ImportReport.rejected`` with their line and reason.
-    ``owner`` makes every mark belong to that organisation. Raises :class:`MarkImportError` when the
-    whole file is unusable (too large, no header, unsafe or malformed XML).
+    changes nothing); an existing mark changes only in the fields the file has (the CSV header's
+    columns, the ST.66 elements present). Bad records, and a mark repeated within the file, are listed
+    in ``ImportReport.rejected`` with their line and reason. ``owner`` makes every mark belong to that
+    organisation. ``curator`` is false for a rights holder's upload: its new marks are pending
+    verification and a ``weight`` column is refused. Raises :class:`MarkImportError` when the whole
+    file is unusable (too large, no header, unsafe or malformed XML).
     """
     check_size(data, max_bytes)
     if fmt == "csv":
-        return import_csv(data, session=session, owner=owner, actor_id=actor_id)
+        return import_csv(data, session=session, owner=owner, actor_id=actor_id, curator=curator)
     if fmt == "st66":
-        return import_st66(data, session=session, owner=owner, actor_id=actor_id)
+        return import_st66(data, session=session, owner=owner, actor_id=actor_id, curator=curator)
     raise UnknownFormatError(f"unknown import format {fmt!r}; use 'csv' or 'st66'")

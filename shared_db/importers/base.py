@@ -1,25 +1,20 @@
-"""What every importer shares: the report, the errors, the size guard and the per-record upsert."""
+"""What every importer shares: the report, the errors, the size guard and the per-file save."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from shared_db.models import Mark, Organisation
-from shared_db.repo.marks import mark_snapshot, upsert_mark
+from shared_db.repo.marks import CuratedFieldError, Outcome, save_mark
 from shared_db.schemas import MarkCreate
 
 DEFAULT_MAX_BYTES = 5_000_000
 CENTS = Decimal("0.01")
-
-Outcome = Literal["imported", "updated", "unchanged"]
-
 
 class MarkImportError(ValueError):
     """The file as a whole cannot be imported (the message says why and what to do)."""
@@ -88,18 +83,29 @@ def build_mark(fields: dict[str, Any]) -> MarkCreate:
     return data
 
 
-def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None) -> Outcome:
-    """Upsert one validated mark inside a savepoint; a database refusal rejects only this record."""
-    existing = session.scalar(
-        select(Mark).join(Organisation).where(Organisation.name == data.owner.strip(), Mark.text == data.text)
-    )
-    before = None if existing is None else mark_snapshot(existing)
-    try:
-        with session.begin_nested():
-            mark, created = upsert_mark(data, session=session, actor_id=actor_id)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise RowRejected(f"the database refused the mark: {reason}") from exc
-    if created:
-        return "imported"
-    return "unchanged" if mark_snapshot(mark) == before else "updated"
+class FileMarks:
+    """Saves the marks of one file: each mark once, each in a savepoint, so a bad record rejects only itself.
+
+    A mark that appears again later in the same file is a rejected row naming the line that was kept;
+    letting it through would overwrite the earlier row with whatever the later one says.
+    """
+
+    def __init__(self, *, session: Session, actor_id: int | None, curator: bool) -> None:
+        self.session, self.actor_id, self.curator = session, actor_id, curator
+        self.lines: dict[tuple[str, str], int] = {}
+
+    def save(self, data: MarkCreate, *, line: int) -> Outcome:
+        key = (data.owner, data.text)
+        if key in self.lines:
+            raise RowRejected(f"the mark {data.text!r} of {data.owner!r} is already on line {self.lines[key]} "
+                              "of this file; that row was kept, merge the two rows")
+        try:
+            with self.session.begin_nested():
+                _, outcome = save_mark(data, session=self.session, actor_id=self.actor_id, curator=self.curator)
+        except CuratedFieldError as exc:
+            raise RowRejected(str(exc)) from None
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise RowRejected(f"the database refused the mark: {reason}") from exc
+        self.lines[key] = line
+        return outcome

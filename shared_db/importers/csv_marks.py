@@ -11,29 +11,42 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shared_db.importers.base import ImportReport, MarkImportError, RowRejected, build_mark, save_mark
+from shared_db.importers.base import FileMarks, ImportReport, MarkImportError, RowRejected, build_mark
+from shared_db.repo.marks import CuratedFieldError, check_curated
 
 CSV_COLUMNS = (
     "mark", "owner", "aliases", "classes", "jurisdictions", "registration_number", "office",
     "reference_price", "currency", "authorised_sellers",
 )
-# Accepted as well, so a full export can be re-imported.
-EXTRA_COLUMNS = ("transliterations", "application_number", "authorised_domains", "categories", "status")
+# Accepted as well, so a full export can be re-imported; ``weight`` only from reviewers and admins.
+EXTRA_COLUMNS = ("transliterations", "application_number", "authorised_domains", "categories", "status", "weight")
 LIST_COLUMNS = frozenset({"aliases", "jurisdictions", "authorised_sellers", "transliterations",
                           "authorised_domains", "categories"})
+# An empty cell in one of these columns leaves the mark's value (they have no "empty" value).
+KEEP_WHEN_EMPTY = frozenset({"status", "weight"})
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 
 
-def import_csv(data: bytes, *, session: Session, owner: str | None, actor_id: int | None) -> ImportReport:
-    """Import a marks CSV; see :func:`shared_db.importers.import_marks`."""
+def import_csv(data: bytes, *, session: Session, owner: str | None, actor_id: int | None,
+               curator: bool) -> ImportReport:
+    """Import a marks CSV; see :func:`shared_db.importers.import_marks`.
+
+    The file speaks for its columns only: a column it lacks is left as it is, a column it has sets the
+    field on every row (an empty cell clears it, except ``status`` and ``weight``, which it leaves).
+    """
     report = ImportReport()
     records = _records(data)
     header_line, header = next(records, (0, []))
     columns = _check_header(header, header_line, owner)
+    try:
+        check_curated(columns, curator=curator)
+    except CuratedFieldError as exc:
+        raise MarkImportError(f"line {header_line}: {exc} (remove the column)") from exc
+    marks = FileMarks(session=session, actor_id=actor_id, curator=curator)
     for line, row in records:
         try:
             fields = _row_fields(row, columns, owner)
-            report.count(save_mark(build_mark(fields), session=session, actor_id=actor_id))
+            report.count(marks.save(build_mark(fields), line=line))
         except RowRejected as exc:
             report.reject(line, str(exc))
     return report
@@ -91,16 +104,16 @@ def _row_fields(row: list[str], columns: list[str], owner: str | None) -> dict[s
     if not fields["owner"]:
         raise RowRejected("empty owner")
     for column, value in values.items():
-        if not value:
+        if not value and column in KEEP_WHEN_EMPTY:
             continue
         if column in LIST_COLUMNS:
             fields[column] = _split(value)
         elif column == "classes":
             fields[column] = _classes(value)
         elif column == "reference_price":
-            fields[column] = _price(value)
+            fields[column] = _price(value) if value else None
         else:
-            fields[column] = value
+            fields[column] = value or None
     return fields
 
 
@@ -111,7 +124,7 @@ def _split(value: str) -> list[str]:
 def _classes(value: str) -> list[int]:
     classes = []
     for part in _split(value):
-        if not part.isascii() or not part.isdigit():
+        if not part.isascii() or not part.isdigit() or len(part) > 3:
             raise RowRejected(f"class {part!r} is not a Nice class number (1-45)")
         classes.append(int(part))
     return classes

@@ -15,7 +15,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from sqlalchemy.orm import Session
 
-from shared_db.importers.base import ImportReport, MarkImportError, RowRejected, build_mark, save_mark
+from shared_db.importers.base import FileMarks, ImportReport, MarkImportError, RowRejected, build_mark
 
 ST66_NAMESPACE = "http://www.wipo.int/standards/XMLSchema/trademarks"
 
@@ -46,10 +46,12 @@ class _LineTreeBuilder(ET.TreeBuilder):
         return super().start(tag, attrs)
 
 
-def import_st66(data: bytes, *, session: Session, owner: str | None, actor_id: int | None) -> ImportReport:
+def import_st66(data: bytes, *, session: Session, owner: str | None, actor_id: int | None,
+                curator: bool) -> ImportReport:
     """Import every ``TradeMark`` of an ST.66 document; see :func:`shared_db.importers.import_marks`.
 
-    The applicant's name is the owner unless ``owner`` is given, which then owns every mark.
+    The applicant's name is the owner unless ``owner`` is given, which then owns every mark. An existing
+    mark changes only in the fields whose elements the record has.
     """
     root, lines = parse(data)
     trademarks = [element for element in root.iter() if _local(element.tag) == "TradeMark"]
@@ -57,6 +59,7 @@ def import_st66(data: bytes, *, session: Session, owner: str | None, actor_id: i
         raise MarkImportError("no TradeMark element found; is this a WIPO ST.66 file "
                               "(TradeMarkTransaction/.../TradeMarkDetails/TradeMark)?")
     report = ImportReport()
+    marks = FileMarks(session=session, actor_id=actor_id, curator=curator)
     for line, element in zip(lines, trademarks, strict=True):
         try:
             fields = trademark_fields(element)
@@ -64,7 +67,7 @@ def import_st66(data: bytes, *, session: Session, owner: str | None, actor_id: i
                 fields["owner"] = owner
             elif not fields.get("owner"):
                 raise RowRejected(f"TradeMark {_label(fields)} has no applicant name; give the owner (--owner)")
-            report.count(save_mark(build_mark(fields), session=session, actor_id=actor_id))
+            report.count(marks.save(build_mark(fields), line=line))
         except RowRejected as exc:
             report.reject(line, str(exc))
     return report
@@ -89,7 +92,11 @@ def parse(data: bytes) -> tuple[ET.Element, list[int]]:
 
 
 def trademark_fields(trademark: ET.Element) -> dict[str, Any]:
-    """The :class:`~shared_db.schemas.MarkCreate` fields of one ST.66 ``TradeMark`` element."""
+    """The :class:`~shared_db.schemas.MarkCreate` fields of one ST.66 ``TradeMark``: only those it has elements for.
+
+    Further ``MarkVerbalElementText`` elements are aliases; without ``DesignatedCountryCode`` the
+    registration office is the jurisdiction.
+    """
     verbal = _texts(trademark, "MarkVerbalElementText")
     fields: dict[str, Any] = {
         "application_number": _first(trademark, "ApplicationNumber"),
@@ -102,16 +109,16 @@ def trademark_fields(trademark: ET.Element) -> dict[str, Any]:
         raise RowRejected(f"TradeMark {_label(fields)} has no MarkVerbalElementText "
                           f"(mark feature {kind}); only word elements can be watched")
     fields["text"] = verbal[0]
-    fields["aliases"] = verbal[1:]
-    fields["transliterations"] = _texts(trademark, "MarkTransliteration")
+    fields["aliases"] = verbal[1:] or None
+    fields["transliterations"] = _texts(trademark, "MarkTransliteration") or None
     classes = []
     for value in _texts(trademark, "ClassNumber"):
-        if not value.isdigit():
+        if not value.isascii() or not value.isdigit() or len(value) > 3:
             raise RowRejected(f"TradeMark {_label(fields)}: ClassNumber {value!r} is not a Nice class number")
         classes.append(int(value))
-    fields["classes"] = classes
+    fields["classes"] = classes or None
     designated = _texts(trademark, "DesignatedCountryCode")
-    fields["jurisdictions"] = designated or ([fields["office"]] if fields["office"] else [])
+    fields["jurisdictions"] = designated or ([fields["office"]] if fields["office"] else None)
     status = _first(trademark, "MarkCurrentStatusCode")
     if status:
         fields["status"] = _status(status)

@@ -129,3 +129,23 @@ def test_reprioritise_follows_the_mark_weight(settings: Settings, sqlite_engine:
     with Session(sqlite_engine) as session:
         hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:1"))
         assert hit.priority == pytest.approx(3.0 * hit.probability)
+
+
+def test_marks_awaiting_or_failing_verification_are_not_detected(settings: Settings, sqlite_engine: Engine,
+                                                                   index: ListingsIndex) -> None:
+    """A rights holder's claim on someone else's mark finds nothing until a reviewer verifies it."""
+    from shared_db.repo.marks import verify_mark
+
+    with Session(sqlite_engine) as session, session.begin():
+        claimed, _ = upsert_mark(MarkCreate(text="NIKE", owner="Not Nike", registration_number="FAKE"),
+                                 session=session, curator=False)
+        refused, _ = upsert_mark(MarkCreate(text="Gucci", owner="Not Gucci"), session=session, curator=False)
+        verify_mark(refused, "rejected", session=session, actor_id=None)
+        claimed_id = claimed.id
+    index.bulk_upsert(LISTINGS, refresh=True)
+    run_detection(settings=settings, engine=sqlite_engine)
+    assert _hits(sqlite_engine) == []
+    with Session(sqlite_engine) as session, session.begin():
+        verify_mark(session.get(Mark, claimed_id), "verified", session=session, actor_id=None)
+    run_detection(settings=settings, engine=sqlite_engine, full=True)
+    assert {mark_id for _, mark_id, _, _ in _hits(sqlite_engine)} == {claimed_id}

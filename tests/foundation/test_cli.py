@@ -32,7 +32,7 @@ def migrated(settings: Settings) -> Settings:
 @pytest.mark.parametrize("command", [
     [], ["services"], ["services", "up"], ["services", "down"], ["services", "status"], ["db"],
     ["db", "upgrade"], ["db", "downgrade"], ["db", "current"], ["users"], ["users", "add"], ["users", "list"],
-    ["users", "token"], ["marks"], ["marks", "import"], ["marks", "list"], ["marks", "add-image"],
+    ["users", "token"], ["marks"], ["marks", "import"], ["marks", "list"], ["marks", "verify"], ["marks", "add-image"],
 ])
 def test_every_command_has_help(command: list[str]) -> None:
     result = mw(*command, "--help")
@@ -206,3 +206,26 @@ def test_users_password_changes_it_under_the_same_policy(migrated: Settings) -> 
     assert changed.exit_code == 0 and "sessions have ended" in changed.output
     assert mw("users", "password", "ghost@example.org", "--password-stdin",
               input="a different passphrase 8\n").exit_code == EXIT_FAILURE
+
+
+def test_marks_verify_checks_a_rights_holders_claim(migrated: Settings) -> None:
+    from sqlalchemy.orm import Session
+
+    from shared_db.db import make_engine
+    from shared_db.repo.marks import upsert_mark
+    from shared_db.schemas import MarkCreate
+
+    engine = make_engine(migrated.resolved_database_url)
+    with Session(engine) as session, session.begin():
+        mark, _ = upsert_mark(MarkCreate(text="CANON", owner="Claimant", registration_number="JP-1"),
+                              session=session, curator=False)
+        mark_id = str(mark.id)
+    engine.dispose()
+    assert mw("marks", "import", str(DATA / "marks_good.csv")).exit_code == 0
+    pending = json.loads(mw("marks", "list", "--pending", "--json").output)
+    assert [(m["text"], m["verification"]) for m in pending] == [("CANON", "pending")]
+    rejected = mw("marks", "verify", mark_id, "--reject", "--note", "no such registration")
+    assert rejected.exit_code == 0 and "rejected" in rejected.output
+    assert mw("marks", "list", "--pending", "--json").output.strip() == "[]"
+    assert "verified" in mw("marks", "verify", mark_id).output
+    assert mw("marks", "verify", "999999").exit_code == EXIT_FAILURE

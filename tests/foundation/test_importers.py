@@ -247,3 +247,136 @@ def test_guess_format() -> None:
     assert guess_format("/tmp/export.xml") == "st66"
     with pytest.raises(UnknownFormatError, match="csv or st66"):
         guess_format("marks.xlsx")
+
+
+FULL_WALKMAN = (HEADER.removesuffix("\n") + ",transliterations,application_number\n"
+                + "WALKMAN,Sony,Walk Man;ウォークマン,9;15,US;JP,4242,JPO,199.00,JPY,sony-store,wokeman,A-1\n").encode()
+
+
+def _audits(engine, action: str | None = None) -> list[AuditLog]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        query = select(AuditLog).order_by(AuditLog.id)
+        if action:
+            query = query.where(AuditLog.action == action)
+        return list(session.scalars(query))
+
+
+def test_an_import_changes_only_the_columns_the_file_has(engine) -> None:
+    """The attack: `mark,classes / WALKMAN,9` said "Updated: 1" and erased every other field of the mark."""
+    _import(engine, FULL_WALKMAN)
+    report = _import(engine, b"mark,classes\nWALKMAN,9\n", owner="Sony")
+    assert (report.imported, report.updated, report.unchanged, report.rejected) == (0, 1, 0, [])
+    walkman = _marks(engine)["WALKMAN"]
+    assert walkman.classes == [9]
+    assert (walkman.aliases, walkman.transliterations) == (["Walk Man", "ウォークマン"], ["wokeman"])
+    assert (walkman.reference_price, walkman.currency) == (Decimal("199.00"), "JPY")
+    assert walkman.authorised_sellers == ["sony-store"]
+    assert (walkman.registration_number, walkman.office, walkman.jurisdictions) == ("4242", "JPO", ["US", "JP"])
+    assert walkman.application_number == "A-1"
+    # The audit entry names only what changed, before and after.
+    update = _audits(engine, "mark.update")[-1]
+    assert (update.before, update.after) == ({"classes": [9, 15]}, {"classes": [9]})
+    # A column that is in the file but empty on a row clears that field: the file speaks for its columns.
+    _import(engine, b"mark,reference_price,currency\nWALKMAN,,\n", owner="Sony")
+    walkman = _marks(engine)["WALKMAN"]
+    assert (walkman.reference_price, walkman.currency, walkman.aliases) == (None, None, ["Walk Man", "ウォークマン"])
+
+
+def test_reimporting_a_partial_file_changes_nothing_and_writes_no_audit(engine) -> None:
+    _import(engine, FULL_WALKMAN)
+    _import(engine, b"mark,classes\nWALKMAN,9\n", owner="Sony")
+    entries = len(_audits(engine))
+    again = _import(engine, b"mark,classes\nWALKMAN,9\n", owner="Sony")
+    assert (again.updated, again.unchanged) == (0, 1)
+    assert len(_audits(engine)) == entries
+
+
+def test_a_duplicate_mark_in_one_file_is_rejected_with_its_line_and_the_first_row_kept(engine) -> None:
+    data = (HEADER + "ACME,Acme Ltd,Acmé,25,US,77,USPTO,10,USD,acme-shop\n"   # line 2: the full row
+            + "BETA,Acme Ltd,,9,,,,,,\n"                                       # line 3
+            + "ACME,Acme Ltd,,9,,,,,,\n"                                       # line 4: would erase line 2
+            + "ACME , Acme Ltd ,,9,,,,,,\n").encode()                          # line 5: the same after trimming
+    report = _import(engine, data)
+    assert (report.imported, report.updated) == (2, 0)
+    assert [line for line, _ in report.rejected] == [4, 5]
+    assert "ACME" in report.rejected[0][1] and "line 2" in report.rejected[0][1]
+    acme = _marks(engine)["ACME"]
+    assert (acme.aliases, acme.classes, acme.registration_number) == (["Acmé"], [25], "77")
+    assert acme.authorised_sellers == ["acme-shop"]
+
+
+def test_every_created_mark_is_audited_with_its_values(engine) -> None:
+    _import(engine, FULL_WALKMAN)
+    [create] = _audits(engine, "mark.create")
+    assert create.before is None
+    assert create.after["registration_number"] == "4242" and create.after["aliases"] == ["Walk Man", "ウォークマン"]
+
+
+def test_st66_changes_only_the_elements_present(engine) -> None:
+    _import(engine, (HEADER + "华为,华为技术有限公司,HUAWEI;Huawei,9;38,CN;HK,1520156,CN,5000,CNY,华为官方旗舰店\n").encode())
+    # An office record with only the word, the applicant and the classes.
+    data = """<?xml version="1.0" encoding="UTF-8"?>
+<TradeMarkTransaction><TradeMarkDetails><TradeMark>
+<WordMarkSpecification><MarkVerbalElementText>华为</MarkVerbalElementText></WordMarkSpecification>
+<GoodsServicesDetails><GoodsServices><ClassDescriptionDetails><ClassDescription><ClassNumber>9</ClassNumber>
+</ClassDescription></ClassDescriptionDetails></GoodsServices></GoodsServicesDetails>
+<ApplicantDetails><Applicant><ApplicantName><OrganizationName>华为技术有限公司</OrganizationName></ApplicantName>
+</Applicant></ApplicantDetails>
+</TradeMark></TradeMarkDetails></TradeMarkTransaction>""".encode()
+    report = _import(engine, data, fmt="st66")
+    assert (report.updated, report.rejected) == (1, [])
+    huawei = _marks(engine)["华为"]
+    assert huawei.classes == [9]
+    assert (huawei.aliases, huawei.jurisdictions, huawei.registration_number) == (["HUAWEI", "Huawei"], ["CN", "HK"],
+                                                                               "1520156")
+    assert (huawei.reference_price, huawei.authorised_sellers) == (Decimal("5000.00"), ["华为官方旗舰店"])
+
+
+def test_a_duplicate_trademark_in_one_st66_file_is_rejected(sqlite_engine) -> None:
+    one = ("<TradeMark><WordMarkSpecification><MarkVerbalElementText>TWIN</MarkVerbalElementText>"
+           "</WordMarkSpecification><ApplicantDetails><Applicant><ApplicantName><FullName>Twin Co</FullName>"
+           "</ApplicantName></Applicant></ApplicantDetails>{extra}</TradeMark>\n")
+    data = ("<TradeMarkTransaction><TradeMarkDetails>\n" + one.format(extra="<RegistrationNumber>1</RegistrationNumber>")
+            + one.format(extra="") + "</TradeMarkDetails></TradeMarkTransaction>").encode()
+    report = _import(sqlite_engine, data, fmt="st66")
+    assert report.imported == 1 and [line for line, _ in report.rejected] == [3]
+    assert "line 2" in report.rejected[0][1]
+
+
+def test_a_weight_column_is_refused_in_an_owners_import_and_taken_from_a_curators(engine) -> None:
+    with pytest.raises(MarkImportError, match="weight.*reviewers or admins"):
+        _import(engine, b"mark,weight\nGREEDY,10\n", owner="Greedy Ltd", curator=False)
+    assert _marks(engine) == {}
+    report = _import(engine, b"mark,weight\nCURATED,2.5\n", owner="Curated Ltd")
+    assert report.imported == 1 and _marks(engine)["CURATED"].weight == 2.5
+
+
+def test_marks_an_owner_imports_are_pending_and_a_curators_are_verified(engine) -> None:
+    _import(engine, b"mark,registration_number\nCANON,FAKE-1\n", owner="Not Canon", curator=False)
+    _import(engine, b"mark,registration_number\nNIKON,123\n", owner="Nikon")
+    marks = _marks(engine)
+    assert (marks["CANON"].verification, marks["NIKON"].verification) == ("pending", "verified")
+    # The owner re-importing an unchanged file keeps the verification; a new alias needs a new check.
+    _import(engine, b"mark,registration_number\nNIKON,123\n", owner="Nikon", curator=False)
+    assert _marks(engine)["NIKON"].verification == "verified"
+    _import(engine, b"mark,aliases\nNIKON,CANON\n", owner="Nikon", curator=False)
+    assert _marks(engine)["NIKON"].verification == "pending"
+
+
+@pytest.mark.parametrize(("cells", "field"), [
+    (";".join(f"alias{n}" for n in range(201)), "aliases"),
+    ("x" * 201, "aliases"),
+])
+def test_oversized_lists_are_rejected_rows(sqlite_engine, cells: str, field: str) -> None:
+    report = _import(sqlite_engine, f"mark,aliases\nBIG,{cells}\nSMALL,a\n".encode(), owner="Acme")
+    assert report.imported == 1 and report.rejected[0][0] == 2 and field in report.rejected[0][1]
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("reference_price", "1e30"), ("reference_price", "12345678901234567890"), ("reference_price", "-1"),
+    ("reference_price", "1.005"), ("registration_number", "R" * 101), ("office", "O" * 21), ("status", "s" * 31),
+])
+def test_out_of_bounds_values_are_rejected_rows(engine, column: str, value: str) -> None:
+    report = _import(engine, f"mark,{column}\nBIG,{value}\n".encode(), owner="Acme")
+    assert report.imported == 0 and report.rejected[0][0] == 2 and column in report.rejected[0][1]
+    assert _marks(engine) == {}

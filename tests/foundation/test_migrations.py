@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from shared_db.migrate import current_revision, downgrade, upgrade
 from shared_db.models import Base
 
-HEAD = "0005"
+HEAD = "0006"
 TABLES = {"organisations", "users", "marks", "crawl_runs", "detection_runs", "hits", "decisions", "audit_log",
           "model_versions", "suspect_reports", "mark_reference_images"}
 
@@ -39,3 +39,17 @@ def test_downgrade_to_base_and_upgrade_again(engine) -> None:
     upgrade(engine)  # idempotent
     assert current_revision(engine) == HEAD
     assert TABLES <= set(inspect(engine).get_table_names())
+
+
+def test_marks_that_exist_before_verification_are_migrated_as_verified(engine) -> None:
+    downgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisations (name, created_at) VALUES ('Old Org', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO marks (org_id, text, normalised, aliases, transliterations, classes, jurisdictions,"
+            " authorised_sellers, authorised_domains, categories, weight, status, created_at, updated_at)"
+            " SELECT id, 'OLD', 'old', '[]', '[]', '[]', '[]', '[]', '[]', '[]', 1.0, 'registered',"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM organisations"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT verification, verified_by FROM marks")).one() == ("verified", None)

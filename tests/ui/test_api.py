@@ -123,3 +123,53 @@ def test_api_claims_and_bulk_decisions(client, world, tokens) -> None:
     assert client.post("/api/v1/decisions", json=body, headers=bearer(tokens["holder_a"])).status_code == 403
     result = client.post("/api/v1/decisions", json=body, headers=bearer(tokens["reviewer"])).json()
     assert result == {"decided": [world.hits_a[1], world.hits_b[0]], "conflicts": [world.hits_a[2]]}
+
+
+def test_only_reviewers_and_admins_set_priority_weights(client, world, tokens, sqlite_engine) -> None:
+    """The attack: PATCH /api/v1/marks/1 {"weight": 10} by its owner put all its hits above everyone else's."""
+    from shared_db.models import Mark
+
+    attack = client.patch(f"/api/v1/marks/{world.mark_a}", json={"weight": 10}, headers=bearer(tokens["holder_a"]))
+    assert attack.status_code == 403 and "reviewers or admins" in attack.json()["detail"]
+    sneaky = client.post("/api/v1/marks", json={"text": "ACME MAX", "weight": 10}, headers=bearer(tokens["holder_a"]))
+    assert sneaky.status_code == 403
+    with Session(sqlite_engine) as session:
+        assert session.get(Mark, world.mark_a).weight == 1.0
+    reviewer = client.put(f"/api/v1/marks/{world.mark_a}/weight", json={"weight": 2.5},
+                          headers=bearer(tokens["reviewer"]))
+    assert reviewer.status_code == 200 and reviewer.json()["weight"] == 2.5
+    admin = client.patch(f"/api/v1/marks/{world.mark_a}", json={"weight": 3}, headers=bearer(tokens["admin"]))
+    assert admin.status_code == 200 and admin.json()["weight"] == 3
+    for role in ("holder_a", "authority"):
+        assert client.put(f"/api/v1/marks/{world.mark_a}/weight", json={"weight": 9},
+                          headers=bearer(tokens[role])).status_code == 403
+
+
+def test_a_rights_holders_mark_is_pending_until_a_reviewer_verifies_it(client, world, tokens) -> None:
+    created = client.post("/api/v1/marks", json={"text": "CANON", "registration_number": "FAKE-1", "office": "JPO"},
+                          headers=bearer(tokens["holder_a"]))
+    assert created.status_code == 201 and created.json()["verification"] == "pending"
+    mark_id = created.json()["id"]
+    verify = f"/api/v1/marks/{mark_id}/verification"
+    assert client.post(verify, json={"status": "verified"}, headers=bearer(tokens["holder_a"])).status_code == 403
+    assert client.post(verify, json={"status": "verified"}, headers=bearer(tokens["authority"])).status_code == 403
+    rejected = client.post(verify, json={"status": "rejected", "note": "JPO has no registration FAKE-1"},
+                           headers=bearer(tokens["reviewer"]))
+    assert rejected.status_code == 200
+    assert (rejected.json()["verification"], rejected.json()["verification_note"]) == (
+        "rejected", "JPO has no registration FAKE-1")
+    assert client.post(verify, json={"status": "bogus"}, headers=bearer(tokens["reviewer"])).status_code == 422
+    by_admin = client.post("/api/v1/marks", json={"text": "NIKON", "owner": "Nikon Corp"}, headers=bearer(tokens["admin"]))
+    assert by_admin.json()["verification"] == "verified"
+
+
+@pytest.mark.parametrize("body", [
+    {"reference_price": "1e30"}, {"reference_price": 1e30}, {"reference_price": "12345678901234567890"},
+    {"reference_price": "-1"}, {"aliases": [f"a{n}" for n in range(20_000)]}, {"aliases": ["x" * 201]},
+    {"status": "s" * 100_000}, {"classes": [46]}, {"registration_number": "r" * 101}, {"office": "o" * 21},
+])
+def test_out_of_bounds_mark_fields_are_422_not_500(client, world, tokens, body) -> None:
+    patched = client.patch(f"/api/v1/marks/{world.mark_a}", json=body, headers=bearer(tokens["holder_a"]))
+    assert patched.status_code == 422, patched.text
+    created = client.post("/api/v1/marks", json={"text": "BOUNDS", **body}, headers=bearer(tokens["holder_a"]))
+    assert created.status_code == 422, created.text

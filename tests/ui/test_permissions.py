@@ -14,6 +14,7 @@ DECIDERS = {"admin", "reviewer"}  # confirm, dismiss, claim, bulk
 ESCALATORS = DECIDERS | {"authority"}
 VERDICT = 'name="verdict" value='
 EDITORS = {"admin", "holder_a", "holder_b"}
+CURATORS = {"admin", "reviewer"}
 
 
 def get_matrix(world) -> list[tuple[str, dict[str, int]]]:
@@ -36,6 +37,8 @@ def get_matrix(world) -> list[tuple[str, dict[str, int]]]:
         ("/marks/new", only(EDITORS)),
         ("/marks/import", only(EDITORS)),
         (f"/marks/{world.mark_a}/edit", a_object({"admin", "holder_a"})),
+        ("/marks/pending", only(CURATORS)),
+        (f"/marks/{world.mark_a}/review", only(CURATORS)),
         ("/search", only(ALL)),
         ("/report", only(ALL)),
         ("/cases", only(ALL)),
@@ -97,6 +100,10 @@ def test_unsafe_routes_by_role(world, login_as, csrf) -> None:
             ("/queue/bulk", {"verdict": "escalated", "sel": f"{bulk_hit}:1"}, 303 if role in ESCALATORS else 403),
             (f"/marks/{world.mark_a}/edit", {"aliases": "x"},
              {"admin": 303, "holder_a": 303, "holder_b": 404}.get(role, 403)),
+            (f"/marks/{world.mark_a}/verify", {"status": "verified"}, 303 if role in CURATORS else 403),
+            (f"/marks/{world.mark_a}/weight", {"weight": "1"}, 303 if role in CURATORS else 403),
+            (f"/marks/{world.mark_a}/edit", {"weight": "9"},
+             {"admin": 303, "holder_a": 403, "holder_b": 404}.get(role, 403)),
             ("/admin/orgs", {"name": f"Org of {role}"}, 303 if role == "admin" else 403),
             ("/admin/users", {"email": f"new-{role}@example.org", "password": "another long pass 9",
                               "role": "reviewer"}, 303 if role == "admin" else 403),
