@@ -3,7 +3,8 @@
 **Register** (:func:`build_register`): every Simple Icons brand (``brand_list_simple_icons``, CC0:
 ``title`` plus its ``aliases_aka``/``aliases_dup``/``aliases_localized`` entries, split on " | ",
 localized ones without their ``xx-YY:`` prefix) and every distinct ``brand`` of the Walmart–Amazon
-offers (``tableA.csv`` + ``tableB.csv``), merged by their :func:`detection.normalise.normalise` form
+offers (``tableA.csv`` + ``tableB.csv``; a legal form or ``.com`` at the end removed: "apricorn inc."
+is Apricorn), merged by their :func:`detection.normalise.normalise` form
 (a Simple Icons spelling wins over the offers' lower-case one). An offers brand is registered as a
 rights holder would write it: single words of up to 3 letters/digits upper-case (``hp`` → HP),
 others with each word capitalised (``da-lite`` → Da-Lite). An alias whose normalised form is
@@ -90,6 +91,8 @@ HOMOGLYPHS = {"a": ["а", "ɑ"], "c": ["с"], "e": ["е"], "i": ["і", "ı"], "o
               "K": ["К", "Κ"], "M": ["М", "Μ"], "O": ["О", "Ο"], "P": ["Р", "Ρ"], "T": ["Т", "Τ"], "X": ["Х"]}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 _WORD = re.compile(r"[^\W_]+")
+_LEGAL_FORM = re.compile(r"(?:[\s,]+(?:inc|llc|l\.l\.c|corp|corporation|co|company|ltd|limited|gmbh|ag|plc)\.?"
+                         r"|\.com)+\s*\.?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 
@@ -124,6 +127,12 @@ class Text:
     offer: str
     brand: str
     own: frozenset[str] = frozenset()  # ids of the marks the brand field names
+    category: str = ""
+
+    @property
+    def context(self) -> dict[str, str]:
+        """The listing context the matcher gets with it: its brand field and category."""
+        return {"brand": self.brand, "category": self.category}
 
     @property
     def strict(self) -> bool:
@@ -206,6 +215,12 @@ def _as_registered(brand: str) -> str:
     return re.sub(r"(^|[\s\-/&.])([a-z])", lambda m: m.group(1) + m.group(2).upper(), brand)
 
 
+def _without_legal_form(brand: str) -> str:
+    """``apricorn inc.`` → ``apricorn``, ``startech.com`` → ``startech``: one rights holder, one mark."""
+    stripped = _LEGAL_FORM.sub("", brand.strip())
+    return stripped if normalise(stripped) else brand
+
+
 def _simple_icons() -> Iterator[tuple[str, list[str]]]:
     path = _require(DATA / "brand_list_simple_icons" / "simple_icons_brands.csv", "see shared/data")
     with path.open(encoding="utf-8", newline="") as handle:
@@ -222,7 +237,8 @@ def _simple_icons() -> Iterator[tuple[str, list[str]]]:
 
 
 @cache
-def _offer_rows() -> tuple[dict[str, str], ...]:
+def offer_rows() -> tuple[dict[str, str], ...]:
+    """The Walmart–Amazon offers (tableA then tableB), each with ``table`` A or B."""
     rows: list[dict[str, str]] = []
     for name in ("tableA.csv", "tableB.csv"):
         path = _require(DATA / "product_offers_walmart_amazon" / name, "see shared/data")
@@ -232,7 +248,8 @@ def _offer_rows() -> tuple[dict[str, str], ...]:
 
 
 @cache
-def _pave_rows() -> tuple[dict, ...]:
+def pave_rows() -> tuple[dict, ...]:
+    """The WDC-PAVE offers (test then train_large)."""
     rows = []
     for name in ("test.jsonl", "train_large.jsonl"):
         path = _require(DATA / "wdc_pave_offers" / name, "see shared/data")
@@ -249,10 +266,11 @@ def build_register() -> list[Mark]:
             entry = entries.setdefault(key, {"text": text, "aliases": [], "sources": set()})
             entry["aliases"].extend(aliases)
             entry["sources"].add("simple-icons")
-    for row in _offer_rows():
-        key = normalise(row["brand"])
+    for row in offer_rows():
+        brand = _without_legal_form(row["brand"])
+        key = normalise(brand)
         if key:
-            entry = entries.setdefault(key, {"text": _as_registered(row["brand"]), "aliases": [], "sources": set()})
+            entry = entries.setdefault(key, {"text": _as_registered(brand), "aliases": [], "sources": set()})
             entry["sources"].add("walmart-amazon")
     marks = []
     for key, entry in sorted(entries.items()):
@@ -313,13 +331,13 @@ def _pave_brand(row: dict) -> str:
     return " ; ".join(dict.fromkeys(values))
 
 
-def _offers() -> Iterator[tuple[str, str, str, list[tuple[str, str]]]]:
-    """(source, offer id, brand, [(field, text)]) of every offer."""
-    for row in _offer_rows():
-        yield "walmart-amazon", f"{row['table']}{row['id']}", row["brand"], [("title", row["title"])]
-    for row in _pave_rows():
+def _offers() -> Iterator[tuple[str, str, str, str, list[tuple[str, str]]]]:
+    """(source, offer id, brand, category, [(field, text)]) of every offer."""
+    for row in offer_rows():
+        yield "walmart-amazon", f"{row['table']}{row['id']}", row["brand"], row["category"], [("title", row["title"])]
+    for row in pave_rows():
         texts = [("title", row["input_title"])] + [("description", s) for s in _sentences(row["input_description"])]
-        yield "wdc-pave", str(row["id"]), _pave_brand(row), texts
+        yield "wdc-pave", str(row["id"]), _pave_brand(row), row.get("category") or "", texts
 
 
 def _split_of(title: str) -> str:
@@ -332,7 +350,7 @@ def build_titles(register: list[Mark] | None = None) -> TitleSets:
     written = WrittenMarks(register if register is not None else build_register())
     sets = TitleSets(learn=[], dev=[], test=[])
     seen: set[tuple[str, str]] = set()
-    for source, offer, brand, texts in _offers():
+    for source, offer, brand, category, texts in _offers():
         split = _split_of(texts[0][1])
         own = frozenset(written.in_brand(brand))
         for kind, text in texts:
@@ -340,7 +358,7 @@ def build_titles(register: list[Mark] | None = None) -> TitleSets:
             if not text or (split, text) in seen:
                 continue
             seen.add((split, text))
-            item = Text(text=text, source=source, field=kind, offer=offer, brand=brand, own=own)
+            item = Text(text=text, source=source, field=kind, offer=offer, brand=brand, own=own, category=category)
             if split == "learn":
                 sets.learn.append(item)
             elif written.in_text(text) - own:
@@ -360,13 +378,21 @@ def _neighbour(char: str, rng: random.Random) -> str:
 
 
 def own_variant(kind: str, word: str, rng: random.Random) -> str | None:
-    """One look-alike of ``word`` of an own kind (typo, homoglyph, leet, spacing:*), or None if none applies."""
+    """One look-alike of ``word`` of an own kind (:data:`OWN_KINDS`; also omission, insertion, transposition),
+    or None if none applies."""
     letters = [j for j, c in enumerate(word) if c.isalnum()]
     if not letters:
         return None
     i = rng.choice(letters)
     if kind == "typo":
         return word[:i] + _neighbour(word[i], rng) + word[i + 1:] if word[i].isalpha() else None
+    if kind == "omission":  # omission, insertion, transposition: the old benchmark's own kinds
+        return word[:i] + word[i + 1:] if len(letters) > 1 else None
+    if kind == "insertion":
+        return word[:i] + rng.choice([word[i], _neighbour(word[i], rng)]) + word[i:]
+    if kind == "transposition":
+        j = next((j for j in letters if j > i), None)
+        return None if j is None or word[i] == word[j] else word[:i] + word[j] + word[i + 1:j] + word[i] + word[j + 1:]
     if kind == "homoglyph":
         spots = [j for j in letters if word[j] in HOMOGLYPHS]
         if not spots:
