@@ -20,7 +20,7 @@ first, so the run has hits to explain. Each listing carries its offer's brand an
 register (every Walmart–Amazon brand, rare title words, generated names: ``--old-marks``) and
 ``--old-listings`` titles, matched in process.
 
-Run: ``.venv/bin/python bench/detect.py [--listings 74520] [--sample 300] [--skip-old]``
+Run: ``.venv/bin/python bench/detect.py [--listings 74520] [--sample 300] [--skip-old] [--profile 20000]``
 """
 
 from __future__ import annotations
@@ -131,7 +131,20 @@ def startup_seconds() -> float:
     return time.perf_counter() - started
 
 
-def real_register(n_listings: int, n_sample: int) -> None:
+def profile(matcher: Matcher, listings: list[dict], n: int) -> None:
+    """Where the matcher's time goes on the first ``n`` listings (cProfile, by own time)."""
+    import cProfile
+    import pstats
+
+    titles = [listing["title"] for listing in listings[:n]]
+    contexts = [{k: v for k, v in listing.items() if k in ("brand", "category")} for listing in listings[:n]]
+    profiler = cProfile.Profile()
+    profiler.runcall(matcher.match_many, titles, score_cutoff=CLI_CUTOFF, contexts=contexts)
+    print(f"\nprofile of Matcher.match_many on {len(titles):,} listings (by own time):")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(15)
+
+
+def real_register(n_listings: int, n_sample: int, n_profile: int = 0) -> None:
     """The headline section (see the module docstring)."""
     started = time.perf_counter()
     register = build_register()
@@ -175,6 +188,8 @@ def real_register(n_listings: int, n_sample: int) -> None:
     print(f"  index: {len(matcher.index):,} forms, {stats['full_keys']:,} window keys, {stats['edge_keys']:,} edge "
           f"keys; candidates scored per text: {scored['keyed']:.1f} keyed, {scored['counted']:.1f} counted, "
           f"{scored['whole']:.1f} whole")
+    if n_profile:
+        profile(matcher, listings, n_profile)
 
 
 def candidate_recall(matcher: Matcher, normalised: list[str], cutoff: float) -> tuple[float, int]:
@@ -272,8 +287,10 @@ def main() -> None:
     parser.add_argument("--old-marks", type=int, default=20_000)
     parser.add_argument("--old-listings", type=int, default=100_000)
     parser.add_argument("--skip-old", action="store_true")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile the matcher in process on N listings of the real register")
     args = parser.parse_args()
-    real_register(args.listings, args.sample)
+    real_register(args.listings, args.sample, args.profile)
     if not args.skip_old:
         old_run(args.old_marks, args.old_listings, args.sample)
 
