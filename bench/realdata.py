@@ -14,8 +14,8 @@ positives it feeds. Its *class* is computed here, from the registered text only,
 
 - ``punctuated``: characters other than letters, digits and single spaces (@HOME, Live!, .NET, Da-Lite);
 - ``multi-word``: several words (Griffin Technology);
-- ``ordinary-word``: one word of 3+ letters whose lower-case form is a lower-case entry of the
-  system English dictionary (Debian ``wamerican-large``: ``/usr/share/dict/american-english-large``)
+- ``ordinary-word``: one word of 3+ letters whose lower-case form is a lower-case entry of an
+  English dictionary (Debian's ``wamerican-large``, SCOWL, vendored as ``bench/data/dictionary_words_en.txt``)
   with a wordfreq Zipf frequency >= 3.0 (Less, Wire, Line, Black, Mini, Meta, Power, Quick; also
   Apple, Canon, Amazon). Frequency alone cannot separate them: Meta is 3.74, Sony 4.19, Samsung
   4.12; the dictionary's lower-case entries exclude proper names (it spells them Sony, Nikon);
@@ -52,7 +52,7 @@ that is another mark's normalised form, or the mark itself, is not a look-alike 
 
     .venv/bin/python bench/realdata.py --summary
 
-Needs wordfreq (test extra) and Debian's ``wamerican-large``.
+Needs wordfreq (the test extra).
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ from detection.marks import MarkSpec
 from detection.normalise import normalise
 
 DATA = Path(os.environ.get("MARKWATCH_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
-DICTIONARY = Path("/usr/share/dict/american-english-large")
+DICTIONARY = Path(__file__).resolve().parent / "data" / "dictionary_words_en.txt"
 ORDINARY_ZIPF = 3.0
 MAX_JOINED = 4
 SEED = 14
@@ -183,8 +183,8 @@ def _require(path: Path, how: str) -> Path:
 
 @cache
 def _dictionary_words() -> frozenset[str]:
-    path = _require(DICTIONARY, "install Debian's wamerican-large (apt-get install wamerican-large)")
-    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.islower() and w.isalpha())
+    lines = _require(DICTIONARY, "it is vendored with the benchmarks").read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def is_ordinary_word(text: str) -> bool:
@@ -484,7 +484,10 @@ def build_positives(register: list[Mark], titles: TitleSets, split: str, *, per_
                 break
             rng = random.Random(f"{seed}:{kind}:{mark.id}")
             fake = look_alike(mark, kind, rng)
-            if fake is None or fake.lower() == mark.text.lower() or normalise(fake) in taken - {normalise(mark.text)}:
+            key = normalise(fake or "")
+            # The mark itself (spelt with other separators or case) is no look-alike; a homoglyph one
+            # normalises to the mark by design, and is one.
+            if not key or (key == normalise(mark.text) and fake.isascii()) or key in taken - {normalise(mark.text)}:
                 continue
             carrier = rng.choice(carriers)
             position = rng.choice(["start", "middle"])
