@@ -91,7 +91,7 @@ HOMOGLYPHS = {"a": ["а", "ɑ"], "c": ["с"], "e": ["е"], "i": ["і", "ı"], "o
               "K": ["К", "Κ"], "M": ["М", "Μ"], "O": ["О", "Ο"], "P": ["Р", "Ρ"], "T": ["Т", "Τ"], "X": ["Х"]}
 LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
 _WORD = re.compile(r"[^\W_]+")
-_LEGAL_FORM = re.compile(r"(?:[\s,]+(?:inc|llc|l\.l\.c|corp|corporation|co|company|ltd|limited|gmbh|ag|plc)\.?"
+_LEGAL_FORM = re.compile(r"(?:[\s,]+(?:inc|llc|l\.l\.c|llp|corp|corporation|co|company|ltd|limited|gmbh|ag|plc|usa)\.?"
                          r"|\.com)+\s*\.?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
