@@ -1,202 +1,277 @@
-"""Benchmark: recall per counterfeit-variant kind and false positives on genuine titles of other brands.
+"""Benchmark: recall of look-alikes and false positives on genuine texts, on a register detection was not tuned on.
 
-Data (deterministic, seed 5), from ../shared/data/product_offers_walmart_amazon (CC-BY 4.0):
-- marks: the real brands spelled with letters only that appear as a word in at least 3 real titles,
-  registered with the categories of their real titles; the ten best known also get their
-  registered Chinese names as transliterations;
-- positives: a real title of the brand with the brand word replaced by a generated variant:
-  typo (keyboard neighbour), omission, insertion, transposition, homoglyph (Cyrillic/Greek/
-  full-width), leet, spacing (N.I.K.E, n i k e, ni-ke), transliteration (registered Chinese name
-  in traditional characters, or its pinyin), plus every dnstwist fuzzer's look-alikes of
-  ``<brand>.com`` (label only);
-- vocabulary: the domain words (:mod:`detection.vocabulary`) learned from a random half of the real
-  titles; the other half provides the negatives;
-- negatives: real titles whose brand is not a mark and that do not contain any mark as a word, also
-  counting words without their separators and neighbouring words joined ("Cooler Master", "i-Sound").
+**Real register** (headline; data from ``bench/realdata.py``, which documents every rule): 5,000+
+real marks (Simple Icons + every Walmart–Amazon brand, with aliases), genuine Walmart–Amazon and
+WDC-PAVE titles and description sentences, look-alikes from dnstwist's fuzzers and own kinds.
+The domain vocabulary is learned on the ``learn`` split only; ``test`` is scored (headline) and
+``dev`` — the split the detection rules are tuned on — is printed as a second line. Marks are
+split in halves too: the look-alikes of dev and test come from disjoint marks.
 
-Recall = share of positives where the matcher reports the brand's mark; FP rate = share of
-negatives with any match. Printed for each cutoff, for marks of 5+ letters (headline) and 4.
+Recall = share of look-alikes where the matcher reports the look-alike's mark. A false positive
+is a match on a genuine text to a mark other than those its own brand field names; the FP rate
+is the share of genuine texts with at least one. Printed per look-alike kind, per mark class
+(recall, and which classes the false matches hit), with 10 example false matches per class.
 
-Run: ``.venv/bin/python bench/quality.py [--per-kind 400]``
+**Old benchmark** (second section, as before this register existed): marks are the real brands of
+the Walmart–Amazon offers spelled with letters only that appear as a word in at least 3 of their
+titles (with their titles' categories; the ten best known also get their registered Chinese
+names), positives their own titles with the brand replaced by a look-alike, vocabulary learned on
+a random half of the offers, negatives the other half's titles that contain no mark.
+
+Run: ``.venv/bin/python bench/quality.py [--per-kind 150] [--negatives 0] [--cutoff 80] [--skip-old]``
+(about two minutes on one core with the defaults).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-import dnstwist
-from detect import load_rows  # bench/detect.py, beside this script
 from opencc import OpenCC
+from realdata import (
+    CLASSES,
+    Mark,
+    Positive,
+    Text,
+    TitleSets,
+    WrittenMarks,
+    build_positives,
+    build_register,
+    build_titles,
+    dnstwist_labels,
+    mark_class,
+    offer_rows,
+    own_variant,
+)
 
 from detection.marks import MarkSpec
-from detection.matcher import Matcher
+from detection.matcher import Match, Matcher
 from detection.normalise import normalise
 from detection.vocabulary import learn_vocabulary
 
+EXAMPLES = 10
 CHINESE = {"sony": "索尼", "canon": "佳能", "samsung": "三星", "panasonic": "松下", "philips": "飞利浦",
            "logitech": "罗技", "lenovo": "联想", "toshiba": "东芝", "nikon": "尼康", "epson": "爱普生"}
 PINYIN = {"sony": "suoni", "canon": "jianeng", "samsung": "sanxing", "panasonic": "songxia",
           "philips": "feilipu", "logitech": "luoji", "lenovo": "lianxiang", "toshiba": "dongzhi",
           "nikon": "nikang", "epson": "aipusheng"}
-KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
-HOMOGLYPHS = {"a": ["а", "ɑ"], "c": ["с"], "e": ["е"], "i": ["і", "ı"], "o": ["о", "ο", "0"], "p": ["р"],
-              "s": ["ѕ"], "x": ["х"], "y": ["у"], "k": ["κ"], "n": ["ո"], "h": ["һ"]}
-LEET = {"a": "4", "e": "3", "i": "1", "o": "0", "s": "5", "t": "7"}
+OLD_KINDS = ("typo", "omission", "insertion", "transposition", "homoglyph", "leet", "spacing:dots",
+             "spacing:spaces", "spacing:hyphen", "transliteration", "dnstwist:addition", "dnstwist:bitsquatting",
+             "dnstwist:homoglyph", "dnstwist:hyphenation", "dnstwist:insertion", "dnstwist:omission",
+             "dnstwist:repetition", "dnstwist:replacement", "dnstwist:transposition", "dnstwist:vowel-swap")
 
 
-def neighbour(char: str, rng: random.Random) -> str:
-    for row in KEYBOARD:
-        if char in row:
-            i = row.index(char)
-            return rng.choice([row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)])
-    return char
+@dataclass
+class Tally:
+    """Hits out of a total."""
+
+    hit: int = 0
+    total: int = 0
+
+    def add(self, hit: bool) -> None:
+        self.hit += hit
+        self.total += 1
+
+    def __str__(self) -> str:
+        return f"{self.hit / self.total:.3f} ({self.hit:,}/{self.total:,})" if self.total else "-"
 
 
-def own_variant(kind: str, word: str, rng: random.Random) -> str | None:
-    """One variant of ``word`` of ``kind`` (see the module docstring), or None if it does not apply."""
-    i = rng.randrange(len(word))
-    if kind == "typo":
-        return word[:i] + neighbour(word[i], rng) + word[i + 1:]
-    if kind == "omission":
-        return word[:i] + word[i + 1:]
-    if kind == "insertion":
-        return word[:i] + rng.choice([word[i], neighbour(word[i], rng)]) + word[i:]
-    if kind == "transposition":
-        i = min(i, len(word) - 2)
-        return None if word[i] == word[i + 1] else word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    if kind == "homoglyph":
-        spots = [j for j, c in enumerate(word) if c in HOMOGLYPHS]
-        if not spots:
-            return "".join(chr(ord(c) + 0xFEE0) for c in word)  # full-width
-        j = rng.choice(spots)
-        return word[:j] + rng.choice(HOMOGLYPHS[word[j]]) + word[j + 1:]
-    if kind == "leet":
-        spots = [j for j, c in enumerate(word) if c in LEET]
-        if not spots:
-            return None
-        chosen = set(rng.sample(spots, k=max(1, len(spots) // 2)))
-        return "".join(LEET[c] if j in chosen else c for j, c in enumerate(word))
-    if kind == "spacing":
-        style = rng.choice(["dots", "spaces", "hyphen"])
-        if style == "hyphen":
-            middle = len(word) // 2
-            return word[:middle] + "-" + word[middle:]
-        return ("." if style == "dots" else " ").join(word.upper() if style == "dots" else word)
-    return None
+@dataclass
+class Result:
+    """What one matcher did on one split's positives and negatives."""
+
+    recall: Tally = field(default_factory=Tally)
+    by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_class: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_position: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fp: Tally = field(default_factory=Tally)
+    fp_by_group: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    fp_texts_by_class: Counter[str] = field(default_factory=Counter)  # texts with a false match onto the class
+    fp_matches_by_class: Counter[str] = field(default_factory=Counter)
+    fp_by_match_kind: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    seconds: float = 0.0
 
 
-def spellings(text: str) -> set[str]:
-    """The words of ``text``, each also without its separators, and each pair of neighbours joined.
+def evaluate(matcher: Matcher, marks: dict[str | int, Mark], positives: Sequence[Positive],
+             negatives: Sequence[Text], *, cutoff: float) -> Result:
+    """Recall on ``positives`` and false positives on ``negatives``, broken down (see :class:`Result`)."""
+    result = Result()
+    started = time.perf_counter()
+    found = matcher.match_many([p.text for p in positives], score_cutoff=cutoff,
+                               contexts=[p.carrier.context for p in positives])
+    for positive, matches in zip(positives, found, strict=True):
+        hit = any(m.mark_id == positive.mark_id for m in matches)
+        for tally in (result.recall, result.by_kind[positive.kind], result.by_class[positive.mark_class],
+                      result.by_position[positive.position]):
+            tally.add(hit)
+    found = matcher.match_many([t.text for t in negatives], score_cutoff=cutoff,
+                               contexts=[t.context for t in negatives])
+    for text, matches in zip(negatives, found, strict=True):
+        false = [m for m in matches if m.mark_id not in text.own]
+        result.fp.add(bool(false))
+        result.fp_by_group[f"{text.source} {text.field}{'' if text.strict else ' (branded)'}"].add(bool(false))
+        for name in {marks[m.mark_id].mark_class for m in false}:
+            result.fp_texts_by_class[name] += 1
+        for match in false:
+            name = marks[match.mark_id].mark_class
+            result.fp_matches_by_class[name] += 1
+            result.fp_by_match_kind[match.kind] += 1
+            if len(result.examples[name]) < EXAMPLES:
+                result.examples[name].append(_example(text.text, marks[match.mark_id], match))
+    result.seconds = time.perf_counter() - started
+    return result
 
-    "Cooler Master" and "i-Sound" are the marks COOLERMASTER and ISOUND, not another brand.
-    """
-    words = normalise(text).split()
-    compact = ["".join(c for c in word if c.isalnum()) for word in words]
-    return set(words) | set(compact) | {a + b for a, b in zip(compact, compact[1:], strict=False)}
+
+def _example(text: str, mark: Mark, match: Match) -> tuple[str, str, str, str]:
+    start, end = match.span
+    return text, mark.text, text[start:end], f"{match.kind} {match.score:.0f}"
 
 
-def dnstwist_variants(word: str) -> dict[str, set[str]]:
-    fuzzer = dnstwist.Fuzzer(f"{word}.com")
-    fuzzer.generate()
-    found: dict[str, set[str]] = defaultdict(set)
-    for permutation in fuzzer.permutations():
-        label, _, tld = permutation["domain"].rpartition(".")
-        if label.startswith("xn--"):
-            label = label.encode("ascii").decode("idna")  # a title shows the Cyrillic letters, not punycode
-        if tld == "com" and "." not in label and label != word:
-            found[f"dnstwist:{permutation['fuzzer']}"].add(label)
-    return found
+def headline(label: str, result: Result, *, unlearned: Result | None = None) -> str:
+    """One line: recall and false-positive rate, with the goals."""
+    line = (f"{label}: recall {result.recall} (goal >= 0.98) | false positives {result.fp.hit / result.fp.total:.2%} "
+            f"({result.fp.hit:,}/{result.fp.total:,} genuine texts with a false match; goal <= 1%)")
+    if unlearned is not None:
+        line += f" | {unlearned.fp.hit / unlearned.fp.total:.2%} without the learned vocabulary"
+    return line + f" [{result.seconds:.0f}s]"
 
 
-def build(per_kind: int, seed: int = 5) -> tuple[list[MarkSpec], list[tuple[str, int, str, str]],
-                                                 list[tuple[str, str]], set[str]]:
+def details(test: Result, dev: Result, marks: Sequence[Mark]) -> None:
+    """The tables: recall per kind, class and position; false positives per class, source and kind; examples."""
+    print(f"\n  {'look-alike kind':26s} {'test recall':>22s} {'dev recall':>22s}")
+    for kind in sorted(set(test.by_kind) | set(dev.by_kind)):
+        print(f"  {kind:26s} {test.by_kind[kind]!s:>22s} {dev.by_kind[kind]!s:>22s}")
+    for name, table in (("position", "by_position"),):
+        for key in sorted(getattr(test, table)):
+            print(f"  {name + ' ' + key:26s} {getattr(test, table)[key]!s:>22s} {getattr(dev, table)[key]!s:>22s}")
+    registered = Counter(m.mark_class for m in marks)
+    print(f"\n  {'mark class':14s} {'marks':>6s} {'test recall':>20s} {'dev recall':>20s} "
+          f"{'test FP texts':>18s} {'false matches':>13s} {'dev FP texts':>18s}")
+    for name in CLASSES:
+        share = test.fp_texts_by_class[name] / max(test.fp.total, 1)
+        dev_share = dev.fp_texts_by_class[name] / max(dev.fp.total, 1)
+        print(f"  {name:14s} {registered[name]:6,} {test.by_class[name]!s:>20s} {dev.by_class[name]!s:>20s} "
+              f"{share:7.2%} ({test.fp_texts_by_class[name]:5,}) {test.fp_matches_by_class[name]:13,} "
+              f"{dev_share:7.2%} ({dev.fp_texts_by_class[name]:5,})")
+    print("\n  false positives by text (test): "
+          + "; ".join(f"{group} {t.hit / t.total:.2%} ({t.hit:,}/{t.total:,})"
+                      for group, t in sorted(test.fp_by_group.items())))
+    print("  false matches by match kind (test): "
+          + ", ".join(f"{kind} {n:,}" for kind, n in test.fp_by_match_kind.most_common()))
+    for name in CLASSES:
+        if test.examples[name]:
+            print(f"\n  examples of false matches onto {name} marks (test): title | mark | matched text | kind")
+            for text, mark, matched, kind in test.examples[name]:
+                print(f"    {text[:90]!r} | {mark} | {matched!r} | {kind}")
+
+
+def real_register(per_kind: int, n_negatives: int, cutoff: float) -> None:
+    """The headline section (see the module docstring)."""
+    started = time.perf_counter()
+    register = build_register()
+    titles = build_titles(register)
+    vocabulary = learn_vocabulary(titles.vocabulary_records())
+    marks: dict[str | int, Mark] = {m.id: m for m in register}
+    matcher = Matcher([m.spec for m in register], vocabulary=vocabulary)
+    english = Matcher([m.spec for m in register])  # vendored English words only, nothing learned from listings
+    splits = {split: (build_positives(register, titles, split, per_kind=per_kind),
+                      _sample(titles.split(split), n_negatives)) for split in ("test", "dev")}
+    print(f"real register: {len(register):,} marks ({', '.join(f'{c} {n:,}' for c, n in _classes(register))}); "
+          f"vocabulary {len(vocabulary):,} words learned on {len(titles.learn):,} learn texts; "
+          f"test {len(splits['test'][0]):,} look-alikes / {len(splits['test'][1]):,} genuine texts, "
+          f"dev {len(splits['dev'][0]):,} / {len(splits['dev'][1]):,}; cutoff {cutoff:g} "
+          f"[data {time.perf_counter() - started:.0f}s]")
+    results = {split: evaluate(matcher, marks, positives, negatives, cutoff=cutoff)
+               for split, (positives, negatives) in splits.items()}
+    unlearned = evaluate(english, marks, [], splits["test"][1], cutoff=cutoff)
+    print(headline("test", results["test"], unlearned=unlearned))
+    print(headline("dev: tuned on", results["dev"]))
+    details(results["test"], results["dev"], register)
+
+
+def _classes(marks: Sequence[Mark]) -> list[tuple[str, int]]:
+    counts = Counter(m.mark_class for m in marks)
+    return [(name, counts[name]) for name in CLASSES]
+
+
+def _sample(items: list[Text], n: int) -> list[Text]:
+    return items if not n or n >= len(items) else random.Random(n).sample(items, n)
+
+
+def old_benchmark(per_kind: int, cutoff: float, seed: int = 5) -> None:
+    """The second section: the register taken from the offers themselves, the old way."""
     rng = random.Random(seed)
-    rows = load_rows()
+    rows = list(offer_rows())
     titles_by_brand: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
         brand = normalise(row["brand"])
         if brand.isalpha() and len(brand) >= 4 and brand in normalise(row["title"]).split():
             titles_by_brand[brand].append(row)
     brands = sorted(b for b, found in titles_by_brand.items() if len(found) >= 3)
+    marks = [Mark(id=b, text=b, aliases=(), mark_class=mark_class(b), half="test", sources=("walmart-amazon",))
+             for b in brands]
     # Rights holders register the categories they sell in: here, the categories of the brand's real titles.
-    marks = [MarkSpec(id=i, text=b, transliterations=(CHINESE[b], PINYIN[b]) if b in CHINESE else (),
-                      categories=tuple(sorted({r["category"] for r in titles_by_brand[b]})))
-             for i, b in enumerate(brands)]
-    ids = {mark.text: mark.id for mark in marks}
+    specs = [MarkSpec(id=b, text=b, transliterations=(CHINESE[b], PINYIN[b]) if b in CHINESE else (),
+                      categories=tuple(sorted({r["category"] for r in titles_by_brand[b]}))) for b in brands]
     to_traditional = OpenCC("s2t").convert
-    positives: list[tuple[str, int, str, str]] = []  # (kind, mark id, title, category)
-    generators = ["typo", "omission", "insertion", "transposition", "homoglyph", "leet", "spacing"]
-    fuzzed = {b: dnstwist_variants(b) for b in brands}
-    kinds = generators + ["transliteration"] + sorted({k for v in fuzzed.values() for k in v})
-    for kind in kinds:
+    positives: list[Positive] = []
+    for kind in OLD_KINDS:
         pool = [b for b in brands if kind != "transliteration" or b in CHINESE]
-        pool = [b for b in pool if not kind.startswith("dnstwist") or fuzzed[b].get(kind)]
+        pool = [b for b in pool if not kind.startswith("dnstwist") or dnstwist_labels(b, kind.partition(":")[2])]
         for _ in range(per_kind if pool else 0):
             brand = rng.choice(pool)
             row = rng.choice(titles_by_brand[brand])
             if kind == "transliteration":
                 fake = rng.choice([to_traditional(CHINESE[brand]), PINYIN[brand]])
             elif kind.startswith("dnstwist"):
-                fake = rng.choice(sorted(fuzzed[brand][kind]))
+                fake = rng.choice(dnstwist_labels(brand, kind.partition(":")[2]))
             else:
                 fake = own_variant(kind, brand, rng)
             if fake is None:
                 continue
-            words = normalise(row["title"]).split()
-            title = " ".join(fake if w == brand else w for w in words)
-            positives.append((kind, ids[brand], title, row["category"]))
-    marked = set(brands)
-    # Half the real rows teach the domain vocabulary; the genuine titles of the other half are the negatives.
+            title = " ".join(fake if w == brand else w for w in normalise(row["title"]).split())
+            carrier = _offer_text(row)
+            positives.append(Positive(text=title, mark_id=brand, kind=kind, mark_class=mark_class(brand),
+                                      position="in place", variant=fake, carrier=carrier))
+    written = WrittenMarks(marks)
     split = random.Random(seed).choices([True, False], k=len(rows))
-    vocabulary = learn_vocabulary((row["title"], row["brand"]) for row, learn in zip(rows, split, strict=True)
-                                  if learn)
-    negatives = [(row["title"], row["category"]) for row, learn in zip(rows, split, strict=True) if not learn
-                 and not marked & spellings(row["brand"]) and not marked & spellings(row["title"])]
-    return marks, positives, negatives, vocabulary
+    learn = TitleSets(learn=[_offer_text(r) for r, s in zip(rows, split, strict=True) if s], dev=[], test=[])
+    vocabulary = learn_vocabulary(learn.vocabulary_records())
+    negatives = [_offer_text(r) for r, s in zip(rows, split, strict=True)
+                 if not s and not written.in_brand(r["brand"]) and not written.in_text(r["title"],
+                                                                                      case_sensitive_ordinary=False)]
+    matcher = Matcher(specs, vocabulary=vocabulary)
+    by_id: dict[str | int, Mark] = {m.id: m for m in marks}
+    result = evaluate(matcher, by_id, positives, negatives, cutoff=cutoff)
+    unlearned = evaluate(Matcher(specs), by_id, [], negatives, cutoff=cutoff)
+    print(f"\nold benchmark (register from the same offers as the titles): {len(marks)} marks "
+          f"({', '.join(f'{c} {n:,}' for c, n in _classes(marks))}), {len(positives):,} look-alikes, "
+          f"{len(negatives):,} genuine titles of other brands, vocabulary {len(vocabulary):,}; cutoff {cutoff:g}")
+    print(headline("old", result, unlearned=unlearned))
+    print("  " + "; ".join(f"{kind} {tally}" for kind, tally in sorted(result.by_kind.items())))
+
+
+def _offer_text(row: dict[str, str]) -> Text:
+    return Text(text=row["title"], source="walmart-amazon", field="title", offer=f"{row['table']}{row['id']}",
+                brand=row["brand"], category=row["category"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-kind", type=int, default=400)
-    parser.add_argument("--cutoff", type=float, action="append")
+    parser.add_argument("--per-kind", type=int, default=150, help="look-alikes per kind and split")
+    parser.add_argument("--negatives", type=int, default=0, help="genuine texts per split (0: all, ~5,000)")
+    parser.add_argument("--cutoff", type=float, default=80.0)
+    parser.add_argument("--old-per-kind", type=int, default=200)
+    parser.add_argument("--skip-old", action="store_true", help="only the real-register section")
     args = parser.parse_args()
-    marks, positives, negative_rows, vocabulary = build(args.per_kind)
-    negatives = [title for title, _ in negative_rows]
-    negative_categories = [category for _, category in negative_rows]
-    matcher = Matcher(marks, vocabulary=vocabulary)
-    english = Matcher(marks)  # the vendored English words only, nothing learned from listings
-    lengths = {mark.id: len(mark.text) for mark in marks}
-    print(f"marks={len(marks)} positives={len(positives)} negatives={len(negatives)} "
-          f"vocabulary={len(vocabulary)} words learned from the other half of the titles")
-    for cutoff in args.cutoff or [80.0, 85.0, 90.0]:
-        found = matcher.match_many([p[2] for p in positives], score_cutoff=cutoff,
-                                   contexts=[{"category": p[3]} for p in positives])
-        per_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        per_length: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for (kind, mark_id, _title, _cat), matches in zip(positives, found, strict=True):
-            hit = any(m.mark_id == mark_id for m in matches)
-            group = "5+ letters" if lengths[mark_id] >= 5 else "4 letters"
-            for table, key in ((per_kind, kind), (per_length, group)):
-                table[key][0] += hit
-                table[key][1] += 1
-        negative_hits = matcher.match_many(negatives, score_cutoff=cutoff,
-                                           contexts=[{"category": c} for c in negative_categories])
-        fp = sum(bool(m) for m in negative_hits) / len(negatives)
-        unlearned = english.match_many(negatives, score_cutoff=cutoff,
-                                       contexts=[{"category": c} for c in negative_categories])
-        fp_unlearned = sum(bool(m) for m in unlearned) / len(negatives)
-        headline = [hit for (kind, mark_id, *_), matches in zip(positives, found, strict=True)
-                    if lengths[mark_id] >= 5 and not kind.startswith("dnstwist")
-                    for hit in [any(m.mark_id == mark_id for m in matches)]]
-        print(f"\ncutoff={cutoff:g}: false-positive rate {fp:.2%} of {len(negatives)} genuine titles of other brands "
-              f"(goal <= 1%); {fp_unlearned:.2%} without the learned vocabulary")
-        print(f"  own variants, marks of 5+ letters: recall {sum(headline) / len(headline):.3f} (goal >= 0.98)")
-        for key, (hit, total) in sorted(per_length.items()):
-            print(f"  all variants, marks of {key}: recall {hit / total:.3f} ({hit}/{total})")
-        for key, (hit, total) in sorted(per_kind.items()):
-            print(f"  {key:28s} recall {hit / total:.3f} ({hit}/{total})")
+    real_register(args.per_kind, args.negatives, args.cutoff)
+    if not args.skip_old:
+        old_benchmark(args.old_per_kind, args.cutoff)
 
 
 if __name__ == "__main__":

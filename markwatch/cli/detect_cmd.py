@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from markwatch.cli.common import EXIT_USAGE, clear_errors, err_console, fail
+from markwatch.cli.common import EXIT_PARTIAL, EXIT_USAGE, clear_errors, err_console, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -35,10 +35,14 @@ def match(
         help="Domain vocabulary (one word per line, as `markwatch vocabulary learn` writes): fuzzy matches "
              "on these words are not reported."),
 ) -> None:
-    """Match listings against marks offline and print one JSON line per hit (no services needed)."""
+    """Match listings against marks offline and print one JSON line per hit (no services needed).
+
+    A line that cannot be used (not UTF-8, not JSON, no id or title, a title over 2,000 characters)
+    is reported on stderr with its number and skipped; the exit status is then 3 (partial).
+    """
     from detection.marks import MarkCsvError, read_marks_csv
     from detection.matcher import Matcher
-    from detection.offline import ListingsFileError, match_listings, read_listings
+    from detection.offline import LineProblem, ListingsFileError, count_lines, match_listings, read_listings
     from detection.vocabulary import read_vocabulary
 
     try:
@@ -46,12 +50,22 @@ def match(
     except MarkCsvError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     matcher = Matcher(specs, vocabulary=read_vocabulary(vocabulary))
-    total = sum(1 for line in listings.open(encoding="utf-8") if line.strip())
+
+    skipped: list[LineProblem] = []
+
+    def report(problem: LineProblem) -> None:
+        if problem.skipped:
+            skipped.append(problem)
+        what = "skipped" if problem.skipped else "warning"
+        err_console.print(f"{listings}: line {problem.line}: {problem.reason} ({what})", highlight=False,
+                          markup=False, soft_wrap=True)
+
     handle = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
         with _progress() as progress:
-            task = progress.add_task("matching", total=total)
-            summary = match_listings(matcher, read_listings(listings), handle, score_cutoff=threshold,
+            task = progress.add_task("matching", total=count_lines(listings))
+            summary = match_listings(matcher, read_listings(listings, report=report), handle,
+                                     score_cutoff=threshold, report=report,
                                      progress=lambda n: progress.advance(task, n))
     except ListingsFileError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
@@ -59,7 +73,10 @@ def match(
         if out:
             handle.close()
     err_console.print(f"{summary.listings} listings, {len(specs)} marks: {summary.hits} hits in "
-                      f"{summary.listings_with_hits} listings", highlight=False)
+                      f"{summary.listings_with_hits} listings" + (f"; {len(skipped)} line{'s' * (len(skipped) > 1)} skipped" if skipped else ""),
+                      highlight=False)
+    if skipped:
+        raise typer.Exit(EXIT_PARTIAL)
 
 
 def detect(
