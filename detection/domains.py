@@ -38,6 +38,7 @@ SHORT_MAX_LENGTH = 3  # forms this short match only as a whole piece among dicti
 MARK_COST = 4.5  # a mark form as one piece costs what a fairly common word costs (see detection.segment)
 FUZZY_COST = 2.0  # added for a misspelt mark form
 MAX_RUN = 4  # hyphen-separated parts joined to meet a multi-word form
+CACHE_SIZE = 50_000  # parts whose candidates are kept
 MARGIN = 3.0  # a mark form may read this much worse than the best split of its part (see detection.segment)
 LONG_TYPO_LENGTH = 7  # a typo of a form this long may cut through the words around it ("lloydbank" + "ing")
 STRONG_WORD_ZIPF = 3.0  # an exact form may not cut through a word this frequent ("boos tmobile")
@@ -156,9 +157,10 @@ class DomainMatcher:
                 if len(text) >= FUZZY_MIN_LENGTH:
                     for key in edit_keys(text):
                         self._keys.setdefault(key, []).append(index)
+        self._cache: dict[str, list[Candidate]] = {}  # parts recur: "secure", "login", "000webhostapp"
         self._slice_lengths = sorted({len(f.text) + d for f in self._forms if len(f.text) >= FUZZY_MIN_LENGTH
                                       for d in (-1, 0, 1)})
-        self._authorised = [{_registrable(d) for d in getattr(mark, "authorised_domains", ()) if d}
+        self._authorised = [{_registrable(d) for d in mark.authorised_domains if d}
                             for mark in self.marks]
 
     def __len__(self) -> int:
@@ -226,6 +228,9 @@ class DomainMatcher:
         look-alike of it: "dfinity" is a name of its own, not a typo of XFINITY) and must be a
         plausible typo (:func:`plausible_typo`).
         """
+        cached = self._cache.get(part)
+        if cached is not None:
+            return cached
         out: list[Candidate] = []
         n = len(part)
         for start in range(n):
@@ -245,6 +250,9 @@ class DomainMatcher:
                          and plausible_typo(piece, self._forms[index].text)]
                 if close and not lexicon.is_known_spelling(piece):
                     out.extend(Candidate(start, start + length, index, 1) for index in close)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.clear()
+        self._cache[part] = out
         return out
 
     def _allowed(self, info: _DomainForm, candidate: Candidate, label: Label, form: Form, part: str,
@@ -262,10 +270,10 @@ class DomainMatcher:
         if split is None or (start, end) == (0, len(part)):
             return not (info.short and candidate.edits)  # the whole part is the mark, or a typo of it
         if info.ordinary or (info.short and (candidate.edits or len(info.text) < SHORT_MAX_LENGTH)):
-            return False
+            return False  # "glass" in "glassdoor", "signal" in "appsignal": ordinary words join others everywhere
         best = split.pieces()
         covering = [p for p in best if p.kind == "word" and p.start <= start and end <= p.end]
-        if covering and not info.short and _inflected(covering[0], start, end, info.text):
+        if covering and not (info.short or candidate.edits) and _inflected(covering[0], start, end, info.text):
             return True  # "facebooks": the mark with an ending
         if covering and covering[0].end - covering[0].start > end - start:
             return False  # a slice of a word of its own: "elon" in "delonghi", "belk" in "belkin"
@@ -273,9 +281,10 @@ class DomainMatcher:
             return False  # the letters read better as other words
         cut = [p for p in best if p.kind == "word" and p.start < end and start < p.end
                and not (start <= p.start and p.end <= end)]
-        if candidate.edits and len(info.text) < LONG_TYPO_LENGTH and cut:
+        long_typo = candidate.edits and len(info.text) >= LONG_TYPO_LENGTH
+        if candidate.edits and not long_typo and cut:
             return False  # a typo cutting through words: "rivcs" in "atari vcs", "deepg" in "deep gram"
-        if any(lexicon.zipf(p.text) >= STRONG_WORD_ZIPF for p in cut):
+        if not long_typo and any(lexicon.zipf(p.text) >= STRONG_WORD_ZIPF for p in cut):
             return False  # "tmobile" across "boost mobile", "asana" across "sana sana"
         before, after = split.before(start), split.after(end)
         if info.short:

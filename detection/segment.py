@@ -19,6 +19,10 @@ JUNK_COST = 6.0  # a character that is no part of a known word
 DIGITS_COST = 1.0  # a run of digits (a year, a ticket number)
 DICTIONARY_ONLY_ZIPF = 1.0  # a dictionary word without a web frequency counts as this rare
 MAX_WORD = 24  # longer pieces are not looked up
+# The lexicon lists words of three letters or more; these English ones are shorter and everywhere
+# in host names ("my-account", "go-login", "id-verify"), at the cost of a frequent word.
+SHORT_WORDS = frozenset("a i an as at be by do go id if in is it me my no of on or so to up us we".split())
+SHORT_WORD_COST = 3.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class Piece:
 @lru_cache(maxsize=1 << 16)
 def word_cost(word: str) -> float | None:
     """The cost of ``word`` as one piece, or None if the language does not know it."""
+    if word in SHORT_WORDS:
+        return SHORT_WORD_COST
     frequency = lexicon.zipf(word)
     if frequency <= 0.0:
         if not lexicon.is_dictionary_word(word):
