@@ -108,7 +108,7 @@ def visible(host_text: str, forms: Iterable[str], *, known_typos: bool = False) 
     """Whether a form shows in the host's labels: the brute-force reference of a labelled host.
 
     Every slice of every hyphen-separated part of every label (public suffix left out), and every
-    run of whole parts joined, is compared with every form: equal, or one edit away
+    run of whole parts joined (as a whole), is compared with every form: equal, or one edit away
     (:func:`detection.domains.one_edit`) for forms of FUZZY_MIN_LENGTH letters or more, unless the
     slice is a spelling the web uses (the issue's definition of a typo; ``known_typos`` counts them
     too). Short forms count only as a whole part or run of parts.
@@ -128,12 +128,10 @@ def visible(host_text: str, forms: Iterable[str], *, known_typos: bool = False) 
                 return True
             if len(form) < FUZZY_MIN_LENGTH:
                 continue
-            for text in set(parts) | set(runs):
-                for length in (len(form) - 1, len(form), len(form) + 1):
-                    for i in range(len(text) - length + 1):
-                        piece = text[i:i + length]
-                        if one_edit(piece, form) and (known_typos or not lexicon.is_known_spelling(piece)):
-                            return True
+            slices = {text[i:i + length] for text in parts for length in (len(form) - 1, len(form), len(form) + 1)
+                      for i in range(len(text) - length + 1)} | set(runs)  # a run of parts only as a whole
+            if any(one_edit(piece, form) and (known_typos or not lexicon.is_known_spelling(piece)) for piece in slices):
+                return True
     return False
 
 
