@@ -21,6 +21,7 @@ from elasticsearch import TransportError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from detection.listing_hosts import FieldMatch, add_field_matches
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.scoring import load_scorer
@@ -147,6 +148,7 @@ def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
     """Match, assess and upsert one batch of listings in its own transaction."""
     results = matcher.match_many([str(doc.get("title") or "") for doc in batch], score_cutoff=cutoff,
                                  contexts=[listing_context(doc) for doc in batch])
+    results = add_field_matches(matcher, batch, results, score_cutoff=cutoff)  # seller and shop host names
     pairs = [(doc, match) for doc, matches in zip(batch, results, strict=True) for match in matches]
     marks = {mark.id: mark for mark in matcher.marks}
     candidates = [{"listing": doc, "mark": marks[match.mark_id].as_candidate(), "match": match.as_dict()}
@@ -160,7 +162,7 @@ def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
             listing_url=doc.get("fetched_url") or doc.get("url"),  # the page fetched, as the evidence shows
             seller_name=doc.get("seller_name"), price=_price(doc.get("price")), currency=doc.get("currency"),
             evidence_sha256=doc.get("evidence_sha256"), matched_text=match.matched_text[:500],
-            span_start=match.span[0], span_end=match.span[1], probability=assessment.probability,
+            span_start=_title_span(match)[0], span_end=_title_span(match)[1], probability=assessment.probability,
             priority=assessment.priority, model_version=assessment.model_version,
             explanations=list(assessment.explanations), features=dict(assessment.features),
         )
@@ -176,6 +178,11 @@ def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
     newest = max((t for doc in batch if (t := _parse_time(doc.get("indexed_at"))) is not None), default=None)
     if newest is not None and (summary.watermark is None or newest > summary.watermark):
         summary.watermark = newest
+
+
+def _title_span(match: Any) -> tuple[int | None, int | None]:
+    """A hit's span in its listing title: none for a match in another field (its span lies in a URL)."""
+    return (None, None) if isinstance(match, FieldMatch) else (match.span[0], match.span[1])
 
 
 def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:

@@ -29,6 +29,7 @@ class MarkSpec:
     classes: tuple[int, ...] = ()
     categories: tuple[str, ...] = ()
     authorised_sellers: tuple[str, ...] = ()
+    authorised_domains: tuple[str, ...] = ()  # the owner's own and licensed sites: no domain hits there
     reference_price: float | None = None
     currency: str | None = None
     weight: float = 1.0
@@ -43,6 +44,7 @@ class MarkSpec:
             id=mark.id, text=mark.text, aliases=tuple(mark.aliases or ()),
             transliterations=tuple(mark.transliterations or ()), classes=tuple(mark.classes or ()),
             categories=tuple(mark.categories or ()), authorised_sellers=tuple(mark.authorised_sellers or ()),
+            authorised_domains=tuple(mark.authorised_domains or ()),
             reference_price=None if mark.reference_price is None else float(mark.reference_price),
             currency=mark.currency, weight=float(mark.weight if mark.weight is not None else 1.0),
             reference_hashes=tuple(image.phash for image in mark.reference_images),

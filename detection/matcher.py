@@ -26,7 +26,7 @@ from detection.normalise import LEET, Form, is_han, mark_forms, normalise, title
 from detection.variants import brand_position, joined_with_words, plausible_variant
 
 DEFAULT_CUTOFF = 80.0
-KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic")
+KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic", "domain")
 _FORM_ORDER = {"base": 0, "simplified": 1, "leet": 2, "leet_l": 3, "spacing": 4, "collapsed": 5, "pinyin": 6}
 _SOURCE_ORDER = {"text": 0, "alias": 1, "transliteration": 2}
 _VARIANT_ORDER = {"base": 0, "joined": 1, "simplified": 2, "collapsed": 3, "pinyin": 4}
@@ -111,7 +111,10 @@ class Matcher:
                    contexts: Sequence[Mapping[str, Any] | None] | None = None) -> list[list[Match]]:
         """``match`` for many texts at once (one batched index search); results in input order."""
         with _collector_paused(len(texts) >= _GC_PAUSE_BATCH):
-            return self._match_many(texts, score_cutoff, contexts)
+            results = self._match_many(texts, score_cutoff, contexts)
+        from detection.listing_hosts import with_host_matches  # here: it imports this module
+
+        return with_host_matches(self, texts, results, score_cutoff=score_cutoff)  # host names and URLs
 
     def _match_many(self, texts: Sequence[str], score_cutoff: float,
                     contexts: Sequence[Mapping[str, Any] | None] | None) -> list[list[Match]]:
