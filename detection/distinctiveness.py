@@ -3,16 +3,20 @@
 With thousands of real marks, many are ordinary words (Black, Line, Power), short (LG, Ubiq) or
 other names' spellings, and would match half of all genuine titles. Each mark gets a level:
 
-- ``ordinary`` — every word of it is a word of the language (an English dictionary's lower-case
-  entry, a word of the listings' domain vocabulary, or a hand-listed common-word mark): a hit needs
-  the exact mark as a whole word, and either the listing's brand field naming it or the mark in the
-  brand position (the title's first words, or after "by") on goods its classes cover;
-- ``weak`` — short (four letters or digits or fewer), or several words that are each ordinary
-  (a phrase of ordinary words): a hit needs the mark as a whole word (exact, or written with
-  look-alike characters, digits for letters or separators) — never a misspelling or a slice of a
-  longer word; marks of three characters or fewer also need supporting context;
-- ``strong`` — everything else: misspellings, look-alikes and the mark joined to other words
+- ``ordinary`` — a word of the language (a lower-case entry of an English dictionary, or a
+  hand-listed common-word mark). Written plainly it counts only where a brand is named: the
+  listing's brand field, or the title's first words (or after "by") on goods its classes cover.
+  Disguised (digits for letters, letters of another script, spelt out) it counts as a whole word
+  anywhere; misspelt, in the brand position, with fitting goods, or when it is long;
+- ``weak`` — short (four letters or digits or fewer), or a phrase of ordinary words: it counts as a
+  whole word, never inside a longer word; a short mark misspelt counts only in the brand position
+  or with supporting context; marks of three characters or fewer need supporting context (or letters
+  of another script or spelt out: "ΗΡ", "A.I.B") even exact;
+- ``strong`` — everything else: misspellings, look-alikes and the mark joined to ordinary words
   count, unless the word matched is a name or word of its own (see :mod:`detection.matcher`).
+
+The listings' domain vocabulary plays no part here (brands' own names are in it: accessories "for
+htc"); it tells the matcher which title words are names of their own.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ SHORT_LENGTH = 4  # marks of at most this many letters and digits are weak
 TINY_LENGTH = 3  # ... and of at most this many also need supporting context
 
 _REQUIREMENTS = {
-    ORDINARY: "ordinary word: hits need the exact mark as a whole word, in a brand position (the "
-              "listing's brand field, or the title's first words on goods your classes cover)",
+    ORDINARY: "ordinary word: written plainly, hits need the mark in a brand position (the listing's brand "
+              "field, or the title's first words on goods your classes cover); disguised or misspelt spellings "
+              "count as whole words",
     WEAK: "hits need the mark as a whole word (exact, or disguised with look-alike characters, digits "
-          "or separators); misspellings and parts of longer words are not reported",
+          "or separators); misspellings count in a brand position, parts of longer words never",
     STRONG: "distinctive: misspellings, look-alikes and the mark joined to other words are reported",
 }
 
@@ -73,9 +78,9 @@ class Distinctiveness:
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Distinctiveness | None:
         """The stored form back (None when absent or not understood: then it is assessed afresh)."""
-        if not data or data.get("level") not in _REQUIREMENTS:
+        if not data or data.get("level") not in _REQUIREMENTS or not data.get("reasons") and data["level"] != STRONG:
             return None
-        return cls(data["level"], tuple(data.get("reasons") or ()), int(data.get("length") or 0))
+        return cls(data["level"], tuple(data["reasons"] or ()), int(data.get("length") or 0))
 
 
 def assess(text: str, *, common_marks: Collection[str] = ()) -> Distinctiveness:
@@ -94,9 +99,9 @@ def assess(text: str, *, common_marks: Collection[str] = ()) -> Distinctiveness:
         return word.isdigit() or lexicon.is_dictionary_word(word) or word in common_marks
 
     if form in common_marks or (len(words) == 1 and ordinary(form)):
-        return Distinctiveness(ORDINARY, (f"'{form}' is an ordinary word",), size)
+        return Distinctiveness(ORDINARY, ("an ordinary word",), size)
     if size <= SHORT_LENGTH:
-        return Distinctiveness(WEAK, (f"short: {size} letters or digits",), size)
+        return Distinctiveness(WEAK, (f"short ({size} letters or digits)",), size)
     if all(ordinary(word) for word in words):
-        return Distinctiveness(WEAK, (f"'{form}' is a phrase of ordinary words",), size)
+        return Distinctiveness(WEAK, ("a phrase of ordinary words",), size)
     return Distinctiveness(STRONG, (), size)

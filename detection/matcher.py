@@ -182,8 +182,8 @@ class Matcher:
         matched = text[span[0]:span[1]]
         kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
         boundary_points = 0.0
-        if info.level.level != STRONG:
-            reasons.append(f"'{info.registered}': {info.level.reasons[0]}; {info.level.requirements}")
+        if info.level.level == ORDINARY or info.level.needs_support or (info.level.level != STRONG and score < 100):
+            reasons.append(_why_it_counts(info, evidence))
         elif not at_boundary and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append("the match is inside a longer word")
@@ -224,28 +224,21 @@ class Matcher:
         score = max(fuzz.ratio(needle, words), joined)
         if score < score_cutoff - CONTEXT_MARGIN:
             return None
-        if fuzz.ratio(needle, words) < 100:
+        if joined < 100:
             # The words as the listing wrote them (a spacing form has joined some), normalised; for the
             # base form that is its own text, whole words being folded one character at a time.
             written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
-            if self._ordinary(written, needle) or _is_stated_brand(written, context):
+            if self._ordinary(written) or _is_stated_brand(written, context):
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
+        elif " " in needle and " " not in words and lexicon.is_common_word(words):
+            return None  # LI-NING run together is "lining", a word of its own
         return start, end, score, True
 
-    def _ordinary(self, written: str, needle: str) -> bool:
-        """Whether the words written are words or names of their own, not a spelling of ``needle``.
-
-        Every word must be ordinary (or too short to tell: "essential se" is no ISSENTIALS) — except
-        that a mark of several words misspelt in one of them keeps its other words ("marks za lot").
-        """
-        words, wanted = written.split(), needle.split()
-        if len(wanted) > 1 and len(words) == len(wanted):
-            differing = [w for w, m in zip(words, wanted, strict=True) if w != m]
-            if len(differing) == 1:
-                return lexicon.is_dictionary_word(differing[0]) or differing[0] in self._common
-        return all(len(word) <= 2 or word in self._common for word in words)
+    def _ordinary(self, words: str) -> bool:
+        """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
+        return all(len(word) <= 2 or word in self._common for word in words.split())
 
     def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
         """Whether an exact match inside a longer word is the mark joined to ordinary words."""
@@ -294,6 +287,17 @@ def _mostly_latin(text: str) -> bool:
     """Whether most letters of ``text`` are Latin: then letters of another script in a word are a disguise."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isascii() or _latin(c) for c in letters) * 2 > len(letters)
+
+
+def _why_it_counts(info: _MarkForm, evidence: _Evidence) -> str:
+    """The evidence that lets a match on a weak or ordinary mark stand, in plain words."""
+    grounds = [label for label, present in (
+        ("it is written disguised", evidence.disguised), ("it stands in the brand position", evidence.brand_position),
+        ("the brand field names it", evidence.context.brand_named),
+        ("the goods fit the mark's classes", evidence.context.category_fits is True),
+        ("the listing supports it", info.level.needs_support and evidence.context.supported)) if present]
+    return f"'{info.registered}' is {info.level.reasons[0]}: counted because " + (
+        ", ".join(grounds) if grounds else "it is misspelt as no word is")
 
 
 def _context_allows(level: Distinctiveness, evidence: _Evidence) -> bool:

@@ -40,19 +40,19 @@ def test_written_vocabulary_reads_back(tmp_path: Path) -> None:
 def test_learned_from_the_index_and_used_by_the_next_detection(settings: Settings, sqlite_engine: Engine) -> None:
     index = ListingsIndex(make_client(settings), settings)
     index.ensure()
-    listings = [{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} netbook 10 inch", "brand": brand,
+    listings = [{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} zentrobook 10 inch", "brand": brand,
                  "category": "computers"} for n, brand in enumerate(["Acer", "Asus", "Samsung"])]
-    listings.append({"marketplace": "demo", "listing_id": "9", "title": "Nextbok tablet 8 inch",
+    listings.append({"marketplace": "demo", "listing_id": "9", "title": "Zentrabok tablet 8 inch",
                      "category": "computers"})
     index.bulk_upsert(listings, refresh=True)
     with Session(sqlite_engine) as session, session.begin():
-        upsert_mark(MarkCreate(text="NextBook", owner="Yuntab"), session=session)
+        upsert_mark(MarkCreate(text="ZentraBook", owner="Yuntab"), session=session)
 
     before = run_detection(settings=settings, engine=sqlite_engine, full=True)
-    assert before.hits_created == 4  # three genuine netbooks and one misspelt NextBook
+    assert before.hits_created == 4  # three genuine zentrobooks and one misspelt ZentraBook
     report = learn_from_index(settings=settings)
     assert (report.listings, report.path) == (4, settings.vocabulary_path)
-    assert "netbook" in read_vocabulary(settings.vocabulary_path)
+    assert "zentrobook" in read_vocabulary(settings.vocabulary_path)
     with Session(sqlite_engine) as session:
         session.execute(Hit.__table__.delete())
         session.commit()
