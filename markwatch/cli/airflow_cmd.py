@@ -125,7 +125,7 @@ def housekeeping(
             result["login_counters_purged"] = jobs.purge_login_counters(engine=engine)
         if not (skip_index or dry_run):
             result["index"] = jsonable(jobs.reindex_listings(settings=settings, force=reindex))
-            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings))
+            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings, engine=engine))
     console.print_json(json.dumps(result))
 
 

@@ -6,7 +6,7 @@ true for admins, reviewers and the operator's own tools (CLI, demo), false for a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared_db.models import Mark, MarkVerification, utcnow
 from shared_db.repo import audit
+from shared_db.repo.distinctiveness import ASSESSED_FIELDS, store_distinctiveness
 from shared_db.repo.orgs import get_or_create_org
 from shared_db.schemas import MarkCreate, MarkUpdate, simple_normalise
 
@@ -63,21 +64,24 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any]
     return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
 
 
-def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None,
-              curator: bool = True) -> tuple[Mark, Outcome]:
+def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None, curator: bool = True,
+              vocabulary: Collection[str] | None = None) -> tuple[Mark, Outcome]:
     """Create the mark, or update the owner's mark with the same text from the fields ``data`` sets.
 
     Fields ``data`` leaves unset keep their values, so a file or request naming only some columns
-    changes only those. A curator's new mark is verified; a rights holder's is pending.
+    changes only those. A curator's new mark is verified; a rights holder's is pending. A new mark,
+    or one whose text or aliases change, gets its distinctiveness assessed against ``vocabulary``
+    (default: the learned domain vocabulary).
     """
     fields = data.model_dump(exclude={"owner"}, exclude_unset=True)
     check_curated(fields, curator=curator)
     org = get_or_create_org(data.owner, session=session)
     mark = session.scalar(select(Mark).where(Mark.org_id == org.id, Mark.text == data.text))
     if mark is not None:
-        return mark, _apply(mark, fields, session=session, actor_id=actor_id, curator=curator)
+        return mark, _apply(mark, fields, session=session, actor_id=actor_id, curator=curator, vocabulary=vocabulary)
     mark = Mark(org_id=org.id, **data.model_dump(exclude={"owner"}))
     mark.normalised = simple_normalise(data.text)[:300]
+    store_distinctiveness(mark, vocabulary=vocabulary)
     if curator:
         mark.verification, mark.verified_by, mark.verified_at = MarkVerification.VERIFIED.value, actor_id, utcnow()
     else:
@@ -89,26 +93,33 @@ def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None
     return mark, "imported"
 
 
-def upsert_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None,
-                curator: bool = True) -> tuple[Mark, bool]:
+def upsert_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None, curator: bool = True,
+                vocabulary: Collection[str] | None = None) -> tuple[Mark, bool]:
     """:func:`save_mark`, returning (mark, created)."""
-    mark, outcome = save_mark(data, session=session, actor_id=actor_id, curator=curator)
+    mark, outcome = save_mark(data, session=session, actor_id=actor_id, curator=curator, vocabulary=vocabulary)
     return mark, outcome == "imported"
 
 
 def update_mark(mark: Mark, changes: MarkUpdate, *, session: Session, actor_id: int | None,
-                curator: bool = True) -> Mark:
-    """Apply the fields ``changes`` sets; an explicit null clears only the :data:`CLEARABLE` fields."""
+                curator: bool = True, vocabulary: Collection[str] | None = None) -> Mark:
+    """Apply the fields ``changes`` sets; an explicit null clears only the :data:`CLEARABLE` fields.
+
+    ``vocabulary`` as for :func:`save_mark`.
+    """
     fields = {key: value for key, value in changes.model_dump(exclude_unset=True).items()
               if value is not None or key in CLEARABLE}
     check_curated(fields, curator=curator)
-    _apply(mark, fields, session=session, actor_id=actor_id, curator=curator)
+    _apply(mark, fields, session=session, actor_id=actor_id, curator=curator, vocabulary=vocabulary)
     return mark
 
 
 def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: int | None,
-           curator: bool) -> Outcome:
-    """Set ``fields`` on ``mark``; audit exactly what changed. An owner's change to a checked field un-verifies."""
+           curator: bool, vocabulary: Collection[str] | None) -> Outcome:
+    """Set ``fields`` on ``mark``; audit exactly what changed. An owner's change to a checked field un-verifies.
+
+    Every change to an existing mark passes here: a change to what distinctiveness depends on, or any
+    change to a mark not yet assessed, assesses it.
+    """
     before = mark_snapshot(mark)
     for key, value in fields.items():
         setattr(mark, key, value)
@@ -119,6 +130,8 @@ def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: in
         return "unchanged"
     if not curator and changed & CHECKED_FIELDS and mark.verification != MarkVerification.PENDING.value:
         mark.verification, mark.verified_by, mark.verified_at = MarkVerification.PENDING.value, None, None
+    if changed & ASSESSED_FIELDS or mark.distinctiveness is None:
+        store_distinctiveness(mark, vocabulary=vocabulary)
     session.flush()
     old, new = _diff(before, mark_snapshot(mark))
     audit.record("mark.update", session=session, actor_id=actor_id, object_type="mark", object_id=mark.id,
