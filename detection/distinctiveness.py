@@ -57,9 +57,14 @@ class Distinctiveness:
         return self.level == WEAK and self.length <= TINY_LENGTH
 
     @property
-    def fuzzy(self) -> bool:
-        """Whether misspellings and matches inside longer words may count."""
+    def inside(self) -> bool:
+        """Whether the mark counts inside a longer word (joined to ordinary words)."""
         return self.level == STRONG
+
+    @property
+    def phrase(self) -> bool:
+        """A phrase of ordinary words: misspelt in one word, it is still evidently the phrase."""
+        return self.level == WEAK and self.length > SHORT_LENGTH
 
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "reasons": list(self.reasons), "length": self.length,
@@ -73,11 +78,11 @@ class Distinctiveness:
         return cls(data["level"], tuple(data.get("reasons") or ()), int(data.get("length") or 0))
 
 
-def assess(text: str, *, vocabulary: Collection[str] = (), common_marks: Collection[str] = ()) -> Distinctiveness:
+def assess(text: str, *, common_marks: Collection[str] = ()) -> Distinctiveness:
     """The distinctiveness of a mark written ``text``.
 
-    ``vocabulary``: ordinary words of the listings' domain; ``common_marks``: hand-listed marks that
-    are common words (:func:`detection.context.common_word_marks`).
+    ``common_marks``: hand-listed marks that are common words (:func:`detection.context.common_word_marks`).
+    The listings' domain vocabulary is not used: brands' own names are in it (accessories "for htc").
     """
     form = normalise(text)
     size = sum(c.isalnum() for c in form)
@@ -86,7 +91,7 @@ def assess(text: str, *, vocabulary: Collection[str] = (), common_marks: Collect
     words = form.split()
 
     def ordinary(word: str) -> bool:
-        return word.isdigit() or lexicon.is_dictionary_word(word) or word in vocabulary or word in common_marks
+        return word.isdigit() or lexicon.is_dictionary_word(word) or word in common_marks
 
     if form in common_marks or (len(words) == 1 and ordinary(form)):
         return Distinctiveness(ORDINARY, (f"'{form}' is an ordinary word",), size)

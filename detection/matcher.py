@@ -10,10 +10,12 @@ forms (:mod:`detection.normalise`), every form is searched in the candidate inde
 from __future__ import annotations
 
 import gc
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -66,8 +68,8 @@ class Matcher:
         self.marks: list[MarkSpec] = list(marks)
         vocabulary = frozenset(vocabulary)
         common_marks = common_word_marks()
-        self.distinctiveness = [mark.distinctiveness or assess(mark.text, vocabulary=vocabulary,
-                                                                common_marks=common_marks) for mark in self.marks]
+        self.distinctiveness = [mark.distinctiveness or assess(mark.text, common_marks=common_marks)
+                                for mark in self.marks]
         # Words that are no misspelling of a mark: the language's, the web's known spellings (other
         # products' and brands' own names) and the register's own marks.
         registered = {word for mark in self.marks for word in normalise(mark.text).split()}
@@ -88,7 +90,7 @@ class Matcher:
                     seen.add(form)
                     texts.append(form)
                     level = self.distinctiveness[position] if source == "text" else assess(
-                        registered, vocabulary=vocabulary, common_marks=common_marks)
+                        registered, common_marks=common_marks)
                     self._forms.append(_MarkForm(position, source, variant, registered, level))
         self._form_texts = texts
         self._guarded = [form.level.needs_support for form in self._forms]  # forms that need the listing's support
@@ -172,8 +174,9 @@ class Matcher:
             return None
         start, end, score, at_boundary = located
         adjustment = assess_context(mark, context)
-        if not _context_allows(info.level, form, score, at_boundary, adjustment,
-                               brand_position(form.text, start)):
+        evidence = _Evidence(score, at_boundary, form.kind, _disguised(text, form, start, end, info.level),
+                             brand_position(form.text, start), adjustment)
+        if not _context_allows(info.level, evidence):
             return None
         span = form.span(start, end, len(text))
         matched = text[span[0]:span[1]]
@@ -206,14 +209,15 @@ class Matcher:
             return None  # digits read as letters only as a whole token: "720p" is no "tops"
         if form.kind == "spacing" and not _joins_words(text, form, start, end):
             return None  # the base form has this match already, with its word boundaries
-        if form.kind == "collapsed" and not _collapses(form, start, end):
+        if form.kind == "collapsed" and not _collapses(text, form, start, end):
             return None  # likewise: no repeated letter was collapsed inside this match
         if is_han(needle):
             return start, end, score, True  # Chinese does not separate its words
-        if score == 100:
-            if not at_boundary and not self._inside_plausibly(needle, form.text, start, end, info.level):
-                return None  # "elon" inside "delonghi", "rage" inside "storage"
-            return start, end, score, at_boundary
+        if score == 100 and at_boundary:
+            return start, end, score, True
+        if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
+            return start, end, score, False  # "adidasoriginals"
+        # A misspelling, or the mark inside a longer word ("vveho", "adidasx"): judged as the whole words.
         start, end = _words_around(form.text, start, end)
         words = form.text[start:end]
         joined = fuzz.ratio(needle.replace(" ", ""), words.replace(" ", ""))
@@ -224,21 +228,41 @@ class Matcher:
             # The words as the listing wrote them (a spacing form has joined some), normalised; for the
             # base form that is its own text, whole words being folded one character at a time.
             written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
-            if self._ordinary(written) or _is_stated_brand(written, context):
+            if self._ordinary(written, needle) or _is_stated_brand(written, context):
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
-                return None  # "printmaster" is three edits from SPORTMASTER: another name
+                return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
         return start, end, score, True
 
-    def _inside_plausibly(self, needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
-        """Whether an exact match inside a longer word is the mark disguised, not a slice of another word."""
-        if not level.fuzzy:
-            return False
-        word = text[slice(*_words_around(text, start, end))]
-        if self._ordinary(word):
-            return False  # "mobi" inside "mobile", "belk" inside "belkin"
-        return plausible_variant(needle, word) or (
-            len(needle) >= JOINED_LENGTH and joined_with_words(needle, word.replace(" ", ""), lexicon.is_common_word))
+    def _ordinary(self, written: str, needle: str) -> bool:
+        """Whether the words written are words or names of their own, not a spelling of ``needle``.
+
+        Every word must be ordinary (or too short to tell: "essential se" is no ISSENTIALS) — except
+        that a mark of several words misspelt in one of them keeps its other words ("marks za lot").
+        """
+        words, wanted = written.split(), needle.split()
+        if len(wanted) > 1 and len(words) == len(wanted):
+            differing = [w for w, m in zip(words, wanted, strict=True) if w != m]
+            if len(differing) == 1:
+                return lexicon.is_dictionary_word(differing[0]) or differing[0] in self._common
+        return all(len(word) <= 2 or word in self._common for word in words)
+
+    def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
+        """Whether an exact match inside a longer word is the mark joined to ordinary words."""
+        word = text[slice(*_words_around(text, start, end))].replace(" ", "")
+        return (len(needle) >= JOINED_LENGTH and word not in self._common
+                and joined_with_words(needle, word, lexicon.is_common_word))
+
+
+class _Evidence(NamedTuple):
+    """What a located match has going for it."""
+
+    score: float
+    whole_words: bool
+    form_kind: str
+    disguised: bool  # digits, other scripts or separators that only a deliberate spelling uses
+    brand_position: bool
+    context: Adjustment
 
 
 def _is_stated_brand(written: str, context: Mapping[str, Any] | None) -> bool:
@@ -247,28 +271,53 @@ def _is_stated_brand(written: str, context: Mapping[str, Any] | None) -> bool:
     return bool(brand) and normalise(str(brand)).replace(" ", "") == written.replace(" ", "")
 
 
-def _context_allows(level: Distinctiveness, form: Form, score: float, at_boundary: bool,
-                    adjustment: Adjustment, in_brand_position: bool) -> bool:
-    """Whether the listing's context gives a match on a mark of this distinctiveness enough evidence."""
-    if (score < 100 or not at_boundary) and adjustment.category_fits is False:
+def _disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:
+    """Whether the match is written with a disguise: digits for letters, letters of another script (or,
+    for marks that are not ordinary words, accents), repeated letters or letters split by separators."""
+    if form.kind in ("leet", "leet_l", "collapsed"):
+        return True  # _locate kept these only where a digit was read or a run collapsed
+    if form.kind == "spacing":
+        pieces = form.text[start:end].count(" ") + len([i for i in _joins(text, form) if start <= i < end - 1]) + 1
+        if level.needs_support:
+            return pieces >= 3 and pieces == end - start  # "A.I.B", not "K-X" or "cs-5"
+        return level.level != ORDINARY or pieces >= 3  # "mark-down" is an English spelling
+    originals = {text[form.offsets[i]] for i in range(start, min(end, len(form.offsets))) if form.homoglyph[i]}
+    foreign = any(not _latin(char) for char in originals) and _mostly_latin(text)
+    return foreign or (bool(originals) and level.level == STRONG)
+
+
+def _latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN")
+
+
+def _mostly_latin(text: str) -> bool:
+    """Whether most letters of ``text`` are Latin: then letters of another script in a word are a disguise."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isascii() or _latin(c) for c in letters) * 2 > len(letters)
+
+
+def _context_allows(level: Distinctiveness, evidence: _Evidence) -> bool:
+    """Whether a match has enough evidence for a mark of this distinctiveness (see detection.distinctiveness)."""
+    exact, context = evidence.score == 100, evidence.context
+    if (not exact or not evidence.whole_words) and context.category_fits is False:
         return False  # a variant of the mark on goods it does not cover
     if level.level == STRONG:
         return True
-    if not at_boundary:
+    if not evidence.whole_words:
         return False  # weak and ordinary marks: whole words only
-    disguised = score < 100 or form.kind in _DISGUISES  # _locate kept such forms' matches only where disguised
+    placed = evidence.brand_position or context.brand_named or context.category_fits is True
+    if level.needs_support:  # three letters or fewer: letters of another script or spelt out are a disguise, digits no
+        return exact and (context.supported or (evidence.disguised and evidence.form_kind in ("base", "spacing")))
     if level.level == ORDINARY:
-        if adjustment.brand_named:
-            return True
-        # A plain word must stand where a brand is named, on goods the mark covers ("Black" opening a
-        # title is a colour); a disguised one ("Bl4ck", "Blaack") is evidence enough in a brand position.
-        return in_brand_position and (disguised or adjustment.category_fits is True)
-    if level.needs_support:  # three letters or fewer
-        return adjustment.supported and score == 100 and form.kind in ("base", "leet", "leet_l", "simplified")
-    return not (score < 100) or in_brand_position or adjustment.supported
+        if exact and not evidence.disguised:
+            # A plain word must stand where a brand is named, on goods the mark covers: "Black" opening a
+            # title is a colour; or the brand field must name it.
+            return context.brand_named or (evidence.brand_position and context.category_fits is True)
+        return evidence.disguised or placed or level.length >= ORDINARY_TYPO_LENGTH
+    return exact or evidence.disguised or level.phrase or placed
 
 
-_DISGUISES = ("leet", "leet_l", "spacing", "collapsed")  # forms that only a deliberate spelling produces
+ORDINARY_TYPO_LENGTH = 7  # ordinary-word marks this long count misspelt anywhere: "Emirtaes" is no English spelling
 JOINED_LENGTH = 6  # marks this long also count joined to ordinary words ("adidasoriginals"); "astro"+"bright" is a name
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
 _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
@@ -318,13 +367,18 @@ def _joins(text: str, form: Form) -> list[int]:
 
 
 def _has_leet(text: str, form: Form, start: int, end: int) -> bool:
-    """Whether the original characters of ``form.text[start:end]`` include a digit or symbol read as a letter."""
-    return any(text[form.offsets[i]] in LEET for i in range(start, end))
+    """Whether the original characters of ``form.text[start:end]`` read some digits or symbols as letters,
+    fewer than the letters written: "n1ke" is disguised, "4x15" and "v173" are model numbers."""
+    read = [i for i in range(start, end) if text[form.offsets[i]] in LEET]
+    if read == [end - 1] and end - start <= 4:
+        return False  # "cs5", "dj1": a short model name numbered, not CSS or DJI disguised
+    return 0 < len(read) < (end - start) - len(read)
 
 
-def _collapses(form: Form, start: int, end: int) -> bool:
-    """Whether a run of repeated letters was collapsed inside ``form.text[start:end]``."""
-    return any(form.offsets[i + 1] > form.offsets[i] + 1 for i in range(start, end - 1))
+def _collapses(text: str, form: Form, start: int, end: int) -> bool:
+    """Whether a letter written three times or more ("guccci") was collapsed inside ``form.text[start:end]``."""
+    written = text[form.offsets[start]:form.offsets[end - 1] + 1].casefold()
+    return re.search(r"([^\W\d_])\1\1", written) is not None
 
 
 def _joins_words(text: str, form: Form, start: int, end: int) -> bool:
