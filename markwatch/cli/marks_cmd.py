@@ -161,12 +161,10 @@ def add_image(
 
 @marks.command("refresh-distinctiveness")
 def refresh_distinctiveness() -> None:
-    """Assess every mark's distinctiveness again against the learned vocabulary and store what changed."""
+    """Assess every mark's distinctiveness again and store what changed (housekeeping does it daily)."""
     from shared_db.db import transaction
-    from shared_db.repo.distinctiveness import learned_vocabulary
     from shared_db.repo.distinctiveness import refresh_distinctiveness as refresh
-    from shared_db.settings import get_settings
 
     with clear_errors(), transaction() as session:
-        changed = refresh(session=session, vocabulary=learned_vocabulary(get_settings().vocabulary_path))
+        changed = refresh(session=session)
     console.print(f"{changed} mark(s) reassessed", highlight=False)

@@ -25,5 +25,5 @@ def learn(
 
     with clear_errors():
         report = learn_vocabulary(settings=get_settings(), min_brands=min_brands)
-    console.print(f"{report.words} words from {report.listings} listings written to {report.path}; "
-                  f"{report.marks_reassessed} marks' distinctiveness changed", highlight=False)
+    console.print(f"{report.words} words from {report.listings} listings written to {report.path}",
+                         highlight=False)

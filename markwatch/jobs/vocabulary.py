@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
-
 from shared_db.settings import Settings
 
 
@@ -18,21 +16,16 @@ class VocabularyReport:
     listings: int
     words: int
     path: Path
-    marks_reassessed: int = 0  # marks whose stored distinctiveness the new vocabulary changed
 
 
-def learn_vocabulary(*, settings: Settings, min_brands: int | None = None,
-                     engine: Engine | None = None) -> VocabularyReport:
-    """Read every listing's title and brand from Elasticsearch, rewrite the vocabulary file and
-    reassess every mark's distinctiveness against it (in ``engine``'s database, default the configured one).
+def learn_vocabulary(*, settings: Settings, min_brands: int | None = None) -> VocabularyReport:
+    """Read every listing's title and brand from Elasticsearch and rewrite the vocabulary file.
 
     Raises ``IndexUnavailable`` when Elasticsearch cannot be read; the previous file then stays.
     """
     from detection import vocabulary
-    from shared_db.db import get_engine, transaction
     from shared_db.es.client import make_client, require_available
     from shared_db.es.listings import ListingsIndex
-    from shared_db.repo.distinctiveness import refresh_distinctiveness
 
     threshold = min_brands or vocabulary.MIN_BRANDS
     index = ListingsIndex(make_client(settings), settings)
@@ -48,7 +41,4 @@ def learn_vocabulary(*, settings: Settings, min_brands: int | None = None,
 
     words = vocabulary.learn_vocabulary(records(), min_brands=threshold)
     written = vocabulary.write_vocabulary(words, settings.vocabulary_path, min_brands=threshold)
-    with transaction(engine or get_engine(settings.resolved_database_url)) as session:
-        reassessed = refresh_distinctiveness(session=session, vocabulary=vocabulary.read_vocabulary(
-            settings.vocabulary_path))
-    return VocabularyReport(listings=seen, words=written, path=settings.vocabulary_path, marks_reassessed=reassessed)
+    return VocabularyReport(listings=seen, words=written, path=settings.vocabulary_path)

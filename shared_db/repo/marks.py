@@ -6,7 +6,7 @@ true for admins, reviewers and the operator's own tools (CLI, demo), false for a
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -64,24 +64,23 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any]
     return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
 
 
-def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None, curator: bool = True,
-              vocabulary: Collection[str] | None = None) -> tuple[Mark, Outcome]:
+def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None,
+              curator: bool = True) -> tuple[Mark, Outcome]:
     """Create the mark, or update the owner's mark with the same text from the fields ``data`` sets.
 
     Fields ``data`` leaves unset keep their values, so a file or request naming only some columns
     changes only those. A curator's new mark is verified; a rights holder's is pending. A new mark,
-    or one whose text or aliases change, gets its distinctiveness assessed against ``vocabulary``
-    (default: the learned domain vocabulary).
+    or one whose text or aliases change, gets its distinctiveness assessed.
     """
     fields = data.model_dump(exclude={"owner"}, exclude_unset=True)
     check_curated(fields, curator=curator)
     org = get_or_create_org(data.owner, session=session)
     mark = session.scalar(select(Mark).where(Mark.org_id == org.id, Mark.text == data.text))
     if mark is not None:
-        return mark, _apply(mark, fields, session=session, actor_id=actor_id, curator=curator, vocabulary=vocabulary)
+        return mark, _apply(mark, fields, session=session, actor_id=actor_id, curator=curator)
     mark = Mark(org_id=org.id, **data.model_dump(exclude={"owner"}))
     mark.normalised = simple_normalise(data.text)[:300]
-    store_distinctiveness(mark, vocabulary=vocabulary)
+    store_distinctiveness(mark)
     if curator:
         mark.verification, mark.verified_by, mark.verified_at = MarkVerification.VERIFIED.value, actor_id, utcnow()
     else:
@@ -93,28 +92,25 @@ def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None
     return mark, "imported"
 
 
-def upsert_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None, curator: bool = True,
-                vocabulary: Collection[str] | None = None) -> tuple[Mark, bool]:
+def upsert_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None,
+                curator: bool = True) -> tuple[Mark, bool]:
     """:func:`save_mark`, returning (mark, created)."""
-    mark, outcome = save_mark(data, session=session, actor_id=actor_id, curator=curator, vocabulary=vocabulary)
+    mark, outcome = save_mark(data, session=session, actor_id=actor_id, curator=curator)
     return mark, outcome == "imported"
 
 
 def update_mark(mark: Mark, changes: MarkUpdate, *, session: Session, actor_id: int | None,
-                curator: bool = True, vocabulary: Collection[str] | None = None) -> Mark:
-    """Apply the fields ``changes`` sets; an explicit null clears only the :data:`CLEARABLE` fields.
-
-    ``vocabulary`` as for :func:`save_mark`.
-    """
+                curator: bool = True) -> Mark:
+    """Apply the fields ``changes`` sets; an explicit null clears only the :data:`CLEARABLE` fields."""
     fields = {key: value for key, value in changes.model_dump(exclude_unset=True).items()
               if value is not None or key in CLEARABLE}
     check_curated(fields, curator=curator)
-    _apply(mark, fields, session=session, actor_id=actor_id, curator=curator, vocabulary=vocabulary)
+    _apply(mark, fields, session=session, actor_id=actor_id, curator=curator)
     return mark
 
 
 def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: int | None,
-           curator: bool, vocabulary: Collection[str] | None) -> Outcome:
+           curator: bool) -> Outcome:
     """Set ``fields`` on ``mark``; audit exactly what changed. An owner's change to a checked field un-verifies.
 
     Every change to an existing mark passes here: a change to what distinctiveness depends on, or any
@@ -131,7 +127,7 @@ def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: in
     if not curator and changed & CHECKED_FIELDS and mark.verification != MarkVerification.PENDING.value:
         mark.verification, mark.verified_by, mark.verified_at = MarkVerification.PENDING.value, None, None
     if changed & ASSESSED_FIELDS or mark.distinctiveness is None:
-        store_distinctiveness(mark, vocabulary=vocabulary)
+        store_distinctiveness(mark)
     session.flush()
     old, new = _diff(before, mark_snapshot(mark))
     audit.record("mark.update", session=session, actor_id=actor_id, object_type="mark", object_id=mark.id,

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from markwatch.cli import app
-from shared_db.es.client import make_client
-from shared_db.es.listings import ListingsIndex
 from shared_db.models import Mark
-from shared_db.repo.distinctiveness import learned_vocabulary, refresh_distinctiveness
+from shared_db.repo.distinctiveness import refresh_distinctiveness
 from shared_db.repo.marks import update_mark, upsert_mark
 from shared_db.schemas import MarkCreate, MarkPublic, MarkUpdate
 from shared_db.settings import Settings, reset_settings
 
 
 def _create(session: Session, mark: str, **extra: object) -> Mark:
-    return upsert_mark(MarkCreate(text=mark, owner="Owner", **extra), session=session, vocabulary=())[0]
+    return upsert_mark(MarkCreate(text=mark, owner="Owner", **extra), session=session)[0]
 
 
 def test_new_marks_store_their_distinctiveness(engine) -> None:
@@ -43,24 +38,25 @@ def test_a_change_to_the_text_or_aliases_reassesses_and_other_changes_do_not(eng
     with Session(engine) as session, session.begin():
         mark = _create(session, "Panasonic")
         assessed_at = mark.distinctiveness_at
-        update_mark(mark, MarkUpdate(classes=[9]), session=session, actor_id=None, vocabulary=())
+        update_mark(mark, MarkUpdate(classes=[9]), session=session, actor_id=None)
         assert mark.distinctiveness_at == assessed_at
         mark.text = "Black"  # as a correction of the word applies it, with the next change
-        update_mark(mark, MarkUpdate(aliases=["Blk"]), session=session, actor_id=None, vocabulary=())
+        update_mark(mark, MarkUpdate(aliases=["Blk"]), session=session, actor_id=None)
         assert mark.distinctiveness["level"] == "ordinary" and mark.distinctiveness_at > assessed_at
 
 
-def test_the_domain_vocabulary_counts_and_a_refresh_reassesses_without_touching_updated_at(engine) -> None:
+def test_a_refresh_stores_what_changed_without_touching_updated_at(engine) -> None:
     with Session(engine) as session, session.begin():
-        yuntab, black = _create(session, "Yuntab").id, _create(session, "Black").id
+        panasonic, black = _create(session, "Panasonic").id, _create(session, "Black").id
         session.execute(text("UPDATE marks SET distinctiveness = NULL WHERE id = :id"), {"id": black})
+        stale = {"level": "weak", "reasons": ["assessed by older rules"], "length": 9}
+        session.execute(update(Mark).where(Mark.id == panasonic).values(distinctiveness=stale))
     with Session(engine) as session, session.begin():
         before = {m.id: m.updated_at for m in session.scalars(select(Mark))}
-        assert session.get(Mark, yuntab).distinctiveness["level"] == "strong"
-        assert refresh_distinctiveness(session=session, vocabulary={"yuntab"}) == 2  # Yuntab, and Black's NULL
-        assert session.get(Mark, yuntab).distinctiveness["level"] == "ordinary"
+        assert refresh_distinctiveness(session=session) == 2  # Black's NULL and Panasonic's stale level
+        assert session.get(Mark, panasonic).distinctiveness["level"] == "strong"
         assert session.get(Mark, black).distinctiveness["level"] == "ordinary"
-        assert refresh_distinctiveness(session=session, vocabulary={"yuntab"}) == 0
+        assert refresh_distinctiveness(session=session) == 0
     with Session(engine) as session:
         assert {m.id: m.updated_at for m in session.scalars(select(Mark))} == before
 
@@ -71,7 +67,7 @@ def test_a_mark_not_yet_assessed_is_assessed_by_its_next_change(engine) -> None:
         session.execute(text("UPDATE marks SET distinctiveness = NULL WHERE id = :id"), {"id": mark.id})
         session.expire(mark)
         assert mark.distinctiveness is None
-        update_mark(mark, MarkUpdate(classes=[2]), session=session, actor_id=None, vocabulary=())
+        update_mark(mark, MarkUpdate(classes=[2]), session=session, actor_id=None)
         assert mark.distinctiveness["level"] == "weak"
 
 
@@ -89,37 +85,10 @@ def test_the_stored_level_is_what_the_matcher_uses(engine) -> None:
         assert Matcher([spec]).match("Panasonic camera battery", context={"brand": "Panasonic"})
 
 
-def test_learned_vocabulary_is_reread_when_the_file_changes(tmp_path: Path) -> None:
-    path = tmp_path / "vocabulary.txt"
-    assert learned_vocabulary(path) == frozenset()
-    path.write_text("# header\nyuntab\n", encoding="utf-8")
-    assert learned_vocabulary(path) == {"yuntab"}
-    path.write_text("# header\nyuntab\nnetbook\n", encoding="utf-8")
-    os.utime(path, ns=(1, 1))
-    assert learned_vocabulary(path) == {"yuntab", "netbook"}
-
-
-def test_relearning_the_vocabulary_reassesses_the_marks(settings: Settings, sqlite_engine) -> None:
-    from markwatch.jobs.vocabulary import learn_vocabulary
-
-    index = ListingsIndex(make_client(settings), settings)
-    index.ensure()
-    index.bulk_upsert([{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} yuntab 10 inch",
-                        "brand": brand} for n, brand in enumerate(["Acer", "Asus", "Samsung"])], refresh=True)
-    with Session(sqlite_engine) as session, session.begin():
-        mark_id = _create(session, "Yuntab").id
-    report = learn_vocabulary(settings=settings, engine=sqlite_engine)
-    assert report.marks_reassessed == 1
-    with Session(sqlite_engine) as session:
-        assert session.get(Mark, mark_id).distinctiveness["level"] == "ordinary"
-
-
 def test_refresh_command_stores_the_assessment_of_marks_without_one(settings: Settings, sqlite_engine) -> None:
     with Session(sqlite_engine) as session, session.begin():
-        mark_id = _create(session, "Yuntab").id
+        mark_id = _create(session, "Black").id
         session.execute(text("UPDATE marks SET distinctiveness = NULL"))
-    settings.vocabulary_path.parent.mkdir(parents=True, exist_ok=True)
-    settings.vocabulary_path.write_text("yuntab\n", encoding="utf-8")
     reset_settings()
     runner = CliRunner()
     listed = runner.invoke(app, ["marks", "list"], env={"COLUMNS": "200"})
