@@ -1,9 +1,11 @@
-"""markwatch_housekeeping: daily evidence retention, stale claims, old login counters, index upkeep, vocabulary.
+"""markwatch_housekeeping: daily evidence retention, stale claims, old login counters, marks' distinctiveness,
+index upkeep, vocabulary.
 
 Wiring only; the CLI runs the same work with ``markwatch housekeeping``. ``prune_evidence`` deletes
 snapshots older than ``MARKWATCH_EVIDENCE_RETENTION_DAYS`` except those of confirmed, escalated or
 still-undecided hits. ``release_claims`` frees review claims older than ``MARKWATCH_CLAIM_TTL_MINUTES``.
-``purge_login_counters`` deletes failed-login counters quiet for a day.
+``purge_login_counters`` deletes failed-login counters quiet for a day. ``reassess_marks`` stores the
+distinctiveness of marks not yet assessed or whose assessment the rules now change.
 ``reindex_listings`` rebuilds the index behind its alias when its mapping drifted from the code (or
 when param ``reindex`` is set) and drops old versions; then ``learn_vocabulary`` relearns the words
 listings of several brands use, which detection does not report as fuzzy matches.
@@ -57,6 +59,14 @@ def markwatch_housekeeping() -> None:
 
         return housekeeping.purge_login_counters(engine=get_engine(task_settings().resolved_database_url))
 
+    @task(multiple_outputs=False, execution_timeout=timedelta(minutes=30))
+    def reassess_marks() -> int:
+        from markwatch.jobs import housekeeping
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        return housekeeping.reassess_marks(engine=get_engine(task_settings().resolved_database_url))
+
     @task(multiple_outputs=False, execution_timeout=timedelta(hours=2))
     def reindex_listings() -> dict[str, Any]:
         from airflow.sdk import get_current_context
@@ -77,6 +87,7 @@ def markwatch_housekeeping() -> None:
     prune_evidence()
     release_claims()
     purge_login_counters()
+    reassess_marks()
     reindex_listings() >> learn_vocabulary()
 
 

@@ -48,6 +48,7 @@ class MarkSpec:
             reference_price=None if mark.reference_price is None else float(mark.reference_price),
             currency=mark.currency, weight=float(mark.weight if mark.weight is not None else 1.0),
             reference_hashes=tuple(image.phash for image in mark.reference_images),
+            distinctiveness=Distinctiveness.from_dict(mark.distinctiveness),
         )
 
     def as_candidate(self) -> dict[str, Any]:

@@ -154,6 +154,9 @@ class Mark(Base):
     verification_note: Mapped[str | None] = mapped_column(String(500))
     verified_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verified_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # detection.distinctiveness's assessment, stored when the mark changes (NULL: assessed at detection time).
+    distinctiveness: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    distinctiveness_at: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 

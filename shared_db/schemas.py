@@ -124,6 +124,15 @@ class MarkVerificationIn(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
+class DistinctivenessPublic(BaseModel):
+    """How distinctive a mark is (``strong``, ``weak`` or ``ordinary``) and what a hit on it needs."""
+
+    level: str
+    reasons: list[str] = []
+    length: int = 0
+    requirements: str = ""
+
+
 class MarkPublic(BaseModel):
     """A mark as shown to users and the API."""
 
@@ -149,4 +158,6 @@ class MarkPublic(BaseModel):
     verification: str
     verification_note: str | None
     verified_at: datetime | None
+    distinctiveness: DistinctivenessPublic | None = None  # None: not assessed yet (detection assesses it afresh)
+    distinctiveness_at: datetime | None = None
     updated_at: datetime

@@ -107,7 +107,8 @@ def housekeeping(
     skip_index: bool = typer.Option(False, "--skip-index",
                                     help="Leave the listings index alone (no reindex, no vocabulary)."),
 ) -> None:
-    """Evidence retention, stale claims, old login counters, index upkeep and the vocabulary (daily in Airflow)."""
+    """Evidence retention, stale claims, old login counters, marks' distinctiveness, index upkeep and the vocabulary
+    (daily in Airflow)."""
     from markwatch.jobs import housekeeping as jobs
     from markwatch.jobs.runtime import jsonable
     from markwatch.jobs.vocabulary import learn_vocabulary
@@ -123,9 +124,10 @@ def housekeeping(
         if not dry_run:
             result["claims_released"] = jobs.release_stale_claims(settings=settings, engine=engine)
             result["login_counters_purged"] = jobs.purge_login_counters(engine=engine)
+            result["marks_reassessed"] = jobs.reassess_marks(engine=engine)
         if not (skip_index or dry_run):
             result["index"] = jsonable(jobs.reindex_listings(settings=settings, force=reindex))
-            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings))
+            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings, engine=engine))
     console.print_json(json.dumps(result))
 
 

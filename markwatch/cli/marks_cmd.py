@@ -1,4 +1,5 @@
-"""``markwatch marks import|list|verify|add-image``: registered marks (CSV or WIPO ST.66) and their reference photos.
+"""``markwatch marks import|list|verify|add-image|refresh-distinctiveness``: registered marks (CSV or WIPO
+ST.66), their reference photos and their distinctiveness.
 
 The operator at the shell is trusted like an admin: marks imported here are verified, a ``weight``
 column is taken.
@@ -95,10 +96,11 @@ def list_marks(
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     table = Table("id", "mark", "owner", "classes", "office", "registration", "status", "verification",
-                  title=f"{len(rows)} mark(s)")
+                  "distinctiveness", title=f"{len(rows)} mark(s)")
     for name, mark in rows:
         table.add_row(str(mark.id), mark.text, name, ",".join(map(str, mark.classes)), mark.office or "",
-                      mark.registration_number or "", mark.status, mark.verification)
+                      mark.registration_number or "", mark.status, mark.verification,
+                      mark.distinctiveness.level if mark.distinctiveness else "not assessed")
     console.print(table)
 
 
@@ -155,3 +157,14 @@ def add_image(
         console.print(f"[red]rejected[/] {line}", highlight=False)
     if rejected:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+@marks.command("refresh-distinctiveness")
+def refresh_distinctiveness() -> None:
+    """Assess every mark's distinctiveness again and store what changed (housekeeping does it daily)."""
+    from shared_db.db import transaction
+    from shared_db.repo.distinctiveness import refresh_distinctiveness as refresh
+
+    with clear_errors(), transaction() as session:
+        changed = refresh(session=session)
+    console.print(f"{changed} mark(s) reassessed", highlight=False)

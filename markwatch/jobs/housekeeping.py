@@ -1,4 +1,5 @@
-"""Housekeeping: evidence retention, stale review claims, and the listings index behind its alias.
+"""Housekeeping: evidence retention, stale review claims, the listings index behind its alias, and the
+marks' stored distinctiveness.
 
 Evidence retention follows ``settings.evidence_retention_days`` but never removes the snapshot and
 listing images a confirmed or escalated hit points at (the case file needs them), nor, by default,
@@ -167,3 +168,11 @@ def _drop_old_versions(client: Any, alias: str, current: str, keep_previous: int
 def _parse_moment(value: Any) -> datetime:
     moment = datetime.fromisoformat(str(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def reassess_marks(*, engine: Engine) -> int:
+    """Store the distinctiveness of marks not yet assessed, or whose assessment the rules now change."""
+    from shared_db.repo.distinctiveness import refresh_distinctiveness
+
+    with Session(engine) as session, session.begin():
+        return refresh_distinctiveness(session=session)

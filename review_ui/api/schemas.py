@@ -23,6 +23,7 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 class MarkOut(MarkPublic):
     updated_at: UtcDatetime
     verified_at: UtcDatetime | None
+    distinctiveness_at: UtcDatetime | None = None
 
 
 class MarkWeightIn(BaseModel):

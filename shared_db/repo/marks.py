@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared_db.models import Mark, MarkVerification, utcnow
 from shared_db.repo import audit
+from shared_db.repo.distinctiveness import ASSESSED_FIELDS, store_distinctiveness
 from shared_db.repo.orgs import get_or_create_org
 from shared_db.schemas import MarkCreate, MarkUpdate, simple_normalise
 
@@ -68,7 +69,8 @@ def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None
     """Create the mark, or update the owner's mark with the same text from the fields ``data`` sets.
 
     Fields ``data`` leaves unset keep their values, so a file or request naming only some columns
-    changes only those. A curator's new mark is verified; a rights holder's is pending.
+    changes only those. A curator's new mark is verified; a rights holder's is pending. A new mark,
+    or one whose text or aliases change, gets its distinctiveness assessed.
     """
     fields = data.model_dump(exclude={"owner"}, exclude_unset=True)
     check_curated(fields, curator=curator)
@@ -78,6 +80,7 @@ def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None
         return mark, _apply(mark, fields, session=session, actor_id=actor_id, curator=curator)
     mark = Mark(org_id=org.id, **data.model_dump(exclude={"owner"}))
     mark.normalised = simple_normalise(data.text)[:300]
+    store_distinctiveness(mark)
     if curator:
         mark.verification, mark.verified_by, mark.verified_at = MarkVerification.VERIFIED.value, actor_id, utcnow()
     else:
@@ -108,7 +111,11 @@ def update_mark(mark: Mark, changes: MarkUpdate, *, session: Session, actor_id: 
 
 def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: int | None,
            curator: bool) -> Outcome:
-    """Set ``fields`` on ``mark``; audit exactly what changed. An owner's change to a checked field un-verifies."""
+    """Set ``fields`` on ``mark``; audit exactly what changed. An owner's change to a checked field un-verifies.
+
+    Every change to an existing mark passes here: a change to what distinctiveness depends on, or any
+    change to a mark not yet assessed, assesses it.
+    """
     before = mark_snapshot(mark)
     for key, value in fields.items():
         setattr(mark, key, value)
@@ -119,6 +126,8 @@ def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: in
         return "unchanged"
     if not curator and changed & CHECKED_FIELDS and mark.verification != MarkVerification.PENDING.value:
         mark.verification, mark.verified_by, mark.verified_at = MarkVerification.PENDING.value, None, None
+    if changed & ASSESSED_FIELDS or mark.distinctiveness is None:
+        store_distinctiveness(mark)
     session.flush()
     old, new = _diff(before, mark_snapshot(mark))
     audit.record("mark.update", session=session, actor_id=actor_id, object_type="mark", object_id=mark.id,

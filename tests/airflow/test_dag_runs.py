@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from shared_db.es.client import make_client
@@ -155,16 +156,26 @@ def test_a_failing_crawl_is_retried_recorded_and_fails_the_run(
     assert all(error for _, error in runs)
 
 
-def test_housekeeping_dag_runs_its_five_tasks(airflow_db, dagbag, settings, sqlite_engine) -> None:
+def test_housekeeping_dag_runs_its_six_tasks(airflow_db, dagbag, settings, sqlite_engine) -> None:
     from shared_db.evidence import EvidenceStore
 
+    with sqlite_engine.begin() as conn:  # a mark stored before distinctiveness was
+        conn.execute(text("INSERT INTO organisations (name, created_at) VALUES ('Old Org', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO marks (org_id, text, normalised, aliases, transliterations, classes, jurisdictions,"
+            " authorised_sellers, authorised_domains, categories, weight, status, verification, created_at,"
+            " updated_at) SELECT id, 'Black', 'black', '[]', '[]', '[]', '[]', '[]', '[]', '[]', 1.0, 'registered',"
+            " 'verified', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM organisations"))
     store = EvidenceStore(settings.resolved_evidence_dir)
     store.put(b"expired", url="http://x/", status=200, captured_at=datetime(2000, 1, 1, tzinfo=UTC))
     run = dagbag.dags["markwatch_housekeeping"].test(logical_date=INTERVAL)
     assert run.state == "success", task_instances(run)
     assert {task for (task, _), (state, _) in task_instances(run).items() if state == "success"} == {
-        "prune_evidence", "release_claims", "purge_login_counters", "reindex_listings", "learn_vocabulary"}
+        "prune_evidence", "release_claims", "purge_login_counters", "reassess_marks", "reindex_listings",
+        "learn_vocabulary"}
     assert list(store.iter_hashes()) == []
+    with sqlite_engine.connect() as conn:
+        assert json.loads(conn.execute(text("SELECT distinctiveness FROM marks")).scalar_one())["level"] == "ordinary"
     assert settings.vocabulary_path.exists()
 
 

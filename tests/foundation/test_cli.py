@@ -33,6 +33,7 @@ def migrated(settings: Settings) -> Settings:
     [], ["services"], ["services", "up"], ["services", "down"], ["services", "status"], ["db"],
     ["db", "upgrade"], ["db", "downgrade"], ["db", "current"], ["users"], ["users", "add"], ["users", "list"],
     ["users", "token"], ["marks"], ["marks", "import"], ["marks", "list"], ["marks", "verify"], ["marks", "add-image"],
+    ["marks", "refresh-distinctiveness"],
 ])
 def test_every_command_has_help(command: list[str]) -> None:
     result = mw(*command, "--help")

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from shared_db.migrate import current_revision, downgrade, upgrade
 from shared_db.models import Base
 
-HEAD = "0006"
+HEAD = "0007"
 TABLES = {"organisations", "users", "marks", "crawl_runs", "detection_runs", "hits", "decisions", "audit_log",
           "model_versions", "suspect_reports", "mark_reference_images"}
 
@@ -53,3 +53,18 @@ def test_marks_that_exist_before_verification_are_migrated_as_verified(engine) -
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT verification, verified_by FROM marks")).one() == ("verified", None)
+
+
+def test_distinctiveness_columns_go_up_empty_and_down_again(engine) -> None:
+    downgrade(engine, "0006")
+    assert "distinctiveness" not in {c["name"] for c in inspect(engine).get_columns("marks")}
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO organisations (name, created_at) VALUES ('Old Org', CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO marks (org_id, text, normalised, aliases, transliterations, classes, jurisdictions,"
+            " authorised_sellers, authorised_domains, categories, weight, status, verification, created_at,"
+            " updated_at) SELECT id, 'OLD', 'old', '[]', '[]', '[]', '[]', '[]', '[]', '[]', 1.0, 'registered',"
+            " 'verified', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM organisations"))
+    upgrade(engine)
+    with engine.connect() as conn:  # assessed later (refresh, housekeeping), not by the migration
+        assert conn.execute(text("SELECT distinctiveness, distinctiveness_at FROM marks")).one() == (None, None)
