@@ -30,7 +30,7 @@ def test_new_marks_store_their_distinctiveness(engine) -> None:
         assert all(row.distinctiveness_at is not None for row in stored.values())
         black = MarkPublic.model_validate(stored["Black"]).distinctiveness
         assert black is not None and black.reasons == ["'black' is an ordinary word"]
-        assert black.requirements.startswith("ordinary word: hits need the exact mark as a whole word")
+        assert black.requirements.startswith("ordinary word: written plainly, hits need the mark in a brand position")
         assert MarkPublic.model_validate(stored["HP"]).distinctiveness.length == 2
 
 
