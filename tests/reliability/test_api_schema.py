@@ -70,10 +70,6 @@ def test_api_conforms_to_its_schema(settings, api_user: str) -> None:  # type: i
 # or the upload limits; every other web route declares each parameter, so the schema below lists it.
 RAW_FORMS = {("POST", "/marks/new"), ("POST", "/marks/{mark_id}/edit"), ("POST", "/marks/import"),
              ("POST", "/marks/{mark_id}/images")}
-# The mark schemas (MarkCreate, MarkUpdate) get their bounds in their own change (issue 15, item 10, API part);
-# empty this set once it is merged.
-KNOWN_UNBOUNDED = {"POST /api/v1/marks: body.classes[]", "POST /api/v1/marks: body.reference_price",
-                   "PATCH /api/v1/marks/{mark_id}: body.classes[]", "PATCH /api/v1/marks/{mark_id}: body.reference_price"}
 # Logging out would end the session the run uses.
 NOT_GENERATED = {("POST", "/logout")}
 
@@ -123,7 +119,7 @@ def test_every_number_a_route_takes_is_bounded(settings, sqlite_engine, which: s
                 for name, number in _numbers(schema, components, where):
                     if "maximum" not in number or "minimum" not in number:
                         unbounded.append(f"{method.upper()} {path}: {name}")
-    assert not set(unbounded) - KNOWN_UNBOUNDED, "unbounded numbers:\n" + "\n".join(unbounded)
+    assert not unbounded, "unbounded numbers:\n" + "\n".join(unbounded)
 
 
 def test_web_pages_declare_what_they_read(settings, sqlite_engine) -> None:
