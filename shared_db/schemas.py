@@ -19,8 +19,11 @@ MAX_ITEM_CHARS = 200
 # the NUMERIC(14, 2) column; the string columns' own lengths.
 ListItem = Annotated[str, StringConstraints(max_length=MAX_ITEM_CHARS)]
 TextList = Annotated[list[ListItem], Field(max_length=MAX_LIST_ITEMS)]
-NiceClasses = Annotated[list[int], Field(max_length=MAX_LIST_ITEMS)]
-Price = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+# _nice_classes checks the range with a message naming the rule; the schema states it for API clients.
+NiceClass = Annotated[int, Field(json_schema_extra={"minimum": 1, "maximum": 45})]
+NiceClasses = Annotated[list[NiceClass], Field(max_length=MAX_LIST_ITEMS)]
+MAX_PRICE = Decimal("999999999999.99")
+Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, max_digits=14, decimal_places=2)]
 Weight = Annotated[float, Field(ge=0, le=10)]
 Number = Annotated[str, StringConstraints(max_length=100)]
 Office = Annotated[str, StringConstraints(max_length=20)]

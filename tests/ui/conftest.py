@@ -127,11 +127,11 @@ def csrf():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def login_as(app, world: World):  # type: ignore[no-untyped-def]
-    """A factory: a new logged-in client for a seeded role."""
+    """A factory: a new logged-in client for a seeded role (``errors_as_responses``: a 500 is seen as a status)."""
     clients: list[TestClient] = []
 
-    def make(role: str) -> TestClient:
-        test_client = TestClient(app, follow_redirects=False)
+    def make(role: str, *, errors_as_responses: bool = False) -> TestClient:
+        test_client = TestClient(app, follow_redirects=False, raise_server_exceptions=not errors_as_responses)
         clients.append(test_client)
         login(test_client, world.emails[role])
         return test_client

@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from fastapi.testclient import TestClient
-
-from tests.ui.conftest import login
-
 BIG = "99999999999999999999"  # past 2**63 - 1: SQLite and PostgreSQL cannot bind it
 
 
-@pytest.fixture
-def as_role(app, world) -> Iterator:  # type: ignore[no-untyped-def]
-    """A logged-in client that reports server errors as responses (so a 500 is seen as a status)."""
-    clients: list[TestClient] = []
-
-    def make(role: str) -> TestClient:
-        client = TestClient(app, follow_redirects=False, raise_server_exceptions=False)
-        clients.append(client)
-        login(client, world.emails[role])
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
-
-
-def test_out_of_range_numbers_are_a_422_page(world, as_role, csrf) -> None:
-    reviewer, admin = as_role("reviewer"), as_role("admin")
+def test_out_of_range_numbers_are_a_422_page(world, login_as, csrf) -> None:
+    reviewer, admin = (login_as(role, errors_as_responses=True) for role in ("reviewer", "admin"))
     hit = world.hits_a[0]
     token = csrf(reviewer, "/queue")
     requests = [
@@ -56,8 +33,8 @@ def test_out_of_range_numbers_are_a_422_page(world, as_role, csrf) -> None:
     assert not failures, "\n".join(failures)
 
 
-def test_empty_optional_parameters_are_absent(world, as_role) -> None:
-    reviewer, admin = as_role("reviewer"), as_role("admin")
+def test_empty_optional_parameters_are_absent(world, login_as) -> None:
+    reviewer, admin = (login_as(role, errors_as_responses=True) for role in ("reviewer", "admin"))
     for path in ("/queue?after=", "/queue?mark_id=&min_score=&max_score=&marketplace=&seller=&model=&status=",
                  "/search?q=acme&page=&price_min=&price_max=&date_from=&date_to=", "/admin/audit?before=&action="):
         client = admin if path.startswith("/admin") else reviewer
