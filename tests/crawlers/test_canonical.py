@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from crawlers.runner import run_crawl
 from detection.batch import run_detection
 from markwatch.jobs.suspects import process_suspects
+from review_ui.deps import Scope
 from review_ui.exports import hit_json, hits_csv, render_takedown
 from shared_db.es.client import make_client
 from shared_db.es.listings import ListingsIndex
-from shared_db.models import Hit, SuspectReport
+from shared_db.models import Hit, SuspectReport, User
 from shared_db.repo.marks import upsert_mark
 from shared_db.schemas import MarkCreate
 from shared_db.settings import Settings
@@ -35,11 +36,11 @@ def sites(serve, product_page, crawl_settings: Settings):  # type: ignore[no-unt
     """(settings allowing both, innocent shop, its listing URL, spoofing shop declaring that URL)."""
     innocent, spoof = serve(), serve()
     innocent_url = f"{innocent.base_url}/product/innocent-1"
-    innocent.pages["/product/innocent-1"] = (200, {}, product_page("Acme genuine leather bag",
+    innocent.pages["/product/innocent-1"] = (200, {}, product_page("Acmetrix genuine leather bag",
                                                                    head=_declaring(innocent_url)))
-    spoof.pages["/product/spoof-1"] = (200, {}, product_page("ACME replica bag cheap", head=_declaring(innocent_url),
+    spoof.pages["/product/spoof-1"] = (200, {}, product_page("ACMETRIX replica bag cheap", head=_declaring(innocent_url),
                                                              url=innocent_url))
-    spoof.pages["/product/variant?ref=mail"] = (200, {}, product_page("Acme travel bag",
+    spoof.pages["/product/variant?ref=mail"] = (200, {}, product_page("Acmetrix travel bag",
                                                                       head=_declaring("/product/variant")))
     settings = crawl_settings.model_copy(update={"allowed_private_hosts": [innocent.base_url, spoof.base_url]})
     return settings, innocent, innocent_url, spoof
@@ -57,7 +58,7 @@ def test_a_foreign_canonical_does_not_become_the_listing_nor_the_notice(sites, s
     index = ListingsIndex(make_client(settings), settings)
     index.refresh()
     genuine = index.get("demo-market", "innocent-1")
-    assert (genuine["title"], genuine["url"], genuine["fetched_url"]) == ("Acme genuine leather bag", innocent_url,
+    assert (genuine["title"], genuine["url"], genuine["fetched_url"]) == ("Acmetrix genuine leather bag", innocent_url,
                                                                           innocent_url)
     spoofed = index.get("demo-market", "spoof-1")
     assert spoofed is not None and spoofed["url"] == spoofed["fetched_url"] == spoof_url
@@ -67,7 +68,7 @@ def test_a_foreign_canonical_does_not_become_the_listing_nor_the_notice(sites, s
     assert index.count() == 3
 
     with Session(sqlite_engine) as session, session.begin():
-        upsert_mark(MarkCreate(text="ACME", owner="Acme Corp"), session=session)
+        upsert_mark(MarkCreate(text="ACMETRIX", owner="Acme Corp"), session=session)
     run_detection(settings=settings, engine=sqlite_engine)
     with Session(sqlite_engine) as session:
         hits = {hit.listing_id: hit for hit in session.scalars(select(Hit))}
@@ -75,7 +76,8 @@ def test_a_foreign_canonical_does_not_become_the_listing_nor_the_notice(sites, s
         assert hit.listing_url == spoof_url
         assert hits["demo-market:variant"].listing_url.endswith("/product/variant?ref=mail")  # the URL fetched
         notice = render_takedown("demo-market", [hit], sender="Acme Corp", generated_at=datetime.now(UTC))
-        csv_text, data = hits_csv([hit]), hit_json(hit)
+        reviewer = User(email="reviewer@example.org", role="reviewer", password_hash="-")
+        csv_text, data = hits_csv([hit]), hit_json(hit, Scope.for_user(reviewer))
     assert spoof_url in notice and innocent_url not in notice
     assert spoof_url in csv_text and innocent_url not in csv_text
     assert data["listing"]["url"] == spoof_url

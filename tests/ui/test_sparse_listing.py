@@ -23,7 +23,7 @@ from shared_db.models import Hit, User
 from shared_db.repo.hits import decide
 from shared_db.repo.users import issue_api_token
 
-TITLE = "ACME sparse listing"
+TITLE = "A\u0421ME sparse listing"  # a Cyrillic С: ACME is an ordinary word, found plainly only with context
 
 
 def test_listing_with_only_an_id_and_a_title_renders_on_every_page(settings, sqlite_engine, world,
