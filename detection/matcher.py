@@ -169,7 +169,7 @@ class Matcher:
         info = self._forms[form_index]
         mark = self.marks[info.mark]
         needle = self._form_texts[form_index]
-        located = self._locate(text, form, info, needle, score, score_cutoff, context)
+        located = self._locate(text, form, info, needle, score, score_cutoff)
         if located is None:
             return None
         start, end, score, at_boundary = located
@@ -194,14 +194,14 @@ class Matcher:
                      reasons=reasons + list(adjustment.reasons))
 
     def _locate(self, text: str, form: Form, info: _MarkForm, needle: str, score: float,
-                score_cutoff: float, context: Mapping[str, Any] | None) -> tuple[int, int, float, bool] | None:
+                score_cutoff: float) -> tuple[int, int, float, bool] | None:
         """(start, end, score, at word boundary) of the needle in ``form``, or None if the rules reject it.
 
         A fuzzy match is rescored over the whole words it touches, not a slice of a word, and must be
         a plausible disguise of the mark (:mod:`detection.variants`), not a word or name of its own.
         """
         start, end = _window(needle, form.text)
-        at_boundary = _at_boundary(form, start, end)
+        at_boundary = _at_boundary(form, start, end) or (form.kind == "spacing" and _written_apart(text, form, start, end))
         if info.variant == "pinyin" or form.kind == "pinyin":
             # Sounding alike is only evidence when the whole syllables agree.
             return (start, end, score, at_boundary) if score == 100 and at_boundary else None
@@ -228,7 +228,7 @@ class Matcher:
             # The words as the listing wrote them (a spacing form has joined some), normalised; for the
             # base form that is its own text, whole words being folded one character at a time.
             written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
-            if self._ordinary(written) or _is_stated_brand(written, context):
+            if self._ordinary(written):
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
@@ -256,12 +256,6 @@ class _Evidence(NamedTuple):
     disguised: bool  # digits, other scripts or separators that only a deliberate spelling uses
     brand_position: bool
     context: Adjustment
-
-
-def _is_stated_brand(written: str, context: Mapping[str, Any] | None) -> bool:
-    """Whether the listing's brand field names these words: the listing's own brand, not a misspelling."""
-    brand = context.get("brand") if context else None
-    return bool(brand) and normalise(str(brand)).replace(" ", "") == written.replace(" ", "")
 
 
 def _disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:
@@ -368,6 +362,12 @@ def _joins(text: str, form: Form) -> list[int]:
     return [i for i in range(len(joined) - 1)
             if offsets[i + 1] > offsets[i] + 1 and joined[i] != " " and joined[i + 1] != " "
             and not text[offsets[i] + 1:offsets[i + 1]].isalnum()]
+
+
+def _written_apart(text: str, form: Form, start: int, end: int) -> bool:
+    """Whether a spacing form's match starts and ends where the listing's own words do ("s a m s u n g bd-c6500")."""
+    first, last = form.span(start, end, len(text))
+    return (first == 0 or not text[first - 1].isalnum()) and (last >= len(text) or not text[last].isalnum())
 
 
 def _has_leet(text: str, form: Form, start: int, end: int) -> bool:
