@@ -217,7 +217,9 @@ class Matcher:
             return start, end, score, True
         if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
             return start, end, score, False  # "adidasoriginals"
-        # A misspelling, or the mark inside a longer word ("vveho", "adidasx"): judged as the whole words.
+        if score == 100 and info.level.level != STRONG:
+            return None  # a word built on a weak or ordinary mark is a word of its own: "cookn", "blacks"
+        # A misspelling, or a distinctive mark inside a longer word ("adidasx"): judged as the whole words.
         start, end = _words_around(form.text, start, end)
         words = form.text[start:end]
         joined = fuzz.ratio(needle.replace(" ", ""), words.replace(" ", ""))
