@@ -1,4 +1,4 @@
-"""Batch detection over the real Elasticsearch and SQLite: idempotent, decisions kept, watermark safe."""
+"""Batch detection over the real Elasticsearch, SQLite and PostgreSQL: idempotent, decisions kept, watermark safe."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ def index(settings: Settings) -> Iterator[ListingsIndex]:
 
 
 @pytest.fixture
-def marks(sqlite_engine: Engine) -> dict[str, int]:
-    with Session(sqlite_engine) as session, session.begin():
+def marks(engine: Engine) -> dict[str, int]:
+    with Session(engine) as session, session.begin():
         nike, _ = upsert_mark(MarkCreate(text="NIKE", owner="Nike, Inc.", transliterations=["耐克"], classes=[25],
                                          authorised_sellers=["nike-store"]), session=session)
         gucci, _ = upsert_mark(MarkCreate(text="Gucci", owner="Gucci", classes=[18, 25]), session=session)
@@ -51,18 +51,18 @@ def _hits(engine: Engine) -> list[tuple[str, int, str, str]]:
         return [tuple(row) for row in rows]
 
 
-def test_detection_finds_hits_and_a_rerun_converges(settings: Settings, sqlite_engine: Engine,
+def test_detection_finds_hits_and_a_rerun_converges(settings: Settings, engine: Engine,
                                                     index: ListingsIndex, marks: dict[str, int]) -> None:
     index.bulk_upsert(LISTINGS, refresh=True)
-    first = run_detection(settings=settings, engine=sqlite_engine)
+    first = run_detection(settings=settings, engine=engine)
     assert first.status == "succeeded" and first.listings_scanned == 5
-    hits = _hits(sqlite_engine)
+    hits = _hits(engine)
     assert hits == [("demo:1", marks["nike"], "leet", "new"), ("demo:2", marks["gucci"], "fuzzy", "new"),
                     ("demo:4", marks["nike"], "transliteration", "new")]
-    again = run_detection(settings=settings, engine=sqlite_engine, full=True)
+    again = run_detection(settings=settings, engine=engine, full=True)
     assert (again.hits_created, again.hits_updated) == (0, 3)
-    assert _hits(sqlite_engine) == hits
-    with Session(sqlite_engine) as session:
+    assert _hits(engine) == hits
+    with Session(engine) as session:
         hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:1"))
         assert hit.span_start == 0 and hit.matched_text == "N1ke" and hit.model_version == first.model_version
         runs = session.scalars(select(DetectionRun).order_by(DetectionRun.id)).all()
@@ -70,82 +70,107 @@ def test_detection_finds_hits_and_a_rerun_converges(settings: Settings, sqlite_e
         assert runs[0].listings_scanned == 5 and runs[0].hits_created == 3 and runs[0].watermark is not None
 
 
-def test_incremental_run_reads_only_new_listings(settings: Settings, sqlite_engine: Engine,
+def test_incremental_run_reads_only_new_listings(settings: Settings, engine: Engine,
                                                  index: ListingsIndex, marks: dict[str, int]) -> None:
     index.bulk_upsert(LISTINGS[:2], refresh=True)
-    assert run_detection(settings=settings, engine=sqlite_engine).listings_scanned == 2
-    assert run_detection(settings=settings, engine=sqlite_engine).listings_scanned == 0
+    assert run_detection(settings=settings, engine=engine).listings_scanned == 2
+    assert run_detection(settings=settings, engine=engine).listings_scanned == 0
     index.bulk_upsert(LISTINGS[2:], refresh=True)
-    later = run_detection(settings=settings, engine=sqlite_engine)
+    later = run_detection(settings=settings, engine=engine)
     assert later.listings_scanned == 3 and later.hits_created == 1
 
 
-def test_rerun_never_overwrites_a_decision(settings: Settings, sqlite_engine: Engine,
+def test_rerun_never_overwrites_a_decision(settings: Settings, engine: Engine,
                                            index: ListingsIndex, marks: dict[str, int]) -> None:
     index.bulk_upsert(LISTINGS, refresh=True)
-    run_detection(settings=settings, engine=sqlite_engine)
-    with Session(sqlite_engine) as session, session.begin():
+    run_detection(settings=settings, engine=engine)
+    with Session(engine) as session, session.begin():
         hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:2"))
         decide(hit.id, "dismissed", session=session, reviewer_id=None, expected_version=hit.version)
-    summary = run_detection(settings=settings, engine=sqlite_engine, full=True)
+    summary = run_detection(settings=settings, engine=engine, full=True)
     assert summary.hits_kept == 1
-    assert ("demo:2", marks["gucci"], "fuzzy", "dismissed") in _hits(sqlite_engine)
+    assert ("demo:2", marks["gucci"], "fuzzy", "dismissed") in _hits(engine)
 
 
-def test_slices_together_cover_the_index(settings: Settings, sqlite_engine: Engine,
+def test_slices_together_cover_the_index(settings: Settings, engine: Engine,
                                          index: ListingsIndex, marks: dict[str, int]) -> None:
     index.bulk_upsert(LISTINGS, refresh=True)
-    scanned = sum(run_detection(settings=settings, engine=sqlite_engine, full=True, slice_id=n, slices=2)
+    scanned = sum(run_detection(settings=settings, engine=engine, full=True, slice_id=n, slices=2)
                   .listings_scanned for n in range(2))
-    assert scanned == 5 and len(_hits(sqlite_engine)) == 3
+    assert scanned == 5 and len(_hits(engine)) == 3
 
 
 def test_unreachable_elasticsearch_fails_the_run_and_keeps_the_watermark(
-        settings: Settings, sqlite_engine: Engine, index: ListingsIndex, marks: dict[str, int]) -> None:
+        settings: Settings, engine: Engine, index: ListingsIndex, marks: dict[str, int]) -> None:
     index.bulk_upsert(LISTINGS, refresh=True)
-    run_detection(settings=settings, engine=sqlite_engine)
-    with Session(sqlite_engine) as session:
+    run_detection(settings=settings, engine=engine)
+    with Session(engine) as session:
         before = last_watermark(session=session)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
     broken = settings.model_copy(update={"es_url": f"http://127.0.0.1:{closed_port}"})
     with pytest.raises(IndexUnavailable):
-        run_detection(settings=broken, engine=sqlite_engine, full=True)
-    with Session(sqlite_engine) as session:
+        run_detection(settings=broken, engine=engine, full=True)
+    with Session(engine) as session:
         assert last_watermark(session=session) == before
         failed = session.scalar(select(DetectionRun).order_by(DetectionRun.id.desc()))
         assert failed.status == "failed" and "IndexUnavailable" in (failed.error or "")
         assert session.scalar(select(func.count()).select_from(Hit)) == 3
 
 
-def test_reprioritise_follows_the_mark_weight(settings: Settings, sqlite_engine: Engine,
+def test_reprioritise_follows_the_mark_weight(settings: Settings, engine: Engine,
                                               index: ListingsIndex, marks: dict[str, int]) -> None:
     index.bulk_upsert(LISTINGS, refresh=True)
-    run_detection(settings=settings, engine=sqlite_engine)
-    with Session(sqlite_engine) as session, session.begin():
+    run_detection(settings=settings, engine=engine)
+    with Session(engine) as session, session.begin():
         session.get_one(Mark, marks["nike"]).weight = 3.0
         assert reprioritise(session=session) == 2
-    with Session(sqlite_engine) as session:
+    with Session(engine) as session:
         hit = session.scalar(select(Hit).where(Hit.listing_id == "demo:1"))
         assert hit.priority == pytest.approx(3.0 * hit.probability)
 
 
-def test_marks_awaiting_or_failing_verification_are_not_detected(settings: Settings, sqlite_engine: Engine,
+def test_marks_awaiting_or_failing_verification_are_not_detected(settings: Settings, engine: Engine,
                                                                    index: ListingsIndex) -> None:
     """A rights holder's claim on someone else's mark finds nothing until a reviewer verifies it."""
     from shared_db.repo.marks import verify_mark
 
-    with Session(sqlite_engine) as session, session.begin():
+    with Session(engine) as session, session.begin():
         claimed, _ = upsert_mark(MarkCreate(text="NIKE", owner="Not Nike", registration_number="FAKE"),
                                  session=session, curator=False)
         refused, _ = upsert_mark(MarkCreate(text="Gucci", owner="Not Gucci"), session=session, curator=False)
         verify_mark(refused, "rejected", session=session, actor_id=None)
         claimed_id = claimed.id
     index.bulk_upsert(LISTINGS, refresh=True)
-    run_detection(settings=settings, engine=sqlite_engine)
-    assert _hits(sqlite_engine) == []
-    with Session(sqlite_engine) as session, session.begin():
+    run_detection(settings=settings, engine=engine)
+    assert _hits(engine) == []
+    with Session(engine) as session, session.begin():
         verify_mark(session.get(Mark, claimed_id), "verified", session=session, actor_id=None)
-    run_detection(settings=settings, engine=sqlite_engine, full=True)
-    assert {mark_id for _, mark_id, _, _ in _hits(sqlite_engine)} == {claimed_id}
+    run_detection(settings=settings, engine=engine, full=True)
+    assert {mark_id for _, mark_id, _, _ in _hits(engine)} == {claimed_id}
+
+
+def test_long_crawled_values_never_halt_detection(settings: Settings, engine: Engine,
+                                                  index: ListingsIndex, marks: dict[str, int]) -> None:
+    """Crawled strings longer than their columns are bounded (keys hashed, text cut), not a failed batch."""
+    long_id = "x" * 380  # a document id under Elasticsearch's 512 bytes but over the old 300-character column
+    hostile = {"marketplace": "demo", "listing_id": "long-seller", "title": "Nike shoes replica",
+               "seller_id": "s" * 1000, "seller_name": "n" * 2000, "currency": "US dollars",
+               "evidence_sha256": "e" * 100, "price": 12.5}
+    twin = {**hostile, "listing_id": "long-seller-2", "seller_id": "s" * 999 + "t"}
+    index.bulk_upsert([{"marketplace": "demo", "listing_id": long_id, "title": "Guccci bag"}, hostile, twin,
+                       *LISTINGS], refresh=True)
+    summary = run_detection(settings=settings, engine=engine, batch_size=3)
+    assert summary.status == "succeeded" and summary.listings_scanned == 8
+    with Session(engine) as session:
+        long_hit = session.scalar(select(Hit).where(Hit.listing_id == f"demo:{long_id}"))
+        assert long_hit is not None and long_hit.mark_id == marks["gucci"]
+        assert index.get_by_doc_id(long_hit.listing_id)["title"] == "Guccci bag"  # the id still finds the listing
+        cut = session.scalar(select(Hit).where(Hit.listing_id == "demo:long-seller"))
+        other = session.scalar(select(Hit).where(Hit.listing_id == "demo:long-seller-2"))
+        assert len(cut.seller_id) <= 200 and cut.seller_id.startswith("s" * 100)
+        assert cut.seller_id != other.seller_id  # two sellers stay two sellers
+        assert cut.seller_name == "n" * 300
+        assert cut.currency is None and cut.evidence_sha256 is None  # not a currency code, not a digest
+        assert len(_hits(engine)) == 6
