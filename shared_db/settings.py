@@ -54,6 +54,7 @@ class Settings(BaseSettings):
         }
     )
     match_threshold: float = 80.0
+    detection_skew_seconds: float = Field(default=60.0, ge=0)
     claim_ttl_minutes: int = 30
     evidence_retention_days: int = 365
     login_rate_limit: int = Field(default=5, ge=1)

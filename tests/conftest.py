@@ -63,6 +63,7 @@ def settings(tmp_path: Path, es_url: str, monkeypatch: pytest.MonkeyPatch) -> It
         "es_url": es_url,
         "es_index_prefix": f"test-{uuid.uuid4().hex[:10]}",
         "allowed_private_hosts": '["127.0.0.1:8800", "localhost:8800"]',  # as the demo: one port
+        "detection_skew_seconds": "0",  # detect what a test has just indexed (tests of the skew set their own)
     }
     for key, value in values.items():
         monkeypatch.setenv(f"MARKWATCH_{key.upper()}", value)

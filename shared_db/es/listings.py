@@ -1,14 +1,14 @@
 """The listings index: template, versioned indices behind an alias, bulk upsert and iteration.
 
 A listing document's id is deterministic (``marketplace:listing_id``), so a re-crawl overwrites.
-``indexed_at`` is set on every write and is the detection watermark.
+``indexed_at`` is stamped on every document as its chunk is sent, and detection windows are over it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -113,9 +113,11 @@ def listing_doc_id(marketplace: str, listing_id: str) -> str:
 class ListingsIndex:
     """Operations on the listings alias of one cluster."""
 
-    def __init__(self, client: Elasticsearch, settings: Settings) -> None:
+    def __init__(self, client: Elasticsearch, settings: Settings, *,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.client = client
         self.settings = settings
+        self.clock = clock
         self.alias = settings.listings_alias
         self.template = f"{settings.es_index_prefix}-listings-template"
 
@@ -159,13 +161,16 @@ class ListingsIndex:
 
     def bulk_upsert(self, listings: Iterable[dict[str, Any]], *, refresh: bool = False,
                     chunk_size: int = 500) -> tuple[int, list[dict[str, Any]]]:
-        """Index listings by deterministic id; returns (indexed count, per-document errors)."""
-        now = datetime.now(UTC).isoformat()
+        """Index listings by deterministic id; returns (indexed count, per-document errors).
+
+        ``indexed_at`` is stamped as each document is handed to the bulk request (a chunk is sent as
+        soon as it fills), so a long stream of listings does not carry one old stamp.
+        """
 
         def actions() -> Iterator[dict[str, Any]]:
             for listing in listings:
                 doc = {k: listing.get(k) for k in LISTING_FIELDS if listing.get(k) is not None}
-                doc["indexed_at"] = now
+                doc["indexed_at"] = self.clock().isoformat()
                 if "price" in doc:
                     doc["price"] = float(doc["price"])
                 doc_id = listing_doc_id(str(listing["marketplace"]), str(listing["listing_id"]))
@@ -218,18 +223,19 @@ class ListingsIndex:
         except NotFoundError:
             return None
 
-    def iterate(self, *, since: datetime | None = None, slice_id: int | None = None,
-                slices: int | None = None, page_size: int = 1000,
+    def iterate(self, *, since: datetime | None = None, until: datetime | None = None,
+                slice_id: int | None = None, slices: int | None = None, page_size: int = 1000,
                 fields: Sequence[str] | None = None) -> Iterator[dict[str, Any]]:
-        """Every listing (or those indexed at or after ``since``), in ``indexed_at`` order.
+        """Every listing (or those indexed in ``[since, until)``), in ``indexed_at`` order.
 
         With ``slices``, only the listings of slice ``slice_id`` are returned, so workers can
         split the index between them. With ``fields``, only those source fields are read.
         Uses ``search_after`` (no point-in-time on OSS 7.9).
         """
         filters: list[dict[str, Any]] = []
-        if since is not None:
-            filters.append({"range": {"indexed_at": {"gte": since.isoformat()}}})
+        window = {**({"gte": since.isoformat()} if since else {}), **({"lt": until.isoformat()} if until else {})}
+        if window:
+            filters.append({"range": {"indexed_at": window}})
         if slices and slices > 1:
             buckets = [b for b in range(SLICE_BUCKETS) if b % slices == (slice_id or 0)]
             filters.append({"terms": {"slice_bucket": buckets}})

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -174,3 +177,93 @@ def test_long_crawled_values_never_halt_detection(settings: Settings, engine: En
         assert cut.seller_name == "n" * 300
         assert cut.currency is None and cut.evidence_sha256 is None  # not a currency code, not a digest
         assert len(_hits(engine)) == 6
+
+
+def _at(base: datetime, seconds: float) -> Callable[[], datetime]:
+    return lambda: base + timedelta(seconds=seconds)
+
+
+def _listing(n: int) -> dict[str, object]:
+    return {"marketplace": "demo", "listing_id": f"w{n}", "title": f"N1ke trainers {n}", "category": "shoes"}
+
+
+def test_a_bulk_in_flight_when_a_run_starts_is_read_by_the_next_run(
+        settings: Settings, engine: Engine, index: ListingsIndex, marks: dict[str, int]) -> None:
+    """The old watermark (newest listing seen) skipped a bulk stamped before it but visible only after the scan."""
+    skewed = settings.model_copy(update={"detection_skew_seconds": 5.0})
+    t = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    ListingsIndex(index.client, settings, clock=_at(t, 0)).bulk_upsert([_listing(1)], refresh=True)
+    ListingsIndex(index.client, settings, clock=_at(t, 10)).bulk_upsert([_listing(2)], refresh=True)
+    first = run_detection(settings=skewed, engine=engine, clock=_at(t, 11))  # bulk 3 stamped t+8 still in flight
+    assert first.listings_scanned == 1 and first.watermark == first.until == t + timedelta(seconds=6)
+    ListingsIndex(index.client, settings, clock=_at(t, 8)).bulk_upsert([_listing(3)], refresh=True)
+    second = run_detection(settings=skewed, engine=engine, clock=_at(t, 20))
+    assert second.since == first.until and second.listings_scanned == 2
+    assert {row[0] for row in _hits(engine)} == {"demo:w1", "demo:w2", "demo:w3"}
+
+
+def test_a_crawler_clock_behind_by_less_than_the_skew_loses_nothing(
+        settings: Settings, engine: Engine, index: ListingsIndex, marks: dict[str, int]) -> None:
+    """A crawler 20 s slow writes after a run that saw a correct crawler's newer stamp."""
+    skewed = settings.model_copy(update={"detection_skew_seconds": 30.0})
+    t = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=10)
+    ListingsIndex(index.client, settings, clock=_at(t, 0)).bulk_upsert([_listing(1)], refresh=True)
+    ListingsIndex(index.client, settings, clock=_at(t, 30)).bulk_upsert([_listing(2)], refresh=True)
+    first = run_detection(settings=skewed, engine=engine, clock=_at(t, 31))
+    ListingsIndex(index.client, settings, clock=_at(t, 32 - 20)).bulk_upsert([_listing(3)], refresh=True)
+    later = [run_detection(settings=skewed, engine=engine, clock=_at(t, 50)),
+             run_detection(settings=skewed, engine=engine, clock=_at(t, 70))]
+    assert [first.listings_scanned, *(run.listings_scanned for run in later)] == [1, 1, 1]  # each exactly once
+    assert len(_hits(engine)) == 3
+
+
+def test_each_slice_plan_keeps_its_own_watermark(settings: Settings, engine: Engine, index: ListingsIndex,
+                                                 marks: dict[str, int]) -> None:
+    """Slice 0 then slice 1, twice: the second slice no longer starts at the first one's watermark."""
+    index.bulk_upsert([_listing(n) for n in range(20)], refresh=True)
+    assert sum(run_detection(settings=settings, engine=engine, slice_id=n, slices=2).listings_scanned
+               for n in range(2)) == 20
+    index.bulk_upsert([_listing(n) for n in range(20, 40)], refresh=True)
+    runs = [run_detection(settings=settings, engine=engine, slice_id=n, slices=2) for n in range(2)]
+    assert [run.slice_plan for run in runs] == ["0/2", "1/2"] and sum(r.listings_scanned for r in runs) == 20
+    assert run_detection(settings=settings, engine=engine).listings_scanned == 40  # plan "all" has its own too
+    with Session(engine) as session:
+        assert last_watermark(session=session, slice_plan="0/2") == runs[0].until
+    assert len(_hits(engine)) == 40
+
+
+def test_slices_side_by_side_with_bulks_arriving_read_every_listing_once(
+        settings: Settings, engine: Engine, index: ListingsIndex, marks: dict[str, int]) -> None:
+    """Two slice workers loop while a crawler keeps indexing: every listing is scanned exactly once."""
+    skewed = settings.model_copy(update={"detection_skew_seconds": 2.0})
+    total, scanned, errors = 120, [], []
+    crawling = threading.Event()
+    crawling.set()
+
+    def crawl() -> None:
+        try:
+            for start in range(0, total, 10):
+                index.bulk_upsert([_listing(n) for n in range(start, start + 10)])
+                time.sleep(0.1)
+        finally:
+            crawling.clear()
+
+    def worker(slice_id: int) -> None:
+        try:
+            while crawling.is_set():
+                scanned.append(run_detection(settings=skewed, engine=engine, slice_id=slice_id,
+                                             slices=2).listings_scanned)
+            later = datetime.now(UTC) + timedelta(seconds=3)  # after the last bulk, past the skew
+            scanned.append(run_detection(settings=skewed, engine=engine, slice_id=slice_id, slices=2,
+                                         clock=lambda: later).listings_scanned)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=crawl), *(threading.Thread(target=worker, args=(n,)) for n in range(2))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [] and len(scanned) > 2
+    assert sum(scanned) == total  # no window overlaps another, none leaves a gap
+    assert len(_hits(engine)) == total

@@ -1,7 +1,8 @@
-"""Columns that hold a listing's Elasticsearch ``_id`` are as wide as the id can be (512 bytes).
+"""Listing ids as wide as Elasticsearch's ``_id``; detection runs keep a window and a slice plan.
 
 Document ids up to 400 bytes are kept as crawled, so a 300-character column failed the whole
-detection batch on PostgreSQL.
+detection batch on PostgreSQL. A detection run records ``until`` (the end of its window) and its
+``slice_plan`` (``all`` or ``k/n``), under which its watermark is kept; earlier runs were ``all``.
 
 Revision ID: 0008
 Revises: 0006
@@ -33,7 +34,15 @@ def _resize(old: int, new: int) -> None:
 
 def upgrade() -> None:
     _resize(300, 512)
+    with op.batch_alter_table("detection_runs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("slice_plan", sa.String(length=20), nullable=False, server_default="all"))
+        batch_op.add_column(sa.Column("until", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("detection_runs", schema=None) as batch_op:
+        batch_op.alter_column("slice_plan", server_default=None)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("detection_runs", schema=None) as batch_op:
+        batch_op.drop_column("until")
+        batch_op.drop_column("slice_plan")
     _resize(512, 300)
