@@ -121,6 +121,8 @@ def crawl(name: str, *, start_urls: list[str] | None = None, settings: Settings 
     finally:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
+        if error is None and stats.get("markwatch/index/refused"):
+            error = str(stats["markwatch/index/refused"])
         if error is None and reason not in ("finished", "closespider_itemcount", "closespider_pagecount",
                                             "closespider_timeout"):
             error = f"crawl ended with {reason!r}"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from shared_db.settings import Settings, get_settings
 
 
@@ -51,7 +53,8 @@ class CrawlSummary:
 def settings_env(settings: Settings) -> dict[str, str]:
     """``MARKWATCH_*`` variables that make a child process build the same settings."""
     env = {}
-    for key, value in settings.model_dump(mode="json").items():
+    secrets = {key: value.get_secret_value() for key, value in settings if isinstance(value, SecretStr)}
+    for key, value in {**settings.model_dump(mode="json"), **secrets}.items():
         if value is None:
             continue
         env[f"MARKWATCH_{key.upper()}"] = json.dumps(value) if isinstance(value, list | dict) else str(value)

@@ -20,8 +20,6 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
-from elasticsearch import ConnectionError as EsConnectionError
-from elasticsearch import TransportError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -31,7 +29,7 @@ from detection.matcher import Matcher
 from detection.scoring import load_scorer
 from detection.vocabulary import read_vocabulary
 from shared_db.db import make_engine, session_factory
-from shared_db.es.client import IndexUnavailable, make_client, require_available
+from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import Hit, HitStatus, Mark
 from shared_db.repo.hits import HitCandidate, upsert_hits
@@ -117,8 +115,9 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     """Scan the listings indexed in ``[since, until)`` and upsert hits.
 
     ``since`` defaults to the slice plan's watermark; ``full`` scans every listing, ``until`` included.
-    Raises :class:`IndexUnavailable` when Elasticsearch cannot be read; the run is then recorded
-    as failed and the watermark stays where it was.
+    Raises :class:`IndexUnavailable` when Elasticsearch cannot be read (retry later) and
+    :class:`IndexRefused` with the server's message when it refuses (credentials, privileges, no
+    index); the run is then recorded as failed and the watermark stays where it was.
     """
     engine = engine or make_engine(settings.resolved_database_url)
     sessions = session_factory(engine)
@@ -138,10 +137,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     try:
         index = ListingsIndex(make_client(settings), settings)
         require_available(index.client)
-        try:
-            index.refresh()
-        except (EsConnectionError, TransportError) as exc:
-            raise IndexUnavailable(f"cannot refresh {index.alias}: {exc}; is the listings index created?") from exc
+        index.refresh()
         listings = index.iterate(since=start, until=None if full else until, slice_id=slice_id, slices=slices)
         for batch in _batches(listings, batch_size):
             add_image_reuse(batch, index)

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     es_url: str | None = None
+    es_api_key: SecretStr | None = None
+    es_username: str | None = None
+    es_password: SecretStr | None = None
+    es_ca_certs: Path | None = None
+    es_compatibility: bool = False
     es_port: int = 9200
     es_index_prefix: str = "markwatch"
     es_replicas: int = 0

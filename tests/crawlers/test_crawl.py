@@ -107,3 +107,22 @@ def test_runner_raises_with_the_log_tail(crawl_settings: Settings) -> None:
     with pytest.raises(CrawlFailed, match="no spider or profile named 'no-such-site'") as failure:
         run_crawl("no-such-site", settings=crawl_settings, timeout=60)
     assert failure.value.returncode == 2
+
+
+def test_elasticsearch_refusing_the_credentials_fails_the_crawl_with_its_message(
+        market: DemoMarket, market_settings: Settings, es_gate: Any) -> None:
+    """A 401 used to count as "unavailable": the crawl spooled everything and ended green."""
+    from pydantic import SecretStr
+
+    from crawlers.runner import read_summary
+    from crawlers.spool import Spool
+
+    es_gate.credentials = {"ApiKey the-right-key"}
+    refused = market_settings.model_copy(update={"es_url": es_gate.url, "es_api_key": SecretStr("a-wrong-key")})
+    with pytest.raises(CrawlFailed) as failure:
+        run_crawl("demo_market_sitemap", start_urls=[f"{market.base_url}/robots.txt"], settings=refused,
+                  timeout=180)
+    summary = read_summary(failure.value.run_id, market_settings)
+    assert summary.status == "failed" and summary.spooled == 0 and summary.indexed == 0
+    assert "401 security_exception: missing authentication credentials" in (summary.error or "")
+    assert Spool(market_settings.resolved_spool_dir).pending() == 0
