@@ -32,6 +32,13 @@ class CrawlTimedOut(CrawlFailed):
     """The crawl process did not finish within the timeout and was stopped."""
 
 
+class CrawlDegraded(RuntimeError):
+    """The crawl finished but had to spool listings (Elasticsearch was unavailable): nothing looks green."""
+
+
+DEGRADED_EXIT = 3  # markwatch.cli.common.EXIT_PARTIAL: the crawl ran, some listings wait in the spool
+
+
 @dataclass(frozen=True)
 class CrawlSummary:
     """What a finished crawl recorded (the crawl_runs row)."""
@@ -65,6 +72,7 @@ def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Setti
               timeout: float | None = None, scrapy_settings: dict[str, Any] | None = None) -> CrawlSummary:
     """Run ``markwatch crawl NAME`` in a subprocess and return the recorded counts.
 
+    A *degraded* crawl (it spooled listings) is returned, not raised: its summary says so.
     Raises :class:`CrawlFailed` (non-zero exit) or :class:`CrawlTimedOut`, both with the log tail.
     """
     settings = settings or get_settings()
@@ -94,6 +102,8 @@ def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Setti
                 raise CrawlTimedOut(f"crawl {name!r} did not finish within {timeout} s", returncode=None,
                                     log_tail=_tail(log_path), run_id=_run_id(run_id_file)) from None
         run_id = _run_id(run_id_file)
+        if returncode == DEGRADED_EXIT and run_id is not None and read_summary(run_id, settings).status == "degraded":
+            return read_summary(run_id, settings)
         if returncode != 0 or run_id is None:
             raise CrawlFailed(f"crawl {name!r} exited with status {returncode}", returncode=returncode,
                               log_tail=_tail(log_path), run_id=run_id)
