@@ -121,12 +121,16 @@ def crawl(name: str, *, start_urls: list[str] | None = None, settings: Settings 
     finally:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         reason = stats.get("finish_reason")
+        if error is None and stats.get("markwatch/index/refused"):
+            error = str(stats["markwatch/index/refused"])
         if error is None and reason not in ("finished", "closespider_itemcount", "closespider_pagecount",
                                             "closespider_timeout"):
             error = f"crawl ended with {reason!r}"
+        counts = summarise(stats)
+        # spooled listings are not in the index yet: the run is degraded, never green
+        status = "failed" if error else "degraded" if counts["spooled"] else "succeeded"
         with transaction(engine) as session:
-            finish_crawl_run(run_id, session=session, status="failed" if error else "succeeded",
-                             error=error, **summarise(stats))
+            finish_crawl_run(run_id, session=session, status=status, error=error, **counts)
         engine.dispose()
     return run_id
 

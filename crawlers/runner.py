@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from shared_db.settings import Settings, get_settings
 
 
@@ -28,6 +30,13 @@ class CrawlFailed(RuntimeError):
 
 class CrawlTimedOut(CrawlFailed):
     """The crawl process did not finish within the timeout and was stopped."""
+
+
+class CrawlDegraded(RuntimeError):
+    """The crawl finished but had to spool listings (Elasticsearch was unavailable): nothing looks green."""
+
+
+DEGRADED_EXIT = 3  # markwatch.cli.common.EXIT_PARTIAL: the crawl ran, some listings wait in the spool
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,8 @@ class CrawlSummary:
 def settings_env(settings: Settings) -> dict[str, str]:
     """``MARKWATCH_*`` variables that make a child process build the same settings."""
     env = {}
-    for key, value in settings.model_dump(mode="json").items():
+    secrets = {key: value.get_secret_value() for key, value in settings if isinstance(value, SecretStr)}
+    for key, value in {**settings.model_dump(mode="json"), **secrets}.items():
         if value is None:
             continue
         env[f"MARKWATCH_{key.upper()}"] = json.dumps(value) if isinstance(value, list | dict) else str(value)
@@ -62,6 +72,7 @@ def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Setti
               timeout: float | None = None, scrapy_settings: dict[str, Any] | None = None) -> CrawlSummary:
     """Run ``markwatch crawl NAME`` in a subprocess and return the recorded counts.
 
+    A *degraded* crawl (it spooled listings) is returned, not raised: its summary says so.
     Raises :class:`CrawlFailed` (non-zero exit) or :class:`CrawlTimedOut`, both with the log tail.
     """
     settings = settings or get_settings()
@@ -91,6 +102,8 @@ def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Setti
                 raise CrawlTimedOut(f"crawl {name!r} did not finish within {timeout} s", returncode=None,
                                     log_tail=_tail(log_path), run_id=_run_id(run_id_file)) from None
         run_id = _run_id(run_id_file)
+        if returncode == DEGRADED_EXIT and run_id is not None and read_summary(run_id, settings).status == "degraded":
+            return read_summary(run_id, settings)
         if returncode != 0 or run_id is None:
             raise CrawlFailed(f"crawl {name!r} exited with status {returncode}", returncode=returncode,
                               log_tail=_tail(log_path), run_id=run_id)

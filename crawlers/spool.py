@@ -2,7 +2,10 @@
 
 Each batch is one file, written atomically; a replay indexes the files in order and removes each
 file only after all its items were accepted, so no item is lost (re-indexing is idempotent:
-document ids are deterministic).
+document ids are deterministic). The directory (``MARKWATCH_SPOOL_DIR``) may be shared by every
+crawler and replayer: a replay first *claims* a file by renaming it (atomic on one file system), so
+two replays never take the same file; a claim left by a killed replayer is taken over after
+``CLAIM_TTL_SECONDS``.
 """
 
 from __future__ import annotations
@@ -11,12 +14,16 @@ import json
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from crawlers.normalise import ITEM_FIELDS
+
+CLAIM_TTL_SECONDS = 15 * 60
+_CLAIM = ".claim-"
 
 
 class SpoolReplayIncomplete(RuntimeError):
@@ -44,11 +51,50 @@ class Spool:
         return len(lines)
 
     def files(self) -> list[Path]:
+        """The unclaimed batches, oldest first."""
         return sorted(self.root.glob("spool-*.jsonl")) if self.root.exists() else []
 
+    def claims(self) -> list[Path]:
+        """The batches a replayer holds right now."""
+        return sorted(self.root.glob(f"{_CLAIM}*-spool-*.jsonl")) if self.root.exists() else []
+
     def pending(self) -> int:
-        """Number of items waiting in the spool."""
-        return sum(sum(1 for line in p.open(encoding="utf-8") if line.strip()) for p in self.files())
+        """Number of items waiting in the spool (claimed or not)."""
+        total = 0
+        for path in [*self.files(), *self.claims()]:
+            try:
+                with path.open(encoding="utf-8") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            except FileNotFoundError:  # replayed meanwhile
+                continue
+        return total
+
+    def claim(self, path: Path) -> Path | None:
+        """Take ``path`` for this replayer; ``None`` when another one took it first."""
+        claimed = path.with_name(f"{_CLAIM}{uuid.uuid4().hex}-{path.name}")
+        try:
+            os.rename(path, claimed)
+        except FileNotFoundError:
+            return None
+        os.utime(claimed)  # the claim's age starts now
+        return claimed
+
+    def release(self, claimed: Path) -> None:
+        """Give a claimed batch back (it stays for the next replay)."""
+        try:
+            os.rename(claimed, claimed.with_name(claimed.name.split("-", 2)[2]))
+        except FileNotFoundError:  # taken over after its TTL by another replayer
+            pass
+
+    def _take_over_stale_claims(self) -> None:
+        deadline = time.time() - CLAIM_TTL_SECONDS
+        for claimed in self.claims():
+            try:
+                stale = claimed.stat().st_mtime < deadline
+            except FileNotFoundError:
+                continue
+            if stale:
+                self.release(claimed)
 
     def replay(self, index: Any, *, chunk_size: int = 500) -> int:
         """Index every spooled item into ``index`` (a ListingsIndex); returns how many were indexed.
@@ -57,14 +103,24 @@ class Spool:
         :class:`SpoolReplayIncomplete` when documents were rejected (their files are kept).
         """
         total, rejected = 0, 0
+        self._take_over_stale_claims()
         for path in self.files():
-            items = [_decode(json.loads(line)) for line in path.open(encoding="utf-8") if line.strip()]
-            indexed, errors = index.bulk_upsert(items, chunk_size=chunk_size)
+            claimed = self.claim(path)
+            if claimed is None:
+                continue
+            try:
+                with claimed.open(encoding="utf-8") as handle:
+                    items = [_decode(json.loads(line)) for line in handle if line.strip()]
+                indexed, errors = index.bulk_upsert(items, chunk_size=chunk_size)
+            except BaseException:
+                self.release(claimed)
+                raise
             total += indexed
             if errors:
                 rejected += len(errors)
+                self.release(claimed)
                 continue
-            path.unlink()
+            claimed.unlink(missing_ok=True)  # missing: taken over after its TTL, and replayed twice (idempotent)
         if rejected:
             raise SpoolReplayIncomplete(f"{rejected} spooled items were rejected; see the Elasticsearch log, "
                                         f"fix the mapping problem and run `markwatch crawl replay` again")

@@ -2,8 +2,8 @@
 
 Wiring only. Scheduled by the listings Asset that ``markwatch_crawl`` updates; trigger it by hand
 (params ``full`` and ``slices``) to re-detect everything, e.g. after marks changed. ``plan`` splits
-the index into slices (Variable ``markwatch_detect_slices``) that all start from the same point
-(``markwatch.jobs.detect.plan_since``), ``detect`` is mapped over them and
+the index into slices (Variable ``markwatch_detect_slices``), each scanning from its own watermark
+(``markwatch.jobs.detect.plan_detection``), ``detect`` is mapped over them and
 upserts hits idempotently (a retry or a re-run duplicates nothing), then ``reprioritise`` re-ranks
 the review queue. The CLI runs the same work with ``markwatch detect``.
 """
@@ -42,15 +42,12 @@ def markwatch_detect() -> None:
         from markwatch.jobs.runtime import (
             DEFAULT_DETECT_SLICES,
             DETECT_SLICES_VARIABLE,
-            task_settings,
             variable,
         )
-        from shared_db.db import get_engine
 
         params = get_current_context()["params"]
         slices = params.get("slices") or variable(DETECT_SLICES_VARIABLE, DEFAULT_DETECT_SLICES)
-        engine = get_engine(task_settings().resolved_database_url)
-        return plan_detection(engine=engine, slices=slices, full=bool(params.get("full")))
+        return plan_detection(slices=slices, full=bool(params.get("full")))
 
     @task(multiple_outputs=False, execution_timeout=timedelta(hours=3))
     def detect(job: dict[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,13 @@
-"""Batch detection: listings changed since the watermark → matcher → scorer → upserted hits.
+"""Batch detection: listings indexed in a window ``[since, until)`` → matcher → scorer → upserted hits.
 
-Every run is recorded in ``detection_runs``. Hits are committed per batch of listings, so a killed
-run loses at most one batch, and because hits are upserted per (listing, mark) a re-run converges
-to the same hits without touching a reviewer's decision. Only a run that finishes advances the
-watermark (``indexed_at`` of the newest listing it read).
+``until`` is fixed before the scan: the detection host's clock minus ``detection_skew_seconds``, so a
+bulk still in flight (its ``indexed_at`` is stamped before it becomes visible) or a crawler whose clock
+lags by less than the skew lands in a later window instead of behind the watermark. ``since`` is the
+watermark of the same *slice plan* (``all``, or slice ``k`` of ``n``), so slices run one after another
+or side by side never skip each other's listings. Every run is recorded in ``detection_runs``; hits
+are committed per batch, so a killed run loses at most one batch, and because hits are upserted per
+(listing, mark) a re-run converges without touching a reviewer's decision. Only a run that finishes
+moves its plan's watermark, to its ``until``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,6 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
-from elasticsearch import ConnectionError as EsConnectionError
-from elasticsearch import TransportError
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +29,7 @@ from detection.matcher import Matcher
 from detection.scoring import load_scorer
 from detection.vocabulary import read_vocabulary
 from shared_db.db import make_engine, session_factory
-from shared_db.es.client import IndexUnavailable, make_client, require_available
+from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import Hit, HitStatus, Mark
 from shared_db.repo.hits import HitCandidate, upsert_hits
@@ -44,6 +46,8 @@ class DetectionSummary:
     status: str
     since: datetime | None
     watermark: datetime | None
+    until: datetime | None = None
+    slice_plan: str = "all"
     listings_scanned: int = 0
     candidates: int = 0
     hits_created: int = 0
@@ -53,16 +57,26 @@ class DetectionSummary:
     duration_seconds: float = 0.0
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
-def _after(watermark: datetime | None) -> datetime | None:
-    """Where an incremental run starts: just after the watermark (Elasticsearch keeps milliseconds)."""
-    return None if watermark is None else watermark + timedelta(milliseconds=1)
+def slice_plan(slice_id: int | None, slices: int | None) -> str:
+    """The name a slice plan's watermark is kept under: ``all``, or ``k/n`` for slice k of n."""
+    return "all" if not slices or slices <= 1 else f"{slice_id or 0}/{slices}"
+
+
+def window_end(now: datetime, skew_seconds: float) -> datetime:
+    """``until`` of a window: ``now`` minus the skew, in whole milliseconds (Elasticsearch's precision)."""
+    end = now - timedelta(seconds=skew_seconds)
+    return end.replace(microsecond=end.microsecond // 1000 * 1000)
+
+
+def _new_watermark(previous: datetime | None, start: datetime | None, until: datetime) -> datetime | None:
+    """A window moves the watermark to ``until`` only if it left no gap after the previous watermark."""
+    if start is None or (previous is not None and start <= previous):
+        return until if previous is None or until > previous else previous
+    return previous
 
 
 def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -96,33 +110,35 @@ def _price(value: Any) -> Decimal | None:
 def run_detection(*, settings: Settings, engine: Engine | None = None, since: datetime | None = None,
                   full: bool = False, slice_id: int | None = None, slices: int | None = None,
                   batch_size: int = 500, score_cutoff: float | None = None,
-                  progress: Callable[[int], None] | None = None) -> DetectionSummary:
-    """Scan listings indexed since the watermark (or ``since``; every listing with ``full``) and upsert hits.
+                  progress: Callable[[int], None] | None = None,
+                  clock: Callable[[], datetime] = _utcnow) -> DetectionSummary:
+    """Scan the listings indexed in ``[since, until)`` and upsert hits.
 
-    Raises :class:`IndexUnavailable` when Elasticsearch cannot be read; the run is then recorded
-    as failed and the watermark stays where it was.
+    ``since`` defaults to the slice plan's watermark; ``full`` scans every listing, ``until`` included.
+    Raises :class:`IndexUnavailable` when Elasticsearch cannot be read (retry later) and
+    :class:`IndexRefused` with the server's message when it refuses (credentials, privileges, no
+    index); the run is then recorded as failed and the watermark stays where it was.
     """
     engine = engine or make_engine(settings.resolved_database_url)
     sessions = session_factory(engine)
     cutoff = settings.match_threshold if score_cutoff is None else score_cutoff
+    plan = slice_plan(slice_id, slices)
+    until = window_end(clock(), settings.detection_skew_seconds)
     with sessions.begin() as session:
-        previous = last_watermark(session=session)
-        start = None if full else (since or _after(previous))
-        run_id = start_detection_run(session=session, since=start).id
+        previous = last_watermark(session=session, slice_plan=plan)
+        start = None if full else (since or previous)
+        run_id = start_detection_run(session=session, since=start, until=until, slice_plan=plan).id
         matcher = Matcher((MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)),
                           vocabulary=read_vocabulary(settings.vocabulary_path))
         scorer = load_scorer(session=session, settings=settings)
-    summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous,
-                               model_version=scorer.version)
+    summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous, until=until,
+                               slice_plan=plan, model_version=scorer.version)
     began = time.monotonic()
     try:
         index = ListingsIndex(make_client(settings), settings)
         require_available(index.client)
-        try:
-            index.refresh()
-        except (EsConnectionError, TransportError) as exc:
-            raise IndexUnavailable(f"cannot refresh {index.alias}: {exc}; is the listings index created?") from exc
-        listings = index.iterate(since=start, slice_id=slice_id, slices=slices)
+        index.refresh()
+        listings = index.iterate(since=start, until=None if full else until, slice_id=slice_id, slices=slices)
         for batch in _batches(listings, batch_size):
             add_image_reuse(batch, index)
             _detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
@@ -135,6 +151,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
                                  hits_updated=summary.hits_updated, model_version=summary.model_version)
         raise
     summary.status = "succeeded"
+    summary.watermark = _new_watermark(previous, start, until)
     summary.duration_seconds = time.monotonic() - began
     with sessions.begin() as session:
         finish_detection_run(run_id, session=session, status="succeeded", watermark=summary.watermark,
@@ -175,9 +192,6 @@ def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
     summary.hits_created += outcome["created"]
     summary.hits_updated += outcome["updated"]
     summary.hits_kept += outcome["kept_decision"]
-    newest = max((t for doc in batch if (t := _parse_time(doc.get("indexed_at"))) is not None), default=None)
-    if newest is not None and (summary.watermark is None or newest > summary.watermark):
-        summary.watermark = newest
 
 
 def _title_span(match: Any) -> tuple[int | None, int | None]:

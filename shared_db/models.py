@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from shared_db.bounds import ELASTICSEARCH_ID_BYTES
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -210,7 +212,10 @@ class DetectionRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")
     started_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # "all", or "k/n" for slice k of n: each plan keeps its own watermark (migration 0008)
+    slice_plan: Mapped[str] = mapped_column(String(20), default="all")
     since: Mapped[datetime | None] = mapped_column(Timestamp)
+    until: Mapped[datetime | None] = mapped_column(Timestamp)
     watermark: Mapped[datetime | None] = mapped_column(Timestamp)
     listings_scanned: Mapped[int] = mapped_column(Integer, default=0)
     hits_created: Mapped[int] = mapped_column(Integer, default=0)
@@ -235,7 +240,7 @@ class Hit(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[str] = mapped_column(String(300), index=True)
+    listing_id: Mapped[str] = mapped_column(String(ELASTICSEARCH_ID_BYTES), index=True)  # the listing's _id
     mark_id: Mapped[int] = mapped_column(ForeignKey("marks.id"), index=True)
     marketplace: Mapped[str] = mapped_column(String(100), default="", index=True)
     seller_id: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -327,7 +332,7 @@ class SuspectReport(Base):
     mark_id: Mapped[int | None] = mapped_column(ForeignKey("marks.id"))
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
-    listing_id: Mapped[str | None] = mapped_column(String(300))
+    listing_id: Mapped[str | None] = mapped_column(String(ELASTICSEARCH_ID_BYTES))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(Timestamp)

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     database_url: str | None = None
     es_url: str | None = None
+    es_api_key: SecretStr | None = None
+    es_username: str | None = None
+    es_password: SecretStr | None = None
+    es_ca_certs: Path | None = None
+    es_compatibility: bool = False
     es_port: int = 9200
     es_index_prefix: str = "markwatch"
     es_replicas: int = 0
@@ -54,6 +59,7 @@ class Settings(BaseSettings):
         }
     )
     match_threshold: float = 80.0
+    detection_skew_seconds: float = Field(default=60.0, ge=0)
     claim_ttl_minutes: int = 30
     evidence_retention_days: int = 365
     login_rate_limit: int = Field(default=5, ge=1)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import Engine
@@ -63,6 +69,7 @@ def settings(tmp_path: Path, es_url: str, monkeypatch: pytest.MonkeyPatch) -> It
         "es_url": es_url,
         "es_index_prefix": f"test-{uuid.uuid4().hex[:10]}",
         "allowed_private_hosts": '["127.0.0.1:8800", "localhost:8800"]',  # as the demo: one port
+        "detection_skew_seconds": "0",  # detect what a test has just indexed (tests of the skew set their own)
     }
     for key, value in values.items():
         monkeypatch.setenv(f"MARKWATCH_{key.upper()}", value)
@@ -181,3 +188,86 @@ def demo_site(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[
         return settings.model_copy(update={"allowed_private_hosts": allowed})
 
     return use
+
+
+# An Elasticsearch that refuses: used by tests/foundation/test_es_errors.py and tests/crawlers/test_crawl.py.
+_ES_PLAIN = {"application/vnd.elasticsearch+json;compatible-with=7": "application/json",
+             "application/vnd.elasticsearch+x-ndjson;compatible-with=7": "application/x-ndjson"}
+
+
+def _es_error(status: int, error_type: str, reason: str) -> tuple[int, dict[str, Any]]:
+    return status, {"error": {"root_cause": [{"type": error_type, "reason": reason}], "type": error_type,
+                              "reason": reason}, "status": status}
+
+
+class EsGate(ThreadingHTTPServer):
+    """Plays an 8.x cluster in front of the embedded 7.9 OSS server (which has no security).
+
+    With ``credentials`` set it answers 401 as Elasticsearch does to any other ``Authorization``;
+    ``answers`` maps a path fragment to a fixed (status, body); it accepts the 7.x compatibility media
+    types, records every request's headers in ``seen`` and forwards the rest to the real server.
+    """
+
+    daemon_threads = True
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__(("127.0.0.1", 0), _EsGateHandler)
+        self.upstream = urlsplit(upstream)
+        self.credentials: set[str] = set()
+        self.answers: dict[str, tuple[int, dict[str, Any]]] = {}  # path fragment → fixed answer
+        self.seen: list[dict[str, str]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _EsGateHandler(BaseHTTPRequestHandler):
+    server: EsGate
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def _handle(self) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        self.server.seen.append({"path": self.path, "method": self.command, **headers})
+        body = self.rfile.read(int(headers.get("content-length") or 0))
+        fixed = next((a for fragment, a in self.server.answers.items() if fragment in self.path), None)
+        if fixed is None and self.server.credentials and headers.get("authorization") not in self.server.credentials:
+            fixed = _es_error(401, "security_exception",
+                           f"missing authentication credentials for REST request [{self.path}]")
+        if fixed is not None:
+            payload = json.dumps(fixed[1]).encode()
+            self.send_response(fixed[0])
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        forwarded = {k: _ES_PLAIN.get(v, v) for k, v in headers.items()
+                     if k in ("content-type", "accept")}
+        upstream = http.client.HTTPConnection(self.server.upstream.hostname, self.server.upstream.port, timeout=60)
+        upstream.request(self.command, self.path, body=body or None, headers=forwarded)
+        response = upstream.getresponse()
+        payload = response.read()
+        self.send_response(response.status)
+        for key, value in response.getheaders():
+            if key.lower() in ("content-type", "x-elastic-product"):
+                self.send_header(key, value)
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _handle
+
+
+@pytest.fixture
+def es_gate(es_url: str) -> Iterator[EsGate]:
+    """A loopback gate in front of the test Elasticsearch that plays an 8.x cluster (see :class:`EsGate`)."""
+    server = EsGate(es_url)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()

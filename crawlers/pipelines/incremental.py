@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawlers.config import markwatch_settings
-from shared_db.es.client import IndexUnavailable, make_client
+from shared_db.es.client import IndexRefused, IndexUnavailable, es_failure, make_client
 from shared_db.es.listings import listing_doc_id
 
 
@@ -29,6 +29,8 @@ class IncrementalPipeline:
             self.known = known_hashes(markwatch_settings(self.crawler), marketplace)
         except IndexUnavailable:
             self.stats.inc_value("markwatch/incremental/index_unavailable")
+        except IndexRefused as exc:  # the index pipeline meets the same refusal and stops the crawl
+            self.stats.set_value("markwatch/index/refused", str(exc))
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         doc_id = listing_doc_id(str(item["marketplace"]), str(item["listing_id"]))
@@ -52,4 +54,4 @@ def known_hashes(settings: Any, marketplace: str) -> dict[str, str]:
     except NotFoundError:
         return {}
     except (EsConnectionError, TransportError) as exc:
-        raise IndexUnavailable(f"cannot read content hashes: {exc}") from exc
+        raise es_failure(exc, f"reading the content hashes of {marketplace}") from exc

@@ -29,13 +29,15 @@ def clear_errors() -> Iterator[None]:
     """Turn the known failures of services into one-line messages and meaningful exit codes."""
     from sqlalchemy.exc import OperationalError, ProgrammingError
 
-    from shared_db.es.client import IndexUnavailable
+    from shared_db.es.client import IndexRefused, IndexUnavailable
     from shared_db.settings import InsecureSettingsError
 
     try:
         yield
     except IndexUnavailable as exc:
         raise fail(str(exc), EXIT_UNAVAILABLE) from exc
+    except IndexRefused as exc:  # retrying will not help: the message says what to fix
+        raise fail(str(exc), EXIT_FAILURE) from exc
     except InsecureSettingsError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     except (OperationalError, ProgrammingError) as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from markwatch.cli.common import EXIT_FAILURE, EXIT_USAGE, clear_errors, console, fail
+from markwatch.cli.common import EXIT_FAILURE, EXIT_PARTIAL, EXIT_USAGE, clear_errors, console, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -58,6 +58,9 @@ def crawl(
     console.print(f"crawl run {summary.run_id} {summary.status}: {summary.pages} pages, {summary.items} items, "
                   f"{summary.indexed} indexed, {summary.spooled} spooled, {summary.errors} errors, "
                   f"drops {summary.drops}", highlight=False)
+    if summary.status == "degraded":
+        raise fail(f"{summary.spooled} listings were spooled because Elasticsearch was unavailable; the next crawl "
+                   "or `markwatch crawl replay` indexes them", EXIT_PARTIAL)
     if summary.status != "succeeded":
         raise fail(summary.error or "crawl failed", EXIT_FAILURE)
 

@@ -119,7 +119,7 @@ def _detect_and_train(steps, settings, engine, ground_truth) -> None:  # type: i
     learned = learn_vocabulary(settings=settings)
     console.print(f"[green]✓[/] vocabulary: {learned.words} words used across brands in {learned.listings} listings")
     with console.status("detecting…"):
-        first = run_detection(settings=settings, engine=engine)
+        first = run_detection(settings=settings, engine=engine, full=True)  # also the listings within the skew
     console.print(f"[green]✓[/] detection: {first.listings_scanned} listings scanned, "
                   f"{first.hits_created} new hits, {first.hits_updated} updated ({first.model_version})")
     with console.status("training the seed model from the marketplace's ground truth…"):

@@ -72,15 +72,24 @@ def crawl_targets(targets: list[str] | None = None, *, start_urls: dict[str, lis
 
 def crawl_profile(name: str, *, settings: Settings, start_urls: list[str] | None = None,
                   timeout: float | None = None) -> dict[str, Any]:
-    """Crawl one profile (or spider) in a subprocess; the run is recorded, failures raise with the log tail."""
-    from crawlers.runner import CrawlFailed, run_crawl
+    """Crawl one profile (or spider) in a subprocess; the run is recorded, failures raise with the log tail.
+
+    Raises :class:`crawlers.runner.CrawlDegraded` after a crawl that had to spool listings, so its
+    Airflow task fails (a retry replays the spool first) instead of looking green.
+    """
+    from crawlers.runner import CrawlDegraded, CrawlFailed, run_crawl
 
     try:
-        return jsonable(run_crawl(name, start_urls=start_urls or None, settings=settings, timeout=timeout))
+        summary = run_crawl(name, start_urls=start_urls or None, settings=settings, timeout=timeout)
     except CrawlFailed as exc:
         if exc.run_id is not None:
             close_abandoned_run(exc.run_id, settings=settings, error=str(exc))
         raise
+    if summary.status == "degraded":
+        raise CrawlDegraded(f"crawl run {summary.run_id} of {name!r} spooled {summary.spooled} of {summary.items} "
+                            "listings: Elasticsearch was unavailable; the next crawl or `markwatch crawl replay` "
+                            "indexes them")
+    return jsonable(summary)
 
 
 def close_abandoned_run(run_id: int, *, settings: Settings, error: str) -> bool:

@@ -146,22 +146,17 @@ def reindex_listings(*, settings: Settings, force: bool = False, keep_previous: 
         report.index = index.rollover_reindex()
         report.reindexed = True
         # Listings a crawl wrote to the old index while the copy ran: copy them again (same ids).
-        client.reindex(body={"source": {"index": current, "query": {"range": {"indexed_at": {
-            "gte": started.isoformat()}}}}, "dest": {"index": report.index}}, refresh=True,
-            wait_for_completion=True)
-    report.dropped = _drop_old_versions(client, index.alias, report.index, keep_previous)
+        index.copy(current, report.index, query={"range": {"indexed_at": {"gte": started.isoformat()}}})
+    report.dropped = _drop_old_versions(index, report.index, keep_previous)
     return report
 
 
-def _drop_old_versions(client: Any, alias: str, current: str, keep_previous: int) -> list[str]:
-    versions = sorted(
-        (int(name.rsplit("-v", 1)[1]), name)
-        for name in client.indices.get(index=f"{alias}-v*")
-        if name.rsplit("-v", 1)[1].isdigit() and name != current
-    )
+def _drop_old_versions(index: Any, current: str, keep_previous: int) -> list[str]:
+    """Delete versions older than the ``keep_previous`` before ``current``, each by name (8.x refuses wildcards)."""
+    versions = sorted((int(name.rsplit("-v", 1)[1]), name) for name in index.versions() if name != current)
     doomed = [name for _, name in versions[:max(len(versions) - keep_previous, 0)]]
     for name in doomed:
-        client.indices.delete(index=name)
+        index.client.indices.delete(index=name)
     return doomed
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from shared_db.bounds import column_length, fit_code, fit_key, fit_text
 from shared_db.models import Decision, Hit, HitStatus, Verdict, utcnow
 from shared_db.repo import audit
 
@@ -58,13 +59,32 @@ def _insert(session: Session):  # type: ignore[no-untyped-def]
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Hit)
 
 
+_KEYS = ("listing_id", "marketplace", "seller_id")
+_TEXTS = ("seller_name", "matched_text", "kind")
+_CODES = ("currency", "evidence_sha256", "model_version")
+
+
+def bounded_values(candidate: HitCandidate) -> dict[str, Any]:
+    """The candidate's column values, each crawled string fitted to its column (see :mod:`shared_db.bounds`)."""
+    values = asdict(candidate)
+    table = Hit.__table__
+    for name in _KEYS:
+        values[name] = fit_key(values[name], column_length(table, name))
+    for name in _TEXTS:
+        values[name] = fit_text(values[name], column_length(table, name))
+    for name in _CODES:
+        values[name] = fit_code(values[name], column_length(table, name))
+    return values
+
+
 def upsert_hit(candidate: HitCandidate, *, session: Session) -> UpsertOutcome:
     """Insert or refresh the hit for (listing, mark); safe under concurrent detection workers.
 
     A hit a reviewer has decided keeps its status, scores and version; only ``last_seen_at`` moves.
+    Crawled strings are fitted to their columns first, so a hostile listing cannot fail the batch.
     """
     now = utcnow()
-    values = asdict(candidate)
+    values = bounded_values(candidate)
     inserted = session.execute(
         _insert(session)
         .values(**values, status=HitStatus.NEW.value, version=1, first_seen_at=now, last_seen_at=now,
@@ -74,7 +94,7 @@ def upsert_hit(candidate: HitCandidate, *, session: Session) -> UpsertOutcome:
     ).first()
     if inserted is not None:
         return "created"
-    key = and_(Hit.listing_id == candidate.listing_id, Hit.mark_id == candidate.mark_id)
+    key = and_(Hit.listing_id == values["listing_id"], Hit.mark_id == candidate.mark_id)
     refreshed = session.execute(
         update(Hit).where(key, Hit.status == HitStatus.NEW.value)
         .values(**values, last_seen_at=now, updated_at=now)

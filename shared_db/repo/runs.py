@@ -36,8 +36,10 @@ def recent_crawl_runs(*, session: Session, limit: int = 20, profile: str | None 
     return list(session.scalars(query))
 
 
-def start_detection_run(*, session: Session, since: datetime | None) -> DetectionRun:
-    run = DetectionRun(status="running", since=since, started_at=utcnow())
+def start_detection_run(*, session: Session, since: datetime | None, until: datetime | None = None,
+                        slice_plan: str = "all") -> DetectionRun:
+    """Record a detection run over ``[since, until)`` of one slice plan (``all`` or ``k/n``)."""
+    run = DetectionRun(status="running", since=since, until=until, slice_plan=slice_plan, started_at=utcnow())
     session.add(run)
     session.flush()
     return run
@@ -55,11 +57,12 @@ def finish_detection_run(run_id: int, *, session: Session, status: str, **counts
     return run
 
 
-def last_watermark(*, session: Session) -> datetime | None:
-    """The watermark of the latest successful detection run (failed runs never advance it)."""
+def last_watermark(*, session: Session, slice_plan: str = "all") -> datetime | None:
+    """The newest watermark of a successful run of this slice plan (failed runs never advance it)."""
     value = session.scalar(
         select(DetectionRun.watermark)
-        .where(DetectionRun.status == "succeeded", DetectionRun.watermark.is_not(None))
+        .where(DetectionRun.status == "succeeded", DetectionRun.watermark.is_not(None),
+               DetectionRun.slice_plan == slice_plan)
         .order_by(DetectionRun.watermark.desc()).limit(1)
     )
     return _aware(value) if value is not None else None

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from markwatch.jobs import housekeeping
 from markwatch.jobs.crawl import ProfileError, crawl_targets, enabled_profile_names, indexed_count
-from markwatch.jobs.detect import plan_detection, plan_since, plan_slices
+from markwatch.jobs.detect import plan_detection, plan_slices
 from markwatch.jobs.runtime import JobConfigurationError, es_url_from_connection, jsonable, parse_slices
 from shared_db.evidence import EvidenceStore
-from shared_db.models import DetectionRun, Hit, User
+from shared_db.models import Hit, User
 from shared_db.repo.hits import HitCandidate, upsert_hit
 from shared_db.repo.marks import upsert_mark
 from shared_db.schemas import MarkCreate
@@ -183,34 +183,8 @@ def test_reindex_only_on_drift_or_force_and_keeps_documents(settings) -> None:
     assert index.count() == 1
 
 
-def _run(session: Session, status: str, since: datetime | None, started: datetime,
-         watermark: datetime | None = None) -> None:
-    session.add(DetectionRun(status=status, since=since, started_at=started,
-                             finished_at=started + timedelta(minutes=5), watermark=watermark))
-
-
-def test_plan_since_overlaps_the_watermark_and_rescans_uncovered_failures(sqlite_engine) -> None:
-    t0 = NOW - timedelta(hours=10)
-    overlap = timedelta(minutes=30)
-    with Session(sqlite_engine) as session, session.begin():
-        assert plan_since(session=session) is None  # never ran: scan everything
-    assert plan_detection(engine=sqlite_engine, slices=2) == plan_slices(2, full=True)
-    with Session(sqlite_engine) as session, session.begin():
-        _run(session, "succeeded", None, t0, watermark=t0 + timedelta(hours=1))
-        _run(session, "succeeded", t0 + timedelta(hours=1), t0 + timedelta(hours=2), watermark=t0 + timedelta(hours=3))
-    with Session(sqlite_engine) as session:
-        assert plan_since(session=session, overlap=overlap) == t0 + timedelta(hours=3) - overlap
-    # One slice of the next run fails while its sibling advances the watermark.
-    with Session(sqlite_engine) as session, session.begin():
-        _run(session, "succeeded", t0 + timedelta(hours=3), t0 + timedelta(hours=4), watermark=t0 + timedelta(hours=5))
-        _run(session, "failed", t0 + timedelta(hours=3), t0 + timedelta(hours=4))
-    with Session(sqlite_engine) as session:
-        assert plan_since(session=session, overlap=overlap) == t0 + timedelta(hours=3)
-    # A later run from that point succeeds: the failure is covered, the watermark rules again.
-    with Session(sqlite_engine) as session, session.begin():
-        _run(session, "succeeded", t0 + timedelta(hours=3), t0 + timedelta(hours=6), watermark=t0 + timedelta(hours=7))
-    with Session(sqlite_engine) as session:
-        assert plan_since(session=session, overlap=overlap) == t0 + timedelta(hours=7) - overlap
-    assert plan_detection(engine=sqlite_engine, slices=2, full=True) == plan_slices(2, full=True)
-    jobs = plan_detection(engine=sqlite_engine, slices=2, overlap=overlap)
-    assert {job["since"] for job in jobs} == {(t0 + timedelta(hours=7) - overlap).isoformat()}
+def test_plan_detection_leaves_each_slice_to_its_own_watermark() -> None:
+    """No shared start: a slice that failed rescans from its own watermark (tests/detection/test_batch.py)."""
+    assert plan_detection(slices=2) == plan_slices(2)
+    assert [job["since"] for job in plan_detection(slices=3)] == [None, None, None]
+    assert plan_detection(slices=2, full=True) == plan_slices(2, full=True)

@@ -95,7 +95,7 @@ def test_elasticsearch_down_spools_and_replay_indexes_everything(market: DemoMar
     down = market_settings.model_copy(update={"es_url": f"http://127.0.0.1:{closed_port()}"})
     summary = run_crawl("demo_market_sitemap", start_urls=[f"{market.base_url}/robots.txt"], settings=down,
                         timeout=180)
-    assert summary.status == "succeeded"
+    assert summary.status == "degraded"  # before: "succeeded" with nothing indexed
     assert summary.indexed == 0 and summary.spooled == summary.items == len(market.ground_truth())
     result = CliRunner().invoke(app, ["crawl", "replay"])
     assert result.exit_code == 0, result.output
@@ -107,3 +107,43 @@ def test_runner_raises_with_the_log_tail(crawl_settings: Settings) -> None:
     with pytest.raises(CrawlFailed, match="no spider or profile named 'no-such-site'") as failure:
         run_crawl("no-such-site", settings=crawl_settings, timeout=60)
     assert failure.value.returncode == 2
+
+
+def test_elasticsearch_refusing_the_credentials_fails_the_crawl_with_its_message(
+        market: DemoMarket, market_settings: Settings, es_gate: Any) -> None:
+    """A 401 used to count as "unavailable": the crawl spooled everything and ended green."""
+    from pydantic import SecretStr
+
+    from crawlers.runner import read_summary
+    from crawlers.spool import Spool
+
+    es_gate.credentials = {"ApiKey the-right-key"}
+    refused = market_settings.model_copy(update={"es_url": es_gate.url, "es_api_key": SecretStr("a-wrong-key")})
+    with pytest.raises(CrawlFailed) as failure:
+        run_crawl("demo_market_sitemap", start_urls=[f"{market.base_url}/robots.txt"], settings=refused,
+                  timeout=180)
+    summary = read_summary(failure.value.run_id, market_settings)
+    assert summary.status == "failed" and summary.spooled == 0 and summary.indexed == 0
+    assert "401 security_exception: missing authentication credentials" in (summary.error or "")
+    assert Spool(market_settings.resolved_spool_dir).pending() == 0
+
+
+def test_a_crawl_that_spooled_fails_its_airflow_task_after_spooling(market: DemoMarket,
+                                                                    market_settings: Settings) -> None:
+    from crawlers.runner import CrawlDegraded
+    from crawlers.spool import Spool
+    from markwatch.jobs.crawl import crawl_profile
+
+    down = market_settings.model_copy(update={"es_url": f"http://127.0.0.1:{closed_port()}"})
+    with pytest.raises(CrawlDegraded, match="spooled") as degraded:
+        crawl_profile("demo_market_sitemap", start_urls=[f"{market.base_url}/robots.txt"], settings=down,
+                      timeout=180)
+    assert "markwatch crawl replay" in str(degraded.value)
+    assert Spool(market_settings.resolved_spool_dir).pending() == len(market.ground_truth())
+    from sqlalchemy import select
+
+    from shared_db.db import make_engine
+    from shared_db.models import CrawlRun
+
+    with make_engine(market_settings.resolved_database_url).connect() as conn:
+        assert conn.execute(select(CrawlRun.status)).scalars().all() == ["degraded"]
