@@ -127,7 +127,7 @@ def housekeeping(
             result["marks_reassessed"] = jobs.reassess_marks(engine=engine)
         if not (skip_index or dry_run):
             result["index"] = jsonable(jobs.reindex_listings(settings=settings, force=reindex))
-            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings, engine=engine))
+            result["vocabulary"] = jsonable(learn_vocabulary(settings=settings))
     console.print_json(json.dumps(result))
 
 

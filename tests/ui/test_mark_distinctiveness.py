@@ -27,7 +27,7 @@ def test_the_owner_sees_the_level_and_what_hits_need_on_the_list_and_the_mark_pa
 
 def test_staff_see_it_on_the_review_page(world, login_as) -> None:
     page = html.unescape(login_as("reviewer").get(f"/marks/{world.mark_a}/review").text)
-    assert "Ordinary word" in page and ORDINARY_SENTENCE in page and "'acme' is an ordinary word" in page
+    assert "Ordinary word" in page and ORDINARY_SENTENCE in page and "an ordinary word" in page
 
 
 def test_a_mark_not_assessed_yet_says_so(world, login_as, sqlite_engine) -> None:
