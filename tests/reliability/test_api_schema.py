@@ -139,8 +139,12 @@ def test_web_pages_declare_what_they_read(settings, sqlite_engine) -> None:
 
 @schemathesis.check
 def errors_are_html_pages(ctx, response, case) -> None:  # type: ignore[no-untyped-def]
-    """A web page's error (4xx, 5xx) is an HTML page without a traceback, never FastAPI's JSON."""
-    if response.status_code >= 400:
+    """A web page's error (4xx, 5xx) is an HTML page without a traceback, never FastAPI's JSON.
+
+    ``@schemathesis.check`` registers it for every run in the process: the API's own runs
+    (tests/ui/test_api.py) answer JSON under /api/ and are left alone.
+    """
+    if response.status_code >= 400 and not case.path.startswith("/api/"):
         content_type = (response.headers.get("content-type") or [""])[0]
         assert content_type.startswith("text/html"), f"{response.status_code} answered as {content_type!r}"
         assert b"Traceback" not in response.content
