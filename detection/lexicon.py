@@ -66,11 +66,6 @@ def is_common_word(word: str) -> bool:
     return word in _dictionary() or word in _at_least(COMMON_ZIPF)
 
 
-def dictionary_words() -> frozenset[str]:
-    """All lower-case dictionary entries, normalised."""
-    return _dictionary()
-
-
 @cache
 def known_spellings() -> frozenset[str]:
     """Every spelling at or above :data:`KNOWN_ZIPF`, plus the dictionary."""

@@ -41,15 +41,22 @@ def test_downgrade_to_base_and_upgrade_again(engine) -> None:
     assert TABLES <= set(inspect(engine).get_table_names())
 
 
-def test_marks_that_exist_before_verification_are_migrated_as_verified(engine) -> None:
-    downgrade(engine, "0004")
+def _insert_old_mark(engine, **extra: str) -> None:  # type: ignore[no-untyped-def]
+    """One organisation and its mark OLD, written with the columns of an older schema plus ``extra``."""
+    columns = "".join(f", {name}" for name in extra)
+    values = "".join(f", '{value}'" for value in extra.values())
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO organisations (name, created_at) VALUES ('Old Org', CURRENT_TIMESTAMP)"))
         conn.execute(text(
             "INSERT INTO marks (org_id, text, normalised, aliases, transliterations, classes, jurisdictions,"
-            " authorised_sellers, authorised_domains, categories, weight, status, created_at, updated_at)"
-            " SELECT id, 'OLD', 'old', '[]', '[]', '[]', '[]', '[]', '[]', '[]', 1.0, 'registered',"
-            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM organisations"))
+            f" authorised_sellers, authorised_domains, categories, weight, status{columns}, created_at, updated_at)"
+            " SELECT id, 'OLD', 'old', '[]', '[]', '[]', '[]', '[]', '[]', '[]', 1.0, 'registered'"
+            f"{values}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM organisations"))
+
+
+def test_marks_that_exist_before_verification_are_migrated_as_verified(engine) -> None:
+    downgrade(engine, "0004")
+    _insert_old_mark(engine)
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT verification, verified_by FROM marks")).one() == ("verified", None)
@@ -58,13 +65,7 @@ def test_marks_that_exist_before_verification_are_migrated_as_verified(engine) -
 def test_distinctiveness_columns_go_up_empty_and_down_again(engine) -> None:
     downgrade(engine, "0006")
     assert "distinctiveness" not in {c["name"] for c in inspect(engine).get_columns("marks")}
-    with engine.begin() as conn:
-        conn.execute(text("INSERT INTO organisations (name, created_at) VALUES ('Old Org', CURRENT_TIMESTAMP)"))
-        conn.execute(text(
-            "INSERT INTO marks (org_id, text, normalised, aliases, transliterations, classes, jurisdictions,"
-            " authorised_sellers, authorised_domains, categories, weight, status, verification, created_at,"
-            " updated_at) SELECT id, 'OLD', 'old', '[]', '[]', '[]', '[]', '[]', '[]', '[]', 1.0, 'registered',"
-            " 'verified', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM organisations"))
+    _insert_old_mark(engine, verification="verified")
     upgrade(engine)
     with engine.connect() as conn:  # assessed later (refresh, housekeeping), not by the migration
         assert conn.execute(text("SELECT distinctiveness, distinctiveness_at FROM marks")).one() == (None, None)
