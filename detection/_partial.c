@@ -59,8 +59,10 @@ static inline uint64_t whole_tag(int n) { return 0x9E3779B97F4A7C15ULL * (uint64
 typedef struct { int w, m; } EdgeNeed;
 
 /* A counted form: the shared distinct bigrams a full window needs, and a window at the text's start
-   or end; the text's current count and the generation it belongs to. */
-typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t stamp; } Counted;
+   or end; the text's current count and the generation it belongs to; the most characters a full
+   window reaching the cutoff leaves out of the form, and the diagonals a shorter window at the text's
+   start may hold its bigrams on (see diagonals_hold). */
+typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t stamp; int deletions, edge_low, edge_high; } Counted;
 
 typedef struct {
     PyObject_HEAD
@@ -85,6 +87,10 @@ typedef struct {
     uint32_t *near_stamp;
     int *near_slot;
     Counted *counted;         /* the counted forms, numbered densely (the bigram table's postings) */
+    int32_t *counted_of;      /* per form: its number among the counted forms, or -1 */
+    int *support;             /* scratch: per window start, the bigrams that may support it (diagonals_hold) */
+    size_t support_room;
+    size_t gram_mask;         /* the text's bigram hash (count_shared): its size less one */
     size_t counted_count;
     int bucket_used[BUCKETS];
     uint32_t *by_length;  /* form indices, shortest first */
@@ -115,7 +121,7 @@ typedef struct {
 
 static void index_dealloc(Index *self) {
     free(self->chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
-    free(self->counted); free(self->by_length); free(self->always);
+    free(self->counted); free(self->counted_of); free(self->support); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact); table_free(&self->stripped);
@@ -441,7 +447,15 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
         }
         self->modes[f] = MODE_COUNT;
         self->bucket_used[bucket_of(n)] = 1;
-        Counted counted = {f, threshold, edge_threshold, 0, 0};
+        Counted counted = {f, threshold, edge_threshold, 0, 0, n - least(n, n, self->cutoff), 0, 0};
+        /* A window of the text's first w characters keeping m of the form's: a kept bigram at position i
+           of the form lies at some p with -(n - m) <= p - i <= w - m. */
+        for (int w = 1; w < n; w++) {
+            int m = least(n, w, self->cutoff);
+            if (m > w) continue;
+            if (m - n < counted.edge_low) counted.edge_low = m - n;
+            if (w - m > counted.edge_high) counted.edge_high = w - m;
+        }
         status = vec_push(&counted_forms, &counted);
         for (int i = 0; i < distinct && !status; i++) {
             Entry e = {bucket_key(codes[i], bucket_of(n)), (uint32_t)(counted_forms.len - 1)};
@@ -475,6 +489,10 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     self->always_count = always.len;
     self->counted = counted_forms.data;
     self->counted_count = counted_forms.len;
+    self->counted_of = malloc((count + 1) * sizeof(int32_t));
+    if (!self->counted_of) status = -1;
+    for (int f = 0; f < count && !status; f++) self->counted_of[f] = -1;
+    for (size_t k = 0; k < self->counted_count && !status; k++) self->counted_of[self->counted[k].form] = (int32_t)k;
     if (status) { PyErr_NoMemory(); return -1; }
     return 0;
 }
@@ -602,7 +620,7 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
     int *previous = self->gram_previous, *next = self->gram_next, *slots = self->gram_slots;
     size_t size = 64;
     while (size < (size_t)grams * 2) size *= 2;
-    size_t mask = size - 1;
+    size_t mask = self->gram_mask = size - 1;
     memset(slots, 0xFF, size * sizeof(int));
     for (int i = 0; i < grams; i++) {
         codes[i] = bigram_code(text[i], text[i + 1]);
@@ -879,6 +897,52 @@ static void consider_range(Scoring *s, int from, int to) {
         }
         if (i + 1 >= from + n && shared >= need) consider(s, i + 1 - n, n);
     }
+}
+
+/* A counted form's hits, narrowed by where its bigrams lie in the text (count_shared's bigram hash).
+   A full window starting at s that reaches the cutoff leaves out at most d of the form's characters
+   and d of its own, so each bigram it keeps, at position i of the form, lies at some p with
+   |p - i - s| <= d: window starts supported by fewer bigrams than the form's threshold are dropped
+   from its runs, and an edge whose window cannot hold edge_threshold of them (on the diagonals the
+   constructor found; the text's end as its start, both reversed) is dropped. 0 if nothing is left. */
+static int diagonals_hold(Index *self, Candidates *c, uint32_t f, const ch_t *text, int len) {
+    const Counted *counted = &self->counted[self->counted_of[f]];
+    int n = self->lengths[f], d = counted->deletions, starts = len - n + 1;
+    const ch_t *needle = self->chars + self->offsets[f];
+    if (starts > 0 && (size_t)starts + 1 > self->support_room) {
+        size_t room = (size_t)starts * 2 + 64;
+        if (grow(&self->support, room * sizeof(int))) return -1;
+        self->support_room = room;
+    }
+    int *support = self->support, at_start = 0, at_end = 0;
+    if (starts > 0) memset(support, 0, ((size_t)starts + 1) * sizeof(int));
+    for (int i = 0; i + 1 < n; i++) {
+        uint64_t code = bigram_code(needle[i], needle[i + 1]);
+        size_t slot = code & self->gram_mask;
+        while (self->gram_slots[slot] >= 0 && self->gram_codes[self->gram_slots[slot]] != code)
+            slot = (slot + 1) & self->gram_mask;
+        for (int p = self->gram_slots[slot]; p >= 0; p = self->gram_previous[p]) {
+            int diagonal = p - i;
+            at_start += p <= n - 3 && diagonal >= counted->edge_low && diagonal <= counted->edge_high;
+            at_end += p >= len - n + 1 && len - n - diagonal >= counted->edge_low && len - n - diagonal <= counted->edge_high;
+            int lo = diagonal - d < 0 ? 0 : diagonal - d, hi = diagonal + d < starts - 1 ? diagonal + d : starts - 1;
+            if (lo <= hi) { support[lo]++; support[hi + 1]--; }
+        }
+    }
+    for (int x = 1; x < starts; x++) support[x] += support[x - 1];
+    int left = 0;
+    for (int32_t h = self->last_hit[f]; h >= 0; h = c->hits[h].next) {
+        Hit *hit = &c->hits[h];
+        if (hit->edges & PREFIXES && at_start < counted->edge_threshold) hit->edges &= (uint8_t)~PREFIXES;
+        if (hit->edges & SUFFIXES && at_end < counted->edge_threshold) hit->edges &= (uint8_t)~SUFFIXES;
+        int from = hit->where, to = hit->until < starts - 1 ? hit->until : starts - 1;
+        while (from <= to && support[from] < counted->threshold) from++;
+        while (to >= from && support[to] < counted->threshold) to--;
+        hit->where = from;
+        hit->until = to;
+        left |= hit->edges || from <= to;
+    }
+    return left;
 }
 
 /* Score a form on the windows its hits name (exact whenever the best window reaches the cutoff);
@@ -1163,6 +1227,11 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             uint32_t f = c.forms[i];
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            if (!whole && self->modes[f] == MODE_COUNT && self->lengths[f] <= MAX_NEEDLE) {
+                int held = diagonals_hold(self, &c, f, text, (int)len);
+                if (held < 0) { PyErr_NoMemory(); goto fail; }
+                if (!held) continue;
+            }
             self->keyed_scored += !whole && self->modes[f] == MODE_KEYED;
             self->counted_scored += !whole && self->modes[f] != MODE_KEYED;
             self->whole_scored += whole;

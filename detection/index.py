@@ -9,8 +9,9 @@ a window of ``w`` characters sharing a longest common subsequence of ``m``). The
   (SymSpell deletions); a window reaches the cutoff only if one of its own deletions matches, and
   only those windows are scored;
 - longer forms are found by the bigrams they share with sliding windows of the text (at least the
-  bound a window reaching the cutoff implies), and scored on those windows; forms at least as
-  long as the text are all scored (the text is then the needle).
+  bound a window reaching the cutoff implies); only the window starts whose alignment holds that
+  many of those bigrams (within the few characters a match may shift them) are scored; forms at
+  least as long as the text are all scored (the text is then the needle).
 
 Scores use rapidfuzz's arithmetic, so ``search_many`` returns the brute-force result: a score
 within 1e-6 of the cutoff, or a needle over 64 characters, is rescored by rapidfuzz itself.

@@ -65,6 +65,10 @@ class Matcher:
 
     def __init__(self, marks: Iterable[MarkSpec], *, vocabulary: Iterable[str] = ()) -> None:
         """``vocabulary``: ordinary words of the listings' domain (:mod:`detection.vocabulary`)."""
+        with _collector_paused(True):  # loading the lexicon allocates ~1M objects, none in cycles
+            self._build(marks, vocabulary)
+
+    def _build(self, marks: Iterable[MarkSpec], vocabulary: Iterable[str]) -> None:
         self.marks: list[MarkSpec] = list(marks)
         vocabulary = frozenset(vocabulary)
         common_marks = common_word_marks()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +51,7 @@ def match(
     except MarkCsvError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     matcher = Matcher(specs, vocabulary=read_vocabulary(vocabulary))
+    gc.freeze()  # the matcher lives as long as the run: later collections need not walk its lexicon
 
     skipped: list[LineProblem] = []
 
