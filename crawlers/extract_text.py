@@ -1,0 +1,317 @@
+"""Fields from what a person sees on a product page without markup: the current price near the title and the
+buy button (struck-through, "was" and unit prices skipped), SKU/MPN and brand labels in spec tables
+("SKU:", "Item model number", "Artikelnummer", "型番", "品牌"), stock phrases and the buy button's state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+from parsel import Selector
+
+from crawlers.availability import availability_phrase
+from crawlers.prices import Locale, detect_currency, parse_price
+
+MAX_ELEMENTS = 60_000
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "option", "textarea"})
+_NOISE = re.compile(r"(?i)(?:^|[\s_-])(?:header|footer|nav|navbar|menu|megamenu|mini-?cart|minicart|cart-(?:count|preview"
+                    r"|contents|link|drawer)|blockcart|related|upsells?|cross-?sells?|recommend\w*|carousel|similar"
+                    r"|also-?\w*|recently\w*|sidebar|breadcrumbs?|reviews?|newsletter|cookie\w*)(?:$|[\s_-])")
+_OLD = re.compile(r"(?i)old|was|compare|strike|before|original|rrp|msrp|uvp|crossed|barrato|tachado|prev|retail|"
+                  r"text-price|list-?price|listprice|reference-price|streich")
+_WEAK_OLD = re.compile(r"(?i)regular|list")
+_NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|sparen|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
+                        r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
+                        r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
+                        r"\bfrom \d+ items|\bab \d+ stück")
+_OLD_TEXT = re.compile(r"(?i)^\s*(?:list price|was|rrp|msrp|uvp|statt|regular price|original price|"
+                       r"prix de référence|prezzo consigliato|参考価格|通常価格|メーカー希望小売価格|原价|定价)\b")
+_MONEY = re.compile(r"(?:[$€£¥￥₹₩₽₺₫₱฿]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|HUF|BRL|kr|zł|"
+                    r"Kč|Ft|R\$)\b|円|元)\s*\d|\d[\d.,\s\u00a0]*\s*(?:[€£¥￥₹₽₺₫]|zł|kr|Kč|Ft|円|元|\b(?:EUR|USD|"
+                    r"GBP|CHF|SEK|NOK|DKK|PLN)\b)")
+_AMOUNTS = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
+_RANGE = re.compile(r"\d\s*(?:-|–|—|~|〜|to|bis|à|a)\s*\D{0,5}\d")
+_BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|buy[ -_]?(?:it )?now|in den (?:warenkorb|"
+                  r"einkaufswagen)|ajouter au panier|aggiungi al carrello|añadir al carrito|agregar al carrito|"
+                  r"lägg i varukorgen|in winkelwagen|do koszyka|adicionar ao carrinho|カートに入れる|買い物かごに入れる|"
+                  r"カートへ|加入购物车|立即购买|加入購物車|장바구니")
+_DISABLED = re.compile(r"(?i)disabled?|sold-?out|unavailable|btn-disable")
+_STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
+
+SKU_LABELS = (r"SKU|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
+              r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
+              r"Varenummer|Artikelnr\.?|Numer katalogowy|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)")
+MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+Number|Item model number|Model(?:\s*(?:number|no\.?|#))?"
+              r"|Modell(?:nummer)?|Modèle|Modello|Herstellernummer|型番|型号|型號|모델명")
+BRAND_LABELS = r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Märke|Marka|ブランド(?:名)?|品牌|브랜드"
+MAKER_LABELS = r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|メーカー|制造商|生产厂家|製造商"
+_SEP = r"\s*(?:[:：#]|\s-\s)\s*"
+
+
+def _label(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|\s*$)(?P<rest>.*)$", re.I | re.S)
+
+
+_SKU_RE, _MPN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, BRAND_LABELS, MAKER_LABELS))
+_ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, BRAND_LABELS, MAKER_LABELS)), re.I)
+_CODE = re.compile(r"[\w][\w\-./#]{1,39}")
+_BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50}))\s*$")
+
+
+@dataclass
+class _Node:
+    index: int
+    element: Any
+    noise: bool
+    old: int  # 0 current, 1 "regular"/"list", 2 struck through or "was"
+
+
+@dataclass
+class _Text:
+    index: int
+    node: _Node
+    text: str
+
+
+def _attrs(element: Any) -> str:
+    return " ".join(f"{k} {v}" for k, v in element.attrib.items() if k in ("class", "id", "itemprop", "data-price-type")
+                    or k.startswith("data-a-strike"))
+
+
+def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
+    """Elements and text pieces in document order, each with its inherited noise/old-price flags."""
+    nodes: list[_Node] = []
+    texts: list[_Text] = []
+    stack: list[Any] = [(root, False, 0)]
+    while stack and len(nodes) < MAX_ELEMENTS:
+        item = stack.pop()
+        if isinstance(item, _Text):
+            texts.append(_Text(len(nodes), item.node, item.text))
+            continue
+        element, noise, old = item
+        if not isinstance(element.tag, str) or element.tag.lower() in _SKIP_TAGS:
+            continue
+        tag = element.tag.lower()
+        attrs = _attrs(element)
+        noise = noise or tag in ("header", "footer", "nav", "aside") or bool(_NOISE.search(attrs))
+        style = (element.attrib.get("style") or "").replace(" ", "").lower()
+        if tag in ("del", "s", "strike") or "line-through" in style or _OLD.search(attrs):
+            old = 2
+        elif _WEAK_OLD.search(attrs):
+            old = max(old, 1)
+        node = _Node(len(nodes), element, noise, old)
+        nodes.append(node)
+        if element.text and element.text.strip():
+            texts.append(_Text(node.index, node, element.text.strip()))
+        for child in reversed(list(element)):
+            if child.tail and child.tail.strip():
+                stack.append(_Text(0, node, child.tail.strip()))
+            stack.append((child, noise, old))
+    return nodes, texts
+
+
+def _text_of(element: Any, limit: int = 120) -> str:
+    parts: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > limit:
+            return ""
+    return " ".join("".join(parts).split())
+
+
+class Page:
+    """One parsed page for the visible-text heuristics (scanned once)."""
+
+    def __init__(self, sel: Selector, locale: Locale | None = None) -> None:
+        self.sel, self.locale = sel, locale
+        root = sel.root
+        if not isinstance(root, etree._Element):
+            self.nodes, self.texts = [], []
+        else:
+            self.nodes, self.texts = _scan(root)
+        self.position = {id(n.element): n for n in self.nodes}
+        self.holds_old: set[int] = set()
+        for node in self.nodes:
+            if node.old == 2 and (parent := node.element.getparent()) is not None and id(parent) in self.position:
+                while parent is not None and id(parent) not in self.holds_old and self.position.get(id(parent)):
+                    if self.position[id(parent)].old == 2:
+                        break
+                    self.holds_old.add(id(parent))
+                    parent = parent.getparent()
+        self.buttons = [n for n in self.nodes if n.element.tag in ("button", "a", "input") and not n.noise
+                        and _BUY.search(" ".join((_text_of(n.element, 80), n.element.attrib.get("value", ""),
+                                                  n.element.attrib.get("name", ""), n.element.attrib.get("id", ""),
+                                                  n.element.attrib.get("class", ""), n.element.attrib.get("title", ""))))]
+        h1 = next((n for n in self.nodes if n.element.tag == "h1" and not n.noise), None)
+        anchor = h1 or (self.buttons[0] if self.buttons else None)
+        self.anchor = anchor.index if anchor else 0
+        self.title = _text_of(h1.element, 300) if h1 is not None else None
+
+    def _distance(self, index: int) -> int:
+        return index - self.anchor if index >= self.anchor else 100_000 + self.anchor - index
+
+    def price(self) -> tuple[str, str | None] | None:
+        """(price as a plain decimal text, currency or None) of the current price nearest the title."""
+        candidates: list[tuple[tuple[int, int, int, int], str, str | None]] = []
+        seen: set[int] = set()
+        for node in self.nodes:
+            element = node.element
+            attrs = _attrs(element).lower()
+            priced = "price" in attrs or "prezzo" in attrs or "preis" in attrs or "prix" in attrs or any(
+                k.startswith("data-price") for k in element.attrib)
+            if not priced:
+                continue
+            text = element.attrib.get("content") or _text_of(element, 60)
+            if text and re.search(r"\d", text):
+                candidates.extend(self._candidate(node, text, 0))
+        for piece in self.texts:
+            if len(piece.text) < 60 and _MONEY.search(piece.text) and id(piece.node.element) not in seen:
+                seen.add(id(piece.node.element))
+                text = _text_of(piece.node.element, 60) or piece.text
+                candidates.extend(self._candidate(piece.node, text, 1))
+        if not candidates:
+            return None
+        candidates.sort(key=lambda c: c[0])
+        return candidates[0][1], candidates[0][2]
+
+    def _candidate(self, node: _Node, text: str, kind: int) -> list[tuple[tuple[int, int, int, int], str, str | None]]:
+        if node.old == 0 and id(node.element) in self.holds_old:
+            return []  # a block holding both the old and the current price: its children are candidates
+        if len(_AMOUNTS.findall(text)) > 1 and not _RANGE.search(text):
+            return []
+        parent = node.element.getparent()
+        context = _text_of(parent, 100) if parent is not None else ""
+        if _NOT_PRICE.search(text) or (context and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
+            return []
+        amount, currency = parse_price(text, None, self.locale)
+        if amount is None or amount <= 0:
+            return []
+        if currency is None and context:
+            currency = detect_currency(context, self.locale)
+        old = node.old
+        if _OLD_TEXT.search(text) or (context and _OLD_TEXT.search(context) and len(context) < 40):
+            old = 2
+        return [((old, int(node.noise), self._distance(node.index), kind), str(amount), currency)]
+
+    def _labelled(self, pattern: re.Pattern[str], valid: Any) -> str | None:
+        for position, piece in enumerate(self.texts):
+            if piece.node.noise or len(piece.text) > 120:
+                continue
+            match = pattern.match(piece.text)
+            if not match:
+                continue
+            rest = match.group("rest").strip()
+            if rest and match.group("sep").strip():
+                value = valid(rest)
+                if value:
+                    return value
+                continue
+            if rest:
+                continue
+            for follow in self.texts[position + 1:position + 4]:
+                candidate = follow.text.strip(" :：#|-\u00a0")
+                if not candidate:
+                    continue
+                if _ANY_LABEL.fullmatch(candidate):
+                    break
+                value = valid(candidate)
+                if value:
+                    return value
+                break
+        return None
+
+    def sku(self) -> str | None:
+        for test in (lambda a: a.get("itemprop") == "sku" or "data-product-sku" in a,
+                     lambda a: "sku" in (a.get("class") or "").split()):
+            for node in self.nodes:
+                attrs = node.element.attrib
+                if not node.noise and test(attrs):
+                    text = attrs.get("content") or _text_of(node.element, 60)
+                    value = _code(re.sub(rf"(?i)^\s*(?:{SKU_LABELS})\s*[:：#]?\s*", "", text))
+                    if value:
+                        return value
+        return self._labelled(_SKU_RE, _code)
+
+    def mpn(self) -> str | None:
+        return self._labelled(_MPN_RE, _code)
+
+    def brand(self) -> str | None:
+        found = self._labelled(_BRAND_RE, _brand)
+        if found:
+            return found
+        for node in self.nodes:
+            attrs = node.element.attrib
+            marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
+            if node.noise or not re.search(r"brand|vendor|manufacturer", marks) or "logo" in marks:
+                continue
+            text = attrs.get("content") or _text_of(node.element, 80)
+            text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*", "", text or "")
+            if not text:
+                text = next(iter(node.element.xpath(".//img/@alt | .//a/@title")), "")
+            value = _brand(text)
+            if value:
+                return value
+        found = self._labelled(_MAKER_RE, _brand)
+        if found:
+            return found
+        for piece in self.texts:
+            match = _BYLINE.match(piece.text)
+            if match and not piece.node.noise:
+                value = _brand(match.group(1) or match.group(2))
+                if value:
+                    return value
+        link = self.sel.xpath("normalize-space((//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb']"
+                              "//a[contains(@href,'brand')])[last()])").get()
+        return _brand(link) if link else None
+
+    def availability(self) -> str | None:
+        for node in self.nodes:
+            if node.noise or not _STOCK_ATTR.search(_attrs(node.element)):
+                continue
+            term = availability_phrase(_text_of(node.element, 120) or node.element.attrib.get("title"))
+            if term:
+                return term
+        disabled = [b for b in self.buttons if "disabled" in b.element.attrib
+                    or _DISABLED.search(b.element.attrib.get("class", ""))]
+        if self.buttons and len(disabled) == len(self.buttons):
+            return "OutOfStock"
+        phrases = [(self._distance(p.index), term) for p in self.texts
+                   if not p.node.noise and len(p.text) < 60 and (term := availability_phrase(p.text))]
+        if any(term == "OutOfStock" for _, term in phrases):
+            return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
+        if self.buttons:
+            return "InStock"
+        return phrases[0][1] if phrases else None
+
+
+def _code(text: str | None) -> str | None:
+    text = (text or "").strip()
+    if len(text) > 40 or not _CODE.fullmatch(text):
+        return None
+    coded = re.search(r"\d", text) or re.search(r"[-_.]", text) or (len(text) >= 4 and text.isupper())
+    return text if coded else None
+
+
+def _brand(text: str | None) -> str | None:
+    text = " ".join((text or "").split()).strip(" :：|-")
+    if not text or len(text) > 60 or len(text.split()) > 6 or not re.search(r"[^\W\d_]", text):
+        return None
+    if re.fullmatch(r"(?i)brands?|marken?|marques?|shop by brand|all brands|n/?a|none|other|generic|unbranded", text):
+        return None
+    return text
+
+
+def visible_fields(sel: Selector, locale: Locale | None = None) -> dict[str, Any]:
+    """Price, currency, SKU, MPN, brand and availability as the page shows them (empty values left out)."""
+    page = Page(sel, locale)
+    out: dict[str, Any] = {}
+    price = page.price()
+    if price:
+        out["price"], out["currency"] = price
+    out.update(sku=page.sku(), mpn=page.mpn(), brand=page.brand(), availability=page.availability())
+    return {k: v for k, v in out.items() if v}
