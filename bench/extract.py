@@ -8,6 +8,8 @@ Three sources, printed apart so the figures on real pages stay visible on their 
   and failure classes (Shopify, WooCommerce, Magento, BigCommerce, PrestaShop, Amazon- and eBay-like,
   Rakuten/Japanese, Chinese marketplaces, Next.js state only, visible text only, …), truth in
   ``truth.json`` there;
+- **holdout**: ``bench/data/extract_holdout``, more such pages written *after* the rules were tuned on
+  the written set and measured once before any further change (the figures in the commit log);
 - **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
 
 A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
@@ -37,6 +39,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITTEN = ROOT / "bench" / "data" / "extract_pages"
+HOLDOUT = ROOT / "bench" / "data" / "extract_holdout"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -72,9 +75,9 @@ def real_pages() -> list[Page]:
             for name, truth in REAL_TRUTH.items() if (folder / name).exists()]
 
 
-def written_pages() -> list[Page]:
-    truths = json.loads((WRITTEN / "truth.json").read_text(encoding="utf-8"))
-    return [Page("written", name, (WRITTEN / name).read_bytes(), truth["url"], truth)
+def written_pages(folder: Path = WRITTEN, source: str = "written") -> list[Page]:
+    truths = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    return [Page(source, name, (folder / name).read_bytes(), truth["url"], truth)
             for name, truth in truths.items() if not name.startswith("_")]
 
 
@@ -180,7 +183,7 @@ def main() -> None:
     parser.add_argument("--demo", type=int, default=40, help="demo marketplace pages (0: none)")
     parser.add_argument("--show-errors", action="store_true", help="print every wrong or missing field")
     args = parser.parse_args()
-    sets = {"real": real_pages(), "written": written_pages()}
+    sets = {"real": real_pages(), "written": written_pages(), "holdout": written_pages(HOLDOUT, "holdout")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]

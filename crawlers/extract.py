@@ -237,6 +237,11 @@ def _best_product(nodes: list[Any], title: str | None = None, page_url: str | No
                 or bool(node.get("hasVariant")), bool(name), len(node))
 
     product = dict(max(candidates, key=rank)[0])
+    if not product.get("offers"):  # Squarespace and others emit the Offer as a document of its own
+        loose = [n for root in nodes for n in _as_list(root) if isinstance(n, dict)
+                 and set(_types(n)) & {"Offer", "AggregateOffer"}]
+        if loose:
+            product["offers"] = loose
     for key in ("brand", "manufacturer", "offers"):
         ref = product.get(key)
         if isinstance(ref, dict) and set(ref) <= {"@id", "@type"} and ref.get("@id") in index:

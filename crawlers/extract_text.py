@@ -44,8 +44,11 @@ _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|deli
 SKU_LABELS = (r"SKU|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)")
-MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+Number|Item model number|Model(?:\s*(?:number|no\.?|#))?"
-              r"|Modell(?:nummer)?|Modèle|Modello|Herstellernummer|型番|型号|型號|모델명")
+MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
+              r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
+              r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
+              r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode"
+              r"|型番|型号|型號|모델명")
 BRAND_LABELS = r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Märke|Marka|ブランド(?:名)?|品牌|브랜드"
 MAKER_LABELS = r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|メーカー|制造商|生产厂家|製造商"
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
@@ -57,7 +60,8 @@ def _label(pattern: str) -> re.Pattern[str]:
 
 _SKU_RE, _MPN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, BRAND_LABELS, MAKER_LABELS))
 _ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, BRAND_LABELS, MAKER_LABELS)), re.I)
-_CODE = re.compile(r"[\w][\w\-./#]{1,39}")
+_CODE = re.compile(r"[\w][\w\-./#]{0,38}[\w#]|[\w][\w\-./#]{0,18}(?: [\w\-./#]{1,18}){1,2}")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50}))\s*$")
 
 
@@ -104,11 +108,13 @@ def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
             old = max(old, 1)
         node = _Node(len(nodes), element, noise, old)
         nodes.append(node)
-        if element.text and element.text.strip():
-            texts.append(_Text(node.index, node, element.text.strip()))
+        own = _INVISIBLE.sub("", element.text or "").strip()
+        if own:
+            texts.append(_Text(node.index, node, own))
         for child in reversed(list(element)):
-            if child.tail and child.tail.strip():
-                stack.append(_Text(0, node, child.tail.strip()))
+            tail = _INVISIBLE.sub("", child.tail or "").strip()
+            if tail:
+                stack.append(_Text(0, node, tail))
             stack.append((child, noise, old))
     return nodes, texts
 
@@ -170,16 +176,19 @@ class Page:
             if text and re.search(r"\d", text):
                 candidates.extend(self._candidate(node, text, 0))
         for piece in self.texts:
-            if len(piece.text) < 60 and _MONEY.search(piece.text) and id(piece.node.element) not in seen:
+            if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
                 text = _text_of(piece.node.element, 60) or piece.text
-                candidates.extend(self._candidate(piece.node, text, 1))
+                if _MONEY.search(text):
+                    candidates.extend(self._candidate(piece.node, text, 1))
         if not candidates:
             return None
         candidates.sort(key=lambda c: c[0])
         return candidates[0][1], candidates[0][2]
 
     def _candidate(self, node: _Node, text: str, kind: int) -> list[tuple[tuple[int, int, int, int], str, str | None]]:
+        if node.noise:
+            return []
         if node.old == 0 and id(node.element) in self.holds_old:
             return []  # a block holding both the old and the current price: its children are candidates
         if len(_AMOUNTS.findall(text)) > 1 and not _RANGE.search(text):
@@ -293,6 +302,8 @@ def _code(text: str | None) -> str | None:
     text = (text or "").strip()
     if len(text) > 40 or not _CODE.fullmatch(text):
         return None
+    if " " in text:
+        return text if re.search(r"\d", text) else None
     coded = re.search(r"\d", text) or re.search(r"[-_.]", text) or (len(text) >= 4 and text.isupper())
     return text if coded else None
 

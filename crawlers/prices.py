@@ -25,11 +25,12 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("MX$", "MXN"), ("MXN", "MXN"), ("₹", "INR"), ("INR", "INR"), ("₩", "KRW"), ("KRW", "KRW"),
     ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("₺", "TRY"), ("TRY", "TRY"),
     ("Kč", "CZK"), ("CZK", "CZK"), ("Ft", "HUF"), ("HUF", "HUF"), ("SEK", "SEK"), ("NOK", "NOK"),
-    ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"),
+    ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
     ("￥", None), ("¥", None), ("kr", None), ("$", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
-                                                                       "ARS", "CLP", "COP", "PEN", "IDR", "MYR"}
+                                                                       "ARS", "CLP", "COP", "PEN", "IDR", "MYR",
+                                                                       "UYU", "UAH"}
 EURO_COUNTRIES = frozenset("AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split())
 COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "JP": "JPY",
                     "CN": "CNY", "HK": "HKD", "TW": "TWD", "KR": "KRW", "IN": "INR", "SG": "SGD", "CH": "CHF",
@@ -39,7 +40,9 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
                      "nl": "EUR", "fi": "EUR", "el": "EUR", "sk": "EUR", "sl": "EUR", "et": "EUR", "lt": "EUR"}
-_DOLLAR_COUNTRIES = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD", "MX": "MXN"}
+# countries whose own currency is written with "$" (dollars and pesos)
+_DOLLAR_COUNTRIES = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD", "MX": "MXN",
+                     "AR": "ARS", "CL": "CLP", "CO": "COP", "UY": "UYU", "BR": "BRL"}
 _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "sv": "SEK", "nb": "NOK", "no": "NOK", "da": "DKK"}
 _TLD_COUNTRY = {"uk": "GB", "com.au": "AU", "co.jp": "JP", "co.nz": "NZ", "com.cn": "CN", "com.hk": "HK",
                 "com.tw": "TW", "com.mx": "MX", "com.br": "BR", "com.sg": "SG", "co.kr": "KR"}
