@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from typing import Any
 
 from parsel import Selector
@@ -17,6 +18,7 @@ from crawlers.availability import availability_term
 MAX_SCRIPT_CHARS = 3_000_000
 MAX_SCRIPTS = 200
 MAX_NODES = 30_000
+MAX_DECODES = 60  # JSON values decoded from inline scripts per page
 _ASSIGNMENT = re.compile(
     r"(?:window\.|var\s+|let\s+|const\s+|self\.)?(__[A-Z][A-Z0-9_]*__|[A-Za-z]*(?:[Ss]tate|[Dd]ata|[Pp]roduct)[A-Za-z]*"
     r"|meta)\s*=\s*(?=[{\[])|dataLayer\.push\(\s*(?=\{)|gtag\(\s*['\"]event['\"]\s*,\s*['\"]view_item['\"]\s*,\s*(?=\{)")
@@ -31,12 +33,14 @@ STOCK_KEYS = ("availability", "stockStatus", "stock_status", "inventoryStatus", 
               "in_stock", "isInStock", "is_in_stock", "available", "isAvailable", "soldOut", "sold_out")
 CURRENCY_KEYS = ("currency", "currencyCode", "currency_code", "priceCurrency")
 _ISO = re.compile(r"[A-Z]{3}")
+_PRICE_TEXT = re.compile(r"[^\d]{0,6}\d[\d.,'\s\u00a0]{0,20}[^\d]{0,6}")
 
 
 def state_documents(sel: Selector) -> list[tuple[str, Any]]:
     """(kind, JSON value) of every embedded state the page carries; kinds: ``shopify``, ``json``, ``script``."""
     found: list[tuple[str, Any]] = []
     decoder = json.JSONDecoder()
+    decodes = 0
     for script in sel.xpath("//script")[:MAX_SCRIPTS]:
         kind = (script.attrib.get("type") or "").lower()
         if "ld+json" in kind:
@@ -54,6 +58,9 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
         if kind and "javascript" not in kind and "module" not in kind:
             continue
         for match in _ASSIGNMENT.finditer(text):
+            decodes += 1
+            if decodes > MAX_DECODES:
+                break
             try:
                 value, _ = decoder.raw_decode(text, match.end())
             except (ValueError, RecursionError):
@@ -73,10 +80,10 @@ def _loads(text: str) -> Any:
 def _walk(root: Any) -> list[tuple[str, dict[str, Any]]]:
     """(key it sits under, dict) for the dicts of a JSON tree, breadth first, at most MAX_NODES visited."""
     out: list[tuple[str, dict[str, Any]]] = []
-    queue: list[tuple[str, Any]] = [("", root)]
+    queue: deque[tuple[str, Any]] = deque([("", root)])
     seen = 0
     while queue and seen < MAX_NODES:
-        key, node = queue.pop(0)
+        key, node = queue.popleft()
         seen += 1
         if isinstance(node, dict):
             out.append((key, node))
@@ -103,7 +110,7 @@ def _price(value: Any, depth: int = 0) -> tuple[str | None, str | None]:
         return None, None
     if isinstance(value, int | float | str):
         text = str(value).strip()
-        return (text, None) if text and re.search(r"\d", text) else (None, None)
+        return (text, None) if _PRICE_TEXT.fullmatch(text) else (None, None)
     if isinstance(value, dict):
         currency = next((str(value[k]) for k in CURRENCY_KEYS if isinstance(value.get(k), str)), None)
         for part in PRICE_PARTS:

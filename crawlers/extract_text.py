@@ -191,7 +191,8 @@ class Page:
             return []
         if node.old == 0 and id(node.element) in self.holds_old:
             return []  # a block holding both the old and the current price: its children are candidates
-        if len(_AMOUNTS.findall(text)) > 1 and not _RANGE.search(text):
+        probe = re.sub(r"(\d)\s?[€£$]\s?(\d{2})(?!\d)", r"\1.\2", text)  # "199€99" is one amount
+        if len(_AMOUNTS.findall(probe)) > 1 and not _RANGE.search(probe):
             return []
         parent = node.element.getparent()
         context = _text_of(parent, 100) if parent is not None else ""

@@ -123,6 +123,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     if _PLAIN_NUMBER.fullmatch(text.strip()):
         return Decimal(text.strip())
     text = re.sub(r"(?<=\d)'(?=\d{3})", "", text)  # Swiss thousands: 1'299.50
+    text = re.sub(r"(\d)\s?([€£$])\s?(\d{2})(?!\d)", r"\1,\3 \2", text)  # French "199€99"
     amount = Price.fromstring(text, currency_hint=currency).amount
     if amount is None:
         return None
