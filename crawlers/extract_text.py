@@ -13,7 +13,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.availability import availability_phrase
-from crawlers.prices import Locale, detect_currency, parse_price
+from crawlers.prices import EURO_CENTS, Locale, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "option", "textarea"})
@@ -191,7 +191,7 @@ class Page:
             return []
         if node.old == 0 and id(node.element) in self.holds_old:
             return []  # a block holding both the old and the current price: its children are candidates
-        probe = re.sub(r"(\d)\s?[€£$]\s?(\d{2})(?!\d)", r"\1.\2", text)  # "199€99" is one amount
+        probe = EURO_CENTS.sub(r"\1,\2 €", text)  # "199€99" is one amount
         if len(_AMOUNTS.findall(probe)) > 1 and not _RANGE.search(probe):
             return []
         parent = node.element.getparent()

@@ -47,6 +47,7 @@ _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "sv": "SEK", "nb":
 _TLD_COUNTRY = {"uk": "GB", "com.au": "AU", "co.jp": "JP", "co.nz": "NZ", "com.cn": "CN", "com.hk": "HK",
                 "com.tw": "TW", "com.mx": "MX", "com.br": "BR", "com.sg": "SG", "co.kr": "KR"}
 _PLAIN_NUMBER = re.compile(r"\d{1,15}(\.\d{1,2}|\.\d{4,8})?")
+EURO_CENTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .\u00a0]\d{3})*|\d+)\s?€\s?(\d{2})(?![\d.,])")
 _MAX_TEXT = 200  # a price text longer than this is cut before parsing
 
 
@@ -123,7 +124,7 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     if _PLAIN_NUMBER.fullmatch(text.strip()):
         return Decimal(text.strip())
     text = re.sub(r"(?<=\d)'(?=\d{3})", "", text)  # Swiss thousands: 1'299.50
-    text = re.sub(r"(\d)\s?([€£$])\s?(\d{2})(?!\d)", r"\1,\3 \2", text)  # French "199€99"
+    text = EURO_CENTS.sub(r"\1,\2 €", text)  # French "199€99"
     amount = Price.fromstring(text, currency_hint=currency).amount
     if amount is None:
         return None
