@@ -191,7 +191,8 @@ def from_state(sel: Selector, title_hint: str | None) -> dict[str, Any]:
             if not (fields.get("price") or fields.get("sku")):
                 continue
             named = _similar(fields.get("title"), title_hint)
-            keyed = re.search(r"(?i)product|item|detail|current", key) is not None
+            keyed = (re.search(r"(?i)product|item|detail|current", key) is not None
+                     and re.search(r"(?i)recommend|related|similar|also|cart|basket|upsell|cross|bundle|list", key) is None)
             if not named and not (keyed and "price" in fields) and kind != "shopify":
                 continue
             score = 4 * named + 2 * keyed + sum(k in fields for k in ("price", "sku", "brand", "availability"))

@@ -49,6 +49,7 @@ MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No
               r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
               r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode"
               r"|型番|型号|型號|모델명")
+GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
 BRAND_LABELS = r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Märke|Marka|ブランド(?:名)?|品牌|브랜드"
 MAKER_LABELS = r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|メーカー|制造商|生产厂家|製造商"
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
@@ -58,8 +59,10 @@ def _label(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|\s*$)(?P<rest>.*)$", re.I | re.S)
 
 
-_SKU_RE, _MPN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, BRAND_LABELS, MAKER_LABELS))
-_ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, BRAND_LABELS, MAKER_LABELS)), re.I)
+_SKU_RE, _MPN_RE, _GTIN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS,
+                                                                          BRAND_LABELS, MAKER_LABELS))
+_ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS, BRAND_LABELS,
+                                                      MAKER_LABELS)), re.I)
 _CODE = re.compile(r"[\w][\w\-./#]{0,38}[\w#]|[\w][\w\-./#]{0,18}(?: [\w\-./#]{1,18}){1,2}")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50}))\s*$")
@@ -250,6 +253,9 @@ class Page:
     def mpn(self) -> str | None:
         return self._labelled(_MPN_RE, _code)
 
+    def gtin(self) -> str | None:
+        return self._labelled(_GTIN_RE, lambda t: t if re.fullmatch(r"\d{8}|\d{12,14}", t.replace(" ", "")) else None)
+
     def brand(self) -> str | None:
         found = self._labelled(_BRAND_RE, _brand)
         if found:
@@ -325,5 +331,5 @@ def visible_fields(sel: Selector, locale: Locale | None = None) -> dict[str, Any
     price = page.price()
     if price:
         out["price"], out["currency"] = price
-    out.update(sku=page.sku(), mpn=page.mpn(), brand=page.brand(), availability=page.availability())
+    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability())
     return {k: v for k, v in out.items() if v}
