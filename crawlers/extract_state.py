@@ -24,10 +24,11 @@ _ASSIGNMENT = re.compile(
     r"|meta)\s*=\s*(?=[{\[])|dataLayer\.push\(\s*(?=\{)|gtag\(\s*['\"]event['\"]\s*,\s*['\"]view_item['\"]\s*,\s*(?=\{)")
 NAME_KEYS = ("name", "title", "productName", "product_name", "item_name", "displayName")
 PRICE_KEYS = ("salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
-              "sellingPrice", "selling_price", "offerPrice", "specialPrice", "price", "priceValue", "amount")
+              "sellingPrice", "selling_price", "offerPrice", "specialPrice", "price", "priceValue", "amount",
+              "priceInfo", "pricing", "prices", "priceRange")
 PRICE_PARTS = ("current", "sale", "final", "selling", "now", "value", "amount", "raw", "price", "min")
 SKU_KEYS = ("sku", "skuId", "sku_id", "skuCode", "productSku", "itemNumber", "productCode", "product_code",
-            "item_id", "productId", "product_id", "partNumber")
+            "item_id", "itemId", "usItemId", "productId", "product_id", "partNumber")
 BRAND_KEYS = ("brand", "brandName", "brand_name", "vendor", "manufacturer", "item_brand")
 STOCK_KEYS = ("availability", "stockStatus", "stock_status", "inventoryStatus", "availabilityStatus", "inStock",
               "in_stock", "isInStock", "is_in_stock", "available", "isAvailable", "soldOut", "sold_out")
@@ -113,7 +114,7 @@ def _price(value: Any, depth: int = 0) -> tuple[str | None, str | None]:
         return (text, None) if _PRICE_TEXT.fullmatch(text) else (None, None)
     if isinstance(value, dict):
         currency = next((str(value[k]) for k in CURRENCY_KEYS if isinstance(value.get(k), str)), None)
-        for part in PRICE_PARTS:
+        for part in (*PRICE_KEYS[:11], *PRICE_PARTS):
             if part in value:
                 amount, inner = _price(value[part], depth + 1)
                 if amount:

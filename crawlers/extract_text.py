@@ -20,15 +20,18 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"
 _NOISE = re.compile(r"(?i)(?:^|[\s_-])(?:header|footer|nav|navbar|menu|megamenu|mini-?cart|minicart|cart-(?:count|preview"
                     r"|contents|link|drawer)|blockcart|related|upsells?|cross-?sells?|recommend\w*|carousel|similar"
                     r"|also-?\w*|recently\w*|sidebar|breadcrumbs?|reviews?|newsletter|cookie\w*)(?:$|[\s_-])")
-_OLD = re.compile(r"(?i)old|was|compare|strike|before|original|rrp|msrp|uvp|crossed|barrato|tachado|prev|retail|"
-                  r"text-price|list-?price|listprice|reference-price|streich")
-_WEAK_OLD = re.compile(r"(?i)regular|list")
+_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|original|rrp|msrp|uvp|crossed|barrato|tachado|prev"
+                  r"|list-?price|reference-price|streich|text-price|deleted)")  # on camel-split, lower-cased attributes
+_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list)")
 _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|sparen|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                         r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
                         r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
                         r"\bfrom \d+ items|\bab \d+ stück")
-_OLD_TEXT = re.compile(r"(?i)^\s*(?:list price|was|rrp|msrp|uvp|statt|regular price|original price|"
-                       r"prix de référence|prezzo consigliato|参考価格|通常価格|メーカー希望小売価格|原价|定价)\b")
+_OLD_TEXT = re.compile(r"(?i)^\s*(?:list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
+                       r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
+                       r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
+                       r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
+                       r"原价|定价|市场价)(?:\W|$)")
 _MONEY = re.compile(r"(?:[$€£¥￥₹₩₽₺₫₱฿]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|HUF|BRL|kr|zł|"
                     r"Kč|Ft|R\$)\b|円|元)\s*\d|\d[\d.,\s\u00a0]*\s*(?:[€£¥￥₹₽₺₫]|zł|kr|Kč|Ft|円|元|\b(?:EUR|USD|"
                     r"GBP|CHF|SEK|NOK|DKK|PLN)\b)")
@@ -41,7 +44,7 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
 _DISABLED = re.compile(r"(?i)disabled?|sold-?out|unavailable|btn-disable")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
-SKU_LABELS = (r"SKU|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
+SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
@@ -65,7 +68,8 @@ _ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, GT
                                                       MAKER_LABELS)), re.I)
 _CODE = re.compile(r"[\w][\w\-./#]{0,38}[\w#]|[\w][\w\-./#]{0,18}(?: [\w\-./#]{1,18}){1,2}")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
-_BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50}))\s*$")
+_BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50})|shop all (.{1,50}?)(?: products)?"
+                     r"|more from (.{1,50}?)|view all (.{1,50}?) products)\s*$")
 
 
 @dataclass
@@ -105,9 +109,10 @@ def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
         attrs = _attrs(element)
         noise = noise or tag in ("header", "footer", "nav", "aside") or bool(_NOISE.search(attrs))
         style = (element.attrib.get("style") or "").replace(" ", "").lower()
-        if tag in ("del", "s", "strike") or "line-through" in style or _OLD.search(attrs):
+        folded = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", attrs).lower()
+        if tag in ("del", "s", "strike") or "line-through" in style or _OLD.search(folded):
             old = 2
-        elif _WEAK_OLD.search(attrs):
+        elif _WEAK_OLD.search(folded):
             old = max(old, 1)
         node = _Node(len(nodes), element, noise, old)
         nodes.append(node)
@@ -199,7 +204,8 @@ class Page:
             return []
         parent = node.element.getparent()
         context = _text_of(parent, 100) if parent is not None else ""
-        if _NOT_PRICE.search(text) or (context and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
+        single = len(_AMOUNTS.findall(context)) == 1
+        if _NOT_PRICE.search(text) or (single and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
             return []
         amount, currency = parse_price(text, None, self.locale)
         if amount is None or amount <= 0:
@@ -207,8 +213,10 @@ class Page:
         if currency is None and context:
             currency = detect_currency(context, self.locale)
         old = node.old
-        if _OLD_TEXT.search(text) or (context and _OLD_TEXT.search(context) and len(context) < 40):
-            old = 2
+        if _OLD_TEXT.search(text) or (single and _OLD_TEXT.search(context) and len(context) < 60):
+            return []  # a struck-through or "was" price is never the price, even when nothing else is found
+        if old == 2:
+            return []
         return [((old, int(node.noise), self._distance(node.index), kind), str(amount), currency)]
 
     def _labelled(self, pattern: re.Pattern[str], valid: Any) -> str | None:
@@ -278,7 +286,7 @@ class Page:
         for piece in self.texts:
             match = _BYLINE.match(piece.text)
             if match and not piece.node.noise:
-                value = _brand(match.group(1) or match.group(2))
+                value = _brand(next(g for g in match.groups() if g))
                 if value:
                     return value
         link = self.sel.xpath("normalize-space((//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb']"

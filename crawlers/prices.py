@@ -26,6 +26,8 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("₺", "TRY"), ("TRY", "TRY"),
     ("Kč", "CZK"), ("CZK", "CZK"), ("Ft", "HUF"), ("HUF", "HUF"), ("SEK", "SEK"), ("NOK", "NOK"),
     ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
+    ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
+    ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"),
     ("￥", None), ("¥", None), ("kr", None), ("$", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
@@ -36,6 +38,8 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
                     "CN": "CNY", "HK": "HKD", "TW": "TWD", "KR": "KRW", "IN": "INR", "SG": "SGD", "CH": "CHF",
                     "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "PL": "PLN", "CZ": "CZK", "HU": "HUF",
                     "BR": "BRL", "MX": "MXN", "RU": "RUB", "TR": "TRY", "AR": "ARS", "CL": "CLP", "CO": "COP",
+                    "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
+                    "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON",
                     **{c: "EUR" for c in EURO_COUNTRIES}}
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
