@@ -141,7 +141,8 @@ def _offer_price(offer: dict[str, Any]) -> tuple[Any, str | None]:
     return price, currency
 
 
-def _amount(price: Any, currency: str | None, locale: Locale | None) -> tuple[Decimal | None, str | None]:
+def _amount(price: Any, currency: str | None, locale: Locale | None,
+            machine: bool = True) -> tuple[Decimal | None, str | None]:
     if isinstance(price, bool) or price in (None, ""):
         return None, normalise_currency(currency, locale)
     if isinstance(price, int | float):
@@ -149,7 +150,7 @@ def _amount(price: Any, currency: str | None, locale: Locale | None) -> tuple[De
     if re.match(r"\s*-\s*\d", str(price)):
         return None, None
     try:
-        amount, found = parse_price(str(price)[:200], currency, locale)
+        amount, found = parse_price(str(price)[:200], currency, locale, machine=machine)
     except (ValueError, ArithmeticError):
         return None, None
     return (amount if amount is not None and amount > 0 else None), found
@@ -316,7 +317,8 @@ def meta_fields(sel: Selector) -> dict[str, Any]:
 
 def heuristics(sel: Selector, base: str, locale: Locale | None = None) -> dict[str, Any]:
     """Fields of a page without markup: <h1>, the visible price, brand, SKU and stock, seller link, images."""
-    out: dict[str, Any] = visible_fields(sel, locale)
+    hint = sel.xpath("//meta[@property='og:title']/@content").get() or sel.xpath("normalize-space(//title)").get()
+    out: dict[str, Any] = visible_fields(sel, locale, hint)
     title = sel.xpath("normalize-space(//h1[1])").get() or sel.xpath("normalize-space(//title)").get()
     if title:
         out["title"] = title
@@ -389,7 +391,9 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     base = urljoin(url, sel.xpath("//base/@href").get() or "")
     page_url = urljoin(base, canonical) if canonical else url
-    lang = sel.xpath("/html/@lang").get() or sel.xpath("//meta[@property='og:locale']/@content").get()
+    lang = (sel.xpath("/html/@lang").get() or sel.xpath("//meta[@property='og:locale']/@content").get()
+            or sel.xpath("//meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content").get()
+            or _script_language(sel.xpath("normalize-space(//title)").get() or ""))
     locale = page_locale(page_url if canonical else url, lang)
     meta = meta_fields(sel)
     title = sel.xpath("normalize-space(//h1[1])").get() or meta.get("title")
@@ -400,7 +404,7 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         sources.append(from_state(sel, title))
         sources.append(heuristics(sel, base, locale))  # only when structured data left gaps (it costs ~40 %)
     out: dict[str, Any] = {}
-    for source in sources:
+    for source in sources:  # every source's price is a data value (the heuristics give parsed amounts)
         if not out.get("price") and source.get("price"):
             amount, currency = _amount(source["price"], source.get("currency"), locale)
             if amount is not None:
@@ -420,6 +424,15 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     if lang:
         out["language"] = lang.split("-")[0].split("_")[0].lower()
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _script_language(text: str) -> str | None:
+    """ja/ko/zh from the script of a page title, for pages that declare no language."""
+    if re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    if re.search(r"[\uac00-\ud7af]", text):
+        return "ko"
+    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else None
 
 
 def _has_all(structured: list[dict[str, Any]], meta: dict[str, Any]) -> bool:

@@ -41,7 +41,7 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
                   r"einkaufswagen)|ajouter au panier|aggiungi al carrello|añadir al carrito|agregar al carrito|"
                   r"lägg i varukorgen|in winkelwagen|do koszyka|adicionar ao carrinho|カートに入れる|買い物かごに入れる|"
                   r"カートへ|加入购物车|立即购买|加入購物車|장바구니")
-_DISABLED = re.compile(r"(?i)disabled?|sold-?out|unavailable|btn-disable")
+_DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
@@ -141,7 +141,7 @@ def _text_of(element: Any, limit: int = 120) -> str:
 class Page:
     """One parsed page for the visible-text heuristics (scanned once)."""
 
-    def __init__(self, sel: Selector, locale: Locale | None = None) -> None:
+    def __init__(self, sel: Selector, locale: Locale | None = None, title_hint: str | None = None) -> None:
         self.sel, self.locale = sel, locale
         root = sel.root
         if not isinstance(root, etree._Element):
@@ -161,7 +161,9 @@ class Page:
                         and _BUY.search(" ".join((_text_of(n.element, 80), n.element.attrib.get("value", ""),
                                                   n.element.attrib.get("name", ""), n.element.attrib.get("id", ""),
                                                   n.element.attrib.get("class", ""), n.element.attrib.get("title", ""))))]
-        h1 = next((n for n in self.nodes if n.element.tag == "h1" and not n.noise), None)
+        headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
+        h1 = next((n for n in headings if _similar(_text_of(n.element, 300), title_hint)), None) or (
+            headings[0] if headings else None)
         anchor = h1 or (self.buttons[0] if self.buttons else None)
         self.anchor = anchor.index if anchor else 0
         self.title = _text_of(h1.element, 300) if h1 is not None else None
@@ -332,9 +334,17 @@ def _brand(text: str | None) -> str | None:
     return text
 
 
-def visible_fields(sel: Selector, locale: Locale | None = None) -> dict[str, Any]:
-    """Price, currency, SKU, MPN, brand and availability as the page shows them (empty values left out)."""
-    page = Page(sel, locale)
+def _similar(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = " ".join(a.casefold().split()), " ".join(b.casefold().split())
+    return a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
+
+
+def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str | None = None) -> dict[str, Any]:
+    """Price, currency, SKU, MPN, brand and availability as the page shows them (empty values left out);
+    ``title_hint`` (og:title or <title>) picks the product's <h1> when a page has several."""
+    page = Page(sel, locale, title_hint)
     out: dict[str, Any] = {}
     price = page.price()
     if price:

@@ -50,6 +50,8 @@ _DOLLAR_COUNTRIES = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "
 _KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "sv": "SEK", "nb": "NOK", "no": "NOK", "da": "DKK"}
 _TLD_COUNTRY = {"uk": "GB", "com.au": "AU", "co.jp": "JP", "co.nz": "NZ", "com.cn": "CN", "com.hk": "HK",
                 "com.tw": "TW", "com.mx": "MX", "com.br": "BR", "com.sg": "SG", "co.kr": "KR"}
+ZERO_DECIMAL = frozenset({"JPY", "KRW", "IDR", "VND", "CLP", "ISK", "COP", "HUF", "TWD"})
+DOT_THOUSANDS = ZERO_DECIMAL | {"EUR", "PLN", "BRL", "SEK", "CZK", "DKK", "NOK", "TRY", "RUB", "ARS", "RON"}
 _PLAIN_NUMBER = re.compile(r"\d{1,15}(\.\d{1,2}|\.\d{4,8})?")
 EURO_CENTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .\u00a0]\d{3})*|\d+)\s?€\s?(\d{2})(?![\d.,])")
 _MAX_TEXT = 200  # a price text longer than this is cut before parsing
@@ -125,7 +127,7 @@ def normalise_currency(value: str | None, locale: Locale | None = None) -> str |
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     """The first amount in ``text`` (the low end of a range), reading "," and "." as shops do; None when absent."""
     text = text[:_MAX_TEXT]
-    if _PLAIN_NUMBER.fullmatch(text.strip()):
+    if _PLAIN_NUMBER.fullmatch(text.strip()) or re.fullmatch(r"0\.\d{1,8}", text.strip()):
         return Decimal(text.strip())
     text = re.sub(r"(?<=\d)'(?=\d{3})", "", text)  # Swiss thousands: 1'299.50
     text = EURO_CENTS.sub(r"\1,\2 €", text)  # French "199€99"
@@ -139,9 +141,11 @@ def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
 
 
 def parse_price(text: str | float | Decimal | None, currency: str | None = None,
-                locale: Locale | None = None) -> tuple[Decimal | None, str | None]:
+                locale: Locale | None = None, *, machine: bool = False) -> tuple[Decimal | None, str | None]:
     """(amount, ISO currency) from a price text; ``currency`` (declared) wins over a symbol in the text,
-    ``locale`` decides what an ambiguous symbol means."""
+    ``locale`` decides what an ambiguous symbol means. ``machine``: the text is a structured-data value,
+    where "59.90" is read as written and "1.299" is 1299 only in a currency written with dot thousands
+    (EUR, JPY, IDR, …)."""
     declared = normalise_currency(currency, locale)
     if text is None:
         return None, declared
@@ -150,4 +154,9 @@ def parse_price(text: str | float | Decimal | None, currency: str | None = None,
         usable = amount.is_finite() and amount >= 0  # structured data can carry NaN, Infinity or -1
         return (amount if usable else None), declared
     found = declared or detect_currency(text[:_MAX_TEXT], locale)
+    plain = text.strip()
+    if machine and re.fullmatch(r"\d{1,15}\.\d{1,8}", plain):
+        if found in DOT_THOUSANDS and re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", plain):
+            return Decimal(plain.replace(".", "")), found
+        return Decimal(plain), found
     return parse_amount(text, found), found

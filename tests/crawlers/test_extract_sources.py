@@ -44,6 +44,11 @@ def test_yen_on_a_jp_domain_without_lang_is_jpy() -> None:
     assert item["currency"] == "JPY"
 
 
+def test_yen_on_a_page_titled_in_japanese_without_lang_is_jpy() -> None:
+    html = f"<html><head><title>ステンレスマグ | ショップ</title></head><body>{YEN_PAGE}</body></html>"
+    assert listing(html, "https://shop.example.com/item/1")["currency"] == "JPY"
+
+
 def test_yen_on_a_chinese_page_stays_cny() -> None:
     item = listing(page('<h1>耳机</h1><span class="price">¥149.00</span>', lang="zh-CN"), "https://shop.example.cn/1")
     assert (item["price"], item["currency"]) == (Decimal("149.00"), "CNY")
@@ -283,6 +288,8 @@ def test_brand_new_in_text_is_not_a_brand() -> None:
     ('<button class="add-to-cart">In den Warenkorb</button>', "InStock"),
     ('<p>Ausverkauft</p><button class="add-to-cart">Notify me</button>', "OutOfStock"),
     ('<select><option>M - Sold out</option></select><button>Add to cart</button>', "InStock"),
+    ('<button class="single_add_to_cart_button disabled wc-variation-selection-needed">Add to cart</button>',
+     "InStock"),
 ])
 def test_availability_from_the_visible_page(body: str, availability: str) -> None:
     assert listing(page(f'<h1>Item</h1><span class="price">$1.00</span>{body}'))["availability"] == availability
