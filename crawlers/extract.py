@@ -287,7 +287,7 @@ def jsonld_documents(sel: Selector) -> list[Any]:
 def meta_fields(sel: Selector) -> dict[str, Any]:
     """Product fields from meta tags: Open Graph ``product:*``/``og:*``, ``itemprop`` metas, Twitter labels."""
     meta: dict[str, str] = {}
-    for node in sel.xpath("//meta[@content]")[:2000]:
+    for node in sel.xpath("//meta[@content][@property or @name or not(ancestor::*[@itemscope])]")[:2000]:
         key = (node.attrib.get("property") or node.attrib.get("name") or node.attrib.get("itemprop") or "").lower()
         if key and node.attrib["content"].strip():
             meta.setdefault(key, node.attrib["content"].strip())

@@ -273,7 +273,8 @@ class Page:
         for node in self.nodes:
             attrs = node.element.attrib
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
-            if node.noise or not re.search(r"brand|vendor|manufacturer", marks) or "logo" in marks:
+            if (node.noise or not re.search(r"brand|vendor|manufacturer", marks)
+                    or re.search(r"logo|brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*", "", text or "")

@@ -339,3 +339,11 @@ def test_written_shop_pages_match_their_ground_truth(folder: str, name: str) -> 
     for field in KNOWN_MISSES.get((folder, name), set()):
         want[field] = None
     assert got == want
+
+
+def test_site_logo_brand_and_related_microdata_metas_are_not_the_product() -> None:
+    body = ('<div class="navbar-brand">ShopCo</div><h1>Kettle</h1><span class="price">$30.00</span>'
+            '<div class="related" itemscope itemtype="http://schema.org/Thing"><meta itemprop="price" content="5.00">'
+            '<meta itemprop="brand" content="Other"></div>')
+    item = listing(page(body))
+    assert (item["price"], item["brand"]) == (Decimal("30.00"), None)
