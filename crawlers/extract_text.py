@@ -21,7 +21,7 @@ _NOISE = re.compile(r"(?i)(?:^|[\s_-])(?:header|footer|nav|navbar|menu|megamenu|
                     r"|contents|link|drawer)|blockcart|related|upsells?|cross-?sells?|recommend\w*|carousel|similar"
                     r"|also-?\w*|recently\w*|sidebar|breadcrumbs?|reviews?|newsletter|cookie\w*)(?:$|[\s_-])")
 _OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|original|rrp|msrp|uvp|crossed|barrato|tachado|prev"
-                  r"|list-?price|reference-price|streich|text-price|deleted)")  # on camel-split, lower-cased attributes
+                  r"|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
 _WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list)")
 _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|sparen|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                         r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
@@ -59,7 +59,7 @@ _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 
 
 def _label(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|\s*$)(?P<rest>.*)$", re.I | re.S)
+    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|(?<=#)\s+|\s*$)(?P<rest>.*)$", re.I | re.S)
 
 
 _SKU_RE, _MPN_RE, _GTIN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS,
@@ -127,6 +127,27 @@ def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
     return nodes, texts
 
 
+def _price_text(element: Any, limit: int = 60) -> str:
+    """The element's text with superscript cents read as decimals ("$79<sup>99</sup>" → "$79.99")."""
+    if not element.xpath(".//sup"):
+        return _text_of(element, limit)
+    parts: list[str] = []
+
+    def visit(node: Any) -> None:
+        if node.tag == "sup" and re.fullmatch(r"\s*\d{2}\s*", node.text or "") and re.search(r"\d$", "".join(parts)):
+            parts.append("." + node.text.strip())
+        else:
+            parts.append(node.text or "")
+            for child in node:
+                if isinstance(child.tag, str):
+                    visit(child)
+                parts.append(child.tail or "")
+
+    visit(element)
+    text = " ".join("".join(parts).split())
+    return text if len(text) <= limit else ""
+
+
 def _text_of(element: Any, limit: int = 120) -> str:
     parts: list[str] = []
     size = 0
@@ -182,13 +203,13 @@ class Page:
                 k.startswith("data-price") for k in element.attrib)
             if not priced:
                 continue
-            text = element.attrib.get("content") or _text_of(element, 60)
+            text = element.attrib.get("content") or _price_text(element)
             if text and re.search(r"\d", text):
                 candidates.extend(self._candidate(node, text, 0))
         for piece in self.texts:
             if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
-                text = _text_of(piece.node.element, 60) or piece.text
+                text = _price_text(piece.node.element) or piece.text
                 if _MONEY.search(text):
                     candidates.extend(self._candidate(piece.node, text, 1))
         if not candidates:
@@ -229,7 +250,7 @@ class Page:
             if not match:
                 continue
             rest = match.group("rest").strip()
-            if rest and match.group("sep").strip():
+            if rest and (match.group("sep").strip() or piece.text[:match.start("sep")].endswith("#")):
                 value = valid(rest)
                 if value:
                     return value
@@ -318,7 +339,7 @@ class Page:
 
 def _code(text: str | None) -> str | None:
     text = (text or "").strip()
-    if len(text) > 40 or not _CODE.fullmatch(text):
+    if len(text) > 40 or not _CODE.fullmatch(text) or re.fullmatch(r"(?i)n/?a|none|null|tbd|unknown|0+", text):
         return None
     if " " in text:
         return text if re.search(r"\d", text) else None
@@ -328,6 +349,7 @@ def _code(text: str | None) -> str | None:
 
 def _brand(text: str | None) -> str | None:
     text = " ".join((text or "").split()).strip(" :：|-")
+    text = re.sub(r"(?i)^(?:by|von|par|di|door|de|från|av)\s+", "", text)
     if not text or len(text) > 60 or len(text.split()) > 6 or not re.search(r"[^\W\d_]", text):
         return None
     if re.fullmatch(r"(?i)brands?|marken?|marques?|shop by brand|all brands|n/?a|none|other|generic|unbranded", text):

@@ -319,7 +319,7 @@ def test_visible_sku_label_wins_over_the_mpn_fallback() -> None:
 
 def _written_pages() -> list[tuple[str, str]]:
     out = []
-    for folder in ("extract_pages", "extract_holdout", "extract_holdout2"):
+    for folder in ("extract_pages", "extract_holdout", "extract_holdout2", "extract_holdout3"):
         truth = json.loads((BENCH_DATA / folder / "truth.json").read_text(encoding="utf-8"))
         out.extend((folder, name) for name in truth if not name.startswith("_"))
     return out
@@ -347,3 +347,15 @@ def test_site_logo_brand_and_related_microdata_metas_are_not_the_product() -> No
             '<meta itemprop="brand" content="Other"></div>')
     item = listing(page(body))
     assert (item["price"], item["brand"]) == (Decimal("30.00"), None)
+
+
+def test_superscript_cents_and_hash_labels() -> None:
+    body = ('<h1>Blender</h1><div class="price-main"><span>$</span>79<sup>99</sup></div>'
+            '<div class="brand-line">by <a href="/brand/ninja">Ninja</a></div><p>Item# 55501234</p>')
+    item = listing(page(body))
+    assert (item["price"], item["sku"], item["brand"]) == (Decimal("79.99"), "55501234", "Ninja")
+
+
+def test_woocommerce_sku_placeholder_is_no_sku() -> None:
+    body = '<h1>Vase</h1><span class="price">£45.00</span><span class="sku_wrapper">SKU: <span class="sku">N/A</span></span>'
+    assert listing(page(body))["sku"] is None
