@@ -32,6 +32,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -144,11 +145,14 @@ def canonical(field: str, value: Any) -> Any:
 
 
 def score(pages: list[Page], extractor: Callable[[bytes, str], dict[str, Any]],
-          errors: list[str] | None = None) -> dict[str, tuple[float, float, float]]:
+          errors: list[str] | None = None, timing: list[float] | None = None) -> dict[str, tuple[float, float, float]]:
     counts = {f: [0, 0, 0] for f in FIELDS}  # tp, fp, fn
     for page in pages:
         try:
+            started = time.perf_counter()
             listing = extractor(page.body, page.url)
+            if timing is not None:
+                timing.append(time.perf_counter() - started)
         except Exception as exc:  # a crash counts as nothing extracted
             listing = {}
             if errors is not None:
@@ -194,14 +198,23 @@ def main() -> None:
     extractors = {"current": current_extractor()}
     if args.baseline != "none":
         extractors[f"baseline {args.baseline}"] = load_extractor(args.baseline)
+    seconds: dict[str, float] = {}
     for name, pages in sets.items():
         print(f"{name}: {len(pages)} pages")
         for label, extractor in extractors.items():
             errors: list[str] = []
-            print_table(label, score(pages, extractor, errors))
+            timing: list[float] = []
+            print_table(label, score(pages, extractor, errors, timing))
+            if name == "all":
+                seconds[label] = sum(timing)
             if args.show_errors and label == "current" and name != "all":
                 for line in errors:
                     print(f"      ! {line}")
+    total = len(sets["all"])
+    line = ", ".join(f"{label} {1000 * value / total:.1f} ms" for label, value in seconds.items())
+    ratio = (f" (current / baseline: {seconds['current'] / value:.2f})"
+             if len(seconds) == 2 and (value := list(seconds.values())[1]) else "")
+    print(f"time per page over all pages: {line}{ratio}")
 
 
 if __name__ == "__main__":

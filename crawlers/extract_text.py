@@ -17,9 +17,11 @@ from crawlers.prices import EURO_CENTS, Locale, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "option", "textarea"})
-_NOISE = re.compile(r"(?i)(?:^|[\s_-])(?:header|footer|nav|navbar|menu|megamenu|mini-?cart|minicart|cart-(?:count|preview"
-                    r"|contents|link|drawer)|blockcart|related|upsells?|cross-?sells?|recommend\w*|carousel|similar"
-                    r"|also-?\w*|recently\w*|sidebar|breadcrumbs?|reviews?|newsletter|cookie\w*)(?:$|[\s_-])")
+_NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:header|footer|nav|navbar|navigation|menu"
+                          r"|megamenu|masthead)(?:$|[-_])")
+_NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
+                         r"cross-?sell|recommend|carousel|similar|also-?(?:bought|like|viewed)|recently|breadcrumb|"
+                         r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
 _OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|original|rrp|msrp|uvp|crossed|barrato|tachado|prev"
                   r"|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
 _WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list)")
@@ -92,6 +94,12 @@ def _attrs(element: Any) -> str:
                     or k.startswith("data-a-strike"))
 
 
+def _noisy(element: Any) -> bool:
+    """Whether an element is site chrome or another product's block (header, menu, cart, related items…)."""
+    marks = f"{element.attrib.get('class') or ''} {element.attrib.get('id') or ''}"
+    return bool(_NOISE_PART.search(marks)) or any(_NOISE_TOKEN.match(token) for token in marks.split())
+
+
 def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
     """Elements and text pieces in document order, each with its inherited noise/old-price flags."""
     nodes: list[_Node] = []
@@ -107,7 +115,7 @@ def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
             continue
         tag = element.tag.lower()
         attrs = _attrs(element)
-        noise = noise or tag in ("header", "footer", "nav", "aside") or bool(_NOISE.search(attrs))
+        noise = noise or tag in ("header", "footer", "nav") or _noisy(element)
         style = (element.attrib.get("style") or "").replace(" ", "").lower()
         folded = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", attrs).lower()
         if tag in ("del", "s", "strike") or "line-through" in style or _OLD.search(folded):

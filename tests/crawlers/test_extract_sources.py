@@ -359,3 +359,10 @@ def test_superscript_cents_and_hash_labels() -> None:
 def test_woocommerce_sku_placeholder_is_no_sku() -> None:
     body = '<h1>Vase</h1><span class="price">£45.00</span><span class="sku_wrapper">SKU: <span class="sku">N/A</span></span>'
     assert listing(page(body))["sku"] is None
+
+
+def test_product_blocks_named_header_or_sidebar_are_not_site_chrome() -> None:
+    body = ('<div class="site-header"><span class="price">$1.00</span></div>'
+            '<div class="product-header"><h1>Kettle</h1></div>'
+            '<aside class="product-sidebar"><span class="price">$30.00</span><button>Add to cart</button></aside>')
+    assert listing(page(body))["price"] == Decimal("30.00")
