@@ -10,7 +10,7 @@ Three sources, printed apart so the figures on real pages stay visible on their 
   ``truth.json`` there;
 - **holdout**: ``bench/data/extract_holdout``, more such pages written *after* the rules were tuned on
   the written set and measured once before any further change (the figures in the commit log);
-  ``extract_holdout2`` and ``extract_holdout3`` likewise, each after the previous round's fixes;
+  ``extract_holdout2`` to ``extract_holdout4`` likewise, each after the previous round's fixes;
 - **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
 
 A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
@@ -44,6 +44,7 @@ WRITTEN = ROOT / "bench" / "data" / "extract_pages"
 HOLDOUT = ROOT / "bench" / "data" / "extract_holdout"
 HOLDOUT2 = ROOT / "bench" / "data" / "extract_holdout2"
 HOLDOUT3 = ROOT / "bench" / "data" / "extract_holdout3"
+HOLDOUT4 = ROOT / "bench" / "data" / "extract_holdout4"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -191,7 +192,8 @@ def main() -> None:
     parser.add_argument("--show-errors", action="store_true", help="print every wrong or missing field")
     args = parser.parse_args()
     sets = {"real": real_pages(), "written": written_pages(), "holdout": written_pages(HOLDOUT, "holdout"),
-            "holdout2": written_pages(HOLDOUT2, "holdout2"), "holdout3": written_pages(HOLDOUT3, "holdout3")}
+            "holdout2": written_pages(HOLDOUT2, "holdout2"), "holdout3": written_pages(HOLDOUT3, "holdout3"),
+            "holdout4": written_pages(HOLDOUT4, "holdout4")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
