@@ -20,18 +20,23 @@ MAX_SCRIPTS = 200
 MAX_NODES = 30_000
 MAX_DECODES = 60  # JSON values decoded from inline scripts per page
 _ASSIGNMENT = re.compile(
-    r"(?:window\.|var\s+|let\s+|const\s+|self\.)?(__[A-Z][A-Z0-9_]*__|[A-Za-z]*(?:[Ss]tate|[Dd]ata|[Pp]roduct)[A-Za-z]*"
+    r"(?:window\.|self\.|globalThis\.)([A-Za-z_$][\w$]*)\s*=\s*(?=[{\[])|window\[['\"]([\w$]+)['\"]\]\s*=\s*(?=[{\[])"
+    r"|(?:var\s+|let\s+|const\s+)?(__[A-Z][A-Z0-9_]*__|[A-Za-z]*(?:[Ss]tate|[Dd]ata|[Pp]roduct)[A-Za-z]*"
     r"|meta)\s*=\s*(?=[{\[])|dataLayer\.push\(\s*(?=\{)|gtag\(\s*['\"]event['\"]\s*,\s*['\"]view_item['\"]\s*,\s*(?=\{)")
 NAME_KEYS = ("name", "title", "productName", "product_name", "item_name", "displayName")
 PRICE_KEYS = ("salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
               "sellingPrice", "selling_price", "offerPrice", "specialPrice", "price", "priceValue", "amount",
               "priceInfo", "pricing", "prices", "priceRange")
-PRICE_PARTS = ("current", "sale", "final", "selling", "now", "value", "amount", "raw", "price", "min")
+PRICE_PARTS = ("current", "sale", "final", "selling", "now", "value", "amount", "raw", "price", "min",
+               "minVariantPrice", "minPrice", "lowPrice", "minimum")
 SKU_KEYS = ("sku", "skuId", "sku_id", "skuCode", "productSku", "itemNumber", "productCode", "product_code",
             "item_id", "itemId", "usItemId", "productId", "product_id", "partNumber")
 BRAND_KEYS = ("brand", "brandName", "brand_name", "vendor", "manufacturer", "item_brand")
 STOCK_KEYS = ("availability", "stockStatus", "stock_status", "inventoryStatus", "availabilityStatus", "inStock",
-              "in_stock", "isInStock", "is_in_stock", "available", "isAvailable", "soldOut", "sold_out")
+              "in_stock", "isInStock", "is_in_stock", "available", "isAvailable", "availableForSale", "soldOut",
+              "sold_out")
+VARIANT_KEYS = ("selectedVariant", "selected_variant", "currentVariant", "selectedOrFirstAvailableVariant",
+                "selected_or_first_available_variant", "defaultVariant", "variant")
 CURRENCY_KEYS = ("currency", "currencyCode", "currency_code", "priceCurrency")
 _ISO = re.compile(r"[A-Z]{3}")
 _PRICE_TEXT = re.compile(r"[^\d]{0,6}\d[\d.,'\s\u00a0]{0,20}[^\d]{0,6}")
@@ -66,7 +71,7 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
                 value, _ = decoder.raw_decode(text, match.end())
             except (ValueError, RecursionError):
                 continue
-            shopify = match.group(1) == "meta" and isinstance(value, dict) and "product" in value
+            shopify = match.group(3) == "meta" and isinstance(value, dict) and "product" in value
             found.append(("shopify" if shopify else "script", value))
     return found
 
@@ -126,7 +131,7 @@ def _first(node: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return next((node[k] for k in keys if node.get(k) not in (None, "", [], {})), None)
 
 
-def _fields(node: dict[str, Any], *, cents: bool = False) -> dict[str, Any]:
+def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {"title": _scalar(_first(node, NAME_KEYS))}
     for key in PRICE_KEYS:
         amount, currency = _price(node.get(key))
@@ -158,8 +163,11 @@ def _fields(node: dict[str, Any], *, cents: bool = False) -> dict[str, Any]:
                     out["availability"] = term
                     break
     variants = node.get("variants")
-    if isinstance(variants, list) and variants and isinstance(variants[0], dict):
-        first = _fields(variants[0], cents=cents)
+    chosen = next((node[k] for k in VARIANT_KEYS if isinstance(node.get(k), dict)), None)
+    if chosen is None and isinstance(variants, list) and variants and isinstance(variants[0], dict):
+        chosen = variants[0]
+    if chosen is not None and depth < 2:
+        first = _fields(chosen, cents=cents, depth=depth + 1)
         for key in ("sku", "price", "availability"):
             if not out.get(key) and first.get(key):
                 out[key] = first[key]
@@ -186,7 +194,7 @@ def from_state(sel: Selector, title_hint: str | None) -> dict[str, Any]:
             if page_currency is None:
                 page_currency = next((str(node[k]) for k in CURRENCY_KEYS
                                       if isinstance(node.get(k), str) and _ISO.fullmatch(node[k])), None)
-            if not any(k in node for k in (*PRICE_KEYS, *SKU_KEYS, *BRAND_KEYS, "variants")):
+            if not any(k in node for k in (*PRICE_KEYS, *SKU_KEYS, *BRAND_KEYS, *VARIANT_KEYS, "variants")):
                 continue
             fields = _fields(node, cents=kind == "shopify")
             if not (fields.get("price") or fields.get("sku")):

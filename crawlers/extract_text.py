@@ -13,7 +13,7 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.availability import availability_phrase
-from crawlers.prices import EURO_CENTS, Locale, detect_currency, parse_price
+from crawlers.prices import EURO_CENTS, MONEY, Locale, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "option", "textarea"})
@@ -22,8 +22,8 @@ _NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:h
 _NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
                          r"cross-?sell|recommend|carousel|similar|also-?(?:bought|like|viewed)|recently|breadcrumb|"
                          r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
-_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|original|rrp|msrp|uvp|crossed|barrato|tachado|prev"
-                  r"|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
+_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|original|orig|org(?![a-z])|rrp|msrp|uvp|crossed"
+                  r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
 _WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list)")
 _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|sparen|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                         r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
@@ -34,9 +34,7 @@ _OLD_TEXT = re.compile(r"(?i)^\s*(?:list price|was|reg\.?|orig(?:inal)?\.?(?: pr
                        r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
                        r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
                        r"原价|定价|市场价)(?:\W|$)")
-_MONEY = re.compile(r"(?:[$€£¥￥₹₩₽₺₫₱฿]|\b(?:USD|EUR|GBP|JPY|CNY|RMB|CHF|CAD|AUD|SEK|NOK|DKK|PLN|CZK|HUF|BRL|kr|zł|"
-                    r"Kč|Ft|R\$)\b|円|元)\s*\d|\d[\d.,\s\u00a0]*\s*(?:[€£¥￥₹₽₺₫]|zł|kr|Kč|Ft|円|元|\b(?:EUR|USD|"
-                    r"GBP|CHF|SEK|NOK|DKK|PLN)\b)")
+_MONEY = MONEY
 _AMOUNTS = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
 _RANGE = re.compile(r"\d\s*(?:-|–|—|~|〜|to|bis|à|a)\s*\D{0,5}\d")
 _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|buy[ -_]?(?:it )?now|in den (?:warenkorb|"
@@ -48,15 +46,17 @@ _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|deli
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
-              r"Varenummer|Artikelnr\.?|Numer katalogowy|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)")
+              r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
+              r"Ürün kodu|Stok kodu|Tuotenumero|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
               r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
-              r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode"
+              r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
               r"|型番|型号|型號|모델명")
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
-BRAND_LABELS = r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Märke|Marka|ブランド(?:名)?|品牌|브랜드"
-MAKER_LABELS = r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|メーカー|制造商|生产厂家|製造商"
+BRAND_LABELS = r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?|品牌|브랜드"
+MAKER_LABELS = (r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
+                r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商")
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 
 
@@ -306,7 +306,8 @@ class Page:
                     or re.search(r"logo|brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
-            text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*", "", text or "")
+            text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
+                          text or "")
             if not text:
                 text = next(iter(node.element.xpath(".//img/@alt | .//a/@title")), "")
             value = _brand(text)
