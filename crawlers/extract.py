@@ -1,12 +1,19 @@
-"""Listing fields from a product page: JSON-LD, microdata, Open Graph (RDFa as a last resort), then heuristics.
+"""Listing fields from a product page of any shop.
 
-The result is *raw*: the price may still be a text such as "1.299,00 €". :func:`crawlers.normalise.normalise_listing`
-turns it into the listing contract (Decimal price, ISO currency, clean text, language).
-Crawled content is only parsed here, never executed.
+Sources, in order of trust (a later one only fills what the earlier left empty): schema.org Product in
+JSON-LD (``@graph``, arrays, ``@id`` references, nested offers, AggregateOffer, ProductGroup/hasVariant),
+microdata, RDFa; meta tags (Open Graph ``product:``/``og:price:*``, ``itemprop``, Twitter labels); the
+embedded JSON state (:mod:`crawlers.extract_state`); the visible page (:mod:`crawlers.extract_text`).
+Amounts are parsed here with the site's locale, so "¥" on a Japanese shop is JPY; the SKU falls back to
+the MPN when the page names no SKU.
+
+The result is *raw*: :func:`crawlers.normalise.normalise_listing` turns it into the listing contract.
+Crawled content is only parsed here, never executed; JSON is read with :mod:`json`, sizes are bounded.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -16,12 +23,19 @@ import extruct
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
-from crawlers.prices import parse_price
+from crawlers.availability import availability_term
+from crawlers.extract_state import from_state
+from crawlers.extract_text import visible_fields
+from crawlers.prices import Locale, normalise_currency, page_locale, parse_price
 
-PRODUCT_TYPES = ("Product", "ProductGroup", "IndividualProduct", "ProductModel", "Book", "Vehicle")
+PRODUCT_TYPES = ("Product", "ProductGroup", "IndividualProduct", "ProductModel", "SomeProducts", "Book", "Vehicle")
 GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn")
-_PRICE_CLASS = ("contains(translate(@class,'PRICE','price'),'price') or contains(translate(@id,'PRICE','price'),'price')"
-                " or @itemprop='price' or @data-price")
+MAX_JSONLD_CHARS = 2_000_000
+MAX_NODES = 20_000
+_LISTS = ("ItemList", "ListItem", "OfferCatalog", "BreadcrumbList", "SearchResultsPage", "CollectionPage")
+_RELATED_KEYS = ("isRelatedTo", "isSimilarTo", "isAccessoryOrSparePartFor", "isConsumableFor", "itemListElement",
+                 "mentions", "relatedLink", "subjectOf")
+_OLD_PRICE_TYPES = ("StrikethroughPrice", "ListPrice", "MSRP", "SRP", "InvoicePrice", "MinimumAdvertisedPrice")
 
 
 def decode_body(body: bytes, content_type: str | None = None) -> str:
@@ -33,26 +47,34 @@ def decode_body(body: bytes, content_type: str | None = None) -> str:
 def _types(node: dict[str, Any]) -> list[str]:
     value = node.get("@type") or []
     values = value if isinstance(value, list) else [value]
-    return [str(v).rsplit("/", 1)[-1] for v in values]
+    return [str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1] for v in values]
 
 
 def _walk(node: Any) -> list[dict[str, Any]]:
-    """Every dict in a JSON-LD/microdata tree (``@graph`` and nesting included)."""
-    found: list[dict[str, Any]] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
+    """Every dict in a JSON-LD/microdata tree (``@graph`` and nesting included), at most MAX_NODES."""
+    return [n for n, _ in _walk_context(node)]
+
+
+def _walk_context(root: Any) -> list[tuple[dict[str, Any], bool]]:
+    """(dict, whether it sits in a list of other products or a related-product property)."""
+    found: list[tuple[dict[str, Any], bool]] = []
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack and len(found) < MAX_NODES:
+        item, nested = stack.pop()
         if isinstance(item, dict):
-            found.append(item)
-            stack.extend(v for v in item.values() if isinstance(v, dict | list))
+            found.append((item, nested))
+            inner = nested or bool(set(_types(item)) & set(_LISTS))
+            for key, value in item.items():
+                if isinstance(value, dict | list):
+                    stack.append((value, inner or key in _RELATED_KEYS))
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend((v, nested) for v in reversed(item[:1000]))
     return found
 
 
 def _text(value: Any) -> str | None:
     """A scalar text from a string, number, list or ``{"name": …}``/``{"@value": …}`` node."""
-    if value is None:
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, list):
         for entry in value:
@@ -61,9 +83,21 @@ def _text(value: Any) -> str | None:
                 return text
         return None
     if isinstance(value, dict):
-        return _text(value.get("name") or value.get("@value") or value.get("url") or value.get("@id"))
+        return _text(value.get("name") or value.get("@value") or value.get("value") or value.get("url")
+                     or value.get("@id"))
     text = str(value).strip()
-    return text or None
+    return text[:500] or None
+
+
+def _brand_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        return next((b for v in value if (b := _brand_text(v))), None)
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("alternateName")
+    text = _text(value)
+    if not text or re.match(r"(?i)^(https?:|www\.|/|#)", text):
+        return None
+    return text
 
 
 def _images(value: Any, base: str) -> list[str]:
@@ -88,106 +122,208 @@ def _offers(product: dict[str, Any]) -> list[dict[str, Any]]:
     return flat
 
 
-def _offer_price(offer: dict[str, Any]) -> tuple[str | None, str | None]:
-    spec = offer.get("priceSpecification")
-    spec = spec[0] if isinstance(spec, list) and spec else spec
-    price = _text(offer.get("price")) or _text(offer.get("lowPrice"))
-    if price is None and isinstance(spec, dict):
-        price = _text(spec.get("price"))
-    currency = _text(offer.get("priceCurrency")) or (_text(spec.get("priceCurrency")) if isinstance(spec, dict) else None)
+def _offer_price(offer: dict[str, Any]) -> tuple[Any, str | None]:
+    """(price, currency) of an offer: its price, else AggregateOffer.lowPrice, else the current (not
+    struck-through) price specification."""
+    currency = _text(offer.get("priceCurrency"))
+    price = offer.get("price")
+    if isinstance(price, dict | list):
+        price = _text(price)
+    if price in (None, ""):
+        price = offer.get("lowPrice")
+    if price in (None, ""):
+        specs = offer.get("priceSpecification")
+        specs = specs if isinstance(specs, list) else [specs]
+        current = [s for s in specs if isinstance(s, dict) and s.get("price") not in (None, "")
+                   and not any(t in str(s.get("priceType") or "") for t in _OLD_PRICE_TYPES)]
+        if current:
+            price, currency = current[0].get("price"), currency or _text(current[0].get("priceCurrency"))
     return price, currency
 
 
-def from_product(product: dict[str, Any], base: str) -> dict[str, Any]:
+def _amount(price: Any, currency: str | None, locale: Locale | None,
+            machine: bool = True) -> tuple[Decimal | None, str | None]:
+    if isinstance(price, bool) or price in (None, ""):
+        return None, normalise_currency(currency, locale)
+    if isinstance(price, int | float):
+        price = repr(price) if isinstance(price, float) else str(price)
+    if re.match(r"\s*-\s*\d", str(price)):
+        return None, None
+    try:
+        amount, found = parse_price(str(price)[:200], currency, locale, machine=machine)
+    except (ValueError, ArithmeticError):
+        return None, None
+    return (amount if amount is not None and amount > 0 else None), found
+
+
+def _same_url(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    pa, pb = urlsplit(a), urlsplit(b)
+    return pa.path.rstrip("/") == pb.path.rstrip("/") and pa.query == pb.query
+
+
+def from_product(product: dict[str, Any], base: str, *, page_url: str | None = None,
+                 locale: Locale | None = None) -> dict[str, Any]:
     """Listing fields from a schema.org Product node (JSON-LD or extruct's uniform microdata).
 
-    The price is the lowest price among the offers (concrete offers and AggregateOffer.lowPrice).
+    The price is that of the offer for the page's URL (a selected variant) if one is, else the lowest
+    among the offers (concrete offers and AggregateOffer.lowPrice); availability likewise, else InStock
+    when any offer is in stock.
     """
     out: dict[str, Any] = {
         "title": _text(product.get("name")), "description": _text(product.get("description")),
-        "brand": _text(product.get("brand")) or _text(product.get("manufacturer")),
-        "sku": _text(product.get("sku")) or _text(product.get("productID")), "mpn": _text(product.get("mpn")),
+        "brand": _brand_text(product.get("brand")) or _brand_text(product.get("manufacturer")),
+        "sku": _text(product.get("sku")), "mpn": _text(product.get("mpn")),
         "gtin": next((_text(product.get(k)) for k in GTIN_KEYS if _text(product.get(k))), None),
         "images": _images(product.get("image"), base), "category": _text(product.get("category")),
     }
-    best: tuple[Decimal, str | None, str | None] | None = None
-    for offer in _offers(product):
+    offers = _offers(product)
+    chosen = [o for o in offers if _same_url(_text(o.get("url")), page_url)]
+    best: tuple[Decimal, Decimal, str | None] | None = None
+    for offer in chosen[:1] or offers:
         price, currency = _offer_price(offer)
-        amount, _ = parse_price(price, currency) if price else (None, None)
+        amount, found = _amount(price, currency, locale)
         if amount is not None and (best is None or amount < best[0]):
-            best = (amount, price, currency)
+            best = (amount, amount, found)
+    if best is not None:
+        out["price"], out["currency"] = str(best[1]), best[2]
+    elif offers and (currency := _text(offers[0].get("priceCurrency"))):
+        out["currency"] = currency
+    terms = [availability_term(_text(o.get("availability"))) for o in chosen[:1] or offers]
+    terms = [t for t in terms if t] or [availability_term(_text(product.get("availability")))]
+    out["availability"] = "InStock" if "InStock" in terms and not chosen else (terms[0] if terms else None)
+    for offer in chosen[:1] or offers:
         seller = offer.get("seller")
         if isinstance(seller, dict) and not out.get("seller_name"):
             out["seller_name"] = _text(seller.get("name"))
             out["seller_url"] = urljoin(base, s) if (s := _text(seller.get("url"))) else None
             out["seller_id"] = _text(seller.get("identifier"))
-        out["availability"] = out.get("availability") or _text(offer.get("availability"))
         out["gtin"] = out["gtin"] or next((_text(offer.get(k)) for k in GTIN_KEYS if _text(offer.get(k))), None)
         out["sku"] = out["sku"] or _text(offer.get("sku"))
-    if best is not None:
-        out["price"], out["currency"] = best[1], best[2]
-    elif (offers := _offers(product)) and (currency := _text(offers[0].get("priceCurrency"))):
-        out["currency"] = currency
+        out["mpn"] = out["mpn"] or _text(offer.get("mpn"))
+    product_id = _text(product.get("productID"))
+    if not out["sku"] and product_id:
+        out["sku"] = product_id.split(":", 1)[-1] if re.match(r"^[a-z]+:", product_id) else product_id
     return {k: v for k, v in out.items() if v not in (None, [], "")}
 
 
-def _best_product(nodes: list[Any]) -> dict[str, Any] | None:
-    products = [n for root in nodes for n in _walk(root) if set(_types(n)) & set(PRODUCT_TYPES)]
-    if not products:
+def _similar(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = " ".join(a.casefold().split()), " ".join(b.casefold().split())
+    return a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
+
+
+def _best_product(nodes: list[Any], title: str | None = None, page_url: str | None = None) -> dict[str, Any] | None:
+    """The page's own product: not one inside a list or a related-product property, named like the page's
+    title, with offers; a ProductGroup gives its variant for the page's URL (else its first), merged with
+    the group's fields."""
+    index: dict[str, dict[str, Any]] = {}
+    candidates: list[tuple[dict[str, Any], bool]] = []
+    for root in nodes:
+        for node, nested in _walk_context(root):
+            if isinstance(node.get("@id"), str) and len(node) > 2:
+                index.setdefault(node["@id"], node)
+            if set(_types(node)) & set(PRODUCT_TYPES):
+                candidates.append((node, nested))
+    if not candidates:
         return None
-    return max(products, key=lambda p: (bool(p.get("name")), bool(p.get("offers")), len(p)))
+    variant_ids = {id(v) for node, _ in candidates for v in _as_list(node.get("hasVariant")) if isinstance(v, dict)}
+
+    def rank(item: tuple[dict[str, Any], bool]) -> tuple[int, ...]:
+        node, nested = item
+        name = _text(node.get("name"))
+        return (not nested, id(node) not in variant_ids, _similar(name, title), bool(node.get("offers"))
+                or bool(node.get("hasVariant")), bool(name), len(node))
+
+    product = dict(max(candidates, key=rank)[0])
+    if not product.get("offers"):  # Squarespace and others emit the Offer as a document of its own
+        loose = [n for root in nodes for n in _as_list(root) if isinstance(n, dict)
+                 and set(_types(n)) & {"Offer", "AggregateOffer"}]
+        if loose:
+            product["offers"] = loose
+    for key in ("brand", "manufacturer", "offers"):
+        ref = product.get(key)
+        if isinstance(ref, dict) and set(ref) <= {"@id", "@type"} and ref.get("@id") in index:
+            product[key] = index[ref["@id"]]
+    variants = [v for v in _as_list(product.get("hasVariant")) if isinstance(v, dict)]
+    if variants and not product.get("offers"):
+        chosen = next((v for v in variants if _same_url(_text(v.get("url")), page_url)), variants[0])
+        merged = {**product, **{k: v for k, v in chosen.items() if v not in (None, "", [])}}
+        merged["brand"] = chosen.get("brand") or product.get("brand")
+        merged["name"] = product.get("name") or chosen.get("name")
+        if chosen.get("offers") and not _offers_have_url(chosen) and _text(chosen.get("url")):
+            merged["offers"] = [{**o, "url": chosen["url"]} for o in _offers(chosen)]
+        return merged
+    return product
 
 
-def _from_opengraph(graphs: list[dict[str, Any]]) -> dict[str, Any]:
-    og: dict[str, Any] = {}
-    for graph in graphs:
-        for key, value in graph.items():
-            og.setdefault(key, value)
+def _offers_have_url(product: dict[str, Any]) -> bool:
+    return any(o.get("url") for o in _offers(product))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value is not None else []
+
+
+def jsonld_documents(sel: Selector) -> list[Any]:
+    """Every JSON-LD script parsed with :mod:`json`; a malformed or oversized one is skipped, not fatal."""
+    out = []
+    for raw in sel.xpath("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]/text()").getall()[:100]:
+        if len(raw) > MAX_JSONLD_CHARS:
+            continue
+        text = raw.strip().removeprefix("<!--").removesuffix("-->").strip()
+        text = text.removeprefix("//<![CDATA[").removesuffix("//]]>").strip()
+        for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):
+            try:
+                out.append(json.loads(attempt, strict=False))
+                break
+            except (ValueError, RecursionError):
+                continue
+    return out
+
+
+def meta_fields(sel: Selector) -> dict[str, Any]:
+    """Product fields from meta tags: Open Graph ``product:*``/``og:*``, ``itemprop`` metas, Twitter labels."""
+    meta: dict[str, str] = {}
+    for node in sel.xpath("//meta[@content][@property or @name or not(ancestor::*[@itemscope])]")[:2000]:
+        key = (node.attrib.get("property") or node.attrib.get("name") or node.attrib.get("itemprop") or "").lower()
+        if key and node.attrib["content"].strip():
+            meta.setdefault(key, node.attrib["content"].strip())
+    for number in "1234":
+        label = meta.get(f"twitter:label{number}", "").lower()
+        if label in ("price", "preis", "prix", "prezzo", "precio", "価格", "价格"):
+            meta.setdefault("twitter:price", meta.get(f"twitter:data{number}", ""))
+    price = next((meta[k] for k in ("product:sale_price:amount", "product:price:amount", "og:price:amount",
+                                    "price", "twitter:price", "product:price") if meta.get(k)), None)
     out = {
-        "title": og.get("og:title"), "description": og.get("og:description"),
-        "url": og.get("og:url"), "images": [og["og:image"]] if og.get("og:image") else [],
-        "price": og.get("product:price:amount") or og.get("og:price:amount"),
-        "currency": og.get("product:price:currency") or og.get("og:price:currency"),
-        "brand": og.get("product:brand") or og.get("og:brand"), "availability": og.get("product:availability"),
-        "sku": og.get("product:retailer_item_id"), "gtin": og.get("product:gtin") or og.get("product:ean"),
-        "mpn": og.get("product:mfr_part_no"), "category": og.get("product:category"),
+        "title": meta.get("og:title"), "description": meta.get("og:description") or meta.get("description"),
+        "url": meta.get("og:url"), "images": [meta["og:image"]] if meta.get("og:image") else [],
+        "price": price,
+        "currency": next((meta[k] for k in ("product:sale_price:currency", "product:price:currency",
+                                            "og:price:currency", "pricecurrency") if meta.get(k)), None),
+        "brand": next((meta[k] for k in ("product:brand", "og:brand", "brand", "product:manufacturer")
+                       if meta.get(k)), None),
+        "availability": next((meta[k] for k in ("product:availability", "og:availability", "availability")
+                              if meta.get(k)), None),
+        "sku": meta.get("product:retailer_item_id") or meta.get("product:sku") or meta.get("sku"),
+        "gtin": meta.get("product:gtin") or meta.get("product:ean") or meta.get("gtin13") or meta.get("gtin"),
+        "mpn": meta.get("product:mfr_part_no") or meta.get("mpn"), "category": meta.get("product:category"),
     }
-    return {k: _text(v) if k != "images" else v for k, v in out.items() if v}
+    out["availability"] = availability_term(out["availability"]) or out["availability"]
+    return {k: v for k, v in out.items() if v}
 
 
-def heuristics(sel: Selector, base: str) -> dict[str, Any]:
-    """Fields of a page without markup: <h1>, price near the buy button, brand from meta or breadcrumbs."""
-    out: dict[str, Any] = {}
+def heuristics(sel: Selector, base: str, locale: Locale | None = None) -> dict[str, Any]:
+    """Fields of a page without markup: <h1>, the visible price, brand, SKU and stock, seller link, images."""
+    hint = sel.xpath("//meta[@property='og:title']/@content").get() or sel.xpath("normalize-space(//title)").get()
+    out: dict[str, Any] = visible_fields(sel, locale, hint)
     title = sel.xpath("normalize-space(//h1[1])").get() or sel.xpath("normalize-space(//title)").get()
     if title:
         out["title"] = title
-    buy = sel.xpath("//*[self::button or self::a or self::input][re:test(concat(@class,' ',@id,' ',@name,' ',"
-                    "normalize-space(.),' ',@value), '(?i)add[ -_]?to[ -_]?(cart|basket|bag)|buy|加入购物车|立即购买')]")
-    # nearest enclosing block of the first buy button first, then wider, then the whole page
-    scopes = [buy[0].xpath(f"ancestor::*[{level}]") for level in (1, 2, 3)] if buy else []
-    scopes.append(sel)
-    for scope in scopes:
-        for node in scope.xpath(f".//*[{_PRICE_CLASS}]"):
-            text = node.attrib.get("content") or node.xpath("normalize-space(.)").get() or ""
-            amount, currency = parse_price(text)
-            if amount is not None and re.search(r"\d", text):
-                out["price"], out["currency"] = text, currency
-                break
-        if "price" in out:
-            break
-    brand = (sel.xpath("//meta[@name='brand' or @property='product:brand' or @property='og:brand'"
-                       " or @itemprop='brand']/@content").get()
-             or sel.xpath("normalize-space((//*[contains(concat(' ',normalize-space(@class),' '),' brand ')"
-                          " or contains(@class,'product-brand') or contains(@class,'brand-name')][not(*)])[1])").get())
-    if not brand:
-        label = sel.xpath("normalize-space(//*[re:test(normalize-space(.), '^(Brand|品牌)\\s*[:：]')][not(*)])").get()
-        brand = re.sub(r"^(Brand|品牌)\s*[:：]\s*", "", label) if label else None
-    if not brand:
-        brand = sel.xpath("normalize-space((//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb']"
-                          "//a[contains(@href,'brand')])[last()])").get()
-    if brand:
-        out["brand"] = brand
-    seller = sel.xpath("(//a[contains(@class,'seller') or contains(@href,'/seller/') or contains(@href,'/store/')])[1]")
+    seller = sel.xpath("(//a[contains(@class,'seller') or contains(@href,'/seller/') or contains(@href,'/store/')"
+                       " or contains(@href,'/str/')])[1]")
     if seller:
         out["seller_name"] = seller.xpath("normalize-space(.)").get()
         out["seller_url"] = urljoin(base, seller.attrib.get("href", ""))
@@ -197,38 +333,108 @@ def heuristics(sel: Selector, base: str) -> dict[str, Any]:
     images = sel.xpath("//main//img/@src | //*[contains(@class,'product')]//img/@src").getall()[:5]
     if images:
         out["images"] = [urljoin(base, src) for src in images]
-    return out
+    return {k: v for k, v in out.items() if v}
+
+
+def _structured_product(sel: Selector, text: str, base: str, title: str | None, url: str,
+                        rdfa: bool) -> list[dict[str, Any]]:
+    """The page's product in each structured syntax that has one (JSON-LD, then microdata, then RDFa)."""
+    found = []
+    product = _best_product(jsonld_documents(sel), title, url)
+    if product:
+        found.append(product)
+    if not found or not _complete(found[0]):
+        microdata = extruct.extract(sel.root, base_url=base, syntaxes=["microdata"], uniform=True, errors="ignore")
+        if product := _best_product(microdata.get("microdata", []), title, url):
+            found.append(product)
+    if not found and rdfa:
+        rdfa_data = extruct.extract(text, base_url=base, syntaxes=["rdfa"], uniform=True, errors="ignore")
+        if product := _best_product(compact_rdfa(rdfa_data.get("rdfa", [])), title, url):
+            found.append(product)
+    return found
+
+
+def compact_rdfa(nodes: list[Any]) -> list[dict[str, Any]]:
+    """extruct's expanded RDFa (``{"http://schema.org/name": [{"@value": …}]}``, blank-node references) as
+    compact schema.org dicts (``{"name": …, "brand": {…}}``), references resolved to a bounded depth."""
+    flat = [n for n in nodes if isinstance(n, dict)][:MAX_NODES]
+    by_id = {n["@id"]: n for n in flat if isinstance(n.get("@id"), str)}
+
+    def compact(node: dict[str, Any], depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"@type": [str(t).rsplit("/", 1)[-1] for t in _as_list(node.get("@type"))]}
+        for key, values in node.items():
+            if not key.startswith(("http://schema.org/", "https://schema.org/")):
+                continue
+            converted = []
+            for value in _as_list(values):
+                if isinstance(value, dict) and "@value" in value:
+                    converted.append(value["@value"])
+                elif isinstance(value, dict) and "@id" in value:
+                    ref = by_id.get(value["@id"])
+                    converted.append(compact(ref, depth + 1) if ref is not None and depth < 4 else value["@id"])
+            out[key.rsplit("/", 1)[-1]] = converted[0] if len(converted) == 1 else converted
+        return out
+
+    return [compact(n, 0) for n in flat if n.get("@type")]
+
+
+def _complete(product: dict[str, Any]) -> bool:
+    return bool(product.get("offers") and product.get("brand") and (product.get("sku") or product.get("mpn")))
 
 
 def extract_listing(html: str | bytes, url: str, *, content_type: str | None = None,
                     rdfa: bool = True) -> dict[str, Any]:
-    """Raw listing fields of the product page at ``url`` (structured data first, heuristics to fill gaps)."""
+    """Raw listing fields of the product page at ``url`` (structured data first, then meta tags, embedded
+    state and the visible page to fill gaps); ``price`` is a plain decimal text with its ``currency``."""
     text = decode_body(html, content_type) if isinstance(html, bytes) else html
-    sel = Selector(text=text)
+    sel = Selector(text=text or "<html></html>")
     canonical = sel.xpath("//link[@rel='canonical']/@href").get()
     base = urljoin(url, sel.xpath("//base/@href").get() or "")
-    data = extruct.extract(sel.root, base_url=base, syntaxes=["json-ld", "opengraph"], uniform=True, errors="ignore")
-    product = _best_product(data.get("json-ld", []))
-    if product is None:  # microdata only when JSON-LD has no product: it is the costliest syntax to read
-        microdata = extruct.extract(sel.root, base_url=base, syntaxes=["microdata"], uniform=True, errors="ignore")
-        product = _best_product(microdata.get("microdata", []))
-    if product is None and rdfa:
-        rdfa_data = extruct.extract(text, base_url=base, syntaxes=["rdfa"], uniform=True, errors="ignore")
-        product = _best_product(rdfa_data.get("rdfa", []))
-    out: dict[str, Any] = from_product(product, base) if product else {}
-    sources = [_from_opengraph(data.get("opengraph", []))]
-    if not all(out.get(k) for k in ("title", "price", "brand", "seller_url")):
-        sources.append(heuristics(sel, base))  # only when structured data left gaps (it costs ~40 %)
-    for source in sources:
+    page_url = urljoin(base, canonical) if canonical else url
+    lang = (sel.xpath("/html/@lang").get() or sel.xpath("//meta[@property='og:locale']/@content").get()
+            or sel.xpath("//meta[@http-equiv='content-language' or @http-equiv='Content-Language']/@content").get()
+            or _script_language(sel.xpath("normalize-space(//title)").get() or ""))
+    locale = page_locale(page_url if canonical else url, lang)
+    meta = meta_fields(sel)
+    title = sel.xpath("normalize-space(//h1[1])").get() or meta.get("title")
+    structured = [from_product(p, base, page_url=page_url, locale=locale)
+                  for p in _structured_product(sel, text, base, title, page_url, rdfa)]
+    sources: list[dict[str, Any]] = [*structured, meta]
+    if not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
+        sources.append(from_state(sel, title))
+        sources.append(heuristics(sel, base, locale))  # only when structured data left gaps (it costs ~40 %)
+    out: dict[str, Any] = {}
+    for source in sources:  # every source's price is a data value (the heuristics give parsed amounts)
+        if not out.get("price") and source.get("price"):
+            amount, currency = _amount(source["price"], source.get("currency"), locale)
+            if amount is not None:
+                out["price"], out["currency"] = str(amount), currency
         for key, value in source.items():
-            if not out.get(key):
+            if key not in ("price", "currency") and not out.get(key):
                 out[key] = value
     if out.get("price") and not out.get("currency"):
-        out["currency"] = parse_price(str(out["price"]))[1]
-    out["url"] = urljoin(base, canonical) if canonical else out.get("url") or url
+        declared = next((s["currency"] for s in sources if s.get("currency")), None)
+        out["currency"] = normalise_currency(declared, locale) or locale.currency
+    out["availability"] = availability_term(out.get("availability")) or out.get("availability")
+    if not out.get("sku") and out.get("mpn"):
+        out["sku"] = out["mpn"]
+    out["url"] = page_url if canonical else out.get("url") or url
     if out.get("seller_url") and not out.get("seller_id"):
         out["seller_id"] = urlsplit(out["seller_url"]).path.rstrip("/").rsplit("/", 1)[-1] or None
-    lang = sel.xpath("/html/@lang").get()
     if lang:
-        out["language"] = lang.split("-")[0].lower()
-    return out
+        out["language"] = lang.split("-")[0].split("_")[0].lower()
+    return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _script_language(text: str) -> str | None:
+    """ja/ko/zh from the script of a page title, for pages that declare no language."""
+    if re.search(r"[\u3040-\u30ff]", text):
+        return "ja"
+    if re.search(r"[\uac00-\ud7af]", text):
+        return "ko"
+    return "zh" if re.search(r"[\u4e00-\u9fff]", text) else None
+
+
+def _has_all(structured: list[dict[str, Any]], meta: dict[str, Any]) -> bool:
+    merged = {**meta, **(structured[0] if structured else {})}
+    return all(merged.get(k) for k in ("title", "price", "brand", "availability", "seller_url"))

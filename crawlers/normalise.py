@@ -10,6 +10,7 @@ from typing import Any
 
 from w3lib.html import remove_tags, replace_entities
 
+from crawlers.availability import availability_term
 from crawlers.prices import normalise_currency, parse_price
 from shared_db.es.listings import LISTING_FIELDS
 
@@ -98,14 +99,13 @@ def normalise_gtin(value: Any) -> str | None:
 
 
 def normalise_availability(value: Any) -> str | None:
+    """A schema.org term (see :mod:`crawlers.availability`), else the cleaned text."""
+    if isinstance(value, bool):
+        return availability_term(value)
     text = clean_text(value)
     if not text:
         return None
-    text = text.rsplit("/", 1)[-1]
-    folded = text.replace(" ", "").replace("_", "").lower()
-    known = {"instock": "InStock", "outofstock": "OutOfStock", "preorder": "PreOrder", "soldout": "SoldOut",
-             "discontinued": "Discontinued", "limitedavailability": "LimitedAvailability"}
-    return known.get(folded, text)
+    return availability_term(text) or text.rsplit("/", 1)[-1]
 
 
 def content_hash(listing: dict[str, Any]) -> str:

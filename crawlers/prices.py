@@ -1,84 +1,167 @@
-"""Prices as shops write them: "1.299,00 €", "¥1,299", "US $12.50", "12,50 zł" → (Decimal, ISO 4217)."""
+"""Prices as shops write them: "1.299,00 €", "¥1,299", "US $12.50", "12,50 zł" → (Decimal, ISO 4217).
+
+Amounts are read by ``price-parser``; currencies come from the text, the declared currency, or — for
+the symbols several currencies share ("$", "¥", "kr") — the site's locale (``html lang``, the TLD):
+"¥" on a Japanese page is JPY, elsewhere CNY.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+from price_parser import Price
 
 # Longest markers first so "US $" wins over "$" and "zł" is not read as something else.
-CURRENCY_MARKERS: tuple[tuple[str, str], ...] = (
+# Markers mapped to None are ambiguous: the locale decides (see :func:`resolve_symbol`).
+CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("US $", "USD"), ("US$", "USD"), ("USD", "USD"), ("EUR", "EUR"), ("€", "EUR"), ("GBP", "GBP"),
     ("£", "GBP"), ("RMB", "CNY"), ("CNY", "CNY"), ("元", "CNY"), ("JPY", "JPY"), ("円", "JPY"),
-    ("￥", "CNY"), ("¥", "CNY"), ("PLN", "PLN"), ("zł", "PLN"), ("zl", "PLN"), ("CHF", "CHF"),
-    ("CA$", "CAD"), ("C$", "CAD"), ("CAD", "CAD"), ("AU$", "AUD"), ("A$", "AUD"), ("AUD", "AUD"),
-    ("₹", "INR"), ("INR", "INR"), ("₩", "KRW"), ("KRW", "KRW"), ("R$", "BRL"), ("kr", "SEK"),
-    ("$", "USD"),
+    ("PLN", "PLN"), ("zł", "PLN"), ("zl", "PLN"), ("CHF", "CHF"), ("CA$", "CAD"), ("C$", "CAD"),
+    ("CAD", "CAD"), ("AU$", "AUD"), ("A$", "AUD"), ("AUD", "AUD"), ("NZ$", "NZD"), ("NZD", "NZD"),
+    ("HK$", "HKD"), ("HKD", "HKD"), ("NT$", "TWD"), ("TWD", "TWD"), ("S$", "SGD"), ("SGD", "SGD"),
+    ("MX$", "MXN"), ("MXN", "MXN"), ("₹", "INR"), ("INR", "INR"), ("₩", "KRW"), ("KRW", "KRW"),
+    ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("₺", "TRY"), ("TRY", "TRY"), ("TL", "TRY"),
+    ("Kč", "CZK"), ("CZK", "CZK"), ("Ft", "HUF"), ("HUF", "HUF"), ("SEK", "SEK"), ("NOK", "NOK"),
+    ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
+    ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
+    ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"),
+    ("￥", None), ("¥", None), ("kr", None), ("$", None),
 )
-ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS) | {"HKD", "TWD", "SGD", "NZD", "MXN", "RUB",
-                                                                "TRY", "CZK", "HUF", "DKK", "NOK"}
-_NUMBER = re.compile(r"\d[\d.,'\u00a0\u202f\u2009 ]*\d|\d")
-_DECIMAL_COMMA_CURRENCIES = frozenset({"EUR", "PLN", "BRL", "SEK", "CZK", "HUF", "DKK", "NOK", "TRY", "RUB"})
+ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
+                                                                       "ARS", "CLP", "COP", "PEN", "IDR", "MYR",
+                                                                       "UYU", "UAH"}
+_SYMBOLS = "|".join(re.escape(m) for m, _ in CURRENCY_MARKERS if not m.isalpha())
+_WORDS = "|".join(sorted({m for m, _ in CURRENCY_MARKERS if m.isalpha()} | set(ISO_CODES), key=len, reverse=True))
+MONEY = re.compile(rf"(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))\s*\d"
+                   rf"|\d[\d.,'\s\u00a0]*\s*(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))")
+"""A text that holds an amount with a currency marker ("US $12", "1.299,00 €", "12,50 zł", "1.299,99 TL")."""
+EURO_COUNTRIES = frozenset("AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split())
+COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "JP": "JPY",
+                    "CN": "CNY", "HK": "HKD", "TW": "TWD", "KR": "KRW", "IN": "INR", "SG": "SGD", "CH": "CHF",
+                    "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "PL": "PLN", "CZ": "CZK", "HU": "HUF",
+                    "BR": "BRL", "MX": "MXN", "RU": "RUB", "TR": "TRY", "AR": "ARS", "CL": "CLP", "CO": "COP",
+                    "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
+                    "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON",
+                    **{c: "EUR" for c in EURO_COUNTRIES}}
+LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
+                     "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
+                     "nl": "EUR", "fi": "EUR", "el": "EUR", "sk": "EUR", "sl": "EUR", "et": "EUR", "lt": "EUR"}
+# countries whose own currency is written with "$" (dollars and pesos)
+_DOLLAR_COUNTRIES = {"CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD", "TW": "TWD", "MX": "MXN",
+                     "AR": "ARS", "CL": "CLP", "CO": "COP", "UY": "UYU", "BR": "BRL"}
+_KRONA = {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "sv": "SEK", "nb": "NOK", "no": "NOK", "da": "DKK"}
+_TLD_COUNTRY = {"uk": "GB", "com.au": "AU", "co.jp": "JP", "co.nz": "NZ", "com.cn": "CN", "com.hk": "HK",
+                "com.tw": "TW", "com.mx": "MX", "com.br": "BR", "com.sg": "SG", "co.kr": "KR"}
+ZERO_DECIMAL = frozenset({"JPY", "KRW", "IDR", "VND", "CLP", "ISK", "COP", "HUF", "TWD"})
+DOT_THOUSANDS = ZERO_DECIMAL | {"EUR", "PLN", "BRL", "SEK", "CZK", "DKK", "NOK", "TRY", "RUB", "ARS", "RON"}
+_PLAIN_NUMBER = re.compile(r"\d{1,15}(\.\d{1,2}|\.\d{4,8})?")
+EURO_CENTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .\u00a0]\d{3})*|\d+)\s?€\s?(\d{2})(?![\d.,])")
+_MAX_TEXT = 200  # a price text longer than this is cut before parsing
 
 
-def detect_currency(text: str) -> str | None:
+@dataclass(frozen=True)
+class Locale:
+    """Where a page comes from: ISO 3166 country (upper case) and ISO 639-1 language (lower case)."""
+
+    country: str | None = None
+    language: str | None = None
+
+    @property
+    def currency(self) -> str | None:
+        """The currency prices on this site are most likely in when they name none."""
+        if self.country in COUNTRY_CURRENCY:
+            return COUNTRY_CURRENCY[self.country]
+        if self.language == "zh" and self.country in ("TW", "HK"):
+            return COUNTRY_CURRENCY[self.country]
+        return LANGUAGE_CURRENCY.get(self.language or "")
+
+
+def page_locale(url: str | None, lang: str | None = None) -> Locale:
+    """The locale of a page from its ``lang`` attribute ("ja", "en-GB", "zh_CN") and its URL's TLD."""
+    language = country = None
+    if lang:
+        parts = re.split(r"[-_]", lang.strip())
+        language = parts[0].lower() or None
+        if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha():
+            country = parts[1].upper()
+    host = (urlsplit(url or "").hostname or "").lower().rstrip(".")
+    labels = host.split(".")
+    if country is None and len(labels) >= 2:
+        two = ".".join(labels[-2:])
+        tld = labels[-1]
+        country = _TLD_COUNTRY.get(two) or _TLD_COUNTRY.get(tld) or (tld.upper() if len(tld) == 2 else None)
+    return Locale(country, language)
+
+
+def resolve_symbol(marker: str, locale: Locale | None) -> str:
+    """The currency of an ambiguous marker ("$", "¥", "kr") on a site of ``locale``."""
+    country, language = (locale.country, locale.language) if locale else (None, None)
+    if marker in ("¥", "￥"):
+        return "JPY" if country == "JP" or (language == "ja" and country in (None, "JP")) else "CNY"
+    if marker == "kr":
+        return _KRONA.get(country or "") or _KRONA.get(language or "") or "SEK"
+    return _DOLLAR_COUNTRIES.get(country or "", "USD")
+
+
+def detect_currency(text: str, locale: Locale | None = None) -> str | None:
     """The ISO 4217 code a price text refers to, or None."""
     upper = text.upper()
     for marker, code in CURRENCY_MARKERS:
         if marker.isascii() and marker.isalpha():
-            if re.search(rf"(?<![A-Za-z]){re.escape(marker.upper())}(?![A-Za-z])", upper):
-                return code
-        elif marker in text:
-            return code
+            found = re.search(rf"(?<![A-Za-z]){re.escape(marker.upper())}(?![A-Za-z])", upper)
+        else:
+            found = marker in text
+        if found:
+            return code or resolve_symbol(marker, locale)
     return None
 
 
-def normalise_currency(value: str | None) -> str | None:
+def normalise_currency(value: str | None, locale: Locale | None = None) -> str | None:
     """An ISO 4217 code from a code, a symbol or a price text."""
     if not value:
         return None
-    value = value.strip()
+    value = str(value).strip()
     if value.upper() in ISO_CODES:
         return value.upper()
-    return detect_currency(value)
+    return detect_currency(value[:_MAX_TEXT], locale)
 
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
-    """The first amount in ``text``, reading "," and "." as the locale does; None when absent."""
-    match = _NUMBER.search(text)
-    if not match:
+    """The first amount in ``text`` (the low end of a range), reading "," and "." as shops do; None when absent."""
+    text = text[:_MAX_TEXT]
+    if _PLAIN_NUMBER.fullmatch(text.strip()) or re.fullmatch(r"0\.\d{1,8}", text.strip()):
+        return Decimal(text.strip())
+    text = re.sub(r"(?<=\d)'(?=\d{3})", "", text)  # Swiss thousands: 1'299.50
+    text = EURO_CENTS.sub(r"\1,\2 €", text)  # French "199€99"
+    amount = Price.fromstring(text, currency_hint=currency).amount
+    if amount is None:
         return None
-    raw = re.sub(r"[\s'\u00a0\u202f\u2009]", "", match.group())
-    last_dot, last_comma = raw.rfind("."), raw.rfind(",")
-    if last_dot >= 0 and last_comma >= 0:
-        decimal_sep = "." if last_dot > last_comma else ","
-    elif last_comma >= 0:
-        decimals = len(raw) - last_comma - 1
-        decimal_sep = "," if raw.count(",") == 1 and decimals != 3 else ""
-    elif last_dot >= 0:
-        decimals = len(raw) - last_dot - 1
-        thousands = raw.count(".") > 1 or (decimals == 3 and currency in _DECIMAL_COMMA_CURRENCIES)
-        decimal_sep = "" if thousands else "."
-    else:
-        decimal_sep = ""
-    if decimal_sep == ",":
-        raw = raw.replace(".", "").replace(",", ".")
-    elif decimal_sep == ".":
-        raw = raw.replace(",", "")
-    else:
-        raw = raw.replace(",", "").replace(".", "")
     try:
-        return Decimal(raw)
+        return amount if amount.is_finite() and amount >= 0 else None
     except InvalidOperation:
         return None
 
 
-def parse_price(text: str | float | Decimal | None, currency: str | None = None) -> tuple[Decimal | None, str | None]:
-    """(amount, ISO currency) from a price text; ``currency`` is used when the text names none."""
+def parse_price(text: str | float | Decimal | None, currency: str | None = None,
+                locale: Locale | None = None, *, machine: bool = False) -> tuple[Decimal | None, str | None]:
+    """(amount, ISO currency) from a price text; ``currency`` (declared) wins over a symbol in the text,
+    ``locale`` decides what an ambiguous symbol means. ``machine``: the text is a structured-data value,
+    where "59.90" is read as written and "1.299" is 1299 only in a currency written with dot thousands
+    (EUR, JPY, IDR, …)."""
+    declared = normalise_currency(currency, locale)
     if text is None:
-        return None, normalise_currency(currency)
+        return None, declared
     if isinstance(text, int | float | Decimal):
         amount = Decimal(str(text))
         usable = amount.is_finite() and amount >= 0  # structured data can carry NaN, Infinity or -1
-        return (amount if usable else None), normalise_currency(currency)
-    found = detect_currency(text) or normalise_currency(currency)
+        return (amount if usable else None), declared
+    found = declared or detect_currency(text[:_MAX_TEXT], locale)
+    plain = text.strip()
+    if machine and re.fullmatch(r"\d{1,15}\.\d{1,8}", plain):
+        if found in DOT_THOUSANDS and re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", plain):
+            return Decimal(plain.replace(".", "")), found
+        return Decimal(plain), found
     return parse_amount(text, found), found

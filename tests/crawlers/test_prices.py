@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from crawlers.prices import detect_currency, normalise_currency, parse_price
+from crawlers.prices import Locale, detect_currency, normalise_currency, page_locale, parse_price
 
 
 @pytest.mark.parametrize(("text", "amount", "currency"), [
@@ -39,3 +39,44 @@ def test_currency_words_are_not_matched_inside_other_words() -> None:
     assert detect_currency("Europe edition") is None
     assert normalise_currency("€") == "EUR"
     assert normalise_currency("usd") == "USD"
+
+
+@pytest.mark.parametrize(("text", "currency", "locale", "amount", "code"), [
+    ("¥1,299", None, Locale("JP", "ja"), "1299", "JPY"),
+    ("¥1,299", None, Locale(None, "ja"), "1299", "JPY"),
+    ("¥1,299", None, Locale("CN", "zh"), "1299", "CNY"),
+    ("¥1,299", None, None, "1299", "CNY"),
+    ("¥3,280", "JPY", Locale("CN", "zh"), "3280", "JPY"),
+    ("$49.99", None, Locale("CA", "en"), "49.99", "CAD"),
+    ("$ 45.999", None, Locale("AR", "es"), "45999", "ARS"),
+    ("2 795 kr", None, Locale("SE", "sv"), "2795", "SEK"),
+    ("499 kr", None, Locale("NO", "nb"), "499", "NOK"),
+    ("29,900원", None, Locale("KR", "ko"), "29900", "KRW"),
+    ("RM799.00", None, Locale("MY", "en"), "799.00", "MYR"),
+    ("199€99", None, Locale("FR", "fr"), "199.99", "EUR"),
+])
+def test_currency_follows_the_site_locale(text: str, currency: str | None, locale: Locale | None, amount: str,
+                                          code: str) -> None:
+    assert parse_price(text, currency, locale) == (Decimal(amount), code)
+
+
+def test_page_locale_from_lang_and_tld() -> None:
+    assert page_locale("https://store.example.co.jp/p", None) == Locale("JP", None)
+    assert page_locale("https://shop.example.com/p", "en-GB") == Locale("GB", "en")
+    assert page_locale("https://shop.example.de/p", "de") == Locale("DE", "de")
+    assert page_locale("https://shop.example.com/p", "ja").currency == "JPY"
+    assert page_locale("https://shop.example.com/p", None).currency is None
+
+
+@pytest.mark.parametrize(("text", "currency", "amount"), [
+    ("59.90", "USD", "59.90"), ("59.000", "USD", "59.000"), ("1.299", "EUR", "1299"), ("12.500", "IDR", "12500"),
+    ("0.990", "EUR", "0.990"), ("24.0", "GBP", "24.0"),
+])
+def test_structured_values_read_as_data(text: str, currency: str, amount: str) -> None:
+    assert parse_price(text, currency, machine=True)[0] == Decimal(amount)
+
+
+def test_text_ranges_and_suffixes() -> None:
+    assert parse_price("$10.00 – $20.00") == (Decimal("10.00"), "USD")
+    assert parse_price("CHF 79.–")[0] == Decimal("79")
+    assert parse_price("€1.299,-")[0] == Decimal("1299")

@@ -1,0 +1,223 @@
+"""Benchmark: per-field precision, recall and F1 of ``markwatch extract`` on product pages with ground truth.
+
+Three sources, printed apart so the figures on real pages stay visible on their own:
+
+- **real**: the real shop pages and schema.org examples in ``../shared/data/html_product_fixtures``
+  (truth below, read off each page by hand);
+- **written**: ``bench/data/extract_pages/*.html``, pages written to mirror the common shop platforms
+  and failure classes (Shopify, WooCommerce, Magento, BigCommerce, PrestaShop, Amazon- and eBay-like,
+  Rakuten/Japanese, Chinese marketplaces, Next.js state only, visible text only, …), truth in
+  ``truth.json`` there;
+- **holdout**: ``bench/data/extract_holdout``, more such pages written *after* the rules were tuned on
+  the written set and measured once before any further change (the figures in the commit log);
+  ``extract_holdout2`` to ``extract_holdout4`` likewise, each after the previous round's fixes;
+- **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
+
+A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
+texts case- and space-folded, availability folded to InStock/OutOfStock/other); a wrong value is
+both a false positive and a false negative; a value where the truth has none is a false positive.
+
+The extractor of another revision (``--baseline``, default ``main``) is measured in the same run:
+its ``crawlers/{extract,prices,normalise}.py`` are read from git into a temporary package.
+
+Run: ``.venv/bin/python bench/extract.py [--baseline REV|none] [--demo 40] [--show-errors]``
+Pages are never fetched from the internet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITTEN = ROOT / "bench" / "data" / "extract_pages"
+HOLDOUT = ROOT / "bench" / "data" / "extract_holdout"
+HOLDOUT2 = ROOT / "bench" / "data" / "extract_holdout2"
+HOLDOUT3 = ROOT / "bench" / "data" / "extract_holdout3"
+HOLDOUT4 = ROOT / "bench" / "data" / "extract_holdout4"
+FIELDS = ("price", "currency", "sku", "brand", "availability")
+REAL_TRUTH: dict[str, dict[str, Any]] = {
+    "misc__opengraph_ns_product_test.html": {
+        "url": "https://www.fye.com/better-off-dead-exclusive-blu-ray-steelbook-fye.000000032429335302.html",
+        "price": "17.99", "currency": "USD", "sku": "fye.000000032429335302", "brand": None,
+        "availability": "InStock"},
+    "websites__microdata-with-description.html": {
+        "url": "https://www.monsterpetsupplies.co.uk/cat/cat-flea-tick/johnsons-4-fleas-cats-kittens-tablets",
+        "price": "5.29", "currency": "GBP", "sku": "CS20858_1", "brand": "Johnsons", "availability": "InStock"},
+    "schema.org__product.html": {"url": "https://schema.org/Product", "price": "119.99", "currency": "USD",
+                                 "sku": "925872", "brand": "ACME", "availability": "InStock"},
+    "schema.org__product-ref.html": {"url": "https://schema.org/Product", "price": "119.99", "currency": "USD",
+                                     "sku": "925872", "brand": "ACME", "availability": "InStock"},
+    "misc__product_microdata.html": {"url": "https://schema.org/Product", "price": "119.99", "currency": "USD",
+                                     "sku": "925872", "brand": "ACME", "availability": "InStock"},
+}
+
+
+@dataclass
+class Page:
+    source: str
+    name: str
+    body: bytes
+    url: str
+    truth: dict[str, Any]
+
+
+def real_pages() -> list[Page]:
+    from markwatch.demo_market.catalogue import shared_data_dir
+
+    folder = shared_data_dir() / "html_product_fixtures"
+    return [Page("real", name, (folder / name).read_bytes(), truth["url"], truth)
+            for name, truth in REAL_TRUTH.items() if (folder / name).exists()]
+
+
+def written_pages(folder: Path = WRITTEN, source: str = "written") -> list[Page]:
+    truths = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    return [Page(source, name, (folder / name).read_bytes(), truth["url"], truth)
+            for name, truth in truths.items() if not name.startswith("_")]
+
+
+def demo_pages(count: int) -> list[Page]:
+    """Product pages of the demo marketplace on 127.0.0.1 (every n-th listing, both markups)."""
+    import httpx
+
+    from markwatch.demo_market.server import DemoMarket
+
+    pages = []
+    with DemoMarket(size=max(count * 3, 60)) as market, httpx.Client(timeout=10) as client:
+        listings = [x for x in market.catalogue.products if x.hostile is None]
+        for listing in listings[:: max(1, len(listings) // count)][:count]:
+            url = f"{market.base_url}/product/{listing.listing_id}"
+            truth = {"price": str(listing.price), "currency": listing.currency, "sku": listing.modelno or None,
+                     "brand": listing.brand or None, "availability": listing.availability}
+            pages.append(Page("demo", listing.listing_id, client.get(url).content, url, truth))
+    return pages
+
+
+def load_extractor(rev: str) -> Callable[[bytes, str], dict[str, Any]]:
+    """``extract_listing`` + ``normalise_listing`` as they were at git revision ``rev``."""
+    folder = Path(tempfile.mkdtemp(prefix="extract-baseline-"))
+    package = folder / "baseline_crawlers"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    for name in ("extract", "prices", "normalise"):
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:crawlers/{name}.py"], check=True,
+                                capture_output=True, text=True).stdout
+        (package / f"{name}.py").write_text(source.replace("from crawlers.", "from baseline_crawlers."))
+    sys.path.insert(0, str(folder))
+    extract = importlib.import_module("baseline_crawlers.extract")
+    normalise = importlib.import_module("baseline_crawlers.normalise")
+    return lambda body, url: normalise.normalise_listing(extract.extract_listing(body, url))
+
+
+def current_extractor() -> Callable[[bytes, str], dict[str, Any]]:
+    from crawlers.extract import extract_listing
+    from crawlers.normalise import normalise_listing
+
+    return lambda body, url: normalise_listing(extract_listing(body, url))
+
+
+def canonical(field: str, value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if field == "price":
+        try:
+            return Decimal(str(value)).normalize()
+        except InvalidOperation:
+            return None
+    text = " ".join(str(value).split()).casefold()
+    if field == "availability":
+        folded = text.rsplit("/", 1)[-1].replace(" ", "").replace("_", "")
+        if folded in ("instock", "limitedavailability", "onlineonly", "instoreonly"):
+            return "instock"
+        if folded in ("outofstock", "soldout", "discontinued"):
+            return "outofstock"
+        return folded
+    return text
+
+
+def score(pages: list[Page], extractor: Callable[[bytes, str], dict[str, Any]],
+          errors: list[str] | None = None, timing: list[float] | None = None) -> dict[str, tuple[float, float, float]]:
+    counts = {f: [0, 0, 0] for f in FIELDS}  # tp, fp, fn
+    for page in pages:
+        try:
+            started = time.perf_counter()
+            listing = extractor(page.body, page.url)
+            if timing is not None:
+                timing.append(time.perf_counter() - started)
+        except Exception as exc:  # a crash counts as nothing extracted
+            listing = {}
+            if errors is not None:
+                errors.append(f"{page.source}/{page.name}: crash {exc!r}")
+        for field in FIELDS:
+            got, want = canonical(field, listing.get(field)), canonical(field, page.truth.get(field))
+            tp, fp, fn = counts[field]
+            if got is not None and got == want:
+                tp += 1
+            else:
+                fp += got is not None
+                fn += want is not None
+                if errors is not None and (got is not None or want is not None):
+                    errors.append(f"{page.source}/{page.name}: {field} got {listing.get(field)!r} "
+                                  f"want {page.truth.get(field)!r}")
+            counts[field] = [tp, fp, fn]
+    out = {}
+    for field, (tp, fp, fn) in counts.items():
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[field] = (precision, recall, f1)
+    return out
+
+
+def print_table(title: str, figures: dict[str, tuple[float, float, float]]) -> None:
+    print(f"  {title}")
+    for field, (p, r, f1) in figures.items():
+        print(f"    {field:<13} P {p:.3f}  R {r:.3f}  F1 {f1:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", default="main", help="git revision of the old extractor, or 'none'")
+    parser.add_argument("--demo", type=int, default=40, help="demo marketplace pages (0: none)")
+    parser.add_argument("--show-errors", action="store_true", help="print every wrong or missing field")
+    args = parser.parse_args()
+    sets = {"real": real_pages(), "written": written_pages(), "holdout": written_pages(HOLDOUT, "holdout"),
+            "holdout2": written_pages(HOLDOUT2, "holdout2"), "holdout3": written_pages(HOLDOUT3, "holdout3"),
+            "holdout4": written_pages(HOLDOUT4, "holdout4")}
+    if args.demo:
+        sets["demo"] = demo_pages(args.demo)
+    sets["all"] = [page for pages in list(sets.values()) for page in pages]
+    extractors = {"current": current_extractor()}
+    if args.baseline != "none":
+        extractors[f"baseline {args.baseline}"] = load_extractor(args.baseline)
+    seconds: dict[str, float] = {}
+    for name, pages in sets.items():
+        print(f"{name}: {len(pages)} pages")
+        for label, extractor in extractors.items():
+            errors: list[str] = []
+            timing: list[float] = []
+            print_table(label, score(pages, extractor, errors, timing))
+            if name == "all":
+                seconds[label] = sum(timing)
+            if args.show_errors and label == "current" and name != "all":
+                for line in errors:
+                    print(f"      ! {line}")
+    total = len(sets["all"])
+    line = ", ".join(f"{label} {1000 * value / total:.1f} ms" for label, value in seconds.items())
+    ratio = (f" (current / baseline: {seconds['current'] / value:.2f})"
+             if len(seconds) == 2 and (value := list(seconds.values())[1]) else "")
+    print(f"time per page over all pages: {line}{ratio}")
+
+
+if __name__ == "__main__":
+    main()

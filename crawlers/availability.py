@@ -1,0 +1,60 @@
+"""Availability as schema.org terms, from structured values ("http://schema.org/InStock", "oos", true)
+and from the phrases shops print ("Sold out", "Auf Lager", "在庫あり", "无货").
+
+Terms kept: InStock, OutOfStock, PreOrder, BackOrder, Discontinued. Limited/online/in-store-only
+availability counts as InStock, SoldOut as OutOfStock.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_TERMS = {
+    "instock": "InStock", "in_stock": "InStock", "available": "InStock", "availablefororder": "InStock",
+    "limitedavailability": "InStock", "onlineonly": "InStock", "instoreonly": "InStock", "yes": "InStock",
+    "true": "InStock", "1": "InStock", "outofstock": "OutOfStock", "oos": "OutOfStock", "soldout": "OutOfStock",
+    "unavailable": "OutOfStock", "notavailable": "OutOfStock", "false": "OutOfStock", "no": "OutOfStock",
+    "0": "OutOfStock", "preorder": "PreOrder", "presale": "PreOrder", "backorder": "BackOrder",
+    "discontinued": "Discontinued",
+}
+OUT_PHRASES = (
+    r"out of stock|sold out|currently unavailable|temporarily unavailable|no longer available|not available"
+    r"|unavailable|nicht (?:mehr )?(?:auf lager|verfügbar|lieferbar|vorrätig)|ausverkauft|vergriffen"
+    r"|rupture de stock|épuisé|epuise|indisponible|agotado|sin stock|no disponible|esaurito|non disponibile"
+    r"|niet (?:op voorraad|leverbaar|beschikbaar)|uitverkocht|slutsåld|slut i lager|ej i lager|udsolgt"
+    r"|utsolgt|brak w magazynie|niedostępny|wyprzedane|нет в наличии|esgotado|indisponível|není skladem|vyprodáno"
+    r"|nie je skladom|tükendi|stokta yok|elfogyott|nincs raktáron|stoc epuizat|loppu varastosta|εξαντλήθηκε"
+    r"|在庫なし|在庫切れ|売り切れ|完売|品切れ|販売終了|无货|缺货|售罄|已售完|暂时售完|已下架|暂无库存|품절"
+)
+IN_PHRASES = (
+    r"in stock|available(?: now| to ship| for delivery)?|only \d+ left|\d+ (?:left|available)|more than \d+ available"
+    r"|ready to ship|ships (?:today|tomorrow|in \d)|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
+    r"|en stock|disponible|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
+    r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
+    r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음"
+)
+_OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
+_IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")
+
+
+def availability_term(value: Any) -> str | None:
+    """A schema.org term from a structured value (URL, code, boolean), else None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "InStock" if value else "OutOfStock"
+    text = str(value).strip().rsplit("/", 1)[-1]
+    folded = re.sub(r"[\s_\-]", "", text).lower()
+    return _TERMS.get(folded) or _TERMS.get(text.lower()) or availability_phrase(text)
+
+
+def availability_phrase(text: str | None) -> str | None:
+    """InStock/OutOfStock from a short visible text ("14 in stock", "Sold out", "在庫なし"), else None."""
+    if not text or len(text) > 120:
+        return None
+    if _OUT.search(text):
+        return "OutOfStock"
+    if _IN.search(text):
+        return "InStock"
+    return None
