@@ -791,6 +791,20 @@ static int edge_windows(Index *self, int n, int len, const uint64_t *prefix, Can
     return 0;
 }
 
+/* Whether a form at least as long as the text may reach the cutoff: no alignment keeps more than the
+   characters they share (as multisets; held: the text's, non-ASCII as one), at most i, so no score
+   exceeds 200 i / (len + i). used is scratch, all zero between calls. */
+static int may_reach(const Index *self, uint32_t f, int len, const int *held, int *used) {
+    const ch_t *form = self->chars + self->offsets[f];
+    int n = self->lengths[f], shared = 0;
+    for (int k = 0; k < n; k++) {
+        int slot = form[k] < 128 ? (int)form[k] : 128;
+        if (used[slot] < held[slot]) used[slot]++, shared++;
+    }
+    for (int k = 0; k < n; k++) used[form[k] < 128 ? (int)form[k] : 128] = 0;
+    return 200.0 * shared / (len + shared) >= self->cutoff - 1e-6;
+}
+
 /* Every form that may reach the cutoff against text, into c: keyed, counted, always and direct. */
 static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
                    const int *joins, int join_count, const Words *ordinary) {
@@ -809,8 +823,13 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
         size_t mid = (low + high) / 2;
         if (self->lengths[self->by_length[mid]] < len) low = mid + 1; else high = mid;
     }
-    for (size_t i = low; i < (size_t)self->count; i++)
-        if (candidate_add(c, self->by_length[i], WHOLE, WHOLE, 0)) return -1;
+    int held[129] = {0}, used[129] = {0};
+    for (int i = 0; i < len; i++) held[text[i] < 128 ? text[i] : 128]++;
+    for (size_t i = low; i < (size_t)self->count; i++) {
+        uint32_t f = self->by_length[i];
+        if (!may_reach(self, f, len, held, used)) continue;
+        if (candidate_add(c, f, WHOLE, WHOLE, 0)) return -1;
+    }
     return 0;
 }
 

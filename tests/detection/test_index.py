@@ -11,6 +11,7 @@ from detection.index import CandidateIndex, brute_force
 # A small alphabet with a space makes near-misses (and so the index's edge cases) frequent.
 words = st.text(alphabet="abcde ", min_size=1, max_size=20)
 texts = st.text(alphabet="abcde ", max_size=70)
+LETTERS = "abcdefghijklmnop "  # enough letters that bigrams tell places apart
 
 
 @settings(max_examples=400, deadline=None)
@@ -83,3 +84,26 @@ def test_bad_arguments_are_refused_with_a_reason() -> None:
         CandidateIndex(["nike"], ordinary_words=["shoes"]).screen_many(["nike shoes"], score_cutoff=80, ordinary=[3])
     with pytest.raises(TypeError):
         index.search_many([None], score_cutoff=80)  # type: ignore[list-item]
+
+
+@settings(max_examples=300, deadline=None)
+@given(forms=st.lists(st.text(alphabet=LETTERS, min_size=13, max_size=40), min_size=1, max_size=4),
+       edits=st.lists(st.tuples(st.integers(min_value=0, max_value=39), st.sampled_from(LETTERS + "-")), max_size=6),
+       before=st.text(alphabet=LETTERS, max_size=40), after=st.text(alphabet=LETTERS, max_size=40),
+       cutoff=st.sampled_from([80, 85, 90]))
+def test_long_forms_misspelt_anywhere_in_a_text_match_brute_force(forms: list[str], edits: list[tuple[int, str]],
+                                                                   before: str, after: str, cutoff: float) -> None:
+    """A long form with characters deleted, inserted or replaced at any offset: the narrowed windows
+    of the counted forms, and the texts shorter than a form, keep every brute-force pair."""
+    planted = list(forms[0])
+    for position, char in edits:
+        at = position % len(planted)
+        if char == "-":
+            del planted[at]
+        else:
+            planted.insert(at, char) if position % 2 else planted.__setitem__(at, char)
+        if not planted:
+            planted = ["a"]
+    queries = [before + "".join(planted) + after, "".join(planted), "".join(planted)[: len(planted) // 2]]
+    for query, got in zip(queries, CandidateIndex(forms).search_many(queries, score_cutoff=cutoff), strict=True):
+        assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
