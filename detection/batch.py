@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from detection.listing_hosts import FieldMatch, add_field_matches
@@ -202,17 +202,13 @@ def _title_span(match: Any) -> tuple[int | None, int | None]:
 def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:
     """Recompute the priority of open hits from their probability and the mark's current weight.
 
-    Cheap (no Elasticsearch, no model): call it after a mark's weight changes. Returns the count.
+    One set-based UPDATE (no Elasticsearch, no model, no rows loaded): call it after a mark's weight
+    changes. Returns how many hits' priority changed.
     """
-    query = select(Hit, Mark.weight).join(Mark, Hit.mark_id == Mark.id).where(Hit.status == HitStatus.NEW.value)
+    weight = select(func.coalesce(Mark.weight, 1.0)).where(Mark.id == Hit.mark_id).scalar_subquery()
+    priority = func.coalesce(Hit.probability, Hit.score / 100.0) * func.coalesce(weight, 1.0)
+    query = update(Hit).where(Hit.status == HitStatus.NEW.value, Hit.priority != priority)
     if mark_ids is not None:
         query = query.where(Hit.mark_id.in_(mark_ids))
-    changed = 0
-    for hit, weight in session.execute(query):
-        probability = hit.probability if hit.probability is not None else hit.score / 100
-        priority = probability * float(weight if weight is not None else 1.0)
-        if hit.priority != priority:
-            hit.priority = priority
-            changed += 1
-    session.flush()
-    return changed
+    changed = session.execute(query.values(priority=priority).execution_options(synchronize_session=False))
+    return changed.rowcount
