@@ -27,7 +27,6 @@ from detection.listing_hosts import FieldMatch, add_field_matches
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.scoring import load_scorer
-from detection.vocabulary import read_vocabulary
 from shared_db.db import make_engine, session_factory
 from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
@@ -35,6 +34,7 @@ from shared_db.models import Hit, HitStatus, Mark
 from shared_db.repo.hits import HitCandidate, upsert_hits
 from shared_db.repo.marks import list_marks
 from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
+from shared_db.repo.vocabulary import current_vocabulary
 from shared_db.settings import Settings
 
 
@@ -129,7 +129,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
         start = None if full else (since or previous)
         run_id = start_detection_run(session=session, since=start, until=until, slice_plan=plan).id
         matcher = Matcher((MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)),
-                          vocabulary=read_vocabulary(settings.vocabulary_path))
+                          vocabulary=current_vocabulary(session=session)[1])
         scorer = load_scorer(session=session, settings=settings)
     summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous, until=until,
                                slice_plan=plan, model_version=scorer.version)

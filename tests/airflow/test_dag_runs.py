@@ -16,6 +16,7 @@ from shared_db.es.client import make_client
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import CrawlRun, DetectionRun, Hit, ModelVersion
 from shared_db.repo.marks import upsert_mark
+from shared_db.repo.vocabulary import current_version
 from shared_db.schemas import MarkCreate
 from shared_db.settings import reset_settings
 
@@ -176,7 +177,8 @@ def test_housekeeping_dag_runs_its_six_tasks(airflow_db, dagbag, settings, sqlit
     assert list(store.iter_hashes()) == []
     with sqlite_engine.connect() as conn:
         assert json.loads(conn.execute(text("SELECT distinctiveness FROM marks")).scalar_one())["level"] == "ordinary"
-    assert settings.vocabulary_path.exists()
+    with Session(sqlite_engine) as session:
+        assert current_version(session=session) is not None  # learnt into the shared database
 
 
 def test_retrain_waits_for_decisions_then_trains_and_registers_a_model(
