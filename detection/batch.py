@@ -79,7 +79,7 @@ def _new_watermark(previous: datetime | None, start: datetime | None, until: dat
     return previous
 
 
-def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     while batch := list(islice(items, size)):
         yield batch
 
@@ -139,9 +139,9 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
         require_available(index.client)
         index.refresh()
         listings = index.iterate(since=start, until=None if full else until, slice_id=slice_id, slices=slices)
-        for batch in _batches(listings, batch_size):
+        for batch in batches(listings, batch_size):
             add_image_reuse(batch, index)
-            _detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
+            detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
             if progress is not None:
                 progress(len(batch))
     except BaseException as exc:
@@ -160,7 +160,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     return summary
 
 
-def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
+def detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
                   sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
     """Match, assess and upsert one batch of listings in its own transaction."""
     results = matcher.match_many([str(doc.get("title") or "") for doc in batch], score_cutoff=cutoff,
