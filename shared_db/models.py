@@ -165,6 +165,8 @@ class Mark(Base):
     owner: Mapped[Organisation] = relationship(back_populates="marks")
     reference_images: Mapped[list[MarkReferenceImage]] = relationship(
         back_populates="mark", order_by="MarkReferenceImage.id", lazy="selectin", cascade="all, delete-orphan")
+    # When the mark was last checked against the whole index, or that it waits for it (shown on its pages).
+    backfill: Mapped[MarkBackfill | None] = relationship(viewonly=True, uselist=False)
 
 
 class MarkReferenceImage(Base):
