@@ -31,6 +31,7 @@ from shared_db.db import make_engine, session_factory
 from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import Hit, HitStatus, Mark
+from shared_db.repo.backfills import close_covered_backfills, waiting_requests
 from shared_db.repo.hits import HitCandidate, upsert_hits
 from shared_db.repo.marks import list_marks
 from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
@@ -128,6 +129,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
         previous = last_watermark(session=session, slice_plan=plan)
         start = None if full else (since or previous)
         run_id = start_detection_run(session=session, since=start, until=until, slice_plan=plan).id
+        covered = waiting_requests(session=session) if full and plan == "all" else {}  # before the marks
         matcher = Matcher((MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)),
                           vocabulary=current_vocabulary(session=session)[1])
         scorer = load_scorer(session=session, settings=settings)
@@ -154,6 +156,10 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     summary.watermark = _new_watermark(previous, start, until)
     summary.duration_seconds = time.monotonic() - began
     with sessions.begin() as session:
+        if covered:  # every mark met every listing: the backfills waiting when the run began are done
+            used = {int(mark.id) for mark in matcher.marks}
+            close_covered_backfills({k: v for k, v in covered.items() if k in used}, session=session,
+                                    listings=summary.listings_scanned)
         finish_detection_run(run_id, session=session, status="succeeded", watermark=summary.watermark,
                              listings_scanned=summary.listings_scanned, hits_created=summary.hits_created,
                              hits_updated=summary.hits_updated, model_version=summary.model_version)

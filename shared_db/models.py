@@ -166,7 +166,7 @@ class Mark(Base):
     reference_images: Mapped[list[MarkReferenceImage]] = relationship(
         back_populates="mark", order_by="MarkReferenceImage.id", lazy="selectin", cascade="all, delete-orphan")
     # When the mark was last checked against the whole index, or that it waits for it (shown on its pages).
-    backfill: Mapped[MarkBackfill | None] = relationship(viewonly=True, uselist=False)
+    backfill: Mapped[MarkBackfill | None] = relationship(viewonly=True, uselist=False, lazy="selectin")
 
 
 class MarkReferenceImage(Base):

@@ -86,6 +86,31 @@ def finish_backfill(mark_id: int, *, session: Session, token: str, listings: int
     return done.rowcount == 1
 
 
+def waiting_requests(*, session: Session) -> dict[int, int]:
+    """``{mark_id: requested}`` of the backfills waiting to run: read it *before* the marks a full run uses."""
+    waiting = (BackfillStatus.QUEUED.value, BackfillStatus.FAILED.value)
+    return dict(session.execute(select(MarkBackfill.mark_id, MarkBackfill.requested)
+                                .where(MarkBackfill.status.in_(waiting))).tuples().all())
+
+
+def close_covered_backfills(requests: dict[int, int], *, session: Session, listings: int) -> int:
+    """A full detection run checked these marks against every listing: close their waiting backfills.
+
+    ``requests`` is :func:`waiting_requests` read before the run loaded the marks; a backfill requested
+    again since (the mark changed while the run read it), or claimed by a runner meanwhile, stays.
+    """
+    closed = 0
+    for mark_id, requested in requests.items():
+        closed += session.execute(
+            update(MarkBackfill).where(
+                MarkBackfill.mark_id == mark_id, MarkBackfill.requested == requested,
+                MarkBackfill.status.in_((BackfillStatus.QUEUED.value, BackfillStatus.FAILED.value)))
+            .values(status=BackfillStatus.DONE.value, checked_at=utcnow(), listings_checked=listings,
+                    hits_found=None, error=None)
+            .execution_options(synchronize_session=False)).rowcount
+    return closed
+
+
 def fail_backfills(mark_ids: Iterable[int], *, session: Session, token: str, error: str) -> None:
     """Release claimed backfills as failed (the next run retries them), with the error shown on the mark."""
     session.execute(update(MarkBackfill).where(MarkBackfill.mark_id.in_(list(mark_ids)),

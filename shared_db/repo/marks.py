@@ -165,6 +165,7 @@ def _queue_if_detected(mark: Mark, *, session: Session) -> None:
     """A mark detection uses was added or changed: check it against the listings already collected."""
     if is_detected(mark):
         queue_backfill(mark.id, session=session)
+        session.expire(mark, ["backfill"])  # written with Core: the next read of mark.backfill reloads it
 
 
 def verified_mark_ids() -> Select[Any]:

@@ -81,9 +81,13 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     detect = dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL)
     assert detect.state == "success", task_instances(detect)
     assert {key for key in task_instances(detect) if key[0] == "detect"} == {("detect", 0), ("detect", 1)}
-    with Session(sqlite_engine) as session:  # the two slices together scanned every listing once
-        scanned = session.scalar(select(func.sum(DetectionRun.listings_scanned)))
-    assert scanned == ListingsIndex(make_client(settings), settings).count() > 0
+    assert task_instances(detect)[("backfill", -1)][0] == "success"
+    with Session(sqlite_engine) as session:  # the two slices together scanned every listing once, as did the backfill
+        scanned = dict(session.execute(select(DetectionRun.slice_plan == "backfill",
+                                              func.sum(DetectionRun.listings_scanned))
+                                       .group_by(DetectionRun.slice_plan == "backfill")).tuples().all())
+    total = ListingsIndex(make_client(settings), settings).count()
+    assert scanned == {False: total, True: total} and total > 0
     first = hit_keys(sqlite_engine)
     infringing = {f"demo-market:{row['listing_id']}" for row in market.ground_truth() if row["infringing"]}
     assert first, "detection found no hits in the demo marketplace"
@@ -96,7 +100,8 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     assert hit_keys(sqlite_engine) == first
     with Session(sqlite_engine) as session:
         crawl_runs = session.execute(select(CrawlRun.profile, CrawlRun.status)).tuples().all()
-        detection_runs = session.scalar(select(func.count()).where(DetectionRun.status == "succeeded"))
+        detection_runs = session.scalar(select(func.count()).where(DetectionRun.status == "succeeded",
+                                                                   DetectionRun.slice_plan != "backfill"))
     assert crawl_runs == [("demo_market", "succeeded")] * 2
     assert detection_runs == 4  # two slices, two runs
 

@@ -17,7 +17,14 @@ from markwatch.cli import app
 from shared_db.es.client import IndexUnavailable, make_client
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import DetectionRun, Hit, Mark, MarkBackfill
-from shared_db.repo.backfills import claim_backfills, finish_backfill, new_claim_token, queue_backfill
+from shared_db.repo.backfills import (
+    claim_backfills,
+    close_covered_backfills,
+    finish_backfill,
+    new_claim_token,
+    queue_backfill,
+    waiting_requests,
+)
 from shared_db.repo.hits import decide
 from shared_db.repo.marks import update_mark, upsert_mark, verify_mark
 from shared_db.repo.runs import last_watermark
@@ -246,3 +253,23 @@ def unused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_a_full_run_closes_the_backfills_waiting_when_it_began(settings: Settings, engine: Engine,
+                                                               detected: dict[str, int]) -> None:
+    adidas = _add(engine, "Adidas", "adidas AG", classes=[25])
+    run_detection(settings=settings, engine=engine, full=True, slice_id=0, slices=2)
+    assert _state(engine, adidas).status == "queued"  # half the index is no check of the whole
+    run_detection(settings=settings, engine=engine, full=True)
+    state = _state(engine, adidas)
+    assert (state.status, state.listings_checked) == ("done", len(LISTINGS))
+    assert run_backfills(settings=settings, engine=engine).marks == []
+
+    puma = _add(engine, "Puma", "Puma SE", classes=[25])
+    with Session(engine) as session:
+        snapshot = waiting_requests(session=session)
+    with Session(engine) as session, session.begin():
+        queue_backfill(puma, session=session)  # changed after the run read the queue, before it loaded the marks
+    with Session(engine) as session, session.begin():
+        assert close_covered_backfills(snapshot, session=session, listings=7) == 0
+    assert _state(engine, puma).status == "queued"

@@ -46,6 +46,8 @@ def test_a_registered_mark_shows_its_backfill_queued_then_checked(settings, sqli
     assert "Backfill queued" in holder_page and "Checked against 3 listings" in holder_page
     with Session(sqlite_engine) as session:
         assert session.get_one(MarkBackfill, mark_id).requested == 2
+    state = response.json()["backfill"]
+    assert (state["status"], state["listings_checked"]) == ("queued", 3) and state["checked_at"]
 
 
 def test_ago_in_both_languages() -> None:
