@@ -167,7 +167,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
 
 
 def detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
-                  sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
+                 sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
     """Match, assess and upsert one batch of listings in its own transaction."""
     results = matcher.match_many([str(doc.get("title") or "") for doc in batch], score_cutoff=cutoff,
                                  contexts=[listing_context(doc) for doc in batch])
