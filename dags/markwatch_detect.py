@@ -4,8 +4,10 @@ Wiring only. Scheduled by the listings Asset that ``markwatch_crawl`` updates; t
 (params ``full`` and ``slices``) to re-detect everything, e.g. after marks changed. ``plan`` splits
 the index into slices (Variable ``markwatch_detect_slices``), each scanning from its own watermark
 (``markwatch.jobs.detect.plan_detection``), ``detect`` is mapped over them and
-upserts hits idempotently (a retry or a re-run duplicates nothing), then ``reprioritise`` re-ranks
-the review queue. The CLI runs the same work with ``markwatch detect``.
+upserts hits idempotently (a retry or a re-run duplicates nothing); beside them ``backfill`` checks the
+marks added or changed since the last run against the whole index
+(``markwatch.jobs.detect.run_mark_backfills``); then ``reprioritise`` re-ranks the review queue. The
+CLI runs the same work with ``markwatch detect`` and ``markwatch detect --backfill``.
 """
 
 from __future__ import annotations
@@ -58,17 +60,26 @@ def markwatch_detect() -> None:
         settings = task_settings()
         return detect_slice(settings=settings, engine=get_engine(settings.resolved_database_url), **job)
 
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=3))
+    def backfill() -> dict[str, Any]:
+        from markwatch.jobs.detect import run_mark_backfills
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return run_mark_backfills(settings=settings, engine=get_engine(settings.resolved_database_url))
+
     @task(multiple_outputs=False, execution_timeout=timedelta(minutes=30))
-    def reprioritise(results: list[dict[str, Any]]) -> dict[str, Any]:
+    def reprioritise(results: list[dict[str, Any]], backfilled: dict[str, Any]) -> dict[str, Any]:
         from markwatch.jobs.detect import reprioritise_queue
         from markwatch.jobs.runtime import task_settings
         from shared_db.db import get_engine
 
         settings = task_settings()
         report = reprioritise_queue(engine=get_engine(settings.resolved_database_url))
-        return {"slices": len(list(results)), **report}
+        return {"slices": len(list(results)), "backfilled_marks": len(backfilled["marks"]), **report}
 
-    reprioritise(detect.expand(job=plan()))
+    reprioritise(detect.expand(job=plan()), backfill())
 
 
 markwatch_detect()

@@ -20,21 +20,22 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from detection.listing_hosts import FieldMatch, add_field_matches
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.scoring import load_scorer
-from detection.vocabulary import read_vocabulary
 from shared_db.db import make_engine, session_factory
 from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import Hit, HitStatus, Mark
+from shared_db.repo.backfills import close_covered_backfills, waiting_requests
 from shared_db.repo.hits import HitCandidate, upsert_hits
 from shared_db.repo.marks import list_marks
 from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
+from shared_db.repo.vocabulary import current_vocabulary
 from shared_db.settings import Settings
 
 
@@ -79,7 +80,7 @@ def _new_watermark(previous: datetime | None, start: datetime | None, until: dat
     return previous
 
 
-def _batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def batches(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     while batch := list(islice(items, size)):
         yield batch
 
@@ -128,8 +129,9 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
         previous = last_watermark(session=session, slice_plan=plan)
         start = None if full else (since or previous)
         run_id = start_detection_run(session=session, since=start, until=until, slice_plan=plan).id
+        covered = waiting_requests(session=session) if full and plan == "all" else {}  # before the marks
         matcher = Matcher((MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)),
-                          vocabulary=read_vocabulary(settings.vocabulary_path))
+                          vocabulary=current_vocabulary(session=session)[1])
         scorer = load_scorer(session=session, settings=settings)
     summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous, until=until,
                                slice_plan=plan, model_version=scorer.version)
@@ -139,9 +141,9 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
         require_available(index.client)
         index.refresh()
         listings = index.iterate(since=start, until=None if full else until, slice_id=slice_id, slices=slices)
-        for batch in _batches(listings, batch_size):
+        for batch in batches(listings, batch_size):
             add_image_reuse(batch, index)
-            _detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
+            detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
             if progress is not None:
                 progress(len(batch))
     except BaseException as exc:
@@ -154,14 +156,18 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     summary.watermark = _new_watermark(previous, start, until)
     summary.duration_seconds = time.monotonic() - began
     with sessions.begin() as session:
+        if covered:  # every mark met every listing: the backfills waiting when the run began are done
+            used = {int(mark.id) for mark in matcher.marks}
+            close_covered_backfills({k: v for k, v in covered.items() if k in used}, session=session,
+                                    listings=summary.listings_scanned)
         finish_detection_run(run_id, session=session, status="succeeded", watermark=summary.watermark,
                              listings_scanned=summary.listings_scanned, hits_created=summary.hits_created,
                              hits_updated=summary.hits_updated, model_version=summary.model_version)
     return summary
 
 
-def _detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
-                  sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
+def detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
+                 sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
     """Match, assess and upsert one batch of listings in its own transaction."""
     results = matcher.match_many([str(doc.get("title") or "") for doc in batch], score_cutoff=cutoff,
                                  contexts=[listing_context(doc) for doc in batch])
@@ -202,17 +208,13 @@ def _title_span(match: Any) -> tuple[int | None, int | None]:
 def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:
     """Recompute the priority of open hits from their probability and the mark's current weight.
 
-    Cheap (no Elasticsearch, no model): call it after a mark's weight changes. Returns the count.
+    One set-based UPDATE (no Elasticsearch, no model, no rows loaded): call it after a mark's weight
+    changes. Returns how many hits' priority changed.
     """
-    query = select(Hit, Mark.weight).join(Mark, Hit.mark_id == Mark.id).where(Hit.status == HitStatus.NEW.value)
+    weight = select(func.coalesce(Mark.weight, 1.0)).where(Mark.id == Hit.mark_id).scalar_subquery()
+    priority = func.coalesce(Hit.probability, Hit.score / 100.0) * func.coalesce(weight, 1.0)
+    query = update(Hit).where(Hit.status == HitStatus.NEW.value, Hit.priority != priority)
     if mark_ids is not None:
         query = query.where(Hit.mark_id.in_(mark_ids))
-    changed = 0
-    for hit, weight in session.execute(query):
-        probability = hit.probability if hit.probability is not None else hit.score / 100
-        priority = probability * float(weight if weight is not None else 1.0)
-        if hit.priority != priority:
-            hit.priority = priority
-            changed += 1
-    session.flush()
-    return changed
+    changed = session.execute(query.values(priority=priority).execution_options(synchronize_session=False))
+    return changed.rowcount

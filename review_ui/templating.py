@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -62,6 +63,21 @@ def money(value: Decimal | float | None, currency: str | None = None) -> str:
     return f"{amount:,.2f} {currency if isinstance(currency, str) else ''}".strip()
 
 
+def ago(moment: datetime | None, _: Any, *, now: datetime | None = None) -> str:
+    """``5 minutes ago``, translated with the page's gettext ``_``; naive times are UTC (as SQLite returns them)."""
+    if moment is None:
+        return ""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
+    if seconds >= 86400:
+        return _("{n} days ago", n=seconds // 86400)
+    if seconds >= 3600:
+        return _("{n} hours ago", n=seconds // 3600)
+    if seconds >= 60:
+        return _("{n} minutes ago", n=seconds // 60)
+    return _("just now")
+
+
 def row_labels(gettext: Any) -> dict[str, str]:
     """The words of a queue row, translated once per page."""
     words = {"select": "Select", "claimed": "claimed", "confirm": "Confirm", "dismiss": "Dismiss",
@@ -92,7 +108,7 @@ def _context(request: Request) -> dict[str, Any]:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR), context_processors=[_context])
     templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money, options=options)
-    templates.env.globals["row_labels"] = row_labels
+    templates.env.globals.update(row_labels=row_labels, ago=ago)
     templates.env.autoescape = True
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per include
     return templates

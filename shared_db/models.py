@@ -165,6 +165,8 @@ class Mark(Base):
     owner: Mapped[Organisation] = relationship(back_populates="marks")
     reference_images: Mapped[list[MarkReferenceImage]] = relationship(
         back_populates="mark", order_by="MarkReferenceImage.id", lazy="selectin", cascade="all, delete-orphan")
+    # When the mark was last checked against the whole index, or that it waits for it (shown on its pages).
+    backfill: Mapped[MarkBackfill | None] = relationship(viewonly=True, uselist=False, lazy="selectin")
 
 
 class MarkReferenceImage(Base):
@@ -336,3 +338,45 @@ class SuspectReport(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class BackfillStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class MarkBackfill(Base):
+    """A mark to check against every listing already collected: queued when the mark is added or changed.
+
+    One row per mark (migration 0014). ``requested`` counts the changes; a run claims the row with the
+    count it saw (``claimed_request``), so a change during the run queues it again when the run ends.
+    """
+
+    __tablename__ = "mark_backfills"
+
+    mark_id: Mapped[int] = mapped_column(ForeignKey("marks.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=BackfillStatus.QUEUED.value, index=True)
+    requested: Mapped[int] = mapped_column(Integer, default=1)
+    requested_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    claimed_request: Mapped[int | None] = mapped_column(Integer)
+    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    checked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    listings_checked: Mapped[int | None] = mapped_column(Integer)
+    hits_found: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class DetectionVocabulary(Base):
+    """One learned version of detection's domain vocabulary, shared by every worker (migration 0014)."""
+
+    __tablename__ = "detection_vocabularies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the version: the newest row is current
+    words: Mapped[str] = mapped_column(Text, default="")  # normalised words, sorted, one per line
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    listings: Mapped[int] = mapped_column(Integer, default=0)
+    min_brands: Mapped[int] = mapped_column(Integer, default=3)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

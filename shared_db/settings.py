@@ -130,11 +130,6 @@ class Settings(BaseSettings):
     def resolved_spool_dir(self) -> Path:
         return self.spool_dir or self.data_dir / "spool"
 
-    @property
-    def vocabulary_path(self) -> Path:
-        """The domain vocabulary detection reads (``markwatch vocabulary learn`` writes it)."""
-        return self.data_dir / "vocabulary.txt"
-
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

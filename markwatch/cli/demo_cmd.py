@@ -116,7 +116,7 @@ def _detect_and_train(steps, settings, engine, ground_truth) -> None:  # type: i
     from detection.classifier.training import NotEnoughLabels, train_from_decisions
     from markwatch.jobs.vocabulary import learn_vocabulary
 
-    learned = learn_vocabulary(settings=settings)
+    learned = learn_vocabulary(settings=settings, engine=engine)
     console.print(f"[green]✓[/] vocabulary: {learned.words} words used across brands in {learned.listings} listings")
     with console.status("detecting…"):
         first = run_detection(settings=settings, engine=engine, full=True)  # also the listings within the skew

@@ -89,11 +89,19 @@ def detect(
     slices: int | None = typer.Option(None, "--slices", min=1, help="Split the listings into this many slices."),
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Listings matched and committed together: "
                                    "a killed run redoes at most one batch."),
+    backfill: bool = typer.Option(False, "--backfill", help="Instead, check the marks queued since they were "
+                                  "added or changed against every listing (safe to run on several hosts at once)."),
 ) -> None:
     """Detect hits in the listings index (listings added or changed since the last run) and upsert them."""
     from detection.batch import run_detection
     from shared_db.settings import get_settings
 
+    if backfill:
+        if full or since is not None or slice_id is not None or slices is not None:
+            raise fail("--backfill checks queued marks against the whole index: it takes no --full, --since or "
+                       "--slice/--slices", EXIT_USAGE)
+        _backfill(batch_size)
+        return
     if (slice_id is None) != (slices is None) or (slices and not 0 <= (slice_id or 0) < slices):
         raise fail("--slice and --slices go together, with 0 <= --slice < --slices", EXIT_USAGE)
     if since is not None and since.tzinfo is None:
@@ -107,3 +115,22 @@ def detect(
         f"{summary.hits_created} hits created, {summary.hits_updated} updated, {summary.hits_kept} kept a "
         f"decision, watermark {summary.watermark.isoformat() if summary.watermark else '-'} "
         f"({summary.duration_seconds:.1f}s, scorer {summary.model_version})", highlight=False)
+
+
+def _backfill(batch_size: int) -> None:
+    from detection.backfill import run_backfills
+    from shared_db.settings import get_settings
+
+    with clear_errors(), _progress() as progress:
+        task = progress.add_task("backfilling", total=None)
+        summary = run_backfills(settings=get_settings(), batch_size=batch_size,
+                                progress=lambda n: progress.advance(task, n))
+    if not summary.marks and not summary.skipped:
+        err_console.print("no backfill queued", highlight=False)
+        return
+    err_console.print(
+        f"{len(summary.marks)} mark{'s' * (len(summary.marks) != 1)} checked against the whole index in "
+        f"{summary.scans} scan{'s' * (summary.scans != 1)} ({summary.listings_scanned} listings): "
+        f"{summary.hits_created} hits created, {summary.hits_updated} updated"
+        + (f"; {len(summary.skipped)} no longer used for detection" if summary.skipped else "")
+        + f" ({summary.duration_seconds:.1f}s)", highlight=False)

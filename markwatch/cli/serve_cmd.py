@@ -1,4 +1,4 @@
-"""``markwatch serve``: run the review UI with uvicorn."""
+"""``markwatch serve``: run the review UI with uvicorn, in one process or several."""
 
 from __future__ import annotations
 
@@ -6,23 +6,36 @@ import typer
 
 from markwatch.cli.common import clear_errors, console
 
+# uvicorn imports this in each worker process and calls it (factory=True): every worker builds its own app
+# from the same MARKWATCH_* environment, and they share sessions, revocation and login limits through the
+# database and the session key (MARKWATCH_SECRET_KEY or the data dir's key file).
+APP_FACTORY = "review_ui.app:create_app"
+
 
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (keep loopback unless behind a proxy)."),
     port: int = typer.Option(8000, help="TCP port."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes sharing the port (each builds the app from the settings)."),
 ) -> None:
     """Serve the review UI (queue, marks, search, cases, dashboard, admin, JSON API)."""
     import uvicorn
 
     from review_ui.app import create_app
+    from shared_db.secret_key import session_secret
     from shared_db.settings import get_settings
 
     with clear_errors():
         settings = get_settings()
-        app = create_app(settings)
-    console.print(f"review UI on http://{host}:{port}/login")
+        app = create_app(settings)  # bad settings fail here, with a clear message, before any worker starts
+        session_secret(settings)  # the key file exists before the workers read it
+    console.print(f"review UI on http://{host}:{port}/login" + (f" ({workers} workers)" if workers > 1 else ""))
     # The app itself honours X-Forwarded-* from MARKWATCH_TRUSTED_PROXIES only; uvicorn's own trust stays off.
-    uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, proxy_headers=False, log_level="info")
+    else:
+        uvicorn.run(APP_FACTORY, factory=True, workers=workers, host=host, port=port, proxy_headers=False,
+                    log_level="info")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,7 @@
 """Detection as scheduled work: split the listings index into slices, detect each, re-prioritise.
 
-Each slice scans from the watermark of its own slice plan (``k/n``) up to a ``until`` fixed when it
+Marks added or changed since they were last checked are backfilled: :func:`run_mark_backfills` checks
+them alone against the whole index. Each slice scans from the watermark of its own slice plan (``k/n``) up to a ``until`` fixed when it
 starts (see :mod:`detection.batch`): a slice that failed keeps its old watermark and rescans its
 window next time, whatever its siblings did, and a slice run twice upserts the same hits.
 """
@@ -50,3 +51,14 @@ def reprioritise_queue(*, engine: Engine) -> dict[str, Any]:
     with Session(engine) as session, session.begin():
         return {"reprioritised": reprioritise(session=session)}
 
+
+
+def run_mark_backfills(*, settings: Settings, engine: Engine | None = None,
+                       max_scans: int | None = None) -> dict[str, Any]:
+    """Check every queued new or changed mark against the whole index (see :mod:`detection.backfill`).
+
+    Safe on several workers at once: each claims its own marks. Returns what was done (JSON values).
+    """
+    from detection.backfill import describe, run_backfills
+
+    return describe(run_backfills(settings=settings, engine=engine, max_scans=max_scans))

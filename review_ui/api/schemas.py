@@ -20,10 +20,22 @@ def _utc(moment: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
+class BackfillOut(BaseModel):
+    """The mark's check against every collected listing: waiting (queued, running, failed) or done."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    status: Literal["queued", "running", "done", "failed"]
+    requested_at: UtcDatetime
+    checked_at: UtcDatetime | None = None
+    listings_checked: int | None = None
+
+
 class MarkOut(MarkPublic):
     updated_at: UtcDatetime
     verified_at: UtcDatetime | None
     distinctiveness_at: UtcDatetime | None = None
+    backfill: BackfillOut | None = None
 
 
 class MarkWeightIn(BaseModel):

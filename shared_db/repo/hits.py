@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -56,9 +57,10 @@ class HitCandidate:
 
 def _insert(session: Session):  # type: ignore[no-untyped-def]
     dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Hit)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Hit.__table__)
 
 
+_FIELDS = tuple(field.name for field in fields(HitCandidate))
 _KEYS = ("listing_id", "marketplace", "seller_id")
 _TEXTS = ("seller_name", "matched_text", "kind")
 _CODES = ("currency", "evidence_sha256", "model_version")
@@ -66,7 +68,7 @@ _CODES = ("currency", "evidence_sha256", "model_version")
 
 def bounded_values(candidate: HitCandidate) -> dict[str, Any]:
     """The candidate's column values, each crawled string fitted to its column (see :mod:`shared_db.bounds`)."""
-    values = asdict(candidate)
+    values = {name: getattr(candidate, name) for name in _FIELDS}
     table = Hit.__table__
     for name in _KEYS:
         values[name] = fit_key(values[name], column_length(table, name))
@@ -77,38 +79,64 @@ def bounded_values(candidate: HitCandidate) -> dict[str, Any]:
     return values
 
 
+# Rows per INSERT … ON CONFLICT: ~30 columns a row stays under SQLite's and PostgreSQL's parameter limits.
+UPSERT_BATCH = 500
+# Set from the incoming row while a hit is undecided; a decided hit keeps them (only last_seen_at moves).
+_REFRESHED = tuple(name for name in _FIELDS if name not in ("listing_id", "mark_id"))
+
+
 def upsert_hit(candidate: HitCandidate, *, session: Session) -> UpsertOutcome:
-    """Insert or refresh the hit for (listing, mark); safe under concurrent detection workers.
+    """Insert or refresh the hit for (listing, mark); see :func:`upsert_hits`."""
+    outcomes = _upsert_chunk([bounded_values(candidate)], session=session)
+    return next(iter(outcomes.values()))
 
-    A hit a reviewer has decided keeps its status, scores and version; only ``last_seen_at`` moves.
-    Crawled strings are fitted to their columns first, so a hostile listing cannot fail the batch.
+
+def upsert_hits(candidates: Iterable[HitCandidate], *, session: Session) -> Counter[str]:
+    """Insert or refresh many hits, one ``INSERT … ON CONFLICT DO UPDATE`` per :data:`UPSERT_BATCH` rows.
+
+    Safe under concurrent detection workers. A hit a reviewer has decided keeps its status, scores and
+    version; only ``last_seen_at`` moves. Crawled strings are fitted to their columns first, so a
+    hostile listing cannot fail the batch. A pair given twice counts once (the last one is kept).
+    Returns how many were created, updated or kept their decision.
     """
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for candidate in candidates:
+        values = bounded_values(candidate)
+        rows[(values["listing_id"], values["mark_id"])] = values
+    ordered = [rows[key] for key in sorted(rows)]  # one lock order for every worker: no deadlock on PostgreSQL
+    outcome: Counter[str] = Counter()
+    for start in range(0, len(ordered), UPSERT_BATCH):
+        outcome.update(_upsert_chunk(ordered[start:start + UPSERT_BATCH], session=session).values())
+    return outcome
+
+
+def _upsert_chunk(rows: list[dict[str, Any]], *, session: Session) -> dict[tuple[str, int], UpsertOutcome]:
     now = utcnow()
-    values = bounded_values(candidate)
-    inserted = session.execute(
-        _insert(session)
-        .values(**values, status=HitStatus.NEW.value, version=1, first_seen_at=now, last_seen_at=now,
-                created_at=now, updated_at=now)
-        .on_conflict_do_nothing(index_elements=["listing_id", "mark_id"])
-        .returning(Hit.id)
-    ).first()
-    if inserted is not None:
-        return "created"
-    key = and_(Hit.listing_id == values["listing_id"], Hit.mark_id == candidate.mark_id)
-    refreshed = session.execute(
-        update(Hit).where(key, Hit.status == HitStatus.NEW.value)
-        .values(**values, last_seen_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if refreshed.rowcount == 1:
-        return "updated"
-    session.execute(update(Hit).where(key).values(last_seen_at=now).execution_options(synchronize_session=False))
-    return "kept_decision"
+    table = Hit.__table__
+    statement = _insert(session)
+    undecided = table.c.status == HitStatus.NEW.value
+    refreshed = {name: case((undecided, statement.excluded[name]), else_=table.c[name])
+                 for name in (*_REFRESHED, "updated_at")}
+    statement = statement.on_conflict_do_update(
+        index_elements=["listing_id", "mark_id"],
+        set_={**refreshed, "last_seen_at": statement.excluded.last_seen_at},
+    ).returning(table.c.listing_id, table.c.mark_id, table.c.status, table.c.first_seen_at)
+    fixed = {"status": HitStatus.NEW.value, "version": 1, "first_seen_at": now, "last_seen_at": now,
+             "created_at": now, "updated_at": now}
+    # One compiled statement, executed with many parameter sets: SQLAlchemy sends them as multi-row VALUES.
+    result = session.connection().execute(statement, [{**row, **fixed} for row in rows])
+    outcomes: dict[tuple[str, int], UpsertOutcome] = {}
+    for listing_id, mark_id, status, first_seen in result:
+        # A conflict never sets first_seen_at: a row carrying this statement's ``now`` was inserted by it.
+        created = _naive_utc(first_seen) == _naive_utc(now)
+        outcomes[(listing_id, mark_id)] = ("created" if created else
+                                           "updated" if status == HitStatus.NEW.value else "kept_decision")
+    return outcomes
 
 
-def upsert_hits(candidates: list[HitCandidate], *, session: Session) -> Counter[str]:
-    """Upsert many candidates; returns how many were created, updated or kept their decision."""
-    return Counter(upsert_hit(candidate, session=session) for candidate in candidates)
+def _naive_utc(moment: datetime) -> datetime:
+    """SQLite returns naive UTC, PostgreSQL the session's time zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def decide(hit_id: int, verdict: Verdict | str, *, session: Session, reviewer_id: int | None,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared_db.models import Mark, MarkVerification, utcnow
 from shared_db.repo import audit
+from shared_db.repo.backfills import queue_backfill
 from shared_db.repo.distinctiveness import ASSESSED_FIELDS, store_distinctiveness
 from shared_db.repo.orgs import get_or_create_org
 from shared_db.schemas import MarkCreate, MarkUpdate, simple_normalise
@@ -29,6 +30,8 @@ CHECKED_FIELDS = frozenset({"text", "aliases", "transliterations", "classes", "j
 # An explicit null clears these optional fields; for the others (lists, status, weight) it means "leave it".
 CLEARABLE = frozenset({"reference_price", "currency", "registration_number", "application_number", "office"})
 USABLE_STATUSES = ("registered", "pending", "active")
+# Fields that change only a hit's rank, not what detection finds: no backfill for them.
+RANK_FIELDS = frozenset({"weight"})
 
 
 class CuratedFieldError(PermissionError):
@@ -87,6 +90,7 @@ def save_mark(data: MarkCreate, *, session: Session, actor_id: int | None = None
         mark.verification = MarkVerification.PENDING.value
     session.add(mark)
     session.flush()
+    _queue_if_detected(mark, session=session)
     audit.record("mark.create", session=session, actor_id=actor_id, object_type="mark", object_id=mark.id,
                  after=mark_snapshot(mark))
     return mark, "imported"
@@ -129,6 +133,8 @@ def _apply(mark: Mark, fields: dict[str, Any], *, session: Session, actor_id: in
     if changed & ASSESSED_FIELDS or mark.distinctiveness is None:
         store_distinctiveness(mark)
     session.flush()
+    if changed - RANK_FIELDS:
+        _queue_if_detected(mark, session=session)
     old, new = _diff(before, mark_snapshot(mark))
     audit.record("mark.update", session=session, actor_id=actor_id, object_type="mark", object_id=mark.id,
                  before=old, after=new)
@@ -143,10 +149,23 @@ def verify_mark(mark: Mark, status: Literal["verified", "rejected"], *, session:
     mark.verification_note = (note or "").strip()[:500] or None
     mark.verified_by, mark.verified_at = actor_id, utcnow()
     session.flush()
+    _queue_if_detected(mark, session=session)
     action = "mark.verify" if status == MarkVerification.VERIFIED else "mark.reject"
     audit.record(action, session=session, actor_id=actor_id, object_type="mark", object_id=mark.id, before=before,
                  after={"verification": mark.verification, "verification_note": mark.verification_note})
     return mark
+
+
+def is_detected(mark: Mark) -> bool:
+    """Whether detection uses the mark (as :func:`list_marks` with ``active_only``)."""
+    return mark.status in USABLE_STATUSES and mark.verification == MarkVerification.VERIFIED.value
+
+
+def _queue_if_detected(mark: Mark, *, session: Session) -> None:
+    """A mark detection uses was added or changed: check it against the listings already collected."""
+    if is_detected(mark):
+        queue_backfill(mark.id, session=session)
+        session.expire(mark, ["backfill"])  # written with Core: the next read of mark.backfill reloads it
 
 
 def verified_mark_ids() -> Select[Any]:

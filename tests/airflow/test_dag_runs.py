@@ -16,6 +16,7 @@ from shared_db.es.client import make_client
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import CrawlRun, DetectionRun, Hit, ModelVersion
 from shared_db.repo.marks import upsert_mark
+from shared_db.repo.vocabulary import current_version
 from shared_db.schemas import MarkCreate
 from shared_db.settings import reset_settings
 
@@ -80,9 +81,13 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     detect = dagbag.dags["markwatch_detect"].test(logical_date=INTERVAL)
     assert detect.state == "success", task_instances(detect)
     assert {key for key in task_instances(detect) if key[0] == "detect"} == {("detect", 0), ("detect", 1)}
-    with Session(sqlite_engine) as session:  # the two slices together scanned every listing once
-        scanned = session.scalar(select(func.sum(DetectionRun.listings_scanned)))
-    assert scanned == ListingsIndex(make_client(settings), settings).count() > 0
+    assert task_instances(detect)[("backfill", -1)][0] == "success"
+    with Session(sqlite_engine) as session:  # the two slices together scanned every listing once, as did the backfill
+        scanned = dict(session.execute(select(DetectionRun.slice_plan == "backfill",
+                                              func.sum(DetectionRun.listings_scanned))
+                                       .group_by(DetectionRun.slice_plan == "backfill")).tuples().all())
+    total = ListingsIndex(make_client(settings), settings).count()
+    assert scanned == {False: total, True: total} and total > 0
     first = hit_keys(sqlite_engine)
     infringing = {f"demo-market:{row['listing_id']}" for row in market.ground_truth() if row["infringing"]}
     assert first, "detection found no hits in the demo marketplace"
@@ -95,7 +100,8 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     assert hit_keys(sqlite_engine) == first
     with Session(sqlite_engine) as session:
         crawl_runs = session.execute(select(CrawlRun.profile, CrawlRun.status)).tuples().all()
-        detection_runs = session.scalar(select(func.count()).where(DetectionRun.status == "succeeded"))
+        detection_runs = session.scalar(select(func.count()).where(DetectionRun.status == "succeeded",
+                                                                   DetectionRun.slice_plan != "backfill"))
     assert crawl_runs == [("demo_market", "succeeded")] * 2
     assert detection_runs == 4  # two slices, two runs
 
@@ -176,7 +182,8 @@ def test_housekeeping_dag_runs_its_six_tasks(airflow_db, dagbag, settings, sqlit
     assert list(store.iter_hashes()) == []
     with sqlite_engine.connect() as conn:
         assert json.loads(conn.execute(text("SELECT distinctiveness FROM marks")).scalar_one())["level"] == "ordinary"
-    assert settings.vocabulary_path.exists()
+    with Session(sqlite_engine) as session:
+        assert current_version(session=session) is not None  # learnt into the shared database
 
 
 def test_retrain_waits_for_decisions_then_trains_and_registers_a_model(

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from detection.vocabulary import read_vocabulary
 from markwatch.cli import app
 from shared_db.es.client import make_client
 from shared_db.es.listings import ListingsIndex
 from shared_db.repo.marks import upsert_mark
+from shared_db.repo.vocabulary import current_vocabulary
 from shared_db.schemas import MarkCreate
 from shared_db.settings import Settings, reset_settings
 
@@ -44,14 +47,20 @@ def test_slice_options_go_together() -> None:
     assert result.exit_code == 2
 
 
-def test_vocabulary_learn_command_writes_the_words_used_across_brands(settings: Settings) -> None:
+def test_vocabulary_learn_command_stores_the_words_used_across_brands(settings: Settings, sqlite_engine: Engine,
+                                                                     tmp_path: Path) -> None:
     index = ListingsIndex(make_client(settings), settings)
     index.ensure()
     index.bulk_upsert([{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} netbook", "brand": brand}
                        for n, brand in enumerate(["Acer", "Asus", "Dell"])], refresh=True)
     result = CliRunner().invoke(app, ["vocabulary", "learn"])
     assert result.exit_code == 0, result.stderr
-    assert "1 words from 3 listings" in result.stdout
-    assert "netbook" in settings.vocabulary_path.read_text()
+    assert "1 words from 3 listings stored as vocabulary version 1" in result.stdout
+    with Session(sqlite_engine) as session:
+        assert current_vocabulary(session=session) == (1, {"netbook"})
+    exported = tmp_path / "words.txt"
+    assert CliRunner().invoke(app, ["vocabulary", "export", str(exported)]).exit_code == 0
+    assert read_vocabulary(exported) == {"netbook"}  # what `markwatch match --vocabulary` reads
     assert CliRunner().invoke(app, ["vocabulary", "learn", "--min-brands", "4"]).exit_code == 0
-    assert "netbook" not in settings.vocabulary_path.read_text()
+    with Session(sqlite_engine) as session:
+        assert current_vocabulary(session=session) == (2, frozenset())

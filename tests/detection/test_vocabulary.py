@@ -14,6 +14,7 @@ from shared_db.es.client import make_client
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import Hit
 from shared_db.repo.marks import upsert_mark
+from shared_db.repo.vocabulary import current_vocabulary, store_vocabulary
 from shared_db.schemas import MarkCreate
 from shared_db.settings import Settings
 
@@ -37,7 +38,7 @@ def test_written_vocabulary_reads_back(tmp_path: Path) -> None:
     assert not path.with_suffix(".txt.partial").exists()
 
 
-def test_learned_from_the_index_and_used_by_the_next_detection(settings: Settings, sqlite_engine: Engine) -> None:
+def test_learned_from_the_index_and_used_by_the_next_detection(settings: Settings, engine: Engine) -> None:
     index = ListingsIndex(make_client(settings), settings)
     index.ensure()
     listings = [{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} zentrobook 10 inch", "brand": brand,
@@ -45,17 +46,42 @@ def test_learned_from_the_index_and_used_by_the_next_detection(settings: Setting
     listings.append({"marketplace": "demo", "listing_id": "9", "title": "Zentrabok tablet 8 inch",
                      "category": "computers"})
     index.bulk_upsert(listings, refresh=True)
-    with Session(sqlite_engine) as session, session.begin():
+    with Session(engine) as session, session.begin():
         upsert_mark(MarkCreate(text="ZentraBook", owner="Yuntab"), session=session)
 
-    before = run_detection(settings=settings, engine=sqlite_engine, full=True)
+    before = run_detection(settings=settings, engine=engine, full=True)
     assert before.hits_created == 4  # three genuine zentrobooks and one misspelt ZentraBook
-    report = learn_from_index(settings=settings)
-    assert (report.listings, report.path) == (4, settings.vocabulary_path)
-    assert "zentrobook" in read_vocabulary(settings.vocabulary_path)
-    with Session(sqlite_engine) as session:
+    report = learn_from_index(settings=settings, engine=engine)
+    assert (report.listings, report.words) == (4, 2)  # "zentrobook" and "inch", each under three brands
+    with Session(engine) as session:
+        version, words = current_vocabulary(session=session)
+    assert version == report.version and "zentrobook" in words
+    with Session(engine) as session:
         session.execute(Hit.__table__.delete())
         session.commit()
-    run_detection(settings=settings, engine=sqlite_engine, full=True)
-    with Session(sqlite_engine) as session:
+    run_detection(settings=settings, engine=engine, full=True)
+    with Session(engine) as session:
         assert session.scalars(select(Hit.listing_id)).all() == ["demo:9"]
+
+
+def test_every_worker_reads_the_same_version_whatever_its_data_dir(settings: Settings, engine: Engine,
+                                                                     tmp_path: Path) -> None:
+    """The vocabulary is in the shared database: a worker with another (empty) data dir sees the same words,
+    and a relearnt version replaces what a process had read before."""
+    index = ListingsIndex(make_client(settings), settings)
+    index.ensure()
+    index.bulk_upsert([{"marketplace": "demo", "listing_id": str(n), "title": f"{brand} zentrobook", "brand": brand}
+                       for n, brand in enumerate(["Acer", "Asus", "Samsung"])], refresh=True)
+    learn_from_index(settings=settings, engine=engine)
+    other_worker = settings.model_copy(update={"data_dir": tmp_path / "elsewhere"})
+    with Session(engine) as session:
+        mine = current_vocabulary(session=session)
+    with Session(engine) as session, session.begin():
+        upsert_mark(MarkCreate(text="ZentraBook", owner="Yuntab"), session=session)
+    index.bulk_upsert([{"marketplace": "demo", "listing_id": "9", "title": "Zentrobook case"}], refresh=True)
+    assert run_detection(settings=other_worker, engine=engine, full=True).hits_created == 0
+    assert not (tmp_path / "elsewhere" / "vocabulary.txt").exists()
+    with Session(engine) as session, session.begin():
+        newer = store_vocabulary({"netbook"}, session=session, listings=1, min_brands=3)
+    with Session(engine) as session:
+        assert current_vocabulary(session=session) == (newer, {"netbook"}) != mine
