@@ -350,7 +350,7 @@ class BackfillStatus(enum.StrEnum):
 class MarkBackfill(Base):
     """A mark to check against every listing already collected: queued when the mark is added or changed.
 
-    One row per mark (migration 0014). ``requested`` counts the changes; a run claims the row with the
+    One row per mark (migration 0009). ``requested`` counts the changes; a run claims the row with the
     count it saw (``claimed_request``), so a change during the run queues it again when the run ends.
     """
 
@@ -370,7 +370,7 @@ class MarkBackfill(Base):
 
 
 class DetectionVocabulary(Base):
-    """One learned version of detection's domain vocabulary, shared by every worker (migration 0014)."""
+    """One learned version of detection's domain vocabulary, shared by every worker (migration 0009)."""
 
     __tablename__ = "detection_vocabularies"
 

@@ -4,14 +4,14 @@
 or changed (issue 16, item 2); ``detection_vocabularies`` holds the learned vocabulary in versions,
 so every worker reads the same words instead of a file on its own disk (item 3).
 
-Revision ID: 0014
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-06 23:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
