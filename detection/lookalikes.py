@@ -37,6 +37,6 @@ def likely_lookalikes(mark: str, *, limit: int = 4) -> list[str]:
     interleaved += leet[len(glyphs):] + glyphs[len(leet):]
     present = [pair for pair in LEET if pair[0] in word]
     double = [_single(_single(word, present[:1])[0], present[1:2])[0]] if len(present) > 1 else []
-    candidates = [*interleaved[: max(limit - 1, 1)], *double, *interleaved[max(limit - 1, 1):]]
+    candidates = [*interleaved[:3], *double, *interleaved[3:]]
     unique = [form for form in dict.fromkeys(candidates) if form != word]
     return unique[:limit]
