@@ -33,6 +33,7 @@ class CrawlTarget:
     label: str
     spider_kwargs: dict[str, Any]
     settings: dict[str, Any]
+    searchable: bool = False  # a profile with a search template: crawled by queries when given some
 
 
 def project_settings() -> Any:
@@ -57,7 +58,7 @@ def resolve_target(name: str) -> CrawlTarget:
     if find_profile(name) is not None:
         profile = load_profile(name)
         return CrawlTarget(spider="profile", label=profile.name, spider_kwargs={"profile": name},
-                           settings=profile.scrapy_settings())
+                           settings=profile.scrapy_settings(), searchable=profile.search is not None)
     raise UnknownCrawlTarget(f"no spider or profile named {name!r}; spiders: {', '.join(spider_names())}; "
                              f"profiles: {', '.join(list_profiles())}")
 
@@ -86,8 +87,14 @@ def _json_default(value: Any) -> Any:
 
 
 def crawl(name: str, *, start_urls: list[str] | None = None, settings: Settings | None = None,
-          overrides: dict[str, Any] | None = None, run_id_file: Path | None = None) -> int:
-    """Crawl ``name`` (spider or profile) to completion; returns the crawl run id."""
+          overrides: dict[str, Any] | None = None, run_id_file: Path | None = None,
+          queries_file: Path | None = None, budget: int | None = None, recency_hours: float | None = None) -> int:
+    """Crawl ``name`` (spider or profile) to completion; returns the crawl run id.
+
+    ``queries_file`` (see :mod:`crawlers.search`) drives a profile with a search template by those
+    queries, within ``budget`` pages (default: the profile's) skipping listings fetched within
+    ``recency_hours``; without it the profile's catalogue is walked.
+    """
     from scrapy.crawler import CrawlerProcess
 
     from shared_db.db import make_engine, transaction
@@ -111,6 +118,11 @@ def crawl(name: str, *, start_urls: list[str] | None = None, settings: Settings 
     kwargs = dict(target.spider_kwargs)
     if start_urls:
         kwargs["start_urls"] = ",".join(start_urls)
+    if queries_file is not None:
+        if not target.searchable:
+            raise UnknownCrawlTarget(f"{name!r} has no search_url: it cannot be crawled by queries")
+        kwargs["queries_file"] = str(queries_file)
+        kwargs.update({k: v for k, v in (("budget", budget), ("recency_hours", recency_hours)) if v is not None})
     error: str | None = None
     try:
         process.crawl(crawler, **kwargs)

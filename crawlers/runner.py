@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from crawlers.search import SearchQuery, write_queries
 from shared_db.settings import Settings, get_settings
 
 
@@ -69,8 +70,14 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 
 def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Settings | None = None,
-              timeout: float | None = None, scrapy_settings: dict[str, Any] | None = None) -> CrawlSummary:
+              timeout: float | None = None, scrapy_settings: dict[str, Any] | None = None,
+              queries: list[SearchQuery] | None = None, budget: int | None = None,
+              catalogue: bool = False) -> CrawlSummary:
     """Run ``markwatch crawl NAME`` in a subprocess and return the recorded counts.
+
+    For a profile with a search template: ``queries`` are searched within ``budget`` pages (default:
+    the profile's); without them the crawl process searches the rights database's watch queries, and
+    ``catalogue=True`` walks the whole catalogue instead.
 
     A *degraded* crawl (it spooled listings) is returned, not raised: its summary says so.
     Raises :class:`CrawlFailed` (non-zero exit) or :class:`CrawlTimedOut`, both with the log tail.
@@ -86,6 +93,12 @@ def run_crawl(name: str, *, start_urls: list[str] | None = None, settings: Setti
                    "--run-id-file", str(run_id_file)]
         for url in start_urls or []:
             command += ["--start-url", url]
+        if queries is not None:
+            command += ["--queries-file", str(write_queries(queries, Path(tmp) / "queries.json"))]
+        if budget is not None:
+            command += ["--budget", str(budget)]
+        if catalogue:
+            command.append("--catalogue")
         for key, value in (scrapy_settings or {}).items():
             command += ["--set", f"{key}={json.dumps(value)}"]
         with log_path.open("wb") as log:

@@ -39,6 +39,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.normalise.NormalisePipeline": 200,
     "crawlers.pipelines.evidence.EvidencePipeline": 300,
     "crawlers.pipelines.incremental.IncrementalPipeline": 400,
+    "crawlers.pipelines.fetchlog.FetchLogPipeline": 410,
     "crawlers.pipelines.images.ImagesPipeline": 450,
     "crawlers.pipelines.index.IndexPipeline": 500,
 }

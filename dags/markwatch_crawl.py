@@ -2,7 +2,9 @@
 
 Wiring only. Each task calls ``markwatch.jobs`` (the CLI runs the same work with ``markwatch crawl``
 and ``markwatch suspects process``). ``crawl`` is mapped over the enabled profiles (or the
-Variable ``markwatch_crawl_targets``, a JSON list, or the run's ``targets`` param); each crawl runs
+Variable ``markwatch_crawl_targets``, a JSON list, or the run's ``targets`` param) and, for a profile
+with a search template, over its batches of watch queries (profile × query batch, each batch with its
+share of the marketplace's page budget: ``markwatch.jobs.crawl.search_batches``); each crawl runs
 as a subprocess, records its crawl run and raises with the log tail when it fails, so Airflow retries
 it. ``publish`` updates the listings Asset once per run (which triggers ``markwatch_detect``);
 ``watcher`` fails the run when any crawl failed for good.
@@ -47,14 +49,15 @@ def markwatch_crawl() -> None:
     def list_profiles() -> list[dict[str, Any]]:
         from airflow.sdk import get_current_context
 
-        from markwatch.jobs.crawl import crawl_targets
-        from markwatch.jobs.runtime import CRAWL_TARGETS_VARIABLE, variable
+        from markwatch.jobs.crawl import crawl_targets, expand_search_targets
+        from markwatch.jobs.runtime import CRAWL_TARGETS_VARIABLE, task_settings, variable
 
         params = get_current_context()["params"]
         targets = params.get("targets")
         if targets is None:
             targets = variable(CRAWL_TARGETS_VARIABLE, None, deserialize_json=True)
-        return crawl_targets(targets, start_urls=params.get("start_urls") or {})
+        return expand_search_targets(crawl_targets(targets, start_urls=params.get("start_urls") or {}),
+                                     settings=task_settings())
 
     @task(
         multiple_outputs=False,
@@ -70,7 +73,7 @@ def markwatch_crawl() -> None:
         limit = CRAWL_TIMEOUT.total_seconds() - 60
         timeout = min(float(variable(CRAWL_TIMEOUT_VARIABLE, limit)), limit)
         return crawl_profile(target["name"], start_urls=target["start_urls"], settings=task_settings(),
-                             timeout=timeout)
+                             timeout=timeout, queries=target.get("queries"), budget=target.get("budget"))
 
     @task(multiple_outputs=False, execution_timeout=timedelta(minutes=45), **CRAWL_ROUTING)
     def crawl_suspects() -> dict[str, Any]:

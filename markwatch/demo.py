@@ -1,7 +1,8 @@
 """The whole pipeline on embedded defaults, for `make demo`: each step is a function.
 
 Steps: Elasticsearch up, migrate, load the demo rights database and its reference product photos,
-create demo users, start the demo marketplace, crawl it, detect, train a seed model from the
+create demo users, start the demo marketplace, crawl it by the watch queries of the rights database
+through its search (the ``demo_market_search`` profile), detect, train a seed model from the
 marketplace's ground truth, re-score, then serve the review UI. Every step is idempotent, so re-running the demo is safe.
 """
 
@@ -26,7 +27,7 @@ from shared_db.settings import Settings
 
 DEMO_DOMAIN = "demo.markwatch.test"
 MARKETPLACE = "demo-market"
-CRAWLS = ("demo_market", "demo_market_selectors")
+CRAWLS = ("demo_market_search",)  # search-driven: the marks' watch queries, within the profile's page budget
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def load_reference_images(*, engine: Engine, settings: Settings) -> int:
 
 def crawl_with_progress(base_url: str, expected: int, *, settings: Settings,
                         on_progress: Callable[[int], None]) -> list[Any]:
-    """Crawl the demo marketplace with each demo spider, reporting the listings count as it grows."""
+    """Crawl the demo marketplace with each demo crawl, reporting the listings count as it grows."""
     from crawlers.runner import run_crawl
 
     index = ListingsIndex(make_client(settings), settings)
@@ -120,6 +121,18 @@ def crawl_with_progress(base_url: str, expected: int, *, settings: Settings,
         watcher.join()
         index.refresh()
         on_progress(index.count({"term": {"marketplace": MARKETPLACE}}))
+
+
+def search_note(summary: Any) -> str | None:
+    """What a search-driven crawl did, from its stats (None for a catalogue crawl)."""
+    stats = summary.stats or {}
+    if "markwatch/search/budget" not in stats:
+        return None
+    return (f"{stats.get('markwatch/search/queries', 0)} of {stats.get('markwatch/search/queries_given', 0)} watch "
+            f"queries searched, {stats.get('markwatch/search/pages', 0)} result pages and "
+            f"{stats.get('markwatch/search/listings_requested', 0)} listing pages requested of a "
+            f"{stats['markwatch/search/budget']}-page budget, {stats.get('markwatch/search/skipped_recent', 0)} "
+            "listings skipped as fetched recently")
 
 
 def hits_against_ground_truth(ground_truth: Path, *, engine: Engine) -> dict[str, int]:

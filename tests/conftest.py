@@ -82,6 +82,9 @@ def settings(tmp_path: Path, es_url: str, monkeypatch: pytest.MonkeyPatch) -> It
         from shared_db.es.listings import ListingsIndex
 
         ListingsIndex(make_client(current), current).delete_all()
+        from crawlers.fetchlog import FetchLog
+
+        FetchLog(make_client(current), current).delete()
     except Exception:  # noqa: BLE001 - cleanup must not mask the test's own result
         pass
 

@@ -9,10 +9,12 @@
    capture time; the listing gets ``evidence_sha256``.
 4. ``incremental`` (400) — listings whose ``content_hash`` equals the indexed one are marked
    unchanged and not re-indexed (``markwatch/incremental/unchanged``).
-5. ``images`` (450) — the first ``MARKWATCH_CRAWL_IMAGES_PER_LISTING`` images of changed listings
+5. ``fetchlog`` (410) — every listing's fetch time, changed or not, in the crawl state
+   (:mod:`crawlers.fetchlog`), so a search-driven crawl skips listings fetched recently.
+6. ``images`` (450) — the first ``MARKWATCH_CRAWL_IMAGES_PER_LISTING`` images of changed listings
    fetched through the same downloader middlewares as pages (private addresses refused), checked
    (size, pixels, decodable), stored by sha256 in the evidence store and pHashed; the listing gets
    ``image_hashes`` and ``image_sha256``. A failed image is counted, never fatal to the listing.
-6. ``index`` (500) — bulk indexing into the listings alias with retry and backoff; when
+7. ``index`` (500) — bulk indexing into the listings alias with retry and backoff; when
    Elasticsearch is unreachable the batch is spooled to disk and replayed on the next run.
 """

@@ -1,4 +1,9 @@
-"""A spider driven by a site profile file: ``markwatch crawl <profile>`` (see crawlers.profile)."""
+"""A spider driven by a site profile file: ``markwatch crawl <profile>`` (see crawlers.profile).
+
+A profile with a ``search_url`` is crawled by watch queries when given some (``queries_file``, see
+:mod:`crawlers.spiders.search`), else by walking its catalogue from the start URLs. Start URLs given on
+the command line (a mirror, a test server) move the search template to their origin too.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,11 @@ from typing import Any
 from scrapy.http import TextResponse
 
 from crawlers.profile import load_profile
-from crawlers.spiders.base import StructuredDataSpider
+from crawlers.spiders.base import _split
+from crawlers.spiders.search import SearchDrivenSpider
 
 
-class ProfileSpider(StructuredDataSpider):
+class ProfileSpider(SearchDrivenSpider):
     """Selectors from the profile take precedence; structured data and heuristics fill the gaps."""
 
     name = "profile"
@@ -25,6 +31,10 @@ class ProfileSpider(StructuredDataSpider):
         self.product_url_re = loaded.product_url_pattern
         self.follow_css = tuple(loaded.follow)
         self.product_css = tuple(loaded.products)
+        self.search = loaded.search
+        overrides = _split(kwargs.get("start_urls"))
+        if self.search is not None and overrides:
+            self.search = self.search.rebased(overrides[0])
         super().__init__(*args, **kwargs)
 
     def extra_fields(self, response: TextResponse) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,24 @@ def crawl(
     start_url: list[str] = typer.Option(None, "--start-url", help="Start here instead of the profile's URLs."),
     limit: int = typer.Option(0, "--limit", help="With `status`: runs shown; else stop after N items (0 = all)."),
     set_: list[str] = typer.Option(None, "--set", "-s", help="Scrapy setting KEY=VALUE (JSON value or text)."),
+    query: list[str] = typer.Option(None, "--query", "-q", help="With a search profile: search this text "
+                                    "(repeatable) instead of the rights database's watch queries."),
+    queries_file: Path = typer.Option(None, "--queries-file", help="With a search profile: a JSON list of "
+                                      "queries (what the crawl DAG's batches pass)."),
+    budget: int = typer.Option(None, "--budget", min=0, help="With a search profile: pages this run may fetch "
+                               "(default: the profile's pages_per_run)."),
+    recency_hours: float = typer.Option(None, "--recency-hours", min=0, help="With a search profile: listings "
+                                        "fetched this recently are not fetched again (default: the profile's)."),
+    catalogue: bool = typer.Option(False, "--catalogue", help="Walk the whole catalogue even if the profile "
+                                   "has a search template."),
     run_id_file: Path = typer.Option(None, "--run-id-file", hidden=True),
 ) -> None:
-    """Crawl a marketplace into Elasticsearch and record the run (`markwatch crawl status` shows runs)."""
+    """Crawl a marketplace into Elasticsearch and record the run (`markwatch crawl status` shows runs).
+
+    A profile with a search template is crawled by the watch queries of the rights database (each
+    active mark, its aliases, transliterations and likeliest look-alikes), highest priority first,
+    within its page budget; `--catalogue` walks the whole catalogue instead.
+    """
     if target == "status":
         _status(limit or 20)
         return
@@ -40,6 +56,7 @@ def crawl(
     from crawlers.run import CrawlDatabaseNotReady, UnknownCrawlTarget
     from crawlers.run import crawl as run_crawl
     from crawlers.runner import read_summary
+    from crawlers.search import QueryFileError
     from shared_db.settings import get_settings
 
     overrides: dict[str, Any] = dict(_parse_setting(s) for s in set_ or [])
@@ -47,10 +64,12 @@ def crawl(
         overrides["CLOSESPIDER_ITEMCOUNT"] = limit
     settings = get_settings()
     try:
-        with clear_errors():
+        with clear_errors(), tempfile.TemporaryDirectory(prefix="markwatch-queries-") as tmp:
+            searched = _queries_file(target, query or [], queries_file, catalogue, settings, Path(tmp))
             run_id = run_crawl(target, start_urls=start_url or None, settings=settings, overrides=overrides,
-                               run_id_file=run_id_file)
-    except (UnknownCrawlTarget, ProfileError) as exc:
+                               run_id_file=run_id_file, queries_file=searched, budget=budget,
+                               recency_hours=recency_hours)
+    except (UnknownCrawlTarget, ProfileError, QueryFileError) as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
     except CrawlDatabaseNotReady as exc:
         raise fail(str(exc)) from exc
@@ -63,6 +82,40 @@ def crawl(
                    "or `markwatch crawl replay` indexes them", EXIT_PARTIAL)
     if summary.status != "succeeded":
         raise fail(summary.error or "crawl failed", EXIT_FAILURE)
+
+
+def _queries_file(target: str, queries: list[str], given: Path | None, catalogue: bool, settings: Any,
+                  tmp: Path) -> Path | None:
+    """The queries a search profile is crawled by (None: walk the catalogue), checked before the crawl starts."""
+    from crawlers.profile import load_profile
+    from crawlers.run import resolve_target
+    from crawlers.search import SearchQuery, read_queries, write_queries
+
+    if catalogue and (queries or given):
+        raise fail("--catalogue walks the whole catalogue: give no --query or --queries-file with it", EXIT_USAGE)
+    resolved = resolve_target(target)
+    if not resolved.searchable:
+        if queries or given:
+            raise fail(f"{target!r} has no search_url: it cannot be crawled by queries", EXIT_USAGE)
+        return None
+    if catalogue:
+        return None
+    if given is not None:
+        read_queries(given)  # refused here, with its entry named, rather than inside the crawl
+        return given
+    if queries:
+        return write_queries([SearchQuery(text=q) for q in queries], tmp / "queries.json")
+    from markwatch.jobs.watch_queries import load_watch_queries
+    from shared_db.db import make_engine, transaction
+
+    lookalikes = load_profile(resolved.spider_kwargs["profile"]).search.lookalikes  # type: ignore[union-attr]
+    engine = make_engine(settings.resolved_database_url)
+    try:
+        with transaction(engine) as session:
+            watch = load_watch_queries(session=session, lookalikes=lookalikes)
+    finally:
+        engine.dispose()
+    return write_queries(watch, tmp / "queries.json")
 
 
 def _parse_setting(text: str) -> tuple[str, Any]:

@@ -7,7 +7,7 @@ import os
 import time
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from markwatch.cli.common import EXIT_FAILURE, clear_errors, console, fail
@@ -72,13 +72,15 @@ def demo(
             ground_truth = market.write_ground_truth(demo_dir / "ground_truth.jsonl")
             console.print(f"[green]✓[/] demo marketplace {market.base_url} "
                           f"({len(market.catalogue.products)} product pages)")
-            _crawl(steps, market, settings)
+            crawls = _crawl(steps, market, settings)
             _detect_and_train(steps, settings, engine, ground_truth)
             outcome = steps.hits_against_ground_truth(ground_truth, engine=engine)
+            pages = sum(summary.pages for summary in crawls)
             console.print(
                 f"[green]✓[/] hits: {outcome['infringing_hit']} of {outcome['infringing']} injected "
-                f"infringements, {outcome['genuine_hit']} of {outcome['genuine']} genuine listings "
-                f"(pipeline took {time.monotonic() - started_at:.0f} s)")
+                f"infringements, {outcome['genuine_hit']} of {outcome['genuine']} genuine listings, from "
+                f"{pages} pages fetched by watch queries of a {len(market.catalogue.products)}-listing catalogue "
+                f"(pipeline took {time.monotonic() - started_at:.0f} s)", highlight=False)
             _print_users(passwords)
             if serve:
                 from markwatch.cli.serve_cmd import serve as serve_ui
@@ -93,13 +95,13 @@ def demo(
                 console.print("embedded Elasticsearch stopped")
 
 
-def _crawl(steps, market, settings) -> None:  # type: ignore[no-untyped-def]
+def _crawl(steps, market, settings) -> list:  # type: ignore[no-untyped-def]
     from crawlers.runner import CrawlFailed
 
-    columns = (TextColumn("crawling"), BarColumn(), MofNCompleteColumn(), TextColumn("listings"),
+    columns = (TextColumn("crawling by watch queries"), BarColumn(), TextColumn("{task.completed} listings"),
                TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("crawl", total=len(market.catalogue.products))
+        task = progress.add_task("crawl", total=None)  # a search-driven crawl fetches what the queries find
         try:
             summaries = steps.crawl_with_progress(market.base_url, len(market.catalogue.products), settings=settings,
                                                   on_progress=lambda n: progress.update(task, completed=n))
@@ -109,6 +111,10 @@ def _crawl(steps, market, settings) -> None:  # type: ignore[no-untyped-def]
         drops = ", ".join(f"{k}: {v}" for k, v in sorted(summary.drops.items())) or "none"
         console.print(f"[green]✓[/] crawl {summary.profile}: {summary.pages} pages, {summary.items} items, "
                       f"{summary.indexed} indexed, {summary.errors} errors, dropped: {drops}")
+        note = steps.search_note(summary)
+        if note:
+            console.print(f"  {note}", highlight=False)
+    return summaries
 
 
 def _detect_and_train(steps, settings, engine, ground_truth) -> None:  # type: ignore[no-untyped-def]

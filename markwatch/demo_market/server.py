@@ -1,6 +1,7 @@
 """The demo marketplace web server: stdlib threading HTTP server, Jinja2 templates, hostile pages.
 
-Routes: ``/`` (categories, deals, sellers), ``/category/<slug>?page=N``, ``/search?q=&page=N``,
+Routes: ``/`` (categories, deals, sellers), ``/category/<slug>?page=N``, ``/search?q=&page=N`` (fuzzy, see
+:mod:`markwatch.demo_market.search`),
 ``/seller/<id>?page=N``, ``/product/<id>``, ``/img/<id>.jpg`` (a generated product photo, see
 :mod:`markwatch.demo_market.images`), ``/robots.txt`` (disallows ``/private/`` and
 ``/cart``), ``/sitemap.xml``. Hostile product pages ``/product/x-<kind>``: truncated HTML, slow
@@ -25,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from markwatch.demo_market.catalogue import Catalogue, Listing, build_catalogue
 from markwatch.demo_market.images import listing_photo, photo_source
+from markwatch.demo_market.search import SearchEngine
 
 TEMPLATES = Path(__file__).parent / "templates"
 PRIVATE_REDIRECTS = {"redirect-private": "http://10.0.0.1/product/p000000",
@@ -80,6 +82,7 @@ class DemoMarket:
         self._env.globals["price_text"] = price_text
         self._bomb: bytes | None = None
         self._photos: dict[str, bytes] = {}
+        self._search: SearchEngine | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -162,6 +165,14 @@ class DemoMarket:
                 self._bomb = gzip.compress(b"<html><body>" + b" " * self.bomb_bytes + b"</body></html>", 9)
             return self._bomb
 
+    @property
+    def search_engine(self) -> SearchEngine:
+        """The shop's search over its product pages (built on first use)."""
+        with self._lock:
+            if self._search is None:
+                self._search = SearchEngine(self.catalogue.products)
+            return self._search
+
     def photo(self, listing: Listing) -> bytes:
         """The listing's generated photo, drawn once (a shop serves static files)."""
         photo = self._photos.get(listing.listing_id)
@@ -215,9 +226,8 @@ class _Handler(BaseHTTPRequestHandler):
             seller = cat.sellers[path[8:]]
             self._list(seller.name, cat.by_seller.get(seller.seller_id, []), page, f"/seller/{seller.seller_id}?")
         elif path == "/search":
-            q = query.get("q", "").lower()
-            found = [x for x in cat.products if q and q in x.title.lower()]
-            self._list(f"Results for {q}", found, page, f"/search?q={quote(q)}&")
+            q = query.get("q", "")
+            self._list(f"Results for {q}", demo.search_engine.search(q), page, f"/search?q={quote(q, safe='')}&")
         elif path.startswith("/product/") and path[9:] in cat.by_id:
             self._product(cat.by_id[path[9:]])
         elif path.startswith("/img/") and path.endswith(".jpg") and path[5:-4] in cat.by_id:

@@ -107,6 +107,37 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
 
 
 
+def test_a_search_profile_is_crawled_as_mapped_query_batches_within_its_budget(
+        airflow_db, dagbag, settings, sqlite_engine, demo_marks, market) -> None:
+    from crawlers.profile import load_profile
+    from markwatch.jobs.watch_queries import load_watch_queries
+
+    search = load_profile("demo_market_search").search
+    with Session(sqlite_engine) as session:
+        watched = load_watch_queries(session=session, lookalikes=search.lookalikes)
+    batches = -(-len(watched) // search.batch_size)
+    assert batches >= 2
+    conf = {"targets": ["demo_market_search"], "start_urls": {"demo_market_search": [f"{market.base_url}/"]}}
+    run = dagbag.dags["markwatch_crawl"].test(logical_date=INTERVAL + timedelta(hours=3), run_conf=conf)
+    assert run.state == "success", task_instances(run)
+    states = task_instances(run)
+    assert {key for key in states if key[0] == "crawl"} == {("crawl", i) for i in range(batches)}
+    assert all(state == "success" for (task, _), (state, _) in states.items() if task in ("crawl", "publish"))
+    with Session(sqlite_engine) as session:
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.profile == "demo_market_search")).all()
+    assert len(runs) == batches and {r.status for r in runs} == {"succeeded"}
+    # every watch query searched once, by one batch; together within the marketplace's budget
+    assert sum(r.stats["markwatch/search/queries_given"] for r in runs) == len(watched)
+    assert sum(r.stats["markwatch/search/budget"] for r in runs) == search.pages_per_run
+    spent = sum(r.stats.get("markwatch/search/pages", 0) + r.stats.get("markwatch/search/listings_requested", 0)
+                for r in runs)
+    assert 0 < spent <= search.pages_per_run
+    infringing = {row["listing_id"] for row in market.ground_truth() if row["infringing"]}
+    index = ListingsIndex(make_client(settings), settings)
+    index.refresh()
+    assert infringing & {doc["listing_id"] for doc in index.iterate(fields=["listing_id"])}
+
+
 def test_reported_suspects_are_crawled_and_detected_in_one_interval(
         airflow_db, dagbag, settings, sqlite_engine, demo_marks, market) -> None:
     from shared_db.models import SuspectReport
