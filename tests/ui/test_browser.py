@@ -132,6 +132,9 @@ def test_reviewer_and_rights_holder_flow(live_server, browser_page, world, hosti
     page.keyboard.press("x")
     page.screenshot(path=str(ARTIFACTS / "flow-2-selection.png"), full_page=True)
     page.click("#bulk-dismiss")
+    page.wait_for_selector("#bulk-question")  # the count is confirmed before anything is decided
+    assert "2 hits" in page.inner_text("h1")
+    page.click("#bulk-yes")
     page.wait_for_selector(".flash")
     assert "2 hits decided." in page.inner_text(".flash")
     page.screenshot(path=str(ARTIFACTS / "flow-3-bulk-dismissed.png"), full_page=True)
