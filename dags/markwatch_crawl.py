@@ -4,7 +4,8 @@ Wiring only. Each task calls ``markwatch.jobs`` (the CLI runs the same work with
 and ``markwatch suspects process``). ``crawl`` is mapped over the enabled profiles (or the
 Variable ``markwatch_crawl_targets``, a JSON list, or the run's ``targets`` param); each crawl runs
 as a subprocess, records its crawl run and raises with the log tail when it fails, so Airflow retries
-it. ``publish`` updates the listings Asset once per run (which triggers ``markwatch_detect``);
+it. ``crawl_suspects`` checks, crawls and detects the reported URLs and records each report's state
+(refused, fetch_failed, no_match, hit). ``publish`` updates the listings Asset once per run (which triggers ``markwatch_detect``);
 ``watcher`` fails the run when any crawl failed for good.
 """
 

@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from review_ui.i18n import LOCALES, normalise_locale, translator
 from review_ui.security import csrf_token
+from shared_db.messages import translate
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -62,6 +63,11 @@ def money(value: Decimal | float | None, currency: str | None = None) -> str:
     return f"{amount:,.2f} {currency if isinstance(currency, str) else ''}".strip()
 
 
+def translated(text: str | None, gettext: Any) -> str:
+    """A stored message (a match reason, a report's reason) in the page's language (see shared_db.messages)."""
+    return translate(text, gettext) if text else ""
+
+
 def row_labels(gettext: Any) -> dict[str, str]:
     """The words of a queue row, translated once per page."""
     words = {"select": "Select", "claimed": "claimed", "confirm": "Confirm", "dismiss": "Dismiss",
@@ -91,7 +97,8 @@ def _context(request: Request) -> dict[str, Any]:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR), context_processors=[_context])
-    templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money, options=options)
+    templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money, options=options,
+                                 translated=translated)
     templates.env.globals["row_labels"] = row_labels
     templates.env.autoescape = True
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per include

@@ -167,6 +167,10 @@ class ReportOut(BaseModel):
 
     id: int
     url: str
-    status: str
+    status: str = Field(description="queued, refused, fetch_failed, crawled, no_match or hit")
     mark_id: int | None
     created_at: UtcDatetime
+    reason: str | None = Field(default=None, validation_alias="error",
+                               description="why it was refused or failed (English)")
+    listing_id: str | None = None
+    hit_id: int | None = None

@@ -1,0 +1,1 @@
+from shared_db.messages.base import message  # noqa: F401
