@@ -192,7 +192,7 @@ def _outcome(doc_id: str | None, failure: str | None) -> tuple[ReportStatus, str
         return ReportStatus.FETCH_FAILED, None, why.FETCH_HTTP(status=failure[5:])
     if failure:
         kind = why.FETCH_KINDS.get(failure)
-        return ReportStatus.FETCH_FAILED, None, why.FETCH_ERROR(error=kind() if kind else failure.replace("_", " "))
+        return ReportStatus.FETCH_FAILED, None, kind() if kind else why.FETCH_ERROR(error=failure.replace("_", " "))
     return ReportStatus.FETCH_FAILED, None, NOT_FOUND
 
 

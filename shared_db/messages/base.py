@@ -17,14 +17,15 @@ MAX_DEPTH = 4
 class Message:
     """``Message("the site answered HTTP {status}")(status=404)`` is the English text stored and exported.
 
-    ``nested`` names the parameters whose values are messages themselves (or empty), ``lists`` those that
-    are messages joined by ", "; both are translated in turn. Other parameters are data (a listing's
+    ``nested`` names the parameters whose values are messages themselves (empty only when also
+    ``optional``), ``lists`` those that are messages joined by ", "; both are translated in turn. Other parameters are data (a listing's
     words, a number) and are shown as they are.
     """
 
     msgid: str
     nested: tuple[str, ...] = ()
     lists: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
     parts: tuple[tuple[bool, str], ...] = field(init=False, default=())
 
     def __post_init__(self) -> None:
@@ -59,7 +60,7 @@ class Message:
             return self._match(index + 1, text, pos + len(value), depth) if text.startswith(value, pos) else None
         for end in self._ends(index, text, pos):
             piece = text[pos:end]
-            if value in self.nested and piece and _parse(piece, depth + 1) is None:
+            if value in self.nested and (piece or value not in self.optional) and _parse(piece, depth + 1) is None:
                 continue
             if value in self.lists and not all(_parse(p, depth + 1) for p in piece.split(LIST_SEPARATOR)):
                 continue
@@ -82,9 +83,10 @@ class Message:
         return ends
 
 
-def message(msgid: str, *, nested: tuple[str, ...] = (), lists: tuple[str, ...] = ()) -> Message:
+def message(msgid: str, *, nested: tuple[str, ...] = (), lists: tuple[str, ...] = (),
+            optional: tuple[str, ...] = ()) -> Message:
     """Declare a message (the catalogue test and Babel's extraction find it by this name)."""
-    declared = Message(msgid, nested, lists)
+    declared = Message(msgid, nested + optional, lists, optional)
     REGISTRY.append(declared)
     _ordered.cache_clear()
     _parse.cache_clear()

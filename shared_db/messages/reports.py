@@ -12,7 +12,7 @@ REFUSED_UNSAFE = message("refused by the crawler's safety rules: the page or a r
                          "that is not public")
 REFUSED_ROBOTS = message("the site's robots.txt does not allow fetching this page")
 FETCH_HTTP = message("the site answered HTTP {status}")
-FETCH_ERROR = message("the page could not be fetched ({error})", nested=("error",))
+FETCH_ERROR = message("the page could not be fetched ({error})")
 CRAWL_FAILED = message("the crawl of this site failed: {error}")
 NO_LISTING = message("the crawl found no product listing at this URL (no JSON-LD, microdata, Open Graph or "
                      "recognisable product data); check the URL")
