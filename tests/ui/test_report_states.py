@@ -4,34 +4,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from shared_db.messages import reports as why
-from shared_db.models import SuspectReport, User
-
-
-def add_reports(engine, world) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """One report of each state by rights holder A, one queued report by B."""
-    with Session(engine) as session, session.begin():
-        holder_a = session.scalar(select(User).where(User.email == world.emails["holder_a"]))
-        holder_b = session.scalar(select(User).where(User.email == world.emails["holder_b"]))
-        rows = {
-            "hit": SuspectReport(url="https://shop.example/item/1", status="hit", listing_id="L1-1",
-                                 hit_id=world.hits_a[0]),
-            "no_match": SuspectReport(url="https://shop.example/item/2", status="no_match", listing_id="shop:2"),
-            "fetch_failed": SuspectReport(url="https://shop.example/gone", status="fetch_failed",
-                                          error=why.FETCH_HTTP(status=404)),
-            "refused": SuspectReport(url="https://shop.example/r", status="refused", error=why.REFUSED_UNSAFE()),
-            "queued": SuspectReport(url="https://shop.example/new"),
-        }
-        for row in rows.values():
-            row.org_id, row.reported_by = holder_a.org_id, holder_a.id
-        rows["b"] = SuspectReport(url="https://other.example/b-only", org_id=holder_b.org_id, reported_by=holder_b.id)
-        session.add_all(rows.values())
-        session.flush()
-        return {key: row.id for key, row in rows.items()}
-
 
 def _row(page: str, report_id: int) -> str:
     found = re.search(rf'<tr id="report-{report_id}"[^>]*>(.*?)</tr>', page, re.DOTALL)
@@ -39,8 +11,8 @@ def _row(page: str, report_id: int) -> str:
     return found.group(1)
 
 
-def test_report_list_shows_state_reason_and_links(world, login_as, sqlite_engine) -> None:
-    ids = add_reports(sqlite_engine, world)
+def test_report_list_shows_state_reason_and_links(world, login_as, add_reports) -> None:
+    ids = add_reports()
     page = login_as("holder_a").get("/report").text
     hit = _row(page, ids["hit"])
     assert "became a hit" in hit and f'href="/hits/{world.hits_a[0]}"' in hit
@@ -54,16 +26,16 @@ def test_report_list_shows_state_reason_and_links(world, login_as, sqlite_engine
     assert login_as("holder_a").get(f"/hits/{world.hits_a[0]}").status_code == 200
 
 
-def test_rights_holders_see_only_their_own_reports(world, login_as, sqlite_engine) -> None:
-    ids = add_reports(sqlite_engine, world)
+def test_rights_holders_see_only_their_own_reports(world, login_as, add_reports) -> None:
+    ids = add_reports()
     page_b = login_as("holder_b").get("/report").text
     assert re.findall(r'id="report-(\d+)"', page_b) == [str(ids["b"])]
     staff = login_as("reviewer").get("/report").text
     assert set(re.findall(r'id="report-(\d+)"', staff)) == {str(i) for i in ids.values()}
 
 
-def test_report_states_and_reasons_in_chinese(world, login_as, csrf, sqlite_engine) -> None:
-    ids = add_reports(sqlite_engine, world)
+def test_report_states_and_reasons_in_chinese(world, login_as, csrf, add_reports) -> None:
+    ids = add_reports()
     client = login_as("holder_a")
     client.post("/account/locale", data={"locale": "zh_Hans", "next": "/report", "csrf_token": csrf(client, "/report")})
     page = client.get("/report").text
