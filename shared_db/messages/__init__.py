@@ -5,7 +5,7 @@ English; the review UI shows them translated (:func:`translate` recognises the t
 was made from, old rows included). Every declared msgid needs a zh-Hans translation (a test checks it).
 """
 
-from shared_db.messages import detection, reports  # noqa: F401 - declares their messages
+from shared_db.messages import detection, forms, reports  # noqa: F401 - declares their messages
 from shared_db.messages.base import REGISTRY, Message, message, parse, translate
 
 __all__ = ["REGISTRY", "Message", "message", "parse", "translate"]

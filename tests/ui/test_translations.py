@@ -115,3 +115,27 @@ def test_a_hit_page_shows_reasons_and_explanations_in_chinese(world, login_as, c
     assert "“acme”即商标“ACME”" in page and "商品类别“bags”符合该商标的类别" in page
     assert "价格低于参考价 90%" in page and "卖家首次出现于 3 天前" in page
     assert "is the mark" not in page and "below reference" not in page
+
+
+def test_form_validation_errors_in_chinese(world, login_as, csrf) -> None:
+    holder = login_as("holder_a")
+    holder.post("/account/locale", data={"locale": "zh_Hans", "next": "/marks", "csrf_token": csrf(holder, "/marks")})
+    response = holder.post("/marks/new", data={"csrf_token": csrf(holder, "/marks/new"), "text": "BAD",
+                                               "classes": "99", "currency": "dollars"})
+    assert response.status_code == 422
+    assert "classes: 尼斯分类号应在 1 到 45 之间，收到的是 [99]" in response.text
+    assert "币种必须是 ISO 4217 代码" in response.text and "ISO 4217 code such as" not in response.text
+    admin = login_as("admin")
+    admin.post("/account/locale", data={"locale": "zh_Hans", "next": "/queue", "csrf_token": csrf(admin, "/queue")})
+    weak = admin.post("/admin/users", data={"email": "x@example.org", "password": "short", "role": "reviewer",
+                                            "csrf_token": csrf(admin, "/admin/users")})
+    assert weak.status_code == 422 and "密码至少需要 12 个字符" in weak.text
+
+
+def test_url_safety_errors_in_chinese(world, login_as, csrf) -> None:
+    holder = login_as("holder_a")
+    holder.post("/account/locale", data={"locale": "zh_Hans", "next": "/report", "csrf_token": csrf(holder, "/report")})
+    token = csrf(holder, "/report")
+    for url, expected in (("http://127.0.0.1:9200/", "不允许此地址"), ("ftp://example.com/x", "只能举报 http:// 和 https:// 网址")):
+        page = holder.post("/report", data={"url": url, "csrf_token": token})
+        assert page.status_code == 422 and expected in page.text.split('id="report-error">', 1)[1].split("</p>")[0]
