@@ -150,23 +150,26 @@ def engine_for(settings: Settings) -> Engine:
 
 
 def seed_reports(market: Any, *, engine: Engine) -> list[str]:
-    """Report a few demo URLs once as the first demo rights holder (idempotent), one for each report state:
+    """Report a few demo URLs once as a demo rights holder (idempotent), one for each report state:
     an infringing listing of its marks, an unrelated listing, a missing page, a redirect to a private
     address and a page robots.txt disallows. Returns the URLs newly reported."""
     from markwatch.demo_market.rights import DEMO_MARKS
     from shared_db.models import SuspectReport
 
-    owner = demo_owner_names()[0]
+    rows = [row for row in market.ground_truth() if not row["hostile"]]
+    owners = demo_owner_names()[:2]  # the owners with a demo rights-holder user
+    by_mark = {mark.mark: mark.owner for mark in DEMO_MARKS}
+    owner = next((by_mark[row["mark"]] for row in rows if row["infringing"] and by_mark.get(row["mark"]) in owners),
+                 owners[0])
     own = [mark for mark in DEMO_MARKS if mark.owner == owner]
     brands = {mark.brand for mark in own} | {mark.mark.lower() for mark in own}
-    rows = [row for row in market.ground_truth() if not row["hostile"]]
-    infringing = next(row["url"] for row in rows if row["infringing"] and row["mark"] in {m.mark for m in own})
-    unrelated = next(row["url"] for row in rows if not row["infringing"] and row["brand"] not in brands
-                     and not any(word in row["title"].lower() for word in brands))
-    urls = [infringing, unrelated, f"{market.base_url}/product/does-not-exist", f"{market.base_url}/private/ledger"]
+    infringing = [row["url"] for row in rows if row["infringing"] and row["mark"] in {m.mark for m in own}][:1]
+    unrelated = [row["url"] for row in rows if not row["infringing"] and row["brand"] not in brands
+                 and not any(word in row["title"].lower() for word in brands)][:1]
+    urls = [*infringing, *unrelated, f"{market.base_url}/product/does-not-exist", f"{market.base_url}/private/ledger"]
     if "x-redirect-private" in market.catalogue.by_id:
         urls.append(f"{market.base_url}/product/x-redirect-private")
-    user = demo_users([owner])[3]
+    user = next(u for u in demo_users(owners) if u.org == owner)
     added = []
     with transaction(engine) as session:
         reporter = get_user_by_email(user.email, session=session)
