@@ -56,10 +56,11 @@ class DecisionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    verdict: str
+    verdict: str = Field(description="confirmed, dismissed, escalated, or reopened (sent back to the queue)")
     reason: str | None
     hit_version: int
     reviewer_id: int | None
+    undone_at: UtcDatetime | None = Field(default=None, description="set when the decision was undone")
     created_at: UtcDatetime
 
 

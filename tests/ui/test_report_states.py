@@ -43,3 +43,21 @@ def test_report_states_and_reasons_in_chinese(world, login_as, csrf, add_reports
     assert "became a hit" not in page and "no match" not in page
     reason = re.search(r'class="reason">([^<]*)<', _row(page, ids["refused"])).group(1)
     assert reason and re.search(r"[\u4e00-\u9fff]", reason)
+
+
+def test_the_api_lists_states_reasons_and_hits_scoped(world, client, add_reports, sqlite_engine) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from shared_db.models import User
+    from shared_db.repo.users import issue_api_token
+
+    ids = add_reports()
+    with Session(sqlite_engine) as session, session.begin():
+        user = session.scalars(select(User).where(User.email == world.emails["holder_a"])).one()
+        headers = {"Authorization": f"Bearer {issue_api_token(user, session=session)}"}
+    rows = {row["id"]: row for row in client.get("/api/v1/reports", headers=headers).json()}
+    assert set(rows) == {ids[k] for k in ("hit", "no_match", "fetch_failed", "refused", "queued")}
+    assert rows[ids["hit"]]["status"] == "hit" and rows[ids["hit"]]["hit_id"] == world.hits_a[0]
+    assert rows[ids["fetch_failed"]]["reason"] == "the site answered HTTP 404"
+    assert rows[ids["no_match"]]["listing_id"] == "shop:2"
