@@ -163,3 +163,18 @@ def test_reopen_from_the_hit_page(world, login_as, csrf, sqlite_engine) -> None:
         other = login_as(role)
         assert other.post(f"/hits/{hit_id}/reopen", data={"version": 3, "reason": "x",
                                                           "csrf_token": csrf(other, "/queue")}).status_code == 403
+
+
+def test_an_undone_decision_counts_nowhere_on_the_dashboard(world, login_as, csrf, sqlite_engine) -> None:
+    with Session(sqlite_engine) as session, session.begin():
+        reviewer = _user(session, world.emails["reviewer"])
+        decide(world.hits_a[0], "confirmed", session=session, reviewer_id=reviewer, expected_version=1)
+        wrong = decide(world.hits_a[1], "dismissed", session=session, reviewer_id=reviewer, expected_version=1)
+        undo_decision(wrong.id, session=session, user_id=reviewer, window=WINDOW)
+    admin = login_as("admin")
+    page = admin.get("/dashboard").text
+    assert ">100%<" in page, "precision: 1 confirmed of 1 decided (the undone dismissal is not counted)"
+    admin.post("/account/locale", data={"locale": "zh_Hans", "next": "/dashboard",
+                                         "csrf_token": csrf(admin, "/dashboard")})
+    chinese = admin.get("/dashboard").text
+    assert 'class="chart-label">已确认<' in chinese and 'class="chart-label">new<' not in chinese
