@@ -26,6 +26,19 @@ from twisted.internet.error import DNSLookupError
 
 from shared_db.netsafety import allow_listed_hosts, is_allow_listed, is_public_address, parse_allow_list
 
+FAILED_URLS = "markwatch/failed_urls"
+
+
+def note_failed_url(crawler: Any, request: Any, kind: str) -> None:
+    """Record why a start URL gave no page (stat ``markwatch/failed_urls``: URL -> first kind), for reports."""
+    url = (request.meta.get("redirect_urls") or [request.url])[0]  # the URL asked for, before redirects
+    spider = getattr(crawler, "spider", None)
+    if spider is None or url not in (getattr(spider, "start_urls", None) or ()):
+        return
+    failed = dict(crawler.stats.get_value(FAILED_URLS) or {})
+    failed.setdefault(url, kind)
+    crawler.stats.set_value(FAILED_URLS, failed)
+
 
 class PrivateAddressBlocked(IgnoreRequest):
     """The URL's host is (or resolves to) a loopback/private/link-local address and its origin is not allow-listed."""
@@ -91,6 +104,7 @@ class PrivateAddressMiddleware:
         reason = blocked_reason(request.url, self.allowed)
         if reason is not None:
             self.crawler.stats.inc_value("markwatch/blocked/private_address")
+            note_failed_url(self.crawler, request, "refused_unsafe")
             raise PrivateAddressBlocked(f"refused {request.url}: {reason}; add its origin (host:port) to "
                                         "MARKWATCH_ALLOWED_PRIVATE_HOSTS only if it is yours")
         return None

@@ -6,7 +6,8 @@ Variable ``markwatch_crawl_targets``, a JSON list, or the run's ``targets`` para
 with a search template, over its batches of watch queries (profile × query batch, each batch with its
 share of the marketplace's page budget: ``markwatch.jobs.crawl.search_batches``); each crawl runs
 as a subprocess, records its crawl run and raises with the log tail when it fails, so Airflow retries
-it. ``publish`` updates the listings Asset once per run (which triggers ``markwatch_detect``);
+it. ``crawl_suspects`` checks, crawls and detects the reported URLs and records each report's state
+(refused, fetch_failed, no_match, hit). ``publish`` updates the listings Asset once per run (which triggers ``markwatch_detect``);
 ``watcher`` fails the run when any crawl failed for good.
 """
 

@@ -166,6 +166,46 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     return summary
 
 
+def detect_listings(doc_ids: list[str], *, settings: Settings, engine: Engine | None = None,
+                    score_cutoff: float | None = None) -> DetectionSummary:
+    """Detection over the listing documents ``doc_ids`` only (reported URLs just crawled).
+
+    Recorded as a run of the slice plan ``listings``, whose watermark no window uses.
+    """
+    engine = engine or make_engine(settings.resolved_database_url)
+    sessions = session_factory(engine)
+    cutoff = settings.match_threshold if score_cutoff is None else score_cutoff
+    with sessions.begin() as session:
+        run_id = start_detection_run(session=session, since=None, until=None, slice_plan="listings").id
+        matcher = Matcher((MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)),
+                          vocabulary=current_vocabulary(session=session)[1])
+        scorer = load_scorer(session=session, settings=settings)
+    summary = DetectionSummary(run_id=run_id, status="running", since=None, watermark=None, slice_plan="listings",
+                               model_version=scorer.version)
+    began = time.monotonic()
+    try:
+        index = ListingsIndex(make_client(settings), settings)
+        require_available(index.client)
+        index.refresh()
+        docs = [{**doc, "_id": doc_id} for doc_id in dict.fromkeys(doc_ids)
+                if (doc := index.get_by_doc_id(doc_id)) is not None]
+        if docs:
+            add_image_reuse(docs, index)
+            detect_batch(docs, matcher, scorer, sessions, summary, cutoff)
+    except BaseException as exc:
+        with sessions.begin() as session:
+            finish_detection_run(run_id, session=session, status="failed", error=f"{type(exc).__name__}: {exc}",
+                                 listings_scanned=summary.listings_scanned, model_version=summary.model_version)
+        raise
+    summary.status = "succeeded"
+    summary.duration_seconds = time.monotonic() - began
+    with sessions.begin() as session:
+        finish_detection_run(run_id, session=session, status="succeeded", listings_scanned=summary.listings_scanned,
+                             hits_created=summary.hits_created, hits_updated=summary.hits_updated,
+                             model_version=summary.model_version)
+    return summary
+
+
 def detect_batch(batch: list[dict[str, Any]], matcher: Matcher, scorer: Any,
                  sessions: Callable[[], Session], summary: DetectionSummary, cutoff: float) -> None:
     """Match, assess and upsert one batch of listings in its own transaction."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from detection.marks import MarkSpec
 from detection.normalise import normalise
+from shared_db.messages import detection as M
 
 # Words that place a listing category in a Nice class (only the classes marketplaces sell most in).
 NICE_CLASS_WORDS: dict[int, tuple[str, ...]] = {
@@ -132,15 +133,15 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
     if fit is True:
         points += 5
         supported = True
-        reasons.append(f"listing category '{category}' fits the mark's classes")
+        reasons.append(M.CATEGORY_FITS(category=category))
     elif fit is False:
         points -= 10
-        reasons.append(f"listing category '{category}' is outside the mark's classes")
+        reasons.append(M.CATEGORY_OUTSIDE(category=category))
     brand = context.get("brand")
     brand_named = bool(brand) and normalise(str(brand)) in {normalise(name) for name in (mark.text, *mark.aliases)}
     if brand_named:
         supported = True
-        reasons.append(f"the listing's brand field says '{brand}'")
+        reasons.append(M.BRAND_FIELD(brand=brand))
     price = context.get("price")
     if price is not None and mark.reference_price:
         try:
@@ -150,10 +151,10 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
         if ratio is not None and 0.05 <= ratio <= 3:
             supported = supported or fit is not False
             if ratio < 0.5:
-                reasons.append(f"price {float(price):g} is {100 - ratio * 100:.0f}% below the reference price")
+                reasons.append(M.PRICE_BELOW(price=f"{float(price):g}", percent=f"{100 - ratio * 100:.0f}"))
     sellers = [str(s) for s in (context.get("seller"), context.get("seller_name")) if s]
     seller = next((s for s in sellers if seller_authorised(mark, s)), None)
     if seller is not None:
         points -= 30
-        reasons.append(f"seller '{seller}' is authorised by the rights holder")
+        reasons.append(M.SELLER_AUTHORISED(seller=seller))
     return Adjustment(points, tuple(reasons), supported, fit, brand_named)

@@ -27,6 +27,7 @@ from typing import Any
 
 from detection import lexicon
 from detection.normalise import is_han, normalise
+from shared_db.messages import detection as M
 
 STRONG, WEAK, ORDINARY = "strong", "weak", "ordinary"
 SHORT_LENGTH = 4  # marks of at most this many letters and digits are weak
@@ -92,16 +93,16 @@ def assess(text: str, *, common_marks: Collection[str] = ()) -> Distinctiveness:
     form = normalise(text)
     size = sum(c.isalnum() for c in form)
     if not form or is_han(form):
-        return Distinctiveness(STRONG, ("Chinese characters",) if form else (), size)
+        return Distinctiveness(STRONG, (M.DIST_CHINESE(),) if form else (), size)
     words = form.split()
 
     def ordinary(word: str) -> bool:
         return word.isdigit() or lexicon.is_dictionary_word(word) or word in common_marks
 
     if form in common_marks or (len(words) == 1 and ordinary(form)):
-        return Distinctiveness(ORDINARY, ("an ordinary word",), size)
+        return Distinctiveness(ORDINARY, (M.DIST_ORDINARY(),), size)
     if size <= SHORT_LENGTH:
-        return Distinctiveness(WEAK, (f"short ({size} letters or digits)",), size)
+        return Distinctiveness(WEAK, (M.DIST_SHORT(size=size),), size)
     if all(ordinary(word) for word in words):
-        return Distinctiveness(WEAK, ("a phrase of ordinary words",), size)
+        return Distinctiveness(WEAK, (M.DIST_PHRASE(),), size)
     return Distinctiveness(STRONG, (), size)

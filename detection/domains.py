@@ -32,6 +32,7 @@ from detection.marks import MarkSpec
 from detection.matcher import DEFAULT_CUTOFF, Match
 from detection.normalise import Form, normalise, title_forms
 from detection.segment import Piece, Segmentation
+from shared_db.messages import detection as M
 
 FUZZY_MIN_LENGTH = 5  # forms this long also match one edit away
 SHORT_MAX_LENGTH = 3  # forms this short match only as a whole piece among dictionary words
@@ -303,35 +304,31 @@ class DomainMatcher:
         else:
             span = (label.start + form.offsets[start], label.start + form.offsets[end - 1] + 1)
         matched, read = text[span[0]:span[1]], form.text[start:end]
-        what = "alias" if info.source == "alias" else (
-            "transliteration" if info.source == "transliteration" else "mark")
+        what = (M.WHAT_ALIAS if info.source == "alias" else
+                M.WHAT_TRANSLITERATION if info.source == "transliteration" else M.WHAT_MARK)()
         host_name = host.name if host.readable == host.name else f"{host.name} ({host.readable})"
         if edits:
             score = round(100.0 * (1 - 1 / max(len(read), len(info.text))), 2)
-            relation = f"is one edit from the {what} '{info.registered}' ({score:.0f}% similar)"
+            relation = M.ONE_EDIT(what=what, registered=info.registered, score=f"{score:.0f}")
         else:
             score = 100.0
-            relation = f"is the {what} '{info.registered}'"
-            if read != normalise(info.registered):
-                relation += " (written without spaces or punctuation)"
+            spaces = M.WITHOUT_SPACES() if read != normalise(info.registered) else ""
+            relation = M.IS_THE(what=what, registered=info.registered, spaces=spaces)
         words = " ".join(p.text for p in others if p.kind == "digits" or _dictionary_like(p.text))
         rest = any(p.kind != "digits" and not _dictionary_like(p.text) for p in others)
-        reason = f"'{read}' in the host name {host_name} {relation}"
-        if words:
-            reason += f", joined with '{words}'" + (" and other letters" if rest else "")
-        elif rest:
-            reason += ", joined with other letters"
-        reasons = [reason]
+        joined = (M.JOINED_WORDS(words=words, rest=M.AND_OTHER_LETTERS() if rest else "") if words else
+                  M.JOINED_OTHER() if rest else "")
+        reasons = [M.IN_HOST(read=read, host=host_name, relation=relation, joined=joined)]
         if form.kind in ("leet", "leet_l"):
-            reasons.append(f"the host name writes '{read}' as '{matched}', with digits for letters")
+            reasons.append(M.HOST_DIGITS(read=read, matched=matched))
         elif form.kind == "collapsed":
-            reasons.append(f"the host name writes '{read}' as '{matched}', with letters repeated")
+            reasons.append(M.HOST_REPEATED(read=read, matched=matched))
         if label.punycode or any(form.homoglyph[start:end]):
-            reasons.append(f"the host name writes '{read}' as '{matched}', with look-alike characters")
+            reasons.append(M.HOST_LOOKALIKE(read=read, matched=matched))
         if info.short:
-            reasons.append(f"'{info.registered}' is short: matched only as a whole word among dictionary words")
+            reasons.append(M.HOST_SHORT(registered=info.registered))
         elif info.ordinary:
-            reasons.append(f"'{info.registered}' is an ordinary word: matched only as a whole part of the host name")
+            reasons.append(M.HOST_ORDINARY(registered=info.registered))
         return Match(mark_id=mark.id, score=score, span=span, matched_text=matched, kind="domain", reasons=reasons)
 
 

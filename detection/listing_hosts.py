@@ -22,6 +22,7 @@ from detection.domains import DomainMatcher
 from detection.hosts import looks_like_host, split_host
 from detection.matcher import Match
 from detection.normalise import normalise
+from shared_db.messages import detection as M
 
 if TYPE_CHECKING:
     from detection.matcher import Matcher
@@ -78,7 +79,7 @@ def add_field_matches(matcher: Matcher, listings: Sequence[Mapping[str, Any]], r
         by_mark = {match.mark_id: i for i, match in enumerate(results[number])}
         for field, url in listing_hosts(listing):
             for match in domain_matcher(matcher).match(url, score_cutoff=score_cutoff):
-                reasons = [f"{field}: {reason}" for reason in match.reasons]
+                reasons = [M.IN_FIELD(field=field, reason=reason) for reason in match.reasons]
                 if match.mark_id in by_mark:
                     position = by_mark[match.mark_id]
                     title_match = results[number][position]

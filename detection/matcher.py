@@ -26,6 +26,7 @@ from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, title_forms
 from detection.variants import brand_position, joined_with_words, plausible_variant
+from shared_db.messages import detection as M
 
 DEFAULT_CUTOFF = 80.0
 KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic", "domain")
@@ -190,7 +191,7 @@ class Matcher:
             reasons.append(_why_it_counts(info, evidence))
         elif not at_boundary and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
-            reasons.append("the match is inside a longer word")
+            reasons.append(M.INSIDE_WORD())
         final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
         if final < score_cutoff:
             return None
@@ -291,13 +292,13 @@ def _mostly_latin(text: str) -> bool:
 
 def _why_it_counts(info: _MarkForm, evidence: _Evidence) -> str:
     """The evidence that lets a match on a weak or ordinary mark stand, in plain words."""
-    grounds = [label for label, present in (
-        ("it is written disguised", evidence.disguised), ("it stands in the brand position", evidence.brand_position),
-        ("the brand field names it", evidence.context.brand_named),
-        ("the goods fit the mark's classes", evidence.context.category_fits is True),
-        ("the listing supports it", info.level.needs_support and evidence.context.supported)) if present]
-    return f"'{info.registered}' is {info.level.reasons[0]}: counted because " + (
-        ", ".join(grounds) if grounds else "it is misspelt as no word is")
+    grounds = [label() for label, present in (
+        (M.GROUND_DISGUISED, evidence.disguised), (M.GROUND_BRAND_POSITION, evidence.brand_position),
+        (M.GROUND_BRAND_FIELD, evidence.context.brand_named),
+        (M.GROUND_CLASSES, evidence.context.category_fits is True),
+        (M.GROUND_SUPPORTED, info.level.needs_support and evidence.context.supported)) if present]
+    return M.COUNTED(registered=info.registered, level=info.level.reasons[0],
+                     grounds=M.SEPARATOR().join(grounds) if grounds else M.GROUND_MISSPELT())
 
 
 def _context_allows(level: Distinctiveness, evidence: _Evidence) -> bool:
@@ -432,26 +433,27 @@ def _kind(info: _MarkForm, form: Form, needle: str, matched: str, score: float,
           homoglyph: bool) -> tuple[str, list[str]]:
     """The match kind and the reasons for it, in plain words."""
     registered = info.registered
-    similar = "" if score == 100 else f" ({score:.0f}% similar)"
+    similar = "" if score == 100 else M.SIMILAR(score=f"{score:.0f}")
+    words = {"matched": matched, "registered": registered, "similar": similar}
     if info.variant == "pinyin" or form.kind == "pinyin":
-        return "phonetic", [f"'{matched}' sounds like '{registered}' (pinyin '{needle}'){similar}"]
+        return "phonetic", [M.PHONETIC(**words, needle=needle)]
     if info.source == "transliteration":
-        return "transliteration", [f"'{matched}' is the registered transliteration '{registered}'{similar}"]
+        return "transliteration", [M.TRANSLITERATION(**words)]
     if form.kind == "simplified":
-        return "transliteration", [f"'{matched}' in traditional characters reads as '{registered}'{similar}"]
+        return "transliteration", [M.TRADITIONAL(**words)]
     if form.kind in ("leet", "leet_l"):
-        return "leet", [f"'{matched}' reads as '{needle}' with digits or symbols for letters{similar}"]
+        return "leet", [M.LEET(matched=matched, needle=needle, similar=similar)]
     if form.kind == "spacing":
-        return "spacing", [f"'{matched}' is '{registered}' split by spaces or punctuation{similar}"]
+        return "spacing", [M.SPLIT(**words)]
     if info.variant == "joined":
-        return "spacing", [f"'{matched}' is '{registered}' written without its spaces{similar}"]
+        return "spacing", [M.JOINED(**words)]
     if homoglyph:
-        return "homoglyph", [f"'{matched}' uses look-alike characters for '{needle}'{similar}"]
+        return "homoglyph", [M.HOMOGLYPH(matched=matched, needle=needle, similar=similar)]
     if form.kind == "collapsed" or info.variant == "collapsed":
-        return "fuzzy", [f"'{matched}' is '{registered}' with letters repeated{similar}"]
+        return "fuzzy", [M.REPEATED(**words)]
     if score == 100:
         if info.source == "alias":
-            return "alias", [f"'{matched}' is the registered alias '{registered}'"]
-        return "exact", [f"'{matched}' is the mark '{registered}'"]
-    label = "alias" if info.source == "alias" else "mark"
-    return "fuzzy", [f"'{matched}' is {score:.0f}% similar to the {label} '{registered}'"]
+            return "alias", [M.ALIAS(matched=matched, registered=registered)]
+        return "exact", [M.EXACT(matched=matched, registered=registered)]
+    fuzzy = M.FUZZY_ALIAS if info.source == "alias" else M.FUZZY_MARK
+    return "fuzzy", [fuzzy(matched=matched, score=f"{score:.0f}", registered=registered)]

@@ -3,7 +3,8 @@
 Steps: Elasticsearch up, migrate, load the demo rights database and its reference product photos,
 create demo users, start the demo marketplace, crawl it by the watch queries of the rights database
 through its search (the ``demo_market_search`` profile), detect, train a seed model from the
-marketplace's ground truth, re-score, then serve the review UI. Every step is idempotent, so re-running the demo is safe.
+marketplace's ground truth, re-score, process a few reported URLs (and, while serving, those reported
+in the UI), then serve the review UI. Every step is idempotent, so re-running the demo is safe.
 """
 
 from __future__ import annotations
@@ -159,3 +160,69 @@ def demo_owner_names() -> list[str]:
 
 def engine_for(settings: Settings) -> Engine:
     return get_engine(settings.resolved_database_url)
+
+
+def seed_reports(market: Any, *, engine: Engine) -> list[str]:
+    """Report a few demo URLs once as a demo rights holder (idempotent), one for each report state:
+    an infringing listing of its marks, an unrelated listing, a missing page, a redirect to a private
+    address and a page robots.txt disallows. Returns the URLs newly reported."""
+    from markwatch.demo_market.rights import DEMO_MARKS
+    from shared_db.models import SuspectReport
+
+    rows = [row for row in market.ground_truth() if not row["hostile"]]
+    owners = demo_owner_names()[:2]  # the owners with a demo rights-holder user
+    by_mark = {mark.mark: mark.owner for mark in DEMO_MARKS}
+    owner = next((by_mark[row["mark"]] for row in rows if row["infringing"] and by_mark.get(row["mark"]) in owners),
+                 owners[0])
+    own = [mark for mark in DEMO_MARKS if mark.owner == owner]
+    brands = {mark.brand for mark in own} | {mark.mark.lower() for mark in own}
+    infringing = [row["url"] for row in rows if row["infringing"] and row["mark"] in {m.mark for m in own}][:1]
+    unrelated = [row["url"] for row in rows if not row["infringing"] and row["brand"] not in brands
+                 and not any(word in row["title"].lower() for word in brands)][:1]
+    urls = [*infringing, *unrelated, f"{market.base_url}/product/does-not-exist", f"{market.base_url}/private/ledger"]
+    if "x-redirect-private" in market.catalogue.by_id:
+        urls.append(f"{market.base_url}/product/x-redirect-private")
+    user = next(u for u in demo_users(owners) if u.org == owner)
+    added = []
+    with transaction(engine) as session:
+        reporter = get_user_by_email(user.email, session=session)
+        known = set(session.scalars(select(SuspectReport.url).where(SuspectReport.url.in_(urls))))
+        for url in urls:
+            if url not in known and reporter is not None:
+                session.add(SuspectReport(url=url, org_id=reporter.org_id, reported_by=reporter.id,
+                                          note="reported by the demo", status="queued"))
+                added.append(url)
+    return added
+
+
+def process_reports(*, settings: Settings, engine: Engine) -> Any:
+    """Check, crawl and detect the queued reports (the crawl DAG's ``crawl_suspects`` task does the same)."""
+    from markwatch.jobs.suspects import process_suspects
+
+    return process_suspects(settings=settings, engine=engine, timeout=300)
+
+
+class ReportWorker:
+    """While the demo serves, process the URLs reported in the UI every ``interval`` seconds."""
+
+    def __init__(self, *, settings: Settings, engine: Engine, interval: float = 10.0,
+                 on_error: Callable[[Exception], None] | None = None) -> None:
+        self.settings, self.engine, self.interval, self.on_error = settings, engine, interval, on_error
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="markwatch-report-worker", daemon=True)
+
+    def start(self) -> ReportWorker:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                process_reports(settings=self.settings, engine=self.engine)
+            except Exception as exc:  # noqa: BLE001 - the reports keep their state; try again next time
+                if self.on_error is not None:
+                    self.on_error(exc)

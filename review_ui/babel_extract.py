@@ -1,6 +1,10 @@
-"""Collect the interface's messages (templates and Python) for the translation catalogues.
+"""Collect the interface's messages (templates, Python, shared messages) for the translation catalogues.
 
-Run ``python -m review_ui.babel_extract`` to print msgids missing from a catalogue; a test runs the same check.
+Babel's extractors read the review UI's templates (``_()`` and ``gettext()``) and Python sources
+(``_()``, ``t()``), and the messages declared in :mod:`shared_db.messages` (``message()``: detection's
+reasons and explanations, URL-safety refusals, report reasons), which the UI translates when it shows them.
+Run ``python -m review_ui.babel_extract`` to print the msgids missing from a catalogue (exit status 1
+when any is missing); a test runs the same check.
 """
 
 from __future__ import annotations
@@ -13,29 +17,43 @@ from babel.messages.extract import extract_from_dir
 from review_ui.i18n import LOCALES, catalogue
 
 PACKAGE = Path(__file__).parent
-KEYWORDS = {"_": None, "t": (2,)}
+SHARED_MESSAGES = PACKAGE.parent / "shared_db" / "messages"
+KEYWORDS = {"_": None, "gettext": None, "t": (2,)}
 METHODS = [("**/templates/takedown/**", "ignore"), ("**/templates/**.html", "jinja2.ext:babel_extract"),
            ("**.py", "python")]
+SHARED_KEYWORDS = {"message": (1,)}
 # Role and status names are shown through _() with a variable; list them so they are translated too.
 ROW_WORDS = ("Select", "claimed", "Confirm", "Dismiss", "Escalate")
-DYNAMIC = ("admin", "reviewer", "authority", "rights_holder", "new", "confirmed", "dismissed", "escalated", "all")
+DYNAMIC = ("admin", "reviewer", "authority", "rights_holder", "new", "confirmed", "dismissed", "escalated", "all",
+           "reopened")
+
+
+def shared_messages() -> set[str]:
+    """The msgids declared in shared_db.messages, as Babel's Python extractor finds them."""
+    return {str(msg[2]) for msg in extract_from_dir(SHARED_MESSAGES, [("**.py", "python")],
+                                                     keywords=SHARED_KEYWORDS) if msg[2]}
 
 
 def messages() -> set[str]:
     """Every msgid the UI can show."""
     found = {str(msg[2]) for msg in extract_from_dir(PACKAGE, METHODS, keywords=KEYWORDS) if msg[2]}
+    found |= shared_messages()
     found |= set(ROW_WORDS)
     return found | set(DYNAMIC)
 
 
 def missing(locale: str) -> list[str]:
+    """The msgids without a translation in ``locale``'s catalogue, sorted."""
     known = catalogue(locale)
     return sorted(m for m in messages() if m not in known)
 
 
+def main() -> int:
+    absent = [(code, msgid) for code in LOCALES if code != "en" for msgid in missing(code)]
+    for code, msgid in absent:
+        print(f"{code}: {msgid!r}")
+    return 1 if absent else 0
+
+
 if __name__ == "__main__":
-    for code in LOCALES:
-        if code != "en":
-            for msgid in missing(code):
-                print(f"{code}: {msgid}")
-    sys.exit(0)
+    sys.exit(main())

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from review_ui.deps import Forbidden, NotAuthenticated, is_api
 from review_ui.security import CSRFError, add_security_headers
 from review_ui.templating import tr
+from shared_db.messages import translate
 from shared_db.repo.marks import CuratedFieldError
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,8 @@ def error_page(request: Request, status_code: int, title: str, message: str, *,
         return HTMLResponse(body, status_code=status_code, headers=headers)
 
 
-def _problem(error: dict[str, Any], _: Any) -> str:
-    """One validation error as "field: what is wrong", in the user's language."""
+def problem(error: dict[str, Any], _: Any) -> str:
+    """One validation error as "field: what is wrong", in the user's language (forms use it too)."""
     loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
     field = loc[1] if len(loc) > 1 else (loc[0] if loc else "?")
     kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
@@ -59,6 +60,8 @@ def _problem(error: dict[str, Any], _: Any) -> str:
         what = _("too long (at most {limit})", limit=ctx.get("max_length"))
     elif kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         what = _("not a date (YYYY-MM-DD)")
+    elif kind == "value_error" and ctx.get("error") is not None:
+        what = translate(str(ctx["error"]), _)
     elif kind == "literal_error":
         what = _("not one of: {choices}", choices=ctx.get("expected", ""))
     else:
@@ -99,7 +102,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if is_api(request):
             return await request_validation_exception_handler(request, exc)
         _ = tr(request)
-        problems = sorted({_problem(error, _) for error in exc.errors()})
+        problems = sorted({problem(error, _) for error in exc.errors()})
         return error_page(request, 422, _("Invalid request"), _("Some values in this request are not valid:"),
                           errors=problems)
 

@@ -79,7 +79,8 @@ def neutralise(value: Any) -> str:
 
 
 def _decided_at(hit: Hit) -> str:
-    return hit.decisions[-1].created_at.isoformat() if hit.decisions else ""
+    live = [d for d in hit.decisions if d.undone_at is None]  # an undone decision decided nothing
+    return live[-1].created_at.isoformat() if live else ""
 
 
 def hits_csv(hits: list[Hit]) -> str:
@@ -96,7 +97,8 @@ def hits_csv(hits: list[Hit]) -> str:
 
 def decision_json(decision: Decision, scope: Scope) -> dict[str, Any]:
     return {"verdict": decision.verdict, "reason": decision.reason, "hit_version": decision.hit_version,
-            "reviewer": person_name(scope, decision.reviewer), "at": decision.created_at.isoformat()}
+            "reviewer": person_name(scope, decision.reviewer), "at": decision.created_at.isoformat(),
+            "undone_at": decision.undone_at.isoformat() if decision.undone_at else None}
 
 
 def hit_json(hit: Hit, scope: Scope) -> dict[str, Any]:

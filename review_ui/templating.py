@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from review_ui.i18n import LOCALES, normalise_locale, translator
 from review_ui.security import csrf_token
+from shared_db.messages import translate
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -78,6 +79,11 @@ def ago(moment: datetime | None, _: Any, *, now: datetime | None = None) -> str:
     return _("just now")
 
 
+def translated(text: str | None, gettext: Any) -> str:
+    """A stored message (a match reason, a report's reason) in the page's language (see shared_db.messages)."""
+    return translate(text, gettext) if text else ""
+
+
 def row_labels(gettext: Any) -> dict[str, str]:
     """The words of a queue row, translated once per page."""
     words = {"select": "Select", "claimed": "claimed", "confirm": "Confirm", "dismiss": "Dismiss",
@@ -107,7 +113,8 @@ def _context(request: Request) -> dict[str, Any]:
 
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(TEMPLATE_DIR), context_processors=[_context])
-    templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money, options=options)
+    templates.env.filters.update(safe_url=safe_url, highlight=highlight, money=money, options=options,
+                                 translated=translated)
     templates.env.globals.update(row_labels=row_labels, ago=ago)
     templates.env.autoescape = True
     templates.env.auto_reload = False  # templates ship with the package; skip a stat() per include

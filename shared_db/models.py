@@ -75,6 +75,19 @@ class Verdict(enum.StrEnum):
 
 # Who may confirm or dismiss a hit; only these verdicts train the classifier. Authorities may only escalate.
 DECIDING_ROLES = frozenset({Role.ADMIN, Role.REVIEWER})
+# A decision row that sends a decided hit back to the queue (with its reason); not a verdict and not a label.
+REOPENED = "reopened"
+
+
+class ReportStatus(enum.StrEnum):
+    """Where a suspect report is in its lifecycle (``error`` holds the reason of refused and fetch_failed)."""
+
+    QUEUED = "queued"
+    REFUSED = "refused"
+    FETCH_FAILED = "fetch_failed"
+    CRAWLED = "crawled"
+    NO_MATCH = "no_match"
+    HIT = "hit"
 
 
 Timestamp = DateTime(timezone=True)
@@ -287,9 +300,13 @@ class Decision(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     hit_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    # The hit's status before this decision (restored by an undo); an undone decision is no label (0010).
+    previous_status: Mapped[str | None] = mapped_column(String(20))
+    undone_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     hit: Mapped[Hit] = relationship(back_populates="decisions")
-    reviewer: Mapped[User | None] = relationship()
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
 
 
 class AuditLog(Base):
@@ -323,7 +340,7 @@ class ModelVersion(Base):
 
 
 class SuspectReport(Base):
-    """A listing URL reported by hand; crawled and detected on the next schedule."""
+    """A listing URL reported by hand; crawled and detected on the next schedule (see :class:`ReportStatus`)."""
 
     __tablename__ = "suspect_reports"
 
@@ -335,6 +352,7 @@ class SuspectReport(Base):
     note: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
     listing_id: Mapped[str | None] = mapped_column(String(ELASTICSEARCH_ID_BYTES))
+    hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id"))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(Timestamp)

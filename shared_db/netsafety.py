@@ -23,6 +23,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
+from shared_db.messages import reports
+
 log = logging.getLogger(__name__)
 
 Resolver = Callable[[str], list[str]]
@@ -30,7 +32,7 @@ ALLOWED_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 2048
 _HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", re.IGNORECASE)
-NOT_ALLOWED = "This address is not allowed: markwatch only fetches public web addresses"
+NOT_ALLOWED = reports.NOT_ALLOWED()
 
 
 class UnsafeURLError(ValueError):
@@ -146,17 +148,17 @@ def check_public_url(url: str, *, allowed_hosts: Iterable[str] = (),
     """
     url = url.strip()
     if not url or len(url) > MAX_URL_LENGTH:
-        raise UnsafeURLError(f"give an http(s) URL of at most {MAX_URL_LENGTH} characters")
+        raise UnsafeURLError(reports.URL_TOO_LONG(limit=MAX_URL_LENGTH))
     parts = urlsplit(url)
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise UnsafeURLError("only http:// and https:// URLs can be reported")
+        raise UnsafeURLError(reports.URL_SCHEME())
     try:
         host = parts.hostname
         parts.port  # noqa: B018 - raises ValueError on a malformed port
     except ValueError as exc:
-        raise UnsafeURLError(f"the URL is malformed: {exc}") from exc
+        raise UnsafeURLError(reports.URL_MALFORMED(error=exc)) from exc
     if not host:
-        raise UnsafeURLError("the URL has no host name")
+        raise UnsafeURLError(reports.URL_NO_HOST())
     if is_allow_listed(parts, allowed_hosts):
         return url
     try:

@@ -6,6 +6,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn import zxcvbn
 
+from shared_db.messages import forms
+
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn's score 3 is "safely unguessable: moderate protection from offline slow-hash attacks" (~10^8 guesses).
@@ -21,18 +23,17 @@ class WeakPasswordError(ValueError):
 def check_policy(password: str, *, email: str = "") -> None:
     """Raise :class:`WeakPasswordError` naming the rule a password breaks."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPasswordError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+        raise WeakPasswordError(forms.PASSWORD_SHORT(length=MIN_PASSWORD_LENGTH))
     if len(set(password)) < 5:
-        raise WeakPasswordError("passwords need at least 5 different characters")
+        raise WeakPasswordError(forms.PASSWORD_FEW_CHARACTERS())
     local = email.split("@", 1)[0].lower()
     if local and len(local) >= 4 and local in password.lower():
-        raise WeakPasswordError("passwords must not contain the e-mail address")
+        raise WeakPasswordError(forms.PASSWORD_HAS_EMAIL())
     estimate = zxcvbn(password[:STRENGTH_CHECKED_CHARACTERS], user_inputs=[email, local, "markwatch"])
     if estimate["score"] < MIN_STRENGTH_SCORE:
         feedback = estimate["feedback"]
         hint = " ".join(filter(None, [feedback.get("warning"), *feedback.get("suggestions", [])]))
-        raise WeakPasswordError("this password is too easy to guess (a common password or pattern)"
-                                + (f": {hint}" if hint else "") + "; choose a longer, less common passphrase")
+        raise WeakPasswordError(forms.PASSWORD_GUESSABLE(hint=f": {hint}" if hint else ""))
 
 
 def hash_password(password: str) -> str:

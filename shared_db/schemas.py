@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from shared_db.messages import forms
+
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_LIST_ITEMS = 200
 MAX_ITEM_CHARS = 200
@@ -43,7 +45,7 @@ def _clean_list(values: list[str]) -> list[str]:
 def _nice_classes(values: list[int]) -> list[int]:
     bad = [v for v in values if not 1 <= v <= 45]
     if bad:
-        raise ValueError(f"Nice classes run from 1 to 45, got {bad}")
+        raise ValueError(forms.NICE_CLASSES(bad=bad))
     return sorted(set(values))
 
 
@@ -52,7 +54,7 @@ def _iso_currency(value: str | None) -> str | None:
         return None
     value = value.upper()
     if not CURRENCY.match(value):
-        raise ValueError(f"currency must be an ISO 4217 code such as USD, got {value!r}")
+        raise ValueError(forms.CURRENCY_CODE(value=repr(value)))
     return value
 
 

@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
 
 from crawlers.extract import extract_listing
-from crawlers.safety import PrivateAddressBlocked
+from crawlers.safety import PrivateAddressBlocked, note_failed_url
 from shared_db.netsafety import same_origin
 
 
@@ -94,9 +94,11 @@ class ListingSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         """Count every failed request by kind; a hostile page never stops the crawl."""
         if failure.check(PrivateAddressBlocked):
+            self.record_failure(failure, "refused_unsafe")
             return  # counted by the middleware as markwatch/blocked/private_address
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             self.crawler.stats.inc_value("markwatch/skipped/robots_txt")  # politeness, not an error
+            self.record_failure(failure, "refused_robots")
             return
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
@@ -105,7 +107,14 @@ class ListingSpider(scrapy.Spider):
         else:
             kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(failure.value).__name__).lower()
         self.crawler.stats.inc_value(f"markwatch/errors/{kind}")
+        self.record_failure(failure, kind)
         self.logger.info("request failed (%s): %s", kind, failure.request.url if hasattr(failure, "request") else "")
+
+    def record_failure(self, failure: Any, kind: str) -> None:
+        """Why a start URL gave no page, for reported URLs (see :func:`crawlers.safety.note_failed_url`)."""
+        request = getattr(failure, "request", None)
+        if request is not None:
+            note_failed_url(self.crawler, request, kind)
 
 
 class StructuredDataSpider(ListingSpider):

@@ -11,14 +11,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from detection.classifier.features import OBFUSCATED_KINDS
+from shared_db.messages import detection as M
 
 RULES_VERSION = "rules-v2"
 Record = Mapping[str, Any]
 NEAR_COPY = 0.84  # pHash similarity of a resized, recompressed or slightly cropped copy (<= 10 of 64 bits differ)
 
 KIND_WORDS = {
-    "homoglyph": "look-alike characters", "leet": "leetspeak", "spacing": "split by spaces or symbols",
-    "transliteration": "a transliteration", "phonetic": "a sound-alike",
+    "homoglyph": M.KIND_LOOKALIKE(), "leet": M.KIND_LEET(), "spacing": M.KIND_SPACING(),
+    "transliteration": M.KIND_TRANSLITERATION(), "phonetic": M.KIND_PHONETIC(),
 }
 
 
@@ -87,45 +88,45 @@ def numeric_row(record: Record, columns: tuple[str, ...]) -> list[float]:
 def describe(record: Record) -> dict[str, str]:
     """Plain-word descriptions of the signals present in ``record``, keyed by signal."""
     out: dict[str, str] = {}
-    mark, kind, score = record.get("mark_text") or "the mark", record.get("match_kind"), record.get("match_score")
+    mark, kind, score = record.get("mark_text") or M.THE_MARK(), record.get("match_kind"), record.get("match_score")
     if kind in KIND_WORDS:
-        out["obfuscation"] = f"'{record.get('matched_text') or '?'}' writes '{mark}' with {KIND_WORDS[kind]}"
+        out["obfuscation"] = M.OBFUSCATION(matched=record.get("matched_text") or "?", mark=mark, kind=KIND_WORDS[kind])
     if score is not None:
-        out["match"] = (f"title names '{mark}' ({kind}, score {float(score):.0f})")
+        out["match"] = M.TITLE_NAMES(mark=mark, kind=kind, score=f"{float(score):.0f}")
     terms = record.get("terms") or []
     if terms:
-        out["vocabulary"] = ", ".join(f"'{term}' in {where}" for term, _group, where in terms[:3])
+        places = {"title": M.WHERE_TITLE(), "description": M.WHERE_DESCRIPTION()}
+        out["vocabulary"] = M.SEPARATOR().join(M.TERM_IN(term=term, where=places.get(where, where))
+                                               for term, _group, where in terms[:3])
     ratio = _ratio(record)
     if ratio is not None:
         pct = round(abs(1 - ratio) * 100)
-        out["price"] = (f"price {pct}% below reference" if ratio < 0.995 else
-                        f"price {pct}% above reference" if ratio > 1.005 else "price at reference")
+        out["price"] = (M.PRICE_BELOW_REFERENCE(percent=pct) if ratio < 0.995 else
+                        M.PRICE_ABOVE_REFERENCE(percent=pct) if ratio > 1.005 else M.PRICE_AT_REFERENCE())
     authorised = record.get("seller_authorised")
     if authorised is not None:
-        out["seller_authorisation"] = "seller authorised" if authorised else "seller not authorised"
+        out["seller_authorisation"] = (M.SELLER_IS_AUTHORISED if authorised else M.SELLER_NOT_AUTHORISED)()
     hits = int(record.get("seller_hits") or 0)
     if hits:
         confirmed, dismissed = int(record.get("seller_confirmed") or 0), int(record.get("seller_dismissed") or 0)
-        out["seller_history"] = (f"seller has {hits} earlier hits ({confirmed} confirmed, "
-                                 f"{dismissed} dismissed)")
+        out["seller_history"] = M.SELLER_HISTORY(hits=hits, confirmed=confirmed, dismissed=dismissed)
     age = record.get("seller_age_days")
     if age is not None and age < 30:
-        out["seller_new"] = f"seller first seen {age:.0f} days ago"
+        out["seller_new"] = M.SELLER_NEW(days=f"{age:.0f}")
     compatible = record.get("category_compatible")
     if compatible is not None:
-        out["category"] = ("category matches the mark's goods" if compatible else
-                           f"category '{record.get('category')}' outside the mark's goods")
+        out["category"] = (M.CATEGORY_MATCHES() if compatible else
+                           M.CATEGORY_MISMATCH(category=record.get("category")))
     similarity = _image(record)
     if similarity is not None:
         index = int(record.get("image_best_index") or 0)
-        which = "main image" if index == 0 else f"image {index + 1}"
-        out["image_match"] = (f"{which} {similarity:.0%} similar to the registered product photo"
-                              if similarity >= NEAR_COPY else
-                              f"no image resembles the registered product photos (best {similarity:.0%})")
+        which = M.MAIN_IMAGE() if index == 0 else M.IMAGE_N(number=index + 1)
+        out["image_match"] = (M.IMAGE_SIMILAR(which=which, percent=f"{similarity:.0%}") if similarity >= NEAR_COPY
+                              else M.NO_IMAGE_RESEMBLES(percent=f"{similarity:.0%}"))
     others = int(record.get("image_other_sellers") or 0)
     if others:
-        out["image_reuse"] = f"the same photo is listed by {others} other seller{'s' if others > 1 else ''}"
-    out["text"] = "listing wording resembles reviewed hits"
+        out["image_reuse"] = (M.PHOTO_REUSED if others > 1 else M.PHOTO_REUSED_ONE)(others=others)
+    out["text"] = M.TEXT_RESEMBLES()
     return out
 
 

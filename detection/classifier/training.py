@@ -35,7 +35,7 @@ from detection.classifier.registry import (
 )
 from detection.classifier.signals import RULES_VERSION, rule_assessment
 from shared_db.db import transaction
-from shared_db.models import DECIDING_ROLES, Decision, Hit, Mark, User, Verdict
+from shared_db.models import DECIDING_ROLES, REOPENED, Decision, Hit, Mark, User, Verdict
 from shared_db.settings import Settings
 
 MIN_TRAIN_PER_CLASS = 5
@@ -110,16 +110,20 @@ def labelled_rows(*, session: Session, settings: Settings,
                   ground_truth: dict[str, bool] | None = None) -> tuple[list[LabelledRow], str]:
     """Labelled hits, oldest first, and where the labels came from (decisions, ground_truth, mixed).
 
-    A hit's latest confirm or dismiss by a deciding role (or by no user) counts; reviewer decisions win over
-    ground truth.
+    A hit's latest confirm, dismiss or reopen by a deciding role (or by no user) that was not undone decides:
+    a confirm or dismiss is the label, a reopen means no label until the hit is decided again. Reviewer
+    decisions win over ground truth (a reopened hit takes no ground-truth label either).
     """
     deciders = select(User.id).where(User.role.in_([role.value for role in DECIDING_ROLES]))
-    latest = (select(func.max(Decision.id))
-              .where(Decision.verdict.in_((Verdict.CONFIRM.value, Verdict.DISMISS.value)),
-                     or_(Decision.reviewer_id.is_(None), Decision.reviewer_id.in_(deciders)))
-              .group_by(Decision.hit_id))
+    by_decider = (Decision.verdict.in_((Verdict.CONFIRM.value, Verdict.DISMISS.value, REOPENED)),
+                  Decision.undone_at.is_(None),
+                  or_(Decision.reviewer_id.is_(None), Decision.reviewer_id.in_(deciders)))
+    latest = select(func.max(Decision.id)).where(*by_decider).group_by(Decision.hit_id)
+    reopened = set(session.scalars(select(Decision.hit_id).where(Decision.id.in_(latest),
+                                                                 Decision.verdict == REOPENED)))
     query = (select(Hit, Mark, Decision.verdict, Decision.created_at).join(Decision, Decision.hit_id == Hit.id)
-             .join(Mark, Mark.id == Hit.mark_id).where(Decision.id.in_(latest)))
+             .join(Mark, Mark.id == Hit.mark_id)
+             .where(Decision.id.in_(latest), Decision.verdict != REOPENED))
     rows: dict[int, LabelledRow] = {}
     for hit, mark, verdict, decided_at in session.execute(query):
         rows[hit.id] = LabelledRow(hit.id, hit_record(hit, fx_rates=settings.fx_rates, mark=mark),
@@ -128,7 +132,7 @@ def labelled_rows(*, session: Session, settings: Settings,
     if ground_truth:
         for hit, mark in session.execute(select(Hit, Mark).join(Mark, Mark.id == Hit.mark_id)):
             key = hit.listing_id if hit.listing_id in ground_truth else f"{hit.marketplace}:{hit.listing_id}"
-            if hit.id not in rows and key in ground_truth:
+            if hit.id not in rows and hit.id not in reopened and key in ground_truth:
                 rows[hit.id] = LabelledRow(hit.id, hit_record(hit, fx_rates=settings.fx_rates, mark=mark),
                                            int(ground_truth[key]), _utc(hit.first_seen_at))
     source = ("decisions" if len(rows) == from_decisions else

@@ -136,7 +136,7 @@ def process(
     limit: int = typer.Option(200, "--limit", min=1, help="Most reports to crawl in this pass."),
     timeout: float = typer.Option(2400.0, "--timeout", min=1, help="Seconds before the crawl is stopped."),
 ) -> None:
-    """Crawl the queued suspect URLs and mark each report crawled or failed (the next detection picks them up)."""
+    """Check, crawl and detect the queued suspect URLs; each report ends refused, fetch_failed, no_match or hit."""
     from markwatch.jobs.runtime import jsonable
     from markwatch.jobs.suspects import process_suspects
     from shared_db.db import get_engine
@@ -148,6 +148,6 @@ def process(
             report = process_suspects(settings=settings, engine=get_engine(settings.resolved_database_url),
                                       limit=limit, timeout=timeout)
         except Exception as exc:
-            raise fail(f"the suspects crawl failed ({exc}); the reports are marked failed with the reason",
+            raise fail(f"the suspects crawl failed ({exc}); the reports are marked fetch_failed with the reason",
                        EXIT_FAILURE) from exc
     console.print_json(json.dumps(jsonable(report)))

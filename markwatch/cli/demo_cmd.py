@@ -81,11 +81,17 @@ def demo(
                 f"infringements, {outcome['genuine_hit']} of {outcome['genuine']} genuine listings, from "
                 f"{pages} pages fetched by watch queries of a {len(market.catalogue.products)}-listing catalogue "
                 f"(pipeline took {time.monotonic() - started_at:.0f} s)", highlight=False)
+            _reports(steps, market, settings, engine)
             _print_users(passwords)
             if serve:
                 from markwatch.cli.serve_cmd import serve as serve_ui
 
-                serve_ui(host=host, port=port)
+                worker = steps.ReportWorker(settings=settings, engine=engine, on_error=lambda exc: console.print(
+                    f"[yellow]![/] processing reported URLs failed ({exc}); trying again in a few seconds")).start()
+                try:
+                    serve_ui(host=host, port=port)
+                finally:
+                    worker.stop()
         except KeyboardInterrupt:
             console.print("stopping…")
         finally:
@@ -139,6 +145,20 @@ def _detect_and_train(steps, settings, engine, ground_truth) -> None:  # type: i
     with console.status("re-scoring with the model…"):
         rescored = run_detection(settings=settings, engine=engine, full=True)
     console.print(f"[green]✓[/] re-scored {rescored.hits_updated} open hits with {rescored.model_version}")
+
+
+def _reports(steps, market, settings, engine) -> None:  # type: ignore[no-untyped-def]
+    from markwatch.jobs.suspects import SuspectCrawlFailed
+
+    added = steps.seed_reports(market, engine=engine)
+    with console.status("processing reported URLs…"):
+        try:
+            done = steps.process_reports(settings=settings, engine=engine)
+        except SuspectCrawlFailed as exc:
+            console.print(f"[yellow]![/] reported URLs: {exc}")
+            return
+    console.print(f"[green]✓[/] reported URLs: {len(added)} reported by the demo; {len(done.hits)} became hits, "
+                  f"{len(done.no_match)} no match, {len(done.failed)} fetch failed, {len(done.refused)} refused")
 
 
 def _print_users(passwords: dict[str, str | None]) -> None:

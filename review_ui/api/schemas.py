@@ -68,10 +68,11 @@ class DecisionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    verdict: str
+    verdict: str = Field(description="confirmed, dismissed, escalated, or reopened (sent back to the queue)")
     reason: str | None
     hit_version: int
     reviewer_id: int | None
+    undone_at: UtcDatetime | None = Field(default=None, description="set when the decision was undone")
     created_at: UtcDatetime
 
 
@@ -179,6 +180,10 @@ class ReportOut(BaseModel):
 
     id: int
     url: str
-    status: str
+    status: str = Field(description="queued, refused, fetch_failed, crawled, no_match or hit")
     mark_id: int | None
     created_at: UtcDatetime
+    reason: str | None = Field(default=None, validation_alias="error",
+                               description="why it was refused or failed (English)")
+    listing_id: str | None = None
+    hit_id: int | None = None

@@ -4,6 +4,7 @@ from review_ui.routes import (
            admin,
            auth,
            cases,
+           corrections,
            dashboard,
            hits,
            mark_images,
@@ -13,5 +14,5 @@ from review_ui.routes import (
            search,
 )
 
-ROUTERS = [auth.router, queue.router, hits.router, marks.router, mark_review.router, mark_images.router, search.router,
+ROUTERS = [auth.router, queue.router, hits.router, corrections.router, marks.router, mark_review.router, mark_images.router, search.router,
            cases.router, dashboard.router, admin.router]

@@ -12,7 +12,8 @@ from review_ui import queries
 from review_ui.deps import Admin, Db, UserId
 from review_ui.params import OptionalDbId, Text
 from review_ui.routes.common import render, web_router
-from review_ui.templating import flash, t
+from review_ui.templating import flash, t, tr
+from shared_db.messages import translate
 from shared_db.models import Organisation, Role, User
 from shared_db.passwords import WeakPasswordError
 from shared_db.repo import audit
@@ -42,7 +43,7 @@ def add_user(request: Request, db: Db, scope: Admin, email: Annotated[str, Form(
     try:
         user = create_user(email, password, role, session=db, org_name=org or None, locale=locale)
     except (ValueError, UserExistsError, WeakPasswordError) as exc:
-        return _users_page(request, db, status_code=422, error=str(exc))
+        return _users_page(request, db, status_code=422, error=translate(str(exc), tr(request)))
     audit.record("user.create", session=db, actor_id=scope.user.id, object_type="user", object_id=user.id,
                  after={"email": user.email, "role": user.role, "org_id": user.org_id})
     flash(request, t(request, "User created."))

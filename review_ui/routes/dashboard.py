@@ -32,7 +32,9 @@ def dashboard_stats(scope: Scope, db: Db,
                            .order_by(func.count(Hit.id).desc()).limit(12)).all()
     by_status = db.execute(scope.hits(select(Hit.status, func.count(Hit.id))).group_by(Hit.status)
                            .order_by(Hit.status)).all()
-    decided = scope.hits(select(Decision.id).join(Hit, Hit.id == Decision.hit_id)).subquery()
+    # an undone decision decided nothing: it counts neither as throughput nor in a model's precision
+    decided = scope.hits(select(Decision.id).join(Hit, Hit.id == Decision.hit_id)
+                         .where(Decision.undone_at.is_(None))).subquery()
     throughput = db.execute(
         select(User, func.count(Decision.id)).join(User, User.id == Decision.reviewer_id)
         .where(Decision.id.in_(select(decided.c.id)), Decision.created_at >= since)
@@ -51,7 +53,7 @@ def dashboard_stats(scope: Scope, db: Db,
                  if c.get(Verdict.CONFIRM.value, 0) + c.get(Verdict.DISMISS.value, 0)]
     return {"per_day": [(d, float(per_day.get(d, 0))) for d in days],
             "by_market": [(m or "—", float(n)) for m, n in by_market],
-            "by_status": [(s, float(n)) for s, n in by_status],
+            "by_status": [((gettext or str)(s), float(n)) for s, n in by_status],
             "throughput": [(person_name(scope, user, gettext) or "—", float(n)) for user, n in throughput],
             "precision": precision}
 

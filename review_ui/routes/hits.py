@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from fastapi import Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,6 +17,7 @@ from review_ui.evidence import EvidenceUnavailable, evidence_response, image_res
 from review_ui.params import Version
 from review_ui.people import person_name
 from review_ui.routes.common import is_htmx, render, web_router
+from review_ui.routes.corrections import offer_undo, pending_undo, undo_for_hit
 from review_ui.templating import t, tr
 from shared_db.models import Hit, User
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
@@ -64,6 +66,8 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
         "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
         "person": partial(person_name, scope, gettext=tr(request)),
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
+        "undo": undo_for_hit(request, scope, hit.decisions), "undo_back": f"/hits/{hit.id}",
+        "reopen_error": None, "reopen_reason": "",
         **extra,
     }
 
@@ -80,10 +84,11 @@ def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Triager,
     hit = queries.get_hit(scope, hit_id, session=db)
     if hit is None:
         return _not_found(request)
-    conflict = None
+    conflict, decision = None, None
     try:
-        decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version,
-               reason=reason or None)
+        decision = decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version,
+                          reason=reason or None)
+        offer_undo(request, [decision.id])
     except HitConflict:
         conflict = t(request,
             "Someone else decided this hit while you were looking at it. Nothing was saved; "
@@ -91,11 +96,19 @@ def decide_hit(request: Request, hit_id: HitId, db: Db, scope: Triager,
     db.refresh(hit)
     if is_htmx(request):
         return render(request, "_queue_row.html", {"row": queries.QueueRow.of(hit), "verdicts": scope.verdicts,
-                                                   "conflict": conflict, "decided": conflict is None})
+                                                   "conflict": conflict, "decided": conflict is None,
+                                                   "undo": pending_undo(request) if decision else None,
+                                                   "undo_back": _page_path(request.headers.get("hx-current-url", ""))})
     if conflict is None:
         return RedirectResponse(f"/hits/{hit_id}", status_code=303)
     context = _detail_context(request, scope, hit, db, conflict=conflict, reason=reason)
     return render(request, "hit.html", context, status_code=409)
+
+
+def _page_path(url: str) -> str:
+    """The path and query of the page a request came from (where an undo returns to)."""
+    parts = urlsplit(url)
+    return (parts.path or "/queue") + (f"?{parts.query}" if parts.query else "")
 
 
 @router.post("/hits/{hit_id}/claim")

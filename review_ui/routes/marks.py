@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from review_ui import queries
 from review_ui.deps import Db, MarkEditor, MarkId, Scope, Viewer
+from review_ui.errors import problem
 from review_ui.routes.common import UploadTooLarge, read_upload, render, web_router
-from review_ui.templating import flash, t
+from review_ui.templating import flash, t, tr
 from shared_db.models import Mark, Organisation
 from shared_db.repo.marks import CLEARABLE, CuratedFieldError, update_mark, upsert_mark
 from shared_db.schemas import MarkCreate, MarkUpdate
@@ -49,8 +50,9 @@ def mark_form_data(form: Any, *, clear_empty: bool = False) -> dict[str, Any]:
     return data
 
 
-def _errors(exc: ValidationError) -> list[str]:
-    return [f"{'.'.join(str(p) for p in e['loc']) or 'form'}: {e['msg']}" for e in exc.errors()]
+def _errors(request: Request, exc: ValidationError) -> list[str]:
+    """The form's refused values, each as "field: what is wrong" in the user's language."""
+    return [problem(e, tr(request)) for e in exc.errors()]
 
 
 def owner_name(scope: Scope, form: Any, db: Db) -> str | None:
@@ -92,7 +94,7 @@ async def create_mark(request: Request, db: Db, scope: MarkEditor) -> Response:
         data = MarkCreate(owner=owner_name(scope, form, db) or "", **mark_form_data(form))
         mark, _ = upsert_mark(data, session=db, actor_id=scope.user.id, curator=scope.curator)
     except ValidationError as exc:
-        return _form(request, scope, None, values=form, errors=_errors(exc), orgs=_orgs(scope, db), status_code=422)
+        return _form(request, scope, None, values=form, errors=_errors(request, exc), orgs=_orgs(scope, db), status_code=422)
     except CuratedFieldError as exc:
         return _form(request, scope, None, values=form, errors=[str(exc)], orgs=_orgs(scope, db), status_code=403)
     flash(request, t(request, "Mark saved."))
@@ -118,7 +120,7 @@ async def edit_mark(request: Request, mark_id: MarkId, db: Db, scope: MarkEditor
     try:
         update_mark(mark, MarkUpdate(**data), session=db, actor_id=scope.user.id, curator=scope.curator)
     except ValidationError as exc:
-        return _form(request, scope, mark, values=form, errors=_errors(exc), status_code=422)
+        return _form(request, scope, mark, values=form, errors=_errors(request, exc), status_code=422)
     except CuratedFieldError as exc:
         return _form(request, scope, mark, values=form, errors=[str(exc)], status_code=403)
     flash(request, t(request, "Mark saved."))

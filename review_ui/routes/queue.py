@@ -14,6 +14,7 @@ from review_ui import queries
 from review_ui.deps import Db, Triager, Viewer
 from review_ui.params import Blank, DbId, OptionalDbId, PageCursor, Score, Text, Version
 from review_ui.routes.common import render, web_router
+from review_ui.routes.corrections import offer_undo, pending_undo
 from review_ui.templating import flash, t
 from shared_db.models import Hit, HitStatus, Verdict
 from shared_db.repo.hits import HitConflict, HitNotFound, decide
@@ -71,6 +72,7 @@ def queue(request: Request, db: Db, scope: Viewer, params: Annotated[QueueParams
         "models": menus.get(scope, "models",
                             lambda: queries.facet_values(scope, Hit.model_version, session=db)),
         "statuses": [s.value for s in HitStatus], "query_string": urlencode(filters.as_params()),
+        "undo": pending_undo(request), "undo_back": "/queue?" + urlencode(filters.as_params()),
     })
 
 
@@ -78,26 +80,46 @@ def queue(request: Request, db: Db, scope: Viewer, params: Annotated[QueueParams
 def bulk_decide(request: Request, db: Db, scope: Triager,
                 verdict: Annotated[str, Form(max_length=20)] = "",
                 sel: Annotated[list[Selected] | None, Form(max_length=500)] = None,
-                query: Annotated[str, Form(max_length=4000)] = "") -> Response:
-    """Apply one verdict to every selected ``id:version``; conflicting hits are listed, the rest decided."""
+                query: Annotated[str, Form(max_length=4000)] = "",
+                count: Annotated[int | None, Form(ge=0, le=500)] = None) -> Response:
+    """Apply one verdict to every selected ``id:version`` once the user confirmed their number.
+
+    Nothing selected: nothing is done, and the page says so. Without ``count`` equal to the number
+    selected, a page asks first. Conflicting hits are listed, the rest decided (and can be undone).
+    """
     back = "/queue?" + query
     if verdict not in {v.value for v in Verdict}:
         flash(request, t(request, "Choose confirm, dismiss or escalate for the selection."))
         return RedirectResponse(back, status_code=303)
-    done, conflicts = 0, []
-    for hit_id, version in sel or []:
+    if not sel:
+        flash(request, t(request, "Nothing selected, so nothing was decided. Select hits (x or the "
+                                  "checkboxes) first."))
+        return RedirectResponse(back, status_code=303)
+    selected = dict(sel)
+    if count != len(selected):
+        hits = [{"id": hit.id, "version": selected[hit.id], "title": hit.listing_title, "mark": hit.mark.text}
+                for hit_id in selected if (hit := queries.get_hit(scope, hit_id, session=db)) is not None]
+        if not hits:
+            flash(request, t(request, "None of the selected hits is visible to you; nothing was decided."))
+            return RedirectResponse(back, status_code=303)
+        return render(request, "bulk_confirm.html", {"hits": hits, "verdict": verdict, "query": query})
+    done, conflicts = [], []
+    for hit_id, version in selected.items():
         if queries.get_hit(scope, hit_id, session=db) is None:
             conflicts.append(str(hit_id))
             continue
         try:
             # decide() writes nothing when it raises, so one conflict never undoes the others.
-            decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version, reason="bulk")
-            done += 1
+            decision = decide(hit_id, verdict, session=db, reviewer_id=scope.user.id, expected_version=version,
+                              reason="bulk")
+            done.append(decision.id)
         except (HitConflict, HitNotFound):
             conflicts.append(str(hit_id))
-    message = t(request, "{done} hits decided.", done=done)
+    message = t(request, "{done} hits decided.", done=len(done))
     if conflicts:
         message += " " + t(request,
             "Not changed (decided by someone else meanwhile, reload to see): {ids}", ids=", ".join(conflicts))
+    if done:
+        offer_undo(request, done)
     flash(request, message)
     return RedirectResponse(back, status_code=303)

@@ -16,8 +16,9 @@ from review_ui.deps import Db, Viewer
 from review_ui.listing_search import PAGE, ListingQuery, ListingRow, search_listings
 from review_ui.params import RESULT_WINDOW, Blank, OptionalDbId, Price, Text, page_number
 from review_ui.routes.common import render, web_router
-from review_ui.templating import t
+from review_ui.templating import t, tr
 from shared_db.es.client import IndexUnavailable
+from shared_db.messages import translate
 from shared_db.models import SuspectReport
 from shared_db.netsafety import UnsafeURLError, check_public_url
 from shared_db.repo import audit
@@ -89,7 +90,7 @@ def report_url(request: Request, db: Db, scope: Viewer, url: Annotated[str, Form
     try:
         url = check_public_url(url, allowed_hosts=settings.allowed_private_hosts)
     except UnsafeURLError as exc:
-        return _report_page(request, db, scope, error=str(exc), values=values)
+        return _report_page(request, db, scope, error=translate(str(exc), tr(request)), values=values)
     mark = queries.get_mark(scope, mark_id, session=db) if mark_id is not None else None
     if mark_id is not None and mark is None:
         return _report_page(request, db, scope, error=t(request, "No such mark."), values=values)

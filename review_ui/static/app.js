@@ -1,4 +1,4 @@
-// Keyboard triage for the queue: j/k move, c/d/e decide, x select, Enter open. No inline script anywhere.
+// Keyboard triage for the queue: j/k move, c/d/e decide, u undo, x select, Enter open. No inline script anywhere.
 (function () {
   "use strict";
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("#queue tr.hit-row")); }
@@ -23,6 +23,11 @@
     var key = event.key;
     if (key === "j") { move(1); }
     else if (key === "k") { move(-1); }
+    else if (key === "u") {
+      var undo = lastUndo();
+      if (!undo) { return; }
+      undo.querySelector('button[data-key="u"]').click();
+    }
     else if ((key === "c" || key === "d" || key === "e") && row) {
       var button = row.querySelector('button[data-key="' + key + '"]');
       if (button) { button.click(); }
@@ -38,16 +43,44 @@
     } else { return; }
     event.preventDefault();
   });
+  // Undo offers count down and disappear after their seconds; the server refuses a late undo anyway.
+  var newestUndo = null;
+  function lastUndo() {
+    if (newestUndo && document.body.contains(newestUndo)) { return newestUndo; }
+    var all = document.querySelectorAll("form.undo");
+    return all.length ? all[all.length - 1] : null;
+  }
+  function armUndo(form) {
+    var left = parseInt(form.getAttribute("data-undo-seconds"), 10) || 0;
+    var label = form.querySelector(".countdown");
+    newestUndo = form;
+    var timer = window.setInterval(function () {
+      left -= 1;
+      if (left <= 0) {
+        window.clearInterval(timer);
+        if (form.parentNode) { form.parentNode.removeChild(form); }
+        if (newestUndo === form) { newestUndo = null; }
+      } else if (label) { label.textContent = label.textContent.replace(/\d+/, String(left)); }
+    }, 1000);
+  }
+  function armAll(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("form.undo:not([data-armed])"), function (form) {
+      form.setAttribute("data-armed", "1");
+      armUndo(form);
+    });
+  }
   // After a decision swaps the row, keep the same position selected and move on to the next hit.
   document.addEventListener("htmx:afterSwap", function (event) {
     var row = event.detail && event.detail.target;
     var swapped = row && row.id ? document.getElementById(row.id) : null;
     if (swapped && swapped.classList.contains("hit-row")) {
+      armAll(swapped);
       select(swapped);
       if (!swapped.querySelector(".conflict")) { move(1); }
     }
   });
   document.addEventListener("DOMContentLoaded", function () {
+    armAll(document);
     var first = rows()[0];
     if (first) { select(first); }
   });

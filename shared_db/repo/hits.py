@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from shared_db.bounds import column_length, fit_code, fit_key, fit_text
-from shared_db.models import Decision, Hit, HitStatus, Verdict, utcnow
+from shared_db.models import REOPENED, Decision, Hit, HitStatus, Verdict, utcnow
 from shared_db.repo import audit
 
 UpsertOutcome = Literal["created", "updated", "kept_decision"]
@@ -26,6 +26,14 @@ class HitConflict(RuntimeError):
 
 class HitNotFound(LookupError):
     """No hit with that id (or not visible to this user)."""
+
+
+class UndoRefused(RuntimeError):
+    """The decision cannot be undone: not the user's, already undone, too old, or the hit changed since."""
+
+
+class ReopenRefused(ValueError):
+    """The hit cannot be reopened: it is not decided, or no reason was given."""
 
 
 @dataclass
@@ -162,11 +170,76 @@ def decide(hit_id: int, verdict: Verdict | str, *, session: Session, reviewer_id
             f"you had version {expected_version}); reload it and decide again"
         )
     decision = Decision(hit_id=hit_id, reviewer_id=reviewer_id, verdict=verdict.value, reason=reason,
-                        hit_version=expected_version + 1)
+                        hit_version=expected_version + 1, previous_status=before.status)
     session.add(decision)
     audit.record("hit.decide", session=session, actor_id=reviewer_id, object_type="hit", object_id=hit_id,
                  before={"status": before.status, "version": before.version},
                  after={"status": verdict.value, "version": expected_version + 1, "reason": reason})
+    session.flush()
+    return decision
+
+
+def undo_decision(decision_id: int, *, session: Session, user_id: int, window: timedelta) -> Hit:
+    """Take back ``user_id``'s decision made less than ``window`` ago: the hit gets its earlier status back.
+
+    Only the latest decision on the hit, while nobody has changed the hit since, can be undone; the
+    decision row stays (marked undone, for the audit) and is no longer a training label.
+    Raises :class:`UndoRefused` (nothing written) otherwise.
+    """
+    decision = session.get(Decision, decision_id)
+    if decision is None or decision.reviewer_id != user_id or decision.undone_at is not None:
+        raise UndoRefused(f"decision {decision_id} is not one of your decisions that can be undone")
+    now = utcnow()
+    made = decision.created_at if decision.created_at.tzinfo else decision.created_at.replace(tzinfo=now.tzinfo)
+    if now - made > window:
+        raise UndoRefused(f"decision {decision_id} is older than {window.total_seconds():.0f} s; reopen the hit instead")
+    restored = decision.previous_status or HitStatus.NEW.value
+    changed = session.execute(
+        update(Hit).where(Hit.id == decision.hit_id, Hit.version == decision.hit_version)
+        .values(status=restored, version=Hit.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise UndoRefused(f"hit {decision.hit_id} changed after decision {decision_id}; it can only be reopened")
+    decision.undone_at, decision.undone_by = now, user_id
+    audit.record("hit.undo", session=session, actor_id=user_id, object_type="hit", object_id=decision.hit_id,
+                 before={"status": decision.verdict, "version": decision.hit_version, "decision": decision.id},
+                 after={"status": restored, "version": decision.hit_version + 1})
+    session.flush()
+    hit = session.get_one(Hit, decision.hit_id)
+    session.refresh(hit)
+    return hit
+
+
+def reopen(hit_id: int, *, session: Session, user_id: int, expected_version: int, reason: str) -> Decision:
+    """Send a decided hit back to the queue, with the reason (required, audited).
+
+    Its earlier verdict stops being a training label until the hit is decided again.
+    Raises :class:`ReopenRefused`, :class:`HitNotFound` or :class:`HitConflict`; nothing is written then.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReopenRefused("give the reason for reopening this hit")
+    before = session.execute(select(Hit.status, Hit.version).where(Hit.id == hit_id)).first()
+    if before is None:
+        raise HitNotFound(f"hit {hit_id} does not exist")
+    if before.status == HitStatus.NEW.value:
+        raise ReopenRefused(f"hit {hit_id} is not decided; there is nothing to reopen")
+    changed = session.execute(
+        update(Hit).where(Hit.id == hit_id, Hit.version == expected_version)
+        .values(status=HitStatus.NEW.value, version=Hit.version + 1, claimed_by=None, claimed_at=None,
+                updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise HitConflict(f"hit {hit_id} was changed by someone else (now '{before.status}', version "
+                          f"{before.version}, you had version {expected_version}); reload it first")
+    decision = Decision(hit_id=hit_id, reviewer_id=user_id, verdict=REOPENED, reason=reason,
+                        hit_version=expected_version + 1, previous_status=before.status)
+    session.add(decision)
+    audit.record("hit.reopen", session=session, actor_id=user_id, object_type="hit", object_id=hit_id,
+                 before={"status": before.status, "version": before.version},
+                 after={"status": HitStatus.NEW.value, "version": expected_version + 1, "reason": reason})
     session.flush()
     return decision
 

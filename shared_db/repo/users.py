@@ -9,6 +9,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared_db.messages import forms
 from shared_db.models import Role, User, utcnow
 from shared_db.passwords import check_policy, hash_password, verify_password
 from shared_db.repo.orgs import get_or_create_org
@@ -24,11 +25,11 @@ def create_user(email: str, password: str, role: Role | str, *, session: Session
     email = email.strip().lower()
     role = Role(role)
     if "@" not in email:
-        raise ValueError(f"{email!r} is not an e-mail address")
+        raise ValueError(forms.NOT_AN_EMAIL(email=repr(email)))
     if role is Role.RIGHTS_HOLDER and not org_name:
-        raise ValueError("a rights_holder user needs an organisation (--org)")
+        raise ValueError(forms.NEEDS_ORGANISATION())
     if session.scalar(select(User).where(User.email == email)) is not None:
-        raise UserExistsError(f"a user with e-mail {email} already exists")
+        raise UserExistsError(forms.USER_EXISTS(email=email))
     check_policy(password, email=email)
     org_id = get_or_create_org(org_name, session=session).id if org_name else None
     user = User(email=email, password_hash=hash_password(password), role=role.value, org_id=org_id,

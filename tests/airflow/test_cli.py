@@ -74,6 +74,8 @@ def test_suspects_process_command(settings, sqlite_engine, demo_site) -> None:
     assert json.loads(result.output)["crawled"] == [1]
     with Session(sqlite_engine) as session:
         report = session.scalar(select(SuspectReport))
-    assert (report.status, report.listing_id) == ("crawled", f"demo-market:{url.rsplit('/', 1)[1]}")
+    # no marks registered: crawled, detected, no match
+    assert (report.status, report.listing_id) == ("no_match", f"demo-market:{url.rsplit('/', 1)[1]}")
     again = runner.invoke(app, ["suspects", "process"])
-    assert json.loads(again.output) == {"queued": 0, "crawled": [], "failed": [], "crawls": []}
+    assert json.loads(again.output) == {"queued": 0, "refused": [], "failed": [], "crawled": [], "no_match": [],
+                                        "hits": {}, "crawls": [], "detection_error": None}

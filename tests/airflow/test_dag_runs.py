@@ -157,9 +157,11 @@ def test_reported_suspects_are_crawled_and_detected_in_one_interval(
         reports = {r.url: r for r in session.scalars(select(SuspectReport))}
         hit_listings = set(session.scalars(select(Hit.listing_id)))
         crawl_labels = set(session.scalars(select(CrawlRun.profile)))
-    assert reports[missing].status == "failed" and "no product listing" in reports[missing].error
+    assert reports[missing].status == "fetch_failed" and reports[missing].error == "the site answered HTTP 404"
     crawled = [reports[row["url"]] for row in infringing]
-    assert all(r.status == "crawled" and r.processed_at for r in crawled)
+    # detected in the same task: a report is a hit exactly when its listing has one
+    assert all(r.status in ("hit", "no_match") and r.processed_at for r in crawled)
+    assert {r.listing_id for r in crawled if r.status == "hit" and r.hit_id} == hit_listings
     # Same document ids as a scheduled crawl of the demo marketplace: no duplicate listing later.
     assert {r.listing_id for r in crawled} == {f"demo-market:{row['listing_id']}" for row in infringing}
     assert hit_listings and hit_listings <= {r.listing_id for r in crawled}

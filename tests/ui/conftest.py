@@ -161,3 +161,35 @@ def add_hits(sqlite_engine: Engine, world: World):  # type: ignore[no-untyped-de
 def seeded(engine: Engine) -> tuple[Engine, World]:
     """The same world on SQLite and on PostgreSQL (``engine`` is parametrized over both)."""
     return engine, seed(engine)
+
+
+@pytest.fixture
+def add_reports(sqlite_engine: Engine, world: World):  # type: ignore[no-untyped-def]
+    """``add_reports()``: one report of each state by rights holder A, one queued report by B; their ids by state."""
+    from sqlalchemy import select
+
+    from shared_db.messages import reports as why
+    from shared_db.models import SuspectReport, User
+
+    def add() -> dict[str, int]:
+        engine = sqlite_engine
+        with Session(engine) as session, session.begin():
+            holder_a = session.scalar(select(User).where(User.email == world.emails["holder_a"]))
+            holder_b = session.scalar(select(User).where(User.email == world.emails["holder_b"]))
+            rows = {
+                "hit": SuspectReport(url="https://shop.example/item/1", status="hit", listing_id="L1-1",
+                                     hit_id=world.hits_a[0]),
+                "no_match": SuspectReport(url="https://shop.example/item/2", status="no_match", listing_id="shop:2"),
+                "fetch_failed": SuspectReport(url="https://shop.example/gone", status="fetch_failed",
+                                              error=why.FETCH_HTTP(status=404)),
+                "refused": SuspectReport(url="https://shop.example/r", status="refused", error=why.REFUSED_UNSAFE()),
+                "queued": SuspectReport(url="https://shop.example/new"),
+            }
+            for row in rows.values():
+                row.org_id, row.reported_by = holder_a.org_id, holder_a.id
+            rows["b"] = SuspectReport(url="https://other.example/b-only", org_id=holder_b.org_id, reported_by=holder_b.id)
+            session.add_all(rows.values())
+            session.flush()
+            return {key: row.id for key, row in rows.items()}
+
+    return add

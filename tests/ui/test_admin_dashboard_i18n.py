@@ -53,9 +53,11 @@ def test_admin_creates_users_and_orgs_and_sees_the_audit_log(world, login_as, cs
 
 
 def test_every_message_is_translated() -> None:
-    for locale in LOCALES:
-        if locale != "en":
-            assert missing(locale) == [], f"untranslated in {locale}"
+    """Every msgid of the templates, the UI's Python and shared_db.messages has a translation (see
+    review_ui.babel_extract); the failure lists exactly the msgids to add to the catalogue."""
+    absent = {locale: missing(locale) for locale in LOCALES if locale != "en"}
+    listing = "\n".join(f"  {locale}: msgid {msgid!r}" for locale, ids in absent.items() for msgid in ids)
+    assert not listing, f"{sum(map(len, absent.values()))} msgids lack a translation:\n{listing}"
 
 
 def test_interface_language_is_chosen_per_user(world, login_as, csrf, sqlite_engine) -> None:

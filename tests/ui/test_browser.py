@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from shared_db.es.client import make_client
@@ -132,6 +132,9 @@ def test_reviewer_and_rights_holder_flow(live_server, browser_page, world, hosti
     page.keyboard.press("x")
     page.screenshot(path=str(ARTIFACTS / "flow-2-selection.png"), full_page=True)
     page.click("#bulk-dismiss")
+    page.wait_for_selector("#bulk-question")  # the count is confirmed before anything is decided
+    assert "2 hits" in page.inner_text("h1")
+    page.click("#bulk-yes")
     page.wait_for_selector(".flash")
     assert "2 hits decided." in page.inner_text(".flash")
     page.screenshot(path=str(ARTIFACTS / "flow-3-bulk-dismissed.png"), full_page=True)
@@ -175,3 +178,75 @@ def test_reviewer_and_rights_holder_flow(live_server, browser_page, world, hosti
     assert "审核队列" in page.inner_text("h1")
     page.screenshot(path=str(ARTIFACTS / "flow-7-queue-zh.png"), full_page=True)
     assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_undo_by_keyboard_reopen_and_bulk_confirmation(live_server, browser_page, world, sqlite_engine) -> None:
+    page = browser_page
+    log_in(page, live_server, world.emails["reviewer"], world.password)
+    page.goto(f"{live_server}/queue?mark_id={world.mark_a}")
+    first = int(page.locator("#queue tr.hit-row").first.get_attribute("data-hit"))
+    page.keyboard.press("d")  # dismiss the selected hit; the row offers an undo for a few seconds
+    page.wait_for_selector(f"#hit-{first}.decided form.undo")
+    page.screenshot(path=str(ARTIFACTS / "safety-1-undo-offered.png"), full_page=True)
+    page.keyboard.press("u")
+    page.wait_for_selector(".flash")
+    assert "Undone: 1 decisions" in page.inner_text(".flash")
+    with Session(sqlite_engine) as session:
+        hit = session.get(Hit, first)
+        assert hit.status == "new" and hit.decisions[-1].undone_at is not None
+    page.screenshot(path=str(ARTIFACTS / "safety-2-undone.png"), full_page=True)
+
+    # the undo offer disappears once its seconds are over
+    page.keyboard.press("c")
+    page.wait_for_selector(f"#hit-{first}.decided form.undo")
+    page.wait_for_selector(f"#hit-{first} form.undo", state="detached", timeout=15000)
+
+    # a decided hit is reopened from its page with a reason
+    page.goto(f"{live_server}/hits/{first}")
+    page.click("#reopen-form button[type=submit]")  # no reason: the browser asks for one, nothing is sent
+    assert page.locator("#reopen-error").count() == 0
+    page.fill('#reopen-form textarea[name="reason"]', "confirmed by mistake: authorised reseller")
+    page.click("#reopen-form button[type=submit]")
+    page.wait_for_selector("#decide-form")
+    assert "back in the queue" in page.inner_text(".flash")
+    assert "confirmed by mistake: authorised reseller" in page.inner_text("table")
+    page.screenshot(path=str(ARTIFACTS / "safety-3-reopened.png"), full_page=True)
+
+    # bulk: nothing selected is refused with a message; a selection is confirmed with its count
+    page.goto(f"{live_server}/queue?mark_id={world.mark_a}")
+    page.click("#bulk-dismiss")
+    page.wait_for_selector(".flash")
+    assert "Nothing selected" in page.inner_text(".flash")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.click("#bulk-dismiss")
+    page.wait_for_selector("#bulk-question")
+    assert "Decide 2 hits at once?" in page.inner_text("h1")
+    page.screenshot(path=str(ARTIFACTS / "safety-4-bulk-confirm.png"), full_page=True)
+    page.click("#bulk-cancel")
+    with Session(sqlite_engine) as session:
+        assert session.scalar(select(func.count()).select_from(Hit).where(Hit.status == "dismissed")) == 0
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_report_states_in_the_browser(live_server, browser_page, world, add_reports) -> None:
+    ids = add_reports()
+    page = browser_page
+    log_in(page, live_server, world.emails["holder_a"], world.password)
+    page.goto(f"{live_server}/report")
+    page.screenshot(path=str(ARTIFACTS / "reports-1-states.png"), full_page=True)
+    states = {key: page.inner_text(f"#report-{ids[key]} td.state") for key in ("hit", "no_match", "fetch_failed",
+                                                                                "refused", "queued")}
+    assert states == {"hit": "became a hit", "no_match": "no match", "fetch_failed": "fetch failed",
+                      "refused": "refused", "queued": "queued"}
+    assert page.inner_text(f"#report-{ids['fetch_failed']} td.reason") == "the site answered HTTP 404"
+    assert page.locator(f"#report-{ids['b']}").count() == 0  # rights holder B's report is not shown
+    page.click(f"#report-{ids['hit']} a.hit-link")
+    page.wait_for_url(f"{live_server}/hits/{world.hits_a[0]}")
+    page.select_option('select[name="locale"]', "zh_Hans")
+    page.click("text=Change")
+    page.goto(f"{live_server}/report")
+    assert page.inner_text(f"#report-{ids['fetch_failed']} td.reason") == "网站返回 HTTP 404"
+    assert page.inner_text(f"#report-{ids['hit']} td.state") == "已成为命中"
+    page.screenshot(path=str(ARTIFACTS / "reports-2-states-zh.png"), full_page=True)

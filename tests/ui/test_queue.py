@@ -121,7 +121,7 @@ def test_bulk_decides_the_selection_and_reports_conflicts(world, login_as, csrf,
     a, b, c = world.hits_a[:3]
     reviewer.post(f"/hits/{c}/decide", data={"verdict": "confirmed", "version": "1", "csrf_token": token})
     response = reviewer.post("/queue/bulk", data={"verdict": "dismissed", "sel": [f"{a}:1", f"{b}:1", f"{c}:1"],
-                                                  "csrf_token": token, "query": "status=new"})
+                                                  "count": 3, "csrf_token": token, "query": "status=new"})
     assert response.status_code == 303 and response.headers["location"] == "/queue?status=new"
     page = reviewer.get(response.headers["location"]).text
     assert "2 hits decided." in page and str(c) in page
