@@ -4,7 +4,8 @@ Keys: ``name``, ``marketplace``, ``start_urls``, ``allowed_domains``, ``product_
 (regex on the URL path, group 1 = listing id), ``[links] follow / products`` (CSS selectors of
 ``<a>`` elements), ``[fields]`` (field → selector or list of selectors; ``xpath:`` prefix for
 XPath, CSS otherwise; ``::text``/``::attr()`` allowed) and ``[rate]`` (download_delay,
-concurrent_requests_per_domain, autothrottle, autothrottle_target_concurrency).
+concurrent_requests_per_domain, autothrottle, autothrottle_target_concurrency) and an optional ``[notice]``
+(how the marketplace's IP team takes takedown notices: ``template``, ``per_mark``, ``ip_contact``, ``submit_url``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ RATE_SETTINGS = {
     "autothrottle": "AUTOTHROTTLE_ENABLED", "autothrottle_target_concurrency": "AUTOTHROTTLE_TARGET_CONCURRENCY",
 }
 
+NOTICE_KEYS = frozenset({"template", "per_mark", "ip_contact", "submit_url"})
+
 
 class ProfileError(ValueError):
     """A site profile is missing or invalid; the message names the file and the key."""
@@ -42,6 +45,7 @@ class Profile:
     products: list[str] = field(default_factory=list)
     fields: dict[str, list[str]] = field(default_factory=dict)
     rate: dict[str, Any] = field(default_factory=dict)
+    notice: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
     def scrapy_settings(self) -> dict[str, Any]:
@@ -94,9 +98,13 @@ def load_profile(name_or_path: str) -> Profile:
     if set(rate) - set(RATE_SETTINGS):
         raise ProfileError(f"{path}: unknown rate key(s) {sorted(set(rate) - set(RATE_SETTINGS))}")
     links = data.get("links", {})
+    notice = data.get("notice", {})
+    if set(notice) - NOTICE_KEYS:
+        raise ProfileError(f"{path}: unknown notice key(s) {sorted(set(notice) - NOTICE_KEYS)}; "
+                           f"allowed: {sorted(NOTICE_KEYS)}")
     return Profile(
         name=data.get("name", path.stem), marketplace=data["marketplace"], start_urls=list(data["start_urls"]),
         allowed_domains=list(data.get("allowed_domains", [])), product_url_pattern=data["product_url_pattern"],
         follow=list(links.get("follow", [])), products=list(links.get("products", [])), fields=fields,
-        rate=rate, path=path,
+        rate=rate, notice=dict(notice), path=path,
     )

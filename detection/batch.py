@@ -27,12 +27,13 @@ from detection.listing_hosts import FieldMatch, add_field_matches
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.scoring import load_scorer
+from detection.staydown import es_images, flag_relistings
 from detection.vocabulary import read_vocabulary
 from shared_db.db import make_engine, session_factory
 from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
-from shared_db.models import Hit, HitStatus, Mark
-from shared_db.repo.hits import HitCandidate, upsert_hits
+from shared_db.models import Hit, HitStatus, Mark, utcnow
+from shared_db.repo.hits import RELISTING_BOOST, HitCandidate, upsert_hits
 from shared_db.repo.marks import list_marks
 from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
 from shared_db.settings import Settings
@@ -53,6 +54,7 @@ class DetectionSummary:
     hits_created: int = 0
     hits_updated: int = 0
     hits_kept: int = 0
+    relistings: int = 0
     model_version: str | None = None
     duration_seconds: float = 0.0
 
@@ -134,6 +136,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous, until=until,
                                slice_plan=plan, model_version=scorer.version)
     began = time.monotonic()
+    run_started = utcnow() - timedelta(seconds=1)
     try:
         index = ListingsIndex(make_client(settings), settings)
         require_available(index.client)
@@ -144,6 +147,8 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
             _detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
             if progress is not None:
                 progress(len(batch))
+        with sessions.begin() as session:  # staydown: re-listings of removed listings go to the top of the queue
+            summary.relistings = len(flag_relistings(session=session, images=es_images(index), since=run_started))
     except BaseException as exc:
         with sessions.begin() as session:
             finish_detection_run(run_id, session=session, status="failed", error=f"{type(exc).__name__}: {exc}",
@@ -211,6 +216,8 @@ def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:
     for hit, weight in session.execute(query):
         probability = hit.probability if hit.probability is not None else hit.score / 100
         priority = probability * float(weight if weight is not None else 1.0)
+        if hit.relisting_of_case_id is not None:
+            priority += RELISTING_BOOST
         if hit.priority != priority:
             hit.priority = priority
             changed += 1

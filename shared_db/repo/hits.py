@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,6 +16,8 @@ from shared_db.bounds import column_length, fit_code, fit_key, fit_text
 from shared_db.models import Decision, Hit, HitStatus, Verdict, utcnow
 from shared_db.repo import audit
 
+#: Added to a re-listing's priority (detection.staydown), so it tops the queue: above any probability × weight (≤ 10).
+RELISTING_BOOST = 100.0
 UpsertOutcome = Literal["created", "updated", "kept_decision"]
 
 
@@ -95,9 +97,11 @@ def upsert_hit(candidate: HitCandidate, *, session: Session) -> UpsertOutcome:
     if inserted is not None:
         return "created"
     key = and_(Hit.listing_id == values["listing_id"], Hit.mark_id == candidate.mark_id)
+    boosted = case((Hit.relisting_of_case_id.is_not(None), values["priority"] + RELISTING_BOOST),
+                   else_=values["priority"])
     refreshed = session.execute(
         update(Hit).where(key, Hit.status == HitStatus.NEW.value)
-        .values(**values, last_seen_at=now, updated_at=now)
+        .values(**{**values, "priority": boosted}, last_seen_at=now, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if refreshed.rowcount == 1:
