@@ -5,6 +5,7 @@ from review_ui.routes import (
            auth,
            cases,
            dashboard,
+           enforcement,
            hits,
            mark_images,
            mark_review,
@@ -14,4 +15,5 @@ from review_ui.routes import (
 )
 
 ROUTERS = [auth.router, queue.router, hits.router, marks.router, mark_review.router, mark_images.router, search.router,
-           cases.router, dashboard.router, admin.router]
+           cases.router, enforcement.router, dashboard.router,
+           admin.router]
