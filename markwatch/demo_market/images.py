@@ -114,7 +114,7 @@ def listing_photo(listing: Listing) -> bytes:
     """The JPEG bytes served at ``/img/<listing_id>.jpg``."""
     source = photo_source(listing)
     if source.ring is not None:
-        ring_photo = _jpeg(draw_photo(f"ring-{listing.true_brand}-{source.ring}"))
+        ring_photo = _jpeg(draw_photo(f"ring-{listing.true_brand}"))  # the ring's one studio shot per brand
         return altered(ring_photo, random.Random(f"alter-{listing.listing_id}"))
     if source.official is None:
         return _jpeg(draw_photo(f"listing-{listing.listing_id}"))
