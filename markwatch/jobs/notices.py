@@ -35,14 +35,15 @@ def deliver(target: str, payload: dict[str, Any], *, settings: Settings) -> None
     """POST the notice to ``target`` (no redirects followed), refusing addresses the crawler may not reach."""
     import httpx
 
-    from crawlers.safety import blocked_reason
+    from markwatch.jobs.safe_http import blocked, public_client
 
-    reason = blocked_reason(target, tuple(settings.allowed_private_hosts))
+    reason = blocked(target, settings.allowed_private_hosts)
     if reason is not None:
         raise DeliveryFailed(f"refused {target}: {reason}")
     try:
-        response = httpx.post(target, json=payload, timeout=settings.crawl_timeout_seconds,
-                              headers={"User-Agent": settings.user_agent}, follow_redirects=False)
+        with public_client(settings.allowed_private_hosts, timeout=settings.crawl_timeout_seconds,
+                           user_agent=settings.user_agent) as client:
+            response = client.post(target, json=payload)
     except httpx.HTTPError as exc:
         raise DeliveryFailed(f"{target}: {type(exc).__name__}: {exc}") from exc
     if response.status_code >= 300:

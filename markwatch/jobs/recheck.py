@@ -1,7 +1,8 @@
 """Takedown outcomes: re-check every notified listing by its URL and mark it removed, still online or changed.
 
 Each URL is fetched under the crawler's safety rules (:func:`crawlers.safety.blocked_reason` on the URL
-and on every redirect, the same allow-list, size limit, timeout and User-Agent). What is found:
+and on every redirect, a connection that re-checks the resolved address (:mod:`markwatch.jobs.safe_http`),
+the same allow-list, size limit, timeout and User-Agent). What is found:
 
 - 404 or 410, or a page with no product on it (a marketplace's "no longer available" page): *removed*;
 - a product page whose title (and price, when both have one) still matches the notified listing: *still online*;
@@ -57,11 +58,11 @@ def _price(value: Any) -> Decimal | None:
 
 def fetch(url: str, *, settings: Settings, client: Any) -> tuple[int | None, bytes, str | None, str]:
     """(status, body, content type, final URL), following redirects only to addresses the crawler may reach."""
-    from crawlers.safety import blocked_reason
+    from markwatch.jobs.safe_http import blocked
 
     allowed = tuple(settings.allowed_private_hosts)
     for _ in range(MAX_REDIRECTS + 1):
-        reason = blocked_reason(url, allowed)
+        reason = blocked(url, allowed)
         if reason is not None:
             raise PermissionError(f"refused {url}: {reason}")
         with client.stream("GET", url) as response:
@@ -104,14 +105,15 @@ def recheck_listings(*, settings: Settings, engine: Engine, now: datetime | None
     """Re-check the notified listings not checked within ``interval`` (``MARKWATCH_RECHECK_INTERVAL_HOURS``)."""
     import httpx
 
+    from markwatch.jobs.safe_http import public_client
     from shared_db.repo.cases import due_listings, record_check
 
     moment = now or datetime.now(UTC)
     interval = timedelta(hours=settings.recheck_interval_hours) if interval is None else interval
     report = RecheckReport()
-    headers = {"User-Agent": settings.user_agent}
     with Session(engine) as session, session.begin(), \
-            httpx.Client(timeout=settings.crawl_timeout_seconds, headers=headers, follow_redirects=False) as client:
+            public_client(settings.allowed_private_hosts, timeout=settings.crawl_timeout_seconds,
+                          user_agent=settings.user_agent) as client:
         for listing in due_listings(session=session, older_than=moment - interval, limit=limit):
             hit = listing.hit
             if not hit.listing_url:

@@ -149,3 +149,20 @@ def test_networks_leave_out_the_brands_own_photos_and_span_accounts(seeded) -> N
         assert network.sellers == ["ring1", "ring2", "ring3"]  # no hit of "nobody": not a suspect
         assert seller_network("demo", "reseller1", session=session).sellers == ["reseller1"]
     assert Decimal("1")  # keep the import used
+
+
+def test_the_recheck_client_refuses_private_addresses_at_connect_time(shared_data: Path) -> None:
+    """The connection re-checks what the host resolves to, so a rebinding name cannot reach a private address."""
+    import httpx
+    import pytest
+
+    from markwatch.jobs.safe_http import blocked, public_client
+
+    with DemoMarket("127.0.0.1", 0, size=10, data_dir=shared_data) as market:
+        port = market.base_url.rsplit(":", 1)[1]
+        url = f"http://localhost:{port}/robots.txt"
+        assert blocked(url, []) is not None and blocked(url, [f"localhost:{port}"]) is None
+        with public_client([], timeout=5, user_agent="t") as client, pytest.raises(httpx.ConnectError):
+            client.get(url)  # even when the URL check is skipped
+        with public_client([f"localhost:{port}"], timeout=5, user_agent="t") as client:
+            assert client.get(url).status_code == 200
