@@ -18,6 +18,7 @@ def link_sellers(*, settings: Settings, engine: Engine) -> int:
     from shared_db.es.listings import ListingsIndex
 
     index = ListingsIndex(make_client(settings), settings)
+    index.ensure()
     index.refresh()
     with Session(engine) as session, session.begin():
         return compute(session=session, docs=index.iterate(fields=FIELDS))

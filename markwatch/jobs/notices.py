@@ -53,7 +53,7 @@ def deliver(target: str, payload: dict[str, Any], *, settings: Settings) -> None
 def generate_notices(*, settings: Settings, engine: Engine, out_dir: Path | None = None, actor_id: int | None = None,
                      send: bool = False, org_id: int | None = None) -> NoticesReport:
     """Open cases over the uncased confirmed hits, write their notices (``out_dir``), deliver them when ``send``."""
-    from review_ui.notice_pdf import render_pdf
+    from review_ui.notice_pdf import evidence_screenshots, render_pdf
     from review_ui.notices import build_notice, notice_config, notice_sha256, render_text
     from shared_db.repo.cases import get_case, open_cases, record_sent, uncased_confirmed_hits
 
@@ -72,7 +72,7 @@ def generate_notices(*, settings: Settings, engine: Engine, out_dir: Path | None
                 out_dir.mkdir(parents=True, exist_ok=True)
                 base = out_dir / f"{notice.reference}-{_slug(case.marketplace)}"
                 base.with_suffix(".txt").write_text(text, encoding="utf-8")
-                base.with_suffix(".pdf").write_bytes(render_pdf(notice))
+                base.with_suffix(".pdf").write_bytes(render_pdf(notice, screenshots=evidence_screenshots(settings)))
                 report.files += [str(base.with_suffix(".txt")), str(base.with_suffix(".pdf"))]
             if not send:
                 continue

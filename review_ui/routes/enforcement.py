@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from review_ui.deps import Db, Decider, Enforcer, Scope, Viewer
 from review_ui.notice_forms import forms_csv, forms_json
-from review_ui.notice_pdf import render_pdf
+from review_ui.notice_pdf import evidence_screenshots, render_pdf
 from review_ui.notices import build_notice, notice_config, notice_sha256, render_text
 from review_ui.params import DbId
 from review_ui.routes.common import render, web_router
@@ -105,7 +105,8 @@ def notice_pdf(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Resp
     if case is None:
         return _missing(request)
     _export(db, scope, case, "pdf")
-    return Response(render_pdf(_notice(request, case)), media_type="application/pdf",
+    pdf = render_pdf(_notice(request, case), screenshots=evidence_screenshots(request.app.state.settings))
+    return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="notice-{case.id}.pdf"'})
 
 

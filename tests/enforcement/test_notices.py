@@ -109,6 +109,7 @@ def test_pdf_notice_renders_to_an_image_with_the_notice_text(seeded, settings) -
 
     engine, world = seeded
     notice = _notice(engine, settings, world, screenshot_sha256="cd" * 32)
+    notice.listings[1].title = "索尼 数码相机 高仿"  # Chinese listings are common: the PDF needs a CJK font (.ci/run)
     text = render_text(notice)
     assert "NOTICE OF TRADEMARK INFRINGEMENT" in text and "Screenshot SHA-256: " + "cd" * 32 in text
     data = render_pdf(notice)
@@ -122,7 +123,30 @@ def test_pdf_notice_renders_to_an_image_with_the_notice_text(seeded, settings) -
     assert dark > image.width * image.height * 0.005  # text was drawn, not a blank page
     words = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "Acme Corp" in words and "https://demo.example/item/1" in words and "ab" * 32 in words
-    assert "good-faith" in words
+    assert "good-faith" in words and "索尼 数码相机 高仿" in words
+
+
+def test_pdf_attaches_the_listing_screenshot_from_the_evidence_store(seeded, settings) -> None:
+    import pypdfium2
+    from PIL import Image
+
+    from review_ui.notice_pdf import evidence_screenshots
+    from shared_db.evidence import EvidenceStore
+
+    shot = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 0, 0)).save(shot, format="PNG")
+    sha = EvidenceStore(settings.resolved_evidence_dir).put(shot.getvalue(), url="https://demo.example/item/1",
+                                                            status=200)
+    engine, world = seeded
+    notice = _notice(engine, settings, world, screenshot_sha256=sha)
+    without = pypdfium2.PdfDocument(render_pdf(notice))
+    pdf = pypdfium2.PdfDocument(render_pdf(notice, screenshots=evidence_screenshots(settings)))
+    assert len(pdf) == len(without) + 1
+    last = pdf[len(pdf) - 1].render(scale=1).to_pil().convert("RGB")
+    red = sum(1 for r, g, b in last.getdata() if r > 150 and g < 60 and b < 60)
+    assert red > last.width * last.height * 0.2  # the screenshot is drawn on its own page
+    notice.listings[0].screenshot_sha256 = "0" * 64  # not in the store: the notice still renders
+    assert len(pypdfium2.PdfDocument(render_pdf(notice, screenshots=evidence_screenshots(settings)))) == len(without)
 
 
 def test_ip_form_exports_carry_every_programmes_fields(seeded, settings) -> None:
