@@ -19,7 +19,7 @@ from shared_db.netsafety import url_origin
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 FIELD_NAMES = frozenset({
-    "title", "description", "brand", "price", "currency", "seller_id", "seller_name", "seller_url", "images",
+    "title", "description", "brand", "price", "currency", "seller_id", "seller_name", "seller_url", "seller_contact", "images",
     "category", "availability", "sku", "gtin", "mpn", "language", "url",
 })
 RATE_SETTINGS = {

@@ -41,6 +41,7 @@ class Seller:
     currency: str
     language: str
     official: bool = False
+    contact: str | None = None  # shown on the seller's listings (the ring's accounts share one)
 
 
 FX = {"USD": Decimal("1"), "EUR": Decimal("0.93"), "CNY": Decimal("7.20"), "PLN": Decimal("4.00"),
@@ -56,8 +57,8 @@ GENERAL_SELLERS = (
 )
 # A counterfeiting ring: three accounts run together, listing the same photos (see images.photo_source).
 RING_SELLERS = (
-    Seller("gadget-outlet-hk", "Gadget Outlet HK", "USD", "en"),
-    Seller("bestprice-store-88", "BestPrice Store 88", "USD", "en"),
+    Seller("gadget-outlet-hk", "Gadget Outlet HK", "USD", "en", contact="WhatsApp +852 5550 0188"),
+    Seller("bestprice-store-88", "BestPrice Store 88", "USD", "en", contact="WhatsApp +852 5550 0188"),
     Seller("digital-zone-sz", "Digital Zone SZ", "USD", "en"),
 )
 RING_SHARE = 0.35

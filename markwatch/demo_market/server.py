@@ -59,7 +59,8 @@ def jsonld_for(listing: Listing, catalogue: Catalogue, base_url: str) -> str:
             "availability": f"https://schema.org/{listing.availability}",
             "url": f"{base_url}/product/{listing.listing_id}",
             "seller": {"@type": "Organization", "name": seller.name, "identifier": seller.seller_id,
-                       "url": f"{base_url}/seller/{seller.seller_id}"},
+                       "url": f"{base_url}/seller/{seller.seller_id}",
+                       **({"telephone": seller.contact} if seller.contact else {})},
         },
     }
     if listing.brand:

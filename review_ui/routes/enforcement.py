@@ -17,7 +17,7 @@ from review_ui.notices import build_notice, notice_config, notice_sha256, render
 from review_ui.params import DbId
 from review_ui.routes.common import render, web_router
 from review_ui.templating import t
-from shared_db.models import EnforcementCase, Hit, HitStatus
+from shared_db.models import CaseListing, EnforcementCase, Hit, HitStatus
 from shared_db.repo import audit
 from shared_db.repo.cases import (
     RESPONSES,
@@ -201,3 +201,12 @@ def hit_network(scope: Scope, hit: Hit, *, session: Db):  # type: ignore[no-unty
     network = seller_network(hit.marketplace, seller, session=session)
     return network if network.links else None
 
+
+
+def hit_cases(hit: Hit, *, session: Db) -> list[CaseListing]:
+    """The cases citing this hit (visible to whoever may see the hit: a case has one rights holder's hits)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    query = select(CaseListing).where(CaseListing.hit_id == hit.id).options(selectinload(CaseListing.case))
+    return list(session.scalars(query.order_by(CaseListing.id)))

@@ -16,7 +16,7 @@ from review_ui.evidence import EvidenceUnavailable, evidence_response, image_res
 from review_ui.params import Version
 from review_ui.people import person_name
 from review_ui.routes.common import is_htmx, render, web_router
-from review_ui.routes.enforcement import hit_network
+from review_ui.routes.enforcement import hit_cases, hit_network
 from review_ui.templating import t, tr
 from shared_db.models import Hit, User
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
@@ -66,6 +66,7 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
         "person": partial(person_name, scope, gettext=tr(request)),
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
         "network": hit_network(scope, hit, session=db), "can_enforce": scope.can("enforce"),
+        "hit_cases": hit_cases(hit, session=db),
         **extra,
     }
 

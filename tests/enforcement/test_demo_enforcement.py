@@ -43,12 +43,30 @@ def test_the_ring_reuses_photos_across_three_accounts_and_nobody_else_is_linked(
     references = [_phash(reference_photo(m.brand, k)) for m in DEMO_MARKS for k in range(REFERENCE_PHOTOS)]
     infringing = [x for x in catalogue.products if x.infringing]
     docs = [{"marketplace": "demo-market", "seller_id": x.seller_id, "image_hashes": [_phash(listing_photo(x))],
-             "title": x.title, "price": float(x.price), "currency": x.currency} for x in infringing]
+             "title": x.title, "price": float(x.price), "currency": x.currency,
+             "seller_contact": catalogue.sellers[x.seller_id].contact} for x in infringing]
     wanted = {("demo-market", x.seller_id) for x in infringing}
     found = links(collect(docs, wanted, references)["demo-market"])
     linked = {a for a, _, _ in found} | {b for _, b, _ in found}
     assert linked == RING  # other counterfeiters copy the brand's photos, which are left out
-    assert {r for _, _, r in found} <= {"image", "image_near"}
+    assert {r for _, _, r in found} <= {"image", "image_near", "contact"}
+    assert ("bestprice-store-88", "gadget-outlet-hk", "contact") in found  # two accounts give one WhatsApp number
+
+
+def test_ring_pages_state_the_shared_contact_in_their_markup(shared_data: Path) -> None:
+    from crawlers.extract import extract_listing
+
+    with DemoMarket("127.0.0.1", 0, size=500, data_dir=shared_data) as market:
+        ring = [x for x in market.catalogue.products if x.seller_id == "gadget-outlet-hk" and x.hostile is None]
+        markups = {}
+        for listing in ring:
+            if listing.markup in markups:
+                continue
+            status, page = _request(market, "GET", f"/product/{listing.listing_id}")
+            found = extract_listing(page, f"{market.base_url}/product/{listing.listing_id}")
+            markups[listing.markup] = found.get("seller_contact")
+    assert markups.get("jsonld") == "WhatsApp +852 5550 0188"
+    assert markups.get("microdata") == "WhatsApp +852 5550 0188"
 
 
 def test_the_marketplace_takes_a_notice_removes_after_a_delay_and_relists(shared_data: Path) -> None:

@@ -62,6 +62,8 @@ def test_generate_send_answer_and_recheck_figures_per_role_and_scope(world, logi
                          data={"response": "maybe", "csrf_token": token}).status_code == 422
     page = reviewer.get(f"/enforcement/cases/{a}").text
     assert "ip@demo.example" in page and "ticket 42" in page
+    hit_page = holder_a.get(f"/hits/{world.hits_a[0]}").text
+    assert f"/enforcement/cases/{a}" in hit_page and "to ip@demo.example" in hit_page
     with Session(sqlite_engine) as session, session.begin():
         items = list(session.scalars(select(CaseListing).where(CaseListing.case_id == a).order_by(CaseListing.id)))
         record_check(items[0], session=session, outcome="removed", http_status=404, note=None)
