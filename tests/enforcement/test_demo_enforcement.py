@@ -41,14 +41,14 @@ def _phash(data: bytes) -> str:
 def test_the_ring_reuses_photos_across_three_accounts_and_nobody_else_is_linked(shared_data: Path) -> None:
     catalogue = build_catalogue(seed=7, size=500, data_dir=shared_data)
     references = [_phash(reference_photo(m.brand, k)) for m in DEMO_MARKS for k in range(REFERENCE_PHOTOS)]
-    infringing = [x for x in catalogue.products if x.infringing]
+    infringing = catalogue.products  # every seller taken as a suspect: the links must still be the ring's only
     docs = [{"marketplace": "demo-market", "seller_id": x.seller_id, "image_hashes": [_phash(listing_photo(x))],
              "title": x.title, "price": float(x.price), "currency": x.currency,
              "seller_contact": catalogue.sellers[x.seller_id].contact} for x in infringing]
     wanted = {("demo-market", x.seller_id) for x in infringing}
     found = links(collect(docs, wanted, references)["demo-market"])
     linked = {a for a, _, _ in found} | {b for _, b, _ in found}
-    assert linked == RING  # other counterfeiters copy the brand's photos, which are left out
+    assert linked == RING  # counterfeiters copying the brand's photos are left out, and so are unrelated photos
     assert {r for _, _, r in found} <= {"image", "image_near", "contact"}
     assert ("bestprice-store-88", "gadget-outlet-hk", "contact") in found  # two accounts give one WhatsApp number
 
