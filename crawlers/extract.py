@@ -199,6 +199,8 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
             out["seller_name"] = _text(seller.get("name"))
             out["seller_url"] = urljoin(base, s) if (s := _text(seller.get("url"))) else None
             out["seller_id"] = _text(seller.get("identifier"))
+            contacts = [c for c in (_text(seller.get("email")), _text(seller.get("telephone"))) if c]
+            out["seller_contact"] = "; ".join(contacts) or None
         out["gtin"] = out["gtin"] or next((_text(offer.get(k)) for k in GTIN_KEYS if _text(offer.get(k))), None)
         out["sku"] = out["sku"] or _text(offer.get("sku"))
         out["mpn"] = out["mpn"] or _text(offer.get("mpn"))

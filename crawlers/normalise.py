@@ -15,7 +15,7 @@ from crawlers.prices import normalise_currency, parse_price
 from shared_db.es.listings import LISTING_FIELDS
 
 ITEM_FIELDS = tuple(f for f in LISTING_FIELDS if f != "indexed_at")
-TEXT_FIELDS = ("title", "description", "brand", "seller_name", "category", "seller_id", "sku", "mpn")
+TEXT_FIELDS = ("title", "description", "brand", "seller_name", "seller_contact", "category", "seller_id", "sku", "mpn")
 HASH_EXCLUDED = frozenset({"crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash",
                            "image_hashes", "image_sha256"})
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u3000]+")

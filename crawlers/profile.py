@@ -11,7 +11,9 @@ A site with a search engine also sets ``search_url`` (``https://shop.example/sea
 of the result links), ``next`` (pagination link selectors), ``pages_per_run`` (the marketplace's budget:
 search and listing pages together), ``max_pages_per_query``, ``recency_hours`` (listings fetched more
 recently are not fetched again), ``batch_size`` (queries per scheduled crawl task) and ``lookalikes``
-(look-alike spellings searched per mark). See :mod:`crawlers.search`.
+(look-alike spellings searched per mark). See :mod:`crawlers.search`. An optional ``[notice]``
+says how the marketplace's IP team takes takedown notices: ``template``, ``per_mark``, ``ip_contact``,
+``submit_url``.
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ from shared_db.netsafety import url_origin
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 FIELD_NAMES = frozenset({
-    "title", "description", "brand", "price", "currency", "seller_id", "seller_name", "seller_url", "images",
+    "title", "description", "brand", "price", "currency", "seller_id", "seller_name", "seller_url", "seller_contact", "images",
     "category", "availability", "sku", "gtin", "mpn", "language", "url",
 })
 RATE_SETTINGS = {
     "download_delay": "DOWNLOAD_DELAY", "concurrent_requests_per_domain": "CONCURRENT_REQUESTS_PER_DOMAIN",
     "autothrottle": "AUTOTHROTTLE_ENABLED", "autothrottle_target_concurrency": "AUTOTHROTTLE_TARGET_CONCURRENCY",
 }
+
+NOTICE_KEYS = frozenset({"template", "per_mark", "ip_contact", "submit_url"})
 
 
 SEARCH_DEFAULTS: dict[str, Any] = {
@@ -85,6 +89,7 @@ class Profile:
     fields: dict[str, list[str]] = field(default_factory=dict)
     rate: dict[str, Any] = field(default_factory=dict)
     search: SearchSettings | None = None
+    notice: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
     def scrapy_settings(self) -> dict[str, Any]:
@@ -138,11 +143,15 @@ def load_profile(name_or_path: str) -> Profile:
         raise ProfileError(f"{path}: unknown rate key(s) {sorted(set(rate) - set(RATE_SETTINGS))}")
     links = data.get("links", {})
     allowed_domains = list(data.get("allowed_domains", []))
+    notice = data.get("notice", {})
+    if set(notice) - NOTICE_KEYS:
+        raise ProfileError(f"{path}: unknown notice key(s) {sorted(set(notice) - NOTICE_KEYS)}; "
+                           f"allowed: {sorted(NOTICE_KEYS)}")
     return Profile(
         name=data.get("name", path.stem), marketplace=data["marketplace"], start_urls=list(data["start_urls"]),
         allowed_domains=allowed_domains, product_url_pattern=data["product_url_pattern"],
         follow=list(links.get("follow", [])), products=list(links.get("products", [])), fields=fields,
-        rate=rate, search=_search_settings(path, data, allowed_domains), path=path,
+        rate=rate, search=_search_settings(path, data, allowed_domains), notice=dict(notice), path=path,
     )
 
 

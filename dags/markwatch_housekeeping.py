@@ -8,7 +8,9 @@ still-undecided hits. ``release_claims`` frees review claims older than ``MARKWA
 distinctiveness of marks not yet assessed or whose assessment the rules now change.
 ``reindex_listings`` rebuilds the index behind its alias when its mapping drifted from the code (or
 when param ``reindex`` is set) and drops old versions; then ``learn_vocabulary`` relearns the words
-listings of several brands use, which detection does not report as fuzzy matches.
+listings of several brands use, which detection does not report as fuzzy matches. ``recheck_takedowns``
+re-checks notified listings (removed / still online / changed) and flags re-listings; ``link_sellers``
+recomputes the seller networks.
 """
 
 from __future__ import annotations
@@ -84,7 +86,27 @@ def markwatch_housekeeping() -> None:
 
         return jsonable(vocabulary.learn_vocabulary(settings=task_settings()))
 
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=1))
+    def recheck_takedowns() -> dict[str, Any]:
+        from markwatch.jobs import recheck
+        from markwatch.jobs.runtime import jsonable, task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return jsonable(recheck.recheck_listings(settings=settings, engine=get_engine(settings.resolved_database_url)))
+
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=1))
+    def link_sellers() -> int:
+        from markwatch.jobs import networks
+        from markwatch.jobs.runtime import task_settings
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return networks.link_sellers(settings=settings, engine=get_engine(settings.resolved_database_url))
+
     prune_evidence()
+    recheck_takedowns()
+    link_sellers()
     release_claims()
     purge_login_counters()
     reassess_marks()

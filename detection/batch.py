@@ -20,19 +20,20 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session
 
 from detection.listing_hosts import FieldMatch, add_field_matches
 from detection.marks import MarkSpec
 from detection.matcher import Matcher
 from detection.scoring import load_scorer
+from detection.staydown import es_images, flag_relistings
 from shared_db.db import make_engine, session_factory
 from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
-from shared_db.models import Hit, HitStatus, Mark
+from shared_db.models import Hit, HitStatus, Mark, utcnow
 from shared_db.repo.backfills import close_covered_backfills, waiting_requests
-from shared_db.repo.hits import HitCandidate, upsert_hits
+from shared_db.repo.hits import RELISTING_BOOST, HitCandidate, upsert_hits
 from shared_db.repo.marks import list_marks
 from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
 from shared_db.repo.vocabulary import current_vocabulary
@@ -54,6 +55,7 @@ class DetectionSummary:
     hits_created: int = 0
     hits_updated: int = 0
     hits_kept: int = 0
+    relistings: int = 0
     model_version: str | None = None
     duration_seconds: float = 0.0
 
@@ -136,6 +138,7 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
     summary = DetectionSummary(run_id=run_id, status="running", since=start, watermark=previous, until=until,
                                slice_plan=plan, model_version=scorer.version)
     began = time.monotonic()
+    run_started = utcnow() - timedelta(seconds=1)
     try:
         index = ListingsIndex(make_client(settings), settings)
         require_available(index.client)
@@ -146,6 +149,8 @@ def run_detection(*, settings: Settings, engine: Engine | None = None, since: da
             detect_batch(batch, matcher, scorer, sessions, summary, cutoff)
             if progress is not None:
                 progress(len(batch))
+        with sessions.begin() as session:  # staydown: re-listings of removed listings go to the top of the queue
+            summary.relistings = len(flag_relistings(session=session, images=es_images(index), since=run_started))
     except BaseException as exc:
         with sessions.begin() as session:
             finish_detection_run(run_id, session=session, status="failed", error=f"{type(exc).__name__}: {exc}",
@@ -252,7 +257,8 @@ def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:
     changes. Returns how many hits' priority changed.
     """
     weight = select(func.coalesce(Mark.weight, 1.0)).where(Mark.id == Hit.mark_id).scalar_subquery()
-    priority = func.coalesce(Hit.probability, Hit.score / 100.0) * func.coalesce(weight, 1.0)
+    priority = (func.coalesce(Hit.probability, Hit.score / 100.0) * func.coalesce(weight, 1.0)
+                + case((Hit.relisting_of_case_id.is_not(None), RELISTING_BOOST), else_=0.0))  # re-listings on top
     query = update(Hit).where(Hit.status == HitStatus.NEW.value, Hit.priority != priority)
     if mark_ids is not None:
         query = query.where(Hit.mark_id.in_(mark_ids))

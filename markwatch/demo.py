@@ -4,7 +4,9 @@ Steps: Elasticsearch up, migrate, load the demo rights database and its referenc
 create demo users, start the demo marketplace, crawl it by the watch queries of the rights database
 through its search (the ``demo_market_search`` profile), detect, train a seed model from the
 marketplace's ground truth, re-score, process a few reported URLs (and, while serving, those reported
-in the UI), then serve the review UI. Every step is idempotent, so re-running the demo is safe.
+in the UI); then a scripted reviewer confirms hits, notices go to the marketplace, re-checks find
+listings removed, a re-listing is flagged and seller networks are linked; then serve the review UI.
+Every step is idempotent, so re-running the demo is safe.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import secrets
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +229,87 @@ class ReportWorker:
             except Exception as exc:  # noqa: BLE001 - the reports keep their state; try again next time
                 if self.on_error is not None:
                     self.on_error(exc)
+
+
+@dataclass
+class EnforcementOutcome:
+    """What the demo's enforcement loop did: notices, re-check findings, re-listings, the largest network."""
+
+    confirmed: int
+    cases: int
+    delivered: int
+    files: list[str]
+    outcomes: dict[str, int]
+    removal: list[Any]
+    relistings: list[tuple[int, str]]
+    network: Any
+
+
+def scripted_review(ground_truth: Path, *, engine: Engine, reviewer_email: str) -> int:
+    """The demo's scripted reviewer: confirms the hits on injected infringements of every other listing and
+    of the counterfeiting ring's accounts (the rest stays in the queue for a person). Returns how many."""
+    from markwatch.demo_market.catalogue import RING_SELLERS
+    from shared_db.models import HitStatus
+    from shared_db.repo.hits import decide
+
+    ring = {s.seller_id for s in RING_SELLERS}
+    infringing = set()
+    for line in ground_truth.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        number = int(record["listing_id"][1:7]) if record["listing_id"][1:7].isdigit() else 1
+        if record["infringing"] and (record["seller_id"] in ring or number % 2 == 0):
+            infringing.add(f"{record['marketplace']}:{record['listing_id']}")
+    confirmed = 0
+    with transaction(engine) as session:
+        reviewer = get_user_by_email(reviewer_email, session=session)
+        for hit in session.scalars(select(Hit).where(Hit.marketplace == MARKETPLACE,
+                                                     Hit.status == HitStatus.NEW.value).order_by(Hit.id)):
+            if hit.listing_id in infringing:
+                decide(hit.id, "confirmed", session=session, reviewer_id=reviewer.id if reviewer else None,
+                       expected_version=hit.version, reason="demo: scripted reviewer, injected infringement")
+                confirmed += 1
+    return confirmed
+
+
+def enforce(market: Any, *, settings: Settings, engine: Engine, out_dir: Path, reviewer_email: str,
+            confirmed: int) -> EnforcementOutcome:
+    """Notices per rights holder × marketplace × mark, delivered to the demo marketplace; after its takedown
+    delay the listings are re-checked, the sellers re-crawled (a removed counterfeit comes back re-listed),
+    detection flags the re-listing, and the seller networks are computed."""
+    import time
+
+    from crawlers.runner import run_crawl
+    from detection.batch import run_detection
+    from markwatch.jobs.networks import link_sellers
+    from markwatch.jobs.notices import generate_notices
+    from markwatch.jobs.recheck import recheck_listings
+    from shared_db.models import SellerLink
+    from shared_db.repo.cases import removal_stats
+    from shared_db.repo.sellers import seller_network
+
+    with transaction(engine) as session:
+        reviewer = get_user_by_email(reviewer_email, session=session)
+        reviewer_id = reviewer.id if reviewer else None
+    notices = generate_notices(settings=settings, engine=engine, out_dir=out_dir, actor_id=reviewer_id, send=True)
+    time.sleep(market.removal_delay + 0.5)
+    checked = recheck_listings(settings=settings, engine=engine, interval=timedelta(0))
+    sellers = sorted({market.catalogue.by_id[original].seller_id for original in market.relisted.values()})
+    if sellers:
+        run_crawl("demo_market", start_urls=[f"{market.base_url}/seller/{s}" for s in sellers], settings=settings,
+                  timeout=1800)
+        run_detection(settings=settings, engine=engine)
+    link_sellers(settings=settings, engine=engine)
+    with transaction(engine) as session:
+        relistings = [(h.id, h.relisting_reason or "") for h in session.scalars(
+            select(Hit).where(Hit.relisting_of_case_id.is_not(None)).order_by(Hit.id))]
+        removal = removal_stats(session=session, org_id=None)
+        best = None
+        for seller in sorted(set(session.scalars(select(SellerLink.seller_a)))):
+            network = seller_network(MARKETPLACE, seller, session=session)
+            if best is None or len(network.sellers) > len(best.sellers):
+                best = network
+        if best is not None:
+            session.expunge_all()
+    return EnforcementOutcome(confirmed=confirmed, cases=len(notices.cases), delivered=len(notices.delivered),
+                              files=notices.files, outcomes=dict(checked.outcomes), removal=removal,
+                              relistings=relistings, network=best)

@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Verify rights holders' marks and set priority weights (shared_db.repo.marks.check_curated).
     "curate_marks": frozenset({Role.ADMIN, Role.REVIEWER}),
     "admin": frozenset({Role.ADMIN}),
+    # open enforcement cases, generate their notices and record them as sent (rights holders: their own)
+    "enforce": frozenset({Role.ADMIN, Role.REVIEWER, Role.RIGHTS_HOLDER}),
     # who may see the e-mail addresses of the staff who decided or claimed a hit
     "see_staff": frozenset({Role.ADMIN, Role.REVIEWER, Role.AUTHORITY}),
 }
@@ -205,3 +207,4 @@ Triager = Annotated[Scope, Depends(require_verdict)]  # gives the posted verdict
 MarkEditor = Annotated[Scope, Depends(require("edit_marks"))]
 Curator = Annotated[Scope, Depends(require("curate_marks"))]
 Admin = Annotated[Scope, Depends(require("admin"))]
+Enforcer = Annotated[Scope, Depends(require("enforce"))]

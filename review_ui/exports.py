@@ -10,10 +10,8 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,9 +19,9 @@ from review_ui.deps import Scope
 from review_ui.people import person_name
 from shared_db.models import Decision, Hit, HitStatus, Mark, MarkVerification
 from shared_db.repo.marks import mark_snapshot, verified_mark_ids
+from shared_db.settings import Settings
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-TAKEDOWN_DIR = Path(__file__).parent / "templates" / "takedown"
 CSV_COLUMNS = ("case", "hit_id", "marketplace", "seller_id", "seller_name", "mark", "listing_id", "listing_url",
                "listing_title", "price", "currency", "score", "evidence_sha256", "status", "decided_at")
 
@@ -134,14 +132,17 @@ def authority_export(scope: Scope, *, session: Session, generated_at: datetime) 
     }
 
 
-def takedown_templates() -> list[str]:
-    return sorted(p.stem for p in TAKEDOWN_DIR.glob("*.txt"))
+def render_takedown(marketplace: str, hits: list[Hit], *, sender: str | None = None, generated_at: datetime,
+                    settings: Settings | None = None) -> str:
+    """Draft notices for ``hits`` of one marketplace: one per rights holder, never mixing two, from the
+    marketplace's template (see :mod:`review_ui.notices`). ``sender`` is unused (the agent comes from the settings)."""
+    from review_ui.notices import notice_config, notice_for, render_text
 
-
-def render_takedown(marketplace: str, hits: list[Hit], *, sender: str, generated_at: datetime) -> str:
-    """A takedown notice for one marketplace, citing each listing's evidence hash."""
-    name = marketplace if marketplace in takedown_templates() else "default"
-    env = Environment(loader=FileSystemLoader(TAKEDOWN_DIR), autoescape=False, undefined=StrictUndefined,
-                      keep_trailing_newline=True)
-    return env.get_template(f"{name}.txt").render(marketplace=marketplace, hits=hits, sender=sender,
-                                                  generated_at=generated_at, case_id=case_id)
+    config = notice_config(marketplace)
+    by_owner: dict[int, list[Hit]] = {}
+    for hit in hits:
+        by_owner.setdefault(hit.mark.org_id, []).append(hit)
+    texts = [render_text(notice_for(owner_hits[0].mark.owner, owner_hits, case_id=0, marketplace=marketplace,
+                                    template=config.template, settings=settings, generated_at=generated_at))
+             for _, owner_hits in sorted(by_owner.items())]
+    return "\f\n".join(texts)

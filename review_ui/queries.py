@@ -66,6 +66,7 @@ class QueueRow:
     claimed_by: int | None
     span_start: int | None
     span_end: int | None
+    relisting_reason: str | None
     mark_text: str
 
     @classmethod

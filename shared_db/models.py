@@ -285,6 +285,9 @@ class Hit(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
     # Bumped by every human action (decide); compared in the UPDATE so a concurrent decision conflicts.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Staydown (migration 0011): the earlier case whose removed listing this one re-lists, and why.
+    relisting_of_case_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_cases.id"))
+    relisting_reason: Mapped[str | None] = mapped_column(Text)
 
     mark: Mapped[Mark] = relationship()
     decisions: Mapped[list[Decision]] = relationship(back_populates="hit", order_by="Decision.id")
@@ -398,3 +401,91 @@ class DetectionVocabulary(Base):
     listings: Mapped[int] = mapped_column(Integer, default=0)
     min_brands: Mapped[int] = mapped_column(Integer, default=3)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class CaseStatus(enum.StrEnum):
+    """Where an enforcement case stands: its notice drafted, sent, answered, closed."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class ListingOutcome(enum.StrEnum):
+    """What the last re-check of a notified listing found."""
+
+    PENDING = "pending"
+    ONLINE = "online"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    UNREACHABLE = "unreachable"
+
+
+class EnforcementCase(Base):
+    """One notice's case: a rights holder's confirmed listings on one marketplace (one mark, or one seller network).
+
+    The notice is sent to the marketplace's IP team; each listing's outcome is re-checked (``CaseListing``).
+    """
+
+    __tablename__ = "enforcement_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    marketplace: Mapped[str] = mapped_column(String(100), index=True)
+    mark_id: Mapped[int | None] = mapped_column(ForeignKey("marks.id"))
+    # the sellers of a case raised against a seller network (empty for a notice case)
+    network: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=CaseStatus.DRAFT.value, index=True)
+    template: Mapped[str] = mapped_column(String(100), default="default")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    notice_sha256: Mapped[str | None] = mapped_column(String(64))
+    notice_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    notice_sent_to: Mapped[str | None] = mapped_column(String(320))
+    notice_sent_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    response: Mapped[str | None] = mapped_column(String(30))
+    response_note: Mapped[str | None] = mapped_column(Text)
+    response_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    response_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    mark: Mapped[Mark | None] = relationship()
+    listings: Mapped[list[CaseListing]] = relationship(back_populates="case", order_by="CaseListing.id",
+                                                       cascade="all, delete-orphan")
+
+
+class CaseListing(Base):
+    """A listing cited in a case's notice, with what its re-checks found."""
+
+    __tablename__ = "case_listings"
+    __table_args__ = (UniqueConstraint("case_id", "hit_id", name="uq_case_listings_case_hit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("enforcement_cases.id"), index=True)
+    hit_id: Mapped[int] = mapped_column(ForeignKey("hits.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default=ListingOutcome.PENDING.value, index=True)
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    checked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    removed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    check_note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[EnforcementCase] = relationship(back_populates="listings")
+    hit: Mapped[Hit] = relationship()
+
+
+class SellerLink(Base):
+    """Evidence that two seller accounts of one marketplace are run together (shared photos, contact, shop URL...)."""
+
+    __tablename__ = "seller_links"
+    __table_args__ = (UniqueConstraint("marketplace", "seller_a", "seller_b", "reason",
+                                       name="uq_seller_links_pair_reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    marketplace: Mapped[str] = mapped_column(String(100), index=True)
+    seller_a: Mapped[str] = mapped_column(String(200), index=True)
+    seller_b: Mapped[str] = mapped_column(String(200), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str | None] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 5_000_000
     https: bool = False
+    notice_agent_name: str = "markwatch enforcement desk"
+    notice_agent_email: str = "enforcement@markwatch.invalid"
+    recheck_interval_hours: float = Field(default=24.0, ge=0)
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -6,6 +6,7 @@ import typer
 
 from markwatch.cli import (
     airflow_cmd,
+    cases_cmd,
     crawl_cmd,
     db_cmd,
     demo_cmd,
@@ -27,7 +28,7 @@ app = typer.Typer(
 )
 
 for module in (services_cmd, db_cmd, users_cmd, marks_cmd, crawl_cmd, detect_cmd, vocabulary_cmd, models_cmd,
-               serve_cmd, airflow_cmd, demo_cmd):
+               cases_cmd, serve_cmd, airflow_cmd, demo_cmd):
     module.register(app)
 
 

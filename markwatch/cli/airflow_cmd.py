@@ -107,9 +107,11 @@ def housekeeping(
     skip_index: bool = typer.Option(False, "--skip-index",
                                     help="Leave the listings index alone (no reindex, no vocabulary)."),
 ) -> None:
-    """Evidence retention, stale claims, old login counters, marks' distinctiveness, index upkeep and the vocabulary
-    (daily in Airflow)."""
+    """Evidence retention, stale claims, old login counters, marks' distinctiveness, takedown re-checks, index upkeep,
+    the vocabulary and seller networks (daily in Airflow)."""
     from markwatch.jobs import housekeeping as jobs
+    from markwatch.jobs.networks import link_sellers
+    from markwatch.jobs.recheck import recheck_listings
     from markwatch.jobs.runtime import jsonable
     from markwatch.jobs.vocabulary import learn_vocabulary
     from shared_db.db import get_engine
@@ -125,9 +127,11 @@ def housekeeping(
             result["claims_released"] = jobs.release_stale_claims(settings=settings, engine=engine)
             result["login_counters_purged"] = jobs.purge_login_counters(engine=engine)
             result["marks_reassessed"] = jobs.reassess_marks(engine=engine)
+            result["takedowns"] = jsonable(recheck_listings(settings=settings, engine=engine))
         if not (skip_index or dry_run):
             result["index"] = jsonable(jobs.reindex_listings(settings=settings, force=reindex))
             result["vocabulary"] = jsonable(learn_vocabulary(settings=settings))
+            result["seller_links"] = link_sellers(settings=settings, engine=engine)
     console.print_json(json.dumps(result))
 
 

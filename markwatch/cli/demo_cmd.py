@@ -82,6 +82,7 @@ def demo(
                 f"{pages} pages fetched by watch queries of a {len(market.catalogue.products)}-listing catalogue "
                 f"(pipeline took {time.monotonic() - started_at:.0f} s)", highlight=False)
             _reports(steps, market, settings, engine)
+            _enforce(steps, market, settings, engine, ground_truth, demo_dir)
             _print_users(passwords)
             if serve:
                 from markwatch.cli.serve_cmd import serve as serve_ui
@@ -159,6 +160,28 @@ def _reports(steps, market, settings, engine) -> None:  # type: ignore[no-untype
             return
     console.print(f"[green]✓[/] reported URLs: {len(added)} reported by the demo; {len(done.hits)} became hits, "
                   f"{len(done.no_match)} no match, {len(done.failed)} fetch failed, {len(done.refused)} refused")
+
+
+def _enforce(steps, market, settings, engine, ground_truth, demo_dir) -> None:  # type: ignore[no-untyped-def]
+    reviewer = f"reviewer@{steps.DEMO_DOMAIN}"
+    confirmed = steps.scripted_review(ground_truth, engine=engine, reviewer_email=reviewer)
+    with console.status("notices, takedowns, re-checks, re-listings, seller networks…"):
+        outcome = steps.enforce(market, settings=settings, engine=engine, out_dir=demo_dir / "notices",
+                                reviewer_email=reviewer, confirmed=confirmed)
+    console.print(f"[green]✓[/] scripted reviewer confirmed {outcome.confirmed} hits; {outcome.cases} notices "
+                  f"(per rights holder × marketplace × mark), {outcome.delivered} delivered, written to "
+                  f"{demo_dir / 'notices'}")
+    found = ", ".join(f"{k}: {v}" for k, v in sorted(outcome.outcomes.items())) or "nothing checked"
+    console.print(f"[green]✓[/] re-check of the notified listings: {found}")
+    for row in outcome.removal:
+        hours = "—" if row.median_hours is None else f"{row.median_hours * 3600:.0f} s"
+        console.print(f"[green]✓[/] {row.marketplace}: removal rate {row.rate:.0%} ({row.removed} of "
+                      f"{row.notified}), median time to removal {hours} (dashboard: /dashboard)")
+    for hit_id, reason in outcome.relistings:
+        console.print(f"[green]✓[/] re-listing flagged, top of the queue: hit {hit_id} — {reason}", highlight=False)
+    if outcome.network is not None:
+        console.print(f"[green]✓[/] largest seller network: {len(outcome.network.sellers)} accounts "
+                      f"({', '.join(outcome.network.sellers)})", highlight=False)
 
 
 def _print_users(passwords: dict[str, str | None]) -> None:

@@ -41,6 +41,7 @@ class Seller:
     currency: str
     language: str
     official: bool = False
+    contact: str | None = None  # shown on the seller's listings (the ring's accounts share one)
 
 
 FX = {"USD": Decimal("1"), "EUR": Decimal("0.93"), "CNY": Decimal("7.20"), "PLN": Decimal("4.00"),
@@ -54,6 +55,13 @@ GENERAL_SELLERS = (
     Seller("polmarket", "PolMarket", "PLN", "pl"),
     Seller("britbuy", "BritBuy Ltd", "GBP", "en"),
 )
+# A counterfeiting ring: three accounts run together, listing the same photos (see images.photo_source).
+RING_SELLERS = (
+    Seller("gadget-outlet-hk", "Gadget Outlet HK", "USD", "en", contact="WhatsApp +852 5550 0188"),
+    Seller("bestprice-store-88", "BestPrice Store 88", "USD", "en", contact="WhatsApp +852 5550 0188"),
+    Seller("digital-zone-sz", "Digital Zone SZ", "USD", "en"),
+)
+RING_SHARE = 0.35
 ZH_CATEGORY_WORDS = {
     "camera": "数码相机", "printer": "打印机", "ink": "墨盒", "mouse": "鼠标", "mice": "鼠标",
     "keyboard": "键盘", "headphone": "耳机", "laptop": "笔记本电脑", "tv": "电视配件", "memory": "内存",
@@ -183,7 +191,7 @@ def build_catalogue(*, seed: int = 7, size: int = 1000, data_dir: Path | None = 
     n_marked = min(len(marked), max(1, size // 4))
     chosen = marked[:n_marked] + other[: size - n_marked]
     rng.shuffle(chosen)
-    sellers = {s.seller_id: s for s in GENERAL_SELLERS}
+    sellers = {s.seller_id: s for s in (*GENERAL_SELLERS, *RING_SELLERS)}
     for mark in MARKS_BY_BRAND.values():
         sellers[mark.official_seller] = Seller(mark.official_seller, f"{mark.mark.title()} Official Store",
                                                "USD", "en", official=True)
@@ -216,6 +224,9 @@ def _make_listing(index: int, row: dict[str, str], mark: DemoMark | None, kind: 
             seller = sellers["shenzhen-huaqiang"]
         elif mark is not None:
             seller = sellers[rng.choice(("bestdeals-outlet", "shenzhen-huaqiang", "polmarket", "britbuy"))]
+            ring = random.Random(f"ring-{index}")  # its own draw: the catalogue's sequence stays as it was
+            if ring.random() < RING_SHARE:
+                seller = RING_SELLERS[index % len(RING_SELLERS)]
         else:
             seller = rng.choice(GENERAL_SELLERS)
     title, stated_brand = row["title"].strip(), brand

@@ -8,6 +8,8 @@ demo registers as the mark's reference images. Listings show (decided from the l
 - the official store's genuine listings: an official photo as is;
 - other genuine listings of a marked brand: an official photo for 30 % (resellers reuse them), else their own;
 - infringing listings: an official photo lightly altered (resized, small crop, recompressed) for 70 %, else their own;
+- the counterfeiting ring's listings (:data:`~markwatch.demo_market.catalogue.RING_SELLERS`): one of the ring's
+  own photos of the brand, lightly altered per listing, so its accounts share near-identical photos;
 - everything else: its own photo.
 """
 
@@ -19,10 +21,11 @@ import random
 from functools import lru_cache
 from typing import NamedTuple
 
-from markwatch.demo_market.catalogue import Listing
+from markwatch.demo_market.catalogue import RING_SELLERS, Listing
 from markwatch.demo_market.rights import MARKS_BY_BRAND
 
 REFERENCE_PHOTOS = 2
+RING_IDS = frozenset(s.seller_id for s in RING_SELLERS)
 SIZE = 256
 
 
@@ -79,10 +82,13 @@ class PhotoSource(NamedTuple):
 
     official: int | None = None
     altered: bool = False
+    ring: int | None = None
 
     @property
     def label(self) -> str:
         """``official``, ``official-altered`` or ``own`` (the ground truth's ``photo``)."""
+        if self.ring is not None:
+            return "ring"
         if self.official is None:
             return "own"
         return "official-altered" if self.altered else "official"
@@ -95,6 +101,8 @@ def photo_source(listing: Listing) -> PhotoSource:
     if mark is None:
         return PhotoSource()
     k = rng.randrange(REFERENCE_PHOTOS)
+    if listing.seller_id in RING_IDS:
+        return PhotoSource(ring=k)
     if listing.infringing:
         return PhotoSource(k, altered=True) if rng.random() < 0.7 else PhotoSource()
     if listing.seller_id == mark.official_seller or rng.random() < 0.3:
@@ -105,6 +113,9 @@ def photo_source(listing: Listing) -> PhotoSource:
 def listing_photo(listing: Listing) -> bytes:
     """The JPEG bytes served at ``/img/<listing_id>.jpg``."""
     source = photo_source(listing)
+    if source.ring is not None:
+        ring_photo = _jpeg(draw_photo(f"ring-{listing.true_brand}"))  # the ring's one studio shot per brand
+        return altered(ring_photo, random.Random(f"alter-{listing.listing_id}"))
     if source.official is None:
         return _jpeg(draw_photo(f"listing-{listing.listing_id}"))
     data = reference_photo(listing.true_brand, source.official)

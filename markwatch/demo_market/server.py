@@ -2,7 +2,8 @@
 
 Routes: ``/`` (categories, deals, sellers), ``/category/<slug>?page=N``, ``/search?q=&page=N`` (fuzzy, see
 :mod:`markwatch.demo_market.search`),
-``/seller/<id>?page=N``, ``/product/<id>``, ``/img/<id>.jpg`` (a generated product photo, see
+``/seller/<id>?page=N``, ``/product/<id>``, ``POST /ip/notices`` (the IP team's report endpoint: a JSON
+``{"reference": ..., "urls": [...]}``; see :meth:`DemoMarket.receive_notice`), ``/img/<id>.jpg`` (a generated product photo, see
 :mod:`markwatch.demo_market.images`), ``/robots.txt`` (disallows ``/private/`` and
 ``/cart``), ``/sitemap.xml``. Hostile product pages ``/product/x-<kind>``: truncated HTML, slow
 response, GBK-encoded page, HTTP 500, huge page, gzip bomb, redirects to 10.0.0.1 and to
@@ -11,9 +12,11 @@ response, GBK-encoded page, HTTP 500, huge page, gzip bomb, redirects to 10.0.0.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import math
+import random
 import threading
 import time
 from collections import Counter
@@ -58,7 +61,8 @@ def jsonld_for(listing: Listing, catalogue: Catalogue, base_url: str) -> str:
             "availability": f"https://schema.org/{listing.availability}",
             "url": f"{base_url}/product/{listing.listing_id}",
             "seller": {"@type": "Organization", "name": seller.name, "identifier": seller.seller_id,
-                       "url": f"{base_url}/seller/{seller.seller_id}"},
+                       "url": f"{base_url}/seller/{seller.seller_id}",
+                       **({"telephone": seller.contact} if seller.contact else {})},
         },
     }
     if listing.brand:
@@ -71,7 +75,7 @@ class DemoMarket:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *, seed: int = 7, size: int = 300,
                  data_dir: Path | None = None, page_size: int = 24, slow_seconds: float = 2.0,
-                 huge_bytes: int = 12_000_000, bomb_bytes: int = 64_000_000) -> None:
+                 huge_bytes: int = 12_000_000, bomb_bytes: int = 64_000_000, removal_delay: float = 2.0) -> None:
         self.host, self.port = host, port
         self.seed, self.size, self.page_size = seed, size, page_size
         self.slow_seconds, self.huge_bytes, self.bomb_bytes = slow_seconds, huge_bytes, bomb_bytes
@@ -85,6 +89,11 @@ class DemoMarket:
         self._search: SearchEngine | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.removal_delay = removal_delay
+        self.notices: list[dict[str, Any]] = []
+        self._due: dict[str, float] = {}  # listing id → when the IP team takes it down
+        self.removed: set[str] = set()
+        self.relisted: dict[str, str] = {}  # re-listed copy's id → the removed listing's id
 
     @property
     def base_url(self) -> str:
@@ -175,10 +184,66 @@ class DemoMarket:
 
     def photo(self, listing: Listing) -> bytes:
         """The listing's generated photo, drawn once (a shop serves static files)."""
+        original = self.relisted.get(listing.listing_id)
+        if original is not None:  # a re-listing shows the removed listing's photo
+            return self.photo(self.catalogue.by_id[original])
         photo = self._photos.get(listing.listing_id)
         if photo is None:
             photo = self._photos.setdefault(listing.listing_id, listing_photo(listing))
         return photo
+
+    def receive_notice(self, notice: dict[str, Any]) -> dict[str, Any]:
+        """The IP team's side of a notice: most cited listings are taken down after ``removal_delay`` seconds.
+
+        Decided per listing id: about 70 % are removed, 15 % edited by the seller (title changed), 15 % left
+        online. The first removed counterfeit is re-listed by its seller under a new id (same photo, near title).
+        """
+        urls = [str(u) for u in notice.get("urls") or [] if isinstance(u, str)]
+        accepted = []
+        with self._lock:
+            for url in urls:
+                listing_id = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+                if listing_id in self.catalogue.by_id and listing_id not in self.removed:
+                    self._due.setdefault(listing_id, time.monotonic() + self.removal_delay)
+                    accepted.append(listing_id)
+            self.notices.append({"reference": notice.get("reference"), "listings": accepted})
+        return {"reference": notice.get("reference"), "received": len(accepted)}
+
+    @staticmethod
+    def takedown_fate(listing_id: str) -> str:
+        """``removed``, ``edited`` or ``ignored``, deterministically from the id."""
+        draw = random.Random(f"takedown-{listing_id}").random()
+        return "removed" if draw < 0.7 else "edited" if draw < 0.85 else "ignored"
+
+    def apply_takedowns(self) -> None:
+        """Carry out the takedowns whose delay has passed."""
+        now = time.monotonic()
+        with self._lock:
+            for listing_id, when in list(self._due.items()):
+                if when > now:
+                    continue
+                del self._due[listing_id]
+                listing = self.catalogue.by_id[listing_id]
+                fate = self.takedown_fate(listing_id)
+                if fate == "edited":
+                    listing.title = f"{listing.title} (new version)"
+                elif fate == "removed":
+                    self.removed.add(listing_id)
+                    if listing.infringing and not self.relisted:
+                        self._relist(listing)
+
+    def _relist(self, listing: Listing) -> None:
+        copy = dataclasses.replace(listing, listing_id=f"{listing.listing_id}r", title=f"{listing.title} NEW",
+                                   gtin=listing.gtin)
+        cat = self.catalogue
+        cat.listings.append(copy)
+        cat.by_id[copy.listing_id] = copy
+        cat.by_category.setdefault(copy.category_slug, []).insert(0, copy)
+        cat.by_seller.setdefault(copy.seller_id, []).insert(0, copy)
+        self.relisted[copy.listing_id] = listing.listing_id
+
+    def visible(self, listings: list[Listing]) -> list[Listing]:
+        return [x for x in listings if x.listing_id not in self.removed]
 
     def render(self, template: str, **context: Any) -> str:
         return self._env.get_template(template).render(base_url=self.base_url, **context)
@@ -196,10 +261,28 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return
 
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        parts = urlsplit(self.path)
+        self.demo.count(parts.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if parts.path != "/ip/notices" or not 0 < length <= 1_000_000:
+            self._send(404 if parts.path != "/ip/notices" else 400, "{}", "application/json")
+            return
+        try:
+            notice = json.loads(self.rfile.read(length))
+        except ValueError:
+            self._send(400, '{"error": "not JSON"}', "application/json")
+            return
+        if not isinstance(notice, dict):
+            self._send(400, '{"error": "expected an object"}', "application/json")
+            return
+        self._send(202, json.dumps(self.demo.receive_notice(notice)), "application/json")
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         parts = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.demo.count(parts.path)
+        self.demo.apply_takedowns()
         try:
             self._route(parts.path, query)
         except (BrokenPipeError, ConnectionResetError):
@@ -216,18 +299,23 @@ class _Handler(BaseHTTPRequestHandler):
             body = f"User-agent: *\nDisallow: /private/\nDisallow: /cart\nSitemap: {demo.base_url}/sitemap.xml\n"
             self._send(200, body, "text/plain; charset=utf-8")
         elif path == "/sitemap.xml":
-            urls = "".join(f"<url><loc>{u}</loc></url>" for u in demo.product_urls(include_hostile=True))
+            urls = "".join(f"<url><loc>{u}</loc></url>" for u in demo.product_urls(include_hostile=True)
+                           if u.rsplit("/", 1)[-1] not in demo.removed)
             body = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
             self._send(200, body, "application/xml")
         elif path.startswith("/category/") and path[10:] in cat.by_category:
             slug = path[10:]
-            self._list(cat.categories[slug], cat.by_category[slug], page, f"/category/{slug}?")
+            self._list(cat.categories[slug], demo.visible(cat.by_category[slug]), page, f"/category/{slug}?")
         elif path.startswith("/seller/") and path[8:] in cat.sellers:
             seller = cat.sellers[path[8:]]
-            self._list(seller.name, cat.by_seller.get(seller.seller_id, []), page, f"/seller/{seller.seller_id}?")
+            self._list(seller.name, demo.visible(cat.by_seller.get(seller.seller_id, [])), page,
+                       f"/seller/{seller.seller_id}?")
         elif path == "/search":
             q = query.get("q", "")
-            self._list(f"Results for {q}", demo.search_engine.search(q), page, f"/search?q={quote(q, safe='')}&")
+            self._list(f"Results for {q}", demo.visible(demo.search_engine.search(q)), page, f"/search?q={quote(q, safe='')}&")
+        elif path.startswith("/product/") and path[9:] in demo.removed:
+            self._send(404, "<html><body><h1>This listing has been removed</h1>"
+                            "<p>It was taken down after an intellectual-property complaint.</p></body></html>")
         elif path.startswith("/product/") and path[9:] in cat.by_id:
             self._product(cat.by_id[path[9:]])
         elif path.startswith("/img/") and path.endswith(".jpg") and path[5:-4] in cat.by_id:

@@ -6,6 +6,7 @@ from review_ui.routes import (
            cases,
            corrections,
            dashboard,
+           enforcement,
            hits,
            mark_images,
            mark_review,
@@ -14,5 +15,5 @@ from review_ui.routes import (
            search,
 )
 
-ROUTERS = [auth.router, queue.router, hits.router, corrections.router, marks.router, mark_review.router, mark_images.router, search.router,
-           cases.router, dashboard.router, admin.router]
+ROUTERS = [auth.router, queue.router, hits.router, corrections.router, marks.router, mark_review.router, mark_images.router,
+           search.router, cases.router, enforcement.router, dashboard.router, admin.router]

@@ -13,7 +13,6 @@ from review_ui import exports
 from review_ui.deps import Db, Scope, Viewer
 from review_ui.routes.common import render, web_router
 from review_ui.templating import t
-from shared_db.models import Organisation
 from shared_db.repo import audit
 
 router = web_router()
@@ -67,10 +66,9 @@ def takedown(request: Request, db: Db, scope: Viewer, marketplace: CaseKey,
     if not hits:
         return render(request, "error.html", {"message": t(request, "No confirmed hits for this case.")},
                       status_code=404)
-    org = db.get(Organisation, scope.org_id) if scope.org_id else None
-    sender = org.name if org else scope.user.email
     _record(db, scope, "takedown", marketplace, seller, len(hits))
-    text = exports.render_takedown(marketplace, hits, sender=sender, generated_at=datetime.now(UTC))
+    text = exports.render_takedown(marketplace, hits, generated_at=datetime.now(UTC),
+                                   settings=request.app.state.settings)
     return PlainTextResponse(text, headers={"Content-Disposition": 'inline; filename="takedown.txt"'})
 
 

@@ -15,6 +15,7 @@ from review_ui.people import person_name
 from review_ui.routes.common import render, web_router
 from review_ui.templating import tr
 from shared_db.models import Decision, Hit, User, Verdict, utcnow
+from shared_db.repo.cases import removal_stats
 
 router = web_router()
 DAYS = 30
@@ -70,4 +71,5 @@ def dashboard(request: Request, db: Db, scope: Viewer) -> Response:
         "precision": bar_chart(stats["precision"], title=_("Precision (confirmed / decided) by model"),
                                value_format="{:.0%}"),
     }
-    return render(request, "dashboard.html", {"charts": charts, "stats": stats})
+    removals = removal_stats(session=db, org_id=scope.org_id)
+    return render(request, "dashboard.html", {"charts": charts, "stats": stats, "removals": removals})

@@ -18,6 +18,7 @@ from review_ui.params import Version
 from review_ui.people import person_name
 from review_ui.routes.common import is_htmx, render, web_router
 from review_ui.routes.corrections import offer_undo, pending_undo, undo_for_hit
+from review_ui.routes.enforcement import hit_cases, hit_network
 from review_ui.templating import t, tr
 from shared_db.models import Hit, User
 from shared_db.repo.hits import HitConflict, claim, decide, release_claim
@@ -68,6 +69,8 @@ def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: An
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
         "undo": undo_for_hit(request, scope, hit.decisions), "undo_back": f"/hits/{hit.id}",
         "reopen_error": None, "reopen_reason": "",
+        "network": hit_network(scope, hit, session=db), "can_enforce": scope.can("enforce"),
+        "hit_cases": hit_cases(hit, session=db),
         **extra,
     }
 

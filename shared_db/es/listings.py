@@ -22,7 +22,7 @@ from shared_db.settings import Settings
 
 LISTING_FIELDS = (
     "listing_id", "marketplace", "url", "fetched_url", "title", "description", "brand", "price", "currency",
-    "seller_id", "seller_name", "seller_url", "images", "category", "availability", "sku", "gtin",
+    "seller_id", "seller_name", "seller_url", "seller_contact", "images", "category", "availability", "sku", "gtin",
     "mpn", "language", "crawled_at", "indexed_at", "evidence_sha256", "profile", "content_hash",
     "image_hashes", "image_sha256",
 )
@@ -76,6 +76,7 @@ MAPPINGS: dict[str, Any] = {
         "seller_id": {"type": "keyword"},
         "seller_name": {"type": "text", "analyzer": "folded", "fields": {"raw": {"type": "keyword"}}},
         "seller_url": {"type": "keyword", "ignore_above": 2048},
+        "seller_contact": {"type": "keyword", "ignore_above": 512},
         "images": {"type": "keyword", "index": False},
         "image_hashes": {"type": "keyword"},
         "image_sha256": {"type": "keyword"},

@@ -17,6 +17,8 @@ from shared_db.bounds import column_length, fit_code, fit_key, fit_text
 from shared_db.models import REOPENED, Decision, Hit, HitStatus, Verdict, utcnow
 from shared_db.repo import audit
 
+#: Added to a re-listing's priority (detection.staydown), so it tops the queue: above any probability × weight (≤ 10).
+RELISTING_BOOST = 100.0
 UpsertOutcome = Literal["created", "updated", "kept_decision"]
 
 
@@ -125,6 +127,10 @@ def _upsert_chunk(rows: list[dict[str, Any]], *, session: Session) -> dict[tuple
     undecided = table.c.status == HitStatus.NEW.value
     refreshed = {name: case((undecided, statement.excluded[name]), else_=table.c[name])
                  for name in (*_REFRESHED, "updated_at")}
+    # A re-listing keeps its place at the top of the queue when detection refreshes it.
+    relisted = table.c.relisting_of_case_id.is_not(None)
+    refreshed["priority"] = case((undecided, statement.excluded.priority + case((relisted, RELISTING_BOOST), else_=0.0)),
+                                 else_=table.c.priority)
     statement = statement.on_conflict_do_update(
         index_elements=["listing_id", "mark_id"],
         set_={**refreshed, "last_seen_at": statement.excluded.last_seen_at},

@@ -210,7 +210,7 @@ def test_housekeeping_dag_runs_its_six_tasks(airflow_db, dagbag, settings, sqlit
     run = dagbag.dags["markwatch_housekeeping"].test(logical_date=INTERVAL)
     assert run.state == "success", task_instances(run)
     assert {task for (task, _), (state, _) in task_instances(run).items() if state == "success"} == {
-        "prune_evidence", "release_claims", "purge_login_counters", "reassess_marks", "reindex_listings",
+        "prune_evidence", "recheck_takedowns", "link_sellers", "release_claims", "purge_login_counters", "reassess_marks", "reindex_listings",
         "learn_vocabulary"}
     assert list(store.iter_hashes()) == []
     with sqlite_engine.connect() as conn:

@@ -20,7 +20,8 @@ EXPECTED = {
     },
     "markwatch_detect": {"plan": set(), "detect": {"plan"}, "backfill": set(), "reprioritise": {"detect", "backfill"}},
     "markwatch_retrain": {"train": set(), "report": {"train"}},
-    "markwatch_housekeeping": {"prune_evidence": set(), "release_claims": set(), "purge_login_counters": set(),
+    "markwatch_housekeeping": {"prune_evidence": set(), "recheck_takedowns": set(), "link_sellers": set(),
+                               "release_claims": set(), "purge_login_counters": set(),
                                "reassess_marks": set(), "reindex_listings": set(),
                                "learn_vocabulary": {"reindex_listings"}},
 }

@@ -72,7 +72,7 @@ def test_takedown_uses_default_template_for_unknown_marketplaces(world, login_as
     [hit] = add_hits(world.mark_a, [60], marketplace="../../etc/passwd", seller_id="s9")
     confirm(sqlite_engine, hit)
     notice = login_as("holder_a").get("/cases/takedown", params={"marketplace": "../../etc/passwd", "seller": "s9"})
-    assert notice.status_code == 200 and "Notice of infringing listings" in notice.text
+    assert notice.status_code == 200 and "NOTICE OF TRADEMARK INFRINGEMENT" in notice.text
     assert "Acme Corp" in notice.text and "Evidence SHA-256: " + "ab" * 32 in notice.text
 
 
