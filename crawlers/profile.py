@@ -3,8 +3,9 @@
 Keys: ``name``, ``marketplace``, ``start_urls``, ``allowed_domains``, ``product_url_pattern``
 (regex on the URL path, group 1 = listing id), ``[links] follow / products`` (CSS selectors of
 ``<a>`` elements), ``[fields]`` (field → selector or list of selectors; ``xpath:`` prefix for
-XPath, CSS otherwise; ``::text``/``::attr()`` allowed) and ``[rate]`` (download_delay,
-concurrent_requests_per_domain, autothrottle, autothrottle_target_concurrency).
+XPath, CSS otherwise; ``::text``/``::attr()`` allowed), ``[rate]`` (download_delay,
+concurrent_requests_per_domain, autothrottle, autothrottle_target_concurrency) and ``render``
+(``true``: pages are rendered in headless Chromium first, see :mod:`crawlers.render`).
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ class Profile:
     products: list[str] = field(default_factory=list)
     fields: dict[str, list[str]] = field(default_factory=dict)
     rate: dict[str, Any] = field(default_factory=dict)
+    render: bool = False
     path: Path | None = None
 
     def scrapy_settings(self) -> dict[str, Any]:
-        """The profile's rate limits as Scrapy settings."""
-        return {RATE_SETTINGS[k]: v for k, v in self.rate.items()}
+        """The profile's rate limits (and rendering) as Scrapy settings."""
+        values: dict[str, Any] = {RATE_SETTINGS[k]: v for k, v in self.rate.items()}
+        if self.render:
+            values["MARKWATCH_RENDER"] = True
+        return values
 
     def covers(self, url: str) -> bool:
         """True when ``url`` is on the profile's site: an allowed domain with a scheme and port of its start URLs.
@@ -94,9 +99,12 @@ def load_profile(name_or_path: str) -> Profile:
     if set(rate) - set(RATE_SETTINGS):
         raise ProfileError(f"{path}: unknown rate key(s) {sorted(set(rate) - set(RATE_SETTINGS))}")
     links = data.get("links", {})
+    render = data.get("render", False)
+    if not isinstance(render, bool):
+        raise ProfileError(f"{path}: render must be true or false, not {render!r}")
     return Profile(
         name=data.get("name", path.stem), marketplace=data["marketplace"], start_urls=list(data["start_urls"]),
         allowed_domains=list(data.get("allowed_domains", [])), product_url_pattern=data["product_url_pattern"],
         follow=list(links.get("follow", [])), products=list(links.get("products", [])), fields=fields,
-        rate=rate, path=path,
+        rate=rate, render=render, path=path,
     )
