@@ -5,7 +5,8 @@ Wiring only. Scheduled by the listings Asset that ``markwatch_crawl`` updates; t
 the index into slices (Variable ``markwatch_detect_slices``), each scanning from its own watermark
 (``markwatch.jobs.detect.plan_detection``), ``detect`` is mapped over them and
 upserts hits idempotently (a retry or a re-run duplicates nothing), then ``reprioritise`` re-ranks
-the review queue. The CLI runs the same work with ``markwatch detect``.
+the review queue and ``screenshots`` takes screenshot evidence of the hits (and reported URLs) that
+have none. The CLI runs the same work with ``markwatch detect`` and ``markwatch screenshots``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,16 @@ def markwatch_detect() -> None:
         report = reprioritise_queue(engine=get_engine(settings.resolved_database_url))
         return {"slices": len(list(results)), **report}
 
-    reprioritise(detect.expand(job=plan()))
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=1))
+    def screenshots(ranked: dict[str, Any]) -> dict[str, Any]:
+        from markwatch.jobs.runtime import task_settings
+        from markwatch.jobs.screenshots import capture_screenshots
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return capture_screenshots(settings=settings, engine=get_engine(settings.resolved_database_url))
+
+    screenshots(reprioritise(detect.expand(job=plan())))
 
 
 markwatch_detect()

@@ -2,7 +2,7 @@
 
 Steps: Elasticsearch up, migrate, load the demo rights database and its reference product photos,
 create demo users, start the demo marketplace, crawl it, detect, train a seed model from the
-marketplace's ground truth, re-score, then serve the review UI. Every step is idempotent, so re-running the demo is safe.
+marketplace's ground truth, re-score, screenshot every hit, then serve the review UI. Every step is idempotent, so re-running the demo is safe.
 """
 
 from __future__ import annotations
@@ -120,6 +120,13 @@ def crawl_with_progress(base_url: str, expected: int, *, settings: Settings,
         watcher.join()
         index.refresh()
         on_progress(index.count({"term": {"marketplace": MARKETPLACE}}))
+
+
+def screenshot_hits(*, settings: Settings, engine: Engine) -> dict[str, Any]:
+    """A screenshot of every hit (and reported URL) that has none; earlier failures are tried again."""
+    from markwatch.jobs.screenshots import capture_screenshots
+
+    return capture_screenshots(settings=settings, engine=engine, limit=100_000, retry_failed=True)
 
 
 def hits_against_ground_truth(ground_truth: Path, *, engine: Engine) -> dict[str, int]:

@@ -18,7 +18,7 @@ EXPECTED = {
         "publish": {"crawl", "crawl_suspects"},
         "watcher": {"crawl", "crawl_suspects"},
     },
-    "markwatch_detect": {"plan": set(), "detect": {"plan"}, "reprioritise": {"detect"}},
+    "markwatch_detect": {"plan": set(), "detect": {"plan"}, "reprioritise": {"detect"}, "screenshots": {"reprioritise"}},
     "markwatch_retrain": {"train": set(), "report": {"train"}},
     "markwatch_housekeeping": {"prune_evidence": set(), "release_claims": set(), "purge_login_counters": set(),
                                "reassess_marks": set(), "reindex_listings": set(),
