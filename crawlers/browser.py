@@ -55,8 +55,9 @@ def context_options(user_agent: str) -> dict[str, Any]:
 class RequestGuard:
     """Playwright route and WebSocket handlers that apply the crawler's network rules.
 
-    ``blocked`` counts refusals by kind (``private_address``, ``too_large``, ``failed``) and
-    ``refused`` keeps the refused URLs (for the crawl stats and the screenshot record).
+    ``blocked`` counts refusals by kind (``private_address``, ``too_large``, ``failed``), ``refused``
+    keeps the refused URLs and ``failures`` why fetches failed (for the crawl stats and the screenshot
+    record).
     """
 
     def __init__(self, allowed_hosts: Iterable[str], *, max_bytes: int, timeout_seconds: float) -> None:
@@ -65,6 +66,7 @@ class RequestGuard:
         self.timeout_ms = timeout_seconds * 1000
         self.blocked: Counter[str] = Counter()
         self.refused: list[str] = []
+        self.failures: list[str] = []
 
     async def reason(self, url: str) -> str | None:
         """Why ``url`` must not be fetched (the host is resolved off the event loop), or None."""
@@ -86,8 +88,10 @@ class RequestGuard:
             return
         try:
             response = await route.fetch(max_redirects=0, timeout=self.timeout_ms)
-        except PlaywrightError:
+        except PlaywrightError as exc:
             self.blocked["failed"] += 1
+            if len(self.failures) < 20:
+                self.failures.append(f"{url}: {str(exc).splitlines()[0][:300]}")
             await route.abort("failed")
             return
         location = response.headers.get("location")

@@ -141,7 +141,9 @@ async def capture_one(browser: Any, url: str, *, settings: Settings) -> Shot:
         return Shot(url, captured_at, sha256=sha)
     except PlaywrightError as exc:
         reason = str(exc).splitlines()[0][:500]
-        if guard.refused:
+        if guard.failures:
+            reason += f" ({guard.failures[0]})"
+        elif guard.refused:
             reason += f" (refused: {', '.join(guard.refused[:3])})"
         return Shot(url, datetime.now(UTC), error=reason)
     finally:
