@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +105,11 @@ def screenshot_citation(hit: Hit) -> str:
 
 
 def screenshot_json(hit: Hit) -> dict[str, Any]:
+    at = hit.screenshot_at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # SQLite hands stored UTC times back without their zone
     return {"sha256": hit.screenshot_sha256, "error": hit.screenshot_error,
-            "captured_at": hit.screenshot_at.isoformat() if hit.screenshot_at else None}
+            "captured_at": at.isoformat() if at else None}
 
 
 def decision_json(decision: Decision, scope: Scope) -> dict[str, Any]:

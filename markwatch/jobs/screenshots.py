@@ -12,6 +12,7 @@ the hit itself is never touched otherwise. ``retry_failed`` tries the failed one
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,7 +69,7 @@ def capture_screenshots(*, settings: Settings, engine: Engine, limit: int = DEFA
         work = [("hit", hit.id, str(hit.listing_url)) for hit in hits] + [
             ("report", report.id, report.url) for report in reports]
     urls = list(dict.fromkeys(url for _, _, url in work))
-    shots = asyncio.run(capture_urls(urls, settings=settings)) if urls else {}
+    shots = _run(capture_urls(urls, settings=settings)) if urls else {}
     with Session(engine) as session, session.begin():
         for kind, row_id, url in work:
             row = session.get(Hit if kind == "hit" else SuspectReport, row_id)
@@ -79,6 +80,16 @@ def capture_screenshots(*, settings: Settings, engine: Engine, limit: int = DEFA
     captured = sum(1 for shot in shots.values() if shot.sha256)
     return {"hits": len(hits), "reports": len(reports), "urls": len(urls), "captured": captured,
             "failed": len(urls) - captured}
+
+
+def _run(coroutine: Any) -> Any:
+    """Run ``coroutine`` to completion, in a thread of its own when this one already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def capture_urls(urls: list[str], *, settings: Settings) -> dict[str, Shot]:
