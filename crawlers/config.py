@@ -20,6 +20,12 @@ def scrapy_settings(settings: Settings, overrides: dict[str, Any] | None = None)
         "MARKWATCH_ALLOWED_PRIVATE_HOSTS": list(settings.allowed_private_hosts),
     }
     values.update(overrides or {})
+    if values.get("MARKWATCH_RENDER"):
+        from crawlers.render import render_settings
+
+        values.update(render_settings(executable=settings.browser_executable, user_agent=settings.user_agent,
+                                      timeout_seconds=settings.render_timeout_seconds,
+                                      max_pages=settings.render_max_pages))
     return values
 
 

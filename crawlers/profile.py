@@ -4,7 +4,8 @@ Keys: ``name``, ``marketplace``, ``start_urls``, ``allowed_domains``, ``product_
 (regex on the URL path, group 1 = listing id), ``[links] follow / products`` (CSS selectors of
 ``<a>`` elements), ``[fields]`` (field → selector or list of selectors; ``xpath:`` prefix for
 XPath, CSS otherwise; ``::text``/``::attr()`` allowed) and ``[rate]`` (download_delay,
-concurrent_requests_per_domain, autothrottle, autothrottle_target_concurrency).
+concurrent_requests_per_domain, autothrottle, autothrottle_target_concurrency) and ``render``
+(``true``: pages are rendered in headless Chromium first, see :mod:`crawlers.render`).
 
 A site with a search engine also sets ``search_url`` (``https://shop.example/search?q={query}&page={page}``:
 ``{query}`` required, ``{page}`` optional, nothing else in braces) and ``[search]``: ``results`` (selectors
@@ -90,11 +91,15 @@ class Profile:
     rate: dict[str, Any] = field(default_factory=dict)
     search: SearchSettings | None = None
     notice: dict[str, Any] = field(default_factory=dict)
+    render: bool = False
     path: Path | None = None
 
     def scrapy_settings(self) -> dict[str, Any]:
-        """The profile's rate limits as Scrapy settings."""
-        return {RATE_SETTINGS[k]: v for k, v in self.rate.items()}
+        """The profile's rate limits (and rendering) as Scrapy settings."""
+        values: dict[str, Any] = {RATE_SETTINGS[k]: v for k, v in self.rate.items()}
+        if self.render:
+            values["MARKWATCH_RENDER"] = True
+        return values
 
     def covers(self, url: str) -> bool:
         """True when ``url`` is on the profile's site: an allowed domain with a scheme and port of its start URLs.
@@ -147,11 +152,15 @@ def load_profile(name_or_path: str) -> Profile:
     if set(notice) - NOTICE_KEYS:
         raise ProfileError(f"{path}: unknown notice key(s) {sorted(set(notice) - NOTICE_KEYS)}; "
                            f"allowed: {sorted(NOTICE_KEYS)}")
+    render = data.get("render", False)
+    if not isinstance(render, bool):
+        raise ProfileError(f"{path}: render must be true or false, not {render!r}")
     return Profile(
         name=data.get("name", path.stem), marketplace=data["marketplace"], start_urls=list(data["start_urls"]),
         allowed_domains=allowed_domains, product_url_pattern=data["product_url_pattern"],
         follow=list(links.get("follow", [])), products=list(links.get("products", [])), fields=fields,
-        rate=rate, search=_search_settings(path, data, allowed_domains), notice=dict(notice), path=path,
+        rate=rate, search=_search_settings(path, data, allowed_domains), notice=dict(notice), render=render,
+        path=path,
     )
 
 

@@ -31,6 +31,8 @@ DNS_RESOLVER = "crawlers.safety.PublicOnlyResolver"
 DOWNLOADER_MIDDLEWARES = {
     # first (before OffsiteMiddleware at 50 and robots.txt at 100): every request, redirects included
     "crawlers.safety.PrivateAddressMiddleware": 40,
+    # pages of a `render = true` profile go to the guarded browser (crawlers/render.py)
+    "crawlers.render.RenderMiddleware": 45,
 }
 
 # One concern each, in this order (documented in crawlers/pipelines/__init__.py).

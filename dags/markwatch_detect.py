@@ -6,8 +6,9 @@ the index into slices (Variable ``markwatch_detect_slices``), each scanning from
 (``markwatch.jobs.detect.plan_detection``), ``detect`` is mapped over them and
 upserts hits idempotently (a retry or a re-run duplicates nothing); beside them ``backfill`` checks the
 marks added or changed since the last run against the whole index
-(``markwatch.jobs.detect.run_mark_backfills``); then ``reprioritise`` re-ranks the review queue. The
-CLI runs the same work with ``markwatch detect`` and ``markwatch detect --backfill``.
+(``markwatch.jobs.detect.run_mark_backfills``); then ``reprioritise`` re-ranks the review queue and
+``screenshots`` takes screenshot evidence of the hits (and reported URLs) that have none. The CLI runs
+the same work with ``markwatch detect``, ``markwatch detect --backfill`` and ``markwatch screenshots``.
 """
 
 from __future__ import annotations
@@ -79,7 +80,16 @@ def markwatch_detect() -> None:
         report = reprioritise_queue(engine=get_engine(settings.resolved_database_url))
         return {"slices": len(list(results)), "backfilled_marks": len(backfilled["marks"]), **report}
 
-    reprioritise(detect.expand(job=plan()), backfill())
+    @task(multiple_outputs=False, execution_timeout=timedelta(hours=1))
+    def screenshots(ranked: dict[str, Any]) -> dict[str, Any]:
+        from markwatch.jobs.runtime import task_settings
+        from markwatch.jobs.screenshots import capture_screenshots
+        from shared_db.db import get_engine
+
+        settings = task_settings()
+        return capture_screenshots(settings=settings, engine=get_engine(settings.resolved_database_url))
+
+    screenshots(reprioritise(detect.expand(job=plan()), backfill()))
 
 
 markwatch_detect()

@@ -139,6 +139,13 @@ def search_note(summary: Any) -> str | None:
             "listings skipped as fetched recently")
 
 
+def screenshot_hits(*, settings: Settings, engine: Engine) -> dict[str, Any]:
+    """A screenshot of every hit (and reported URL) that has none; earlier failures are tried again."""
+    from markwatch.jobs.screenshots import capture_screenshots
+
+    return capture_screenshots(settings=settings, engine=engine, limit=100_000, retry_failed=True)
+
+
 def hits_against_ground_truth(ground_truth: Path, *, engine: Engine) -> dict[str, int]:
     """How many injected infringements and how many genuine listings became hits."""
     truth = {}

@@ -10,7 +10,11 @@ from fastapi.responses import Response
 from shared_db.settings import Settings
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+SANDBOX_CSP = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; "
+               "form-action 'none'; base-uri 'none'")
+# Attributes that would send the viewer somewhere when the snapshot is clicked or loaded.
+_NAVIGATING = {"a": ("href", "ping", "target"), "area": ("href", "ping", "target"), "form": ("action", "target"),
+               "button": ("formaction", "formtarget"), "input": ("formaction", "formtarget")}
 
 
 class EvidenceUnavailable(LookupError):
@@ -55,9 +59,43 @@ def _inert(body: bytes, media_type: str) -> Response:
     })
 
 
+def inert_html(body: bytes) -> bytes:
+    """The snapshot as UTF-8 HTML whose links, forms, ``<base>`` and refreshes lead nowhere.
+
+    Inside the review UI a snapshot's relative link would open a page of the review UI itself (and
+    an absolute one the infringer's site); each link keeps its target only as ``data-href`` and a
+    tooltip. Scripts are kept as text (the CSP sandbox never runs them).
+    """
+    import lxml.html
+    from lxml.etree import ParserError
+
+    try:
+        document = lxml.html.document_fromstring(body)
+    except (ParserError, ValueError):
+        return b""
+    for element in list(document.iter("base", "meta")):
+        if element.tag == "base" or (element.get("http-equiv") or "").lower() == "refresh":
+            element.drop_tree()
+    for tag, attributes in _NAVIGATING.items():
+        for element in document.iter(tag):
+            target = element.attrib.pop(attributes[0], None)
+            for name in attributes[1:]:
+                element.attrib.pop(name, None)
+            if target is not None and tag in ("a", "area"):
+                element.set("data-href", target)
+                element.set("title", target)
+    for meta in document.iter("meta"):
+        if meta.get("charset"):
+            meta.set("charset", "utf-8")
+    return lxml.html.tostring(document, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
 def evidence_response(settings: Settings, sha256: str, *, as_html: bool) -> Response:
-    """The snapshot bytes with headers that keep any script in them from running."""
-    return _inert(_body(settings, sha256), "text/html; charset=utf-8" if as_html else "text/plain; charset=utf-8")
+    """The snapshot bytes with headers that keep any script in them from running (HTML: see :func:`inert_html`)."""
+    body = _body(settings, sha256)
+    if as_html:
+        return _inert(inert_html(body), "text/html; charset=utf-8")
+    return _inert(body, "text/plain; charset=utf-8")
 
 
 def image_response(settings: Settings, sha256: str) -> Response:

@@ -1,4 +1,5 @@
-"""Cases (confirmed hits per seller and marketplace) and their exports: CSV, JSON, takedown, authority.
+"""Cases (confirmed hits per seller and marketplace) and their exports: CSV, JSON, ZIP (JSON with the
+screenshots), takedown, authority.
 
 Every one of them is an enforcement document, so each cites only hits on verified marks: a mark a rights
 holder registered is a claim until a reviewer or admin has checked its registration.
@@ -9,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -23,7 +24,8 @@ from shared_db.settings import Settings
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("case", "hit_id", "marketplace", "seller_id", "seller_name", "mark", "listing_id", "listing_url",
-               "listing_title", "price", "currency", "score", "evidence_sha256", "status", "decided_at")
+               "listing_title", "price", "currency", "score", "evidence_sha256", "status", "decided_at",
+               "screenshot_sha256")
 
 
 def seller_key():  # type: ignore[no-untyped-def]
@@ -88,9 +90,25 @@ def hits_csv(hits: list[Hit]) -> str:
     for hit in hits:
         row = (case_id(hit), hit.id, hit.marketplace, hit.seller_id, hit.seller_name, hit.mark.text,
                hit.listing_id, hit.listing_url, hit.listing_title, hit.price, hit.currency,
-               round(hit.score, 2), hit.evidence_sha256, hit.status, _decided_at(hit))
+               round(hit.score, 2), hit.evidence_sha256, hit.status, _decided_at(hit), hit.screenshot_sha256)
         writer.writerow([neutralise(v) for v in row])
     return out.getvalue()
+
+
+def screenshot_citation(hit: Hit) -> str:
+    """How a notice cites the hit's screenshot: its SHA-256 and capture time, or why there is none."""
+    if hit.screenshot_sha256:
+        when = f" (captured {hit.screenshot_at.strftime('%Y-%m-%d %H:%M UTC')})" if hit.screenshot_at else ""
+        return hit.screenshot_sha256 + when
+    return f"not captured ({hit.screenshot_error})" if hit.screenshot_error else "not captured"
+
+
+def screenshot_json(hit: Hit) -> dict[str, Any]:
+    at = hit.screenshot_at
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)  # SQLite hands stored UTC times back without their zone
+    return {"sha256": hit.screenshot_sha256, "error": hit.screenshot_error,
+            "captured_at": at.isoformat() if at else None}
 
 
 def decision_json(decision: Decision, scope: Scope) -> dict[str, Any]:
@@ -105,7 +123,7 @@ def hit_json(hit: Hit, scope: Scope) -> dict[str, Any]:
         "listing": {"listing_id": hit.listing_id, "marketplace": hit.marketplace, "url": hit.listing_url,
                     "title": hit.listing_title, "price": None if hit.price is None else str(hit.price),
                     "currency": hit.currency, "seller_id": hit.seller_id, "seller_name": hit.seller_name},
-        "evidence_sha256": hit.evidence_sha256, "score": hit.score, "probability": hit.probability,
+        "evidence_sha256": hit.evidence_sha256, "screenshot": screenshot_json(hit), "score": hit.score, "probability": hit.probability,
         "reasons": list(hit.reasons), "status": hit.status,
         "first_seen_at": hit.first_seen_at.isoformat(), "last_seen_at": hit.last_seen_at.isoformat(),
         "decisions": [decision_json(d, scope) for d in hit.decisions],
@@ -129,7 +147,27 @@ def authority_export(scope: Scope, *, session: Session, generated_at: datetime) 
                   for m in marks],
         "cases": [hit_json(h, scope) for h in hits],
         "evidence_sha256": sorted({h.evidence_sha256 for h in hits if h.evidence_sha256}),
+        "screenshot_sha256": sorted({h.screenshot_sha256 for h in hits if h.screenshot_sha256}),
     }
+
+
+def case_bundle(hits: list[Hit], scope: Scope, *, store: Any) -> bytes:
+    """A ZIP of ``cases.json`` and each hit's screenshot as ``screenshots/<sha256>.png`` (those in the store)."""
+    import json
+    import zipfile
+
+    from shared_db.evidence import EvidenceNotFound
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("cases.json", json.dumps({"cases": [hit_json(h, scope) for h in hits]},
+                                                  ensure_ascii=False, indent=2))
+        for sha in sorted({h.screenshot_sha256 for h in hits if h.screenshot_sha256}):
+            try:
+                archive.writestr(f"screenshots/{sha}.png", store.get(sha), compress_type=zipfile.ZIP_STORED)
+            except EvidenceNotFound:
+                continue  # removed by housekeeping: the JSON still cites the hash
+    return buffer.getvalue()
 
 
 def render_takedown(marketplace: str, hits: list[Hit], *, sender: str | None = None, generated_at: datetime,

@@ -1,7 +1,8 @@
 """Content-addressed evidence store: raw page snapshots, gzip-compressed, named by sha256.
 
 Layout: ``<root>/<sha[:2]>/<sha>.gz`` holds the body and ``<root>/<sha[:2]>/<sha>.json`` the
-capture metadata (url, status, headers, captured_at, size). The hash is of the raw body, so the
+capture metadata (url, status, headers, captured_at, size; a screenshot adds ``kind`` and
+``media_type``, see :mod:`markwatch.jobs.screenshots`). The hash is of the raw body, so the
 same bytes captured twice are stored once; the sidecar keeps the first capture's metadata.
 """
 
@@ -43,8 +44,8 @@ class EvidenceStore:
         return folder / f"{sha}.gz", folder / f"{sha}.json"
 
     def put(self, body: bytes, *, url: str, status: int, headers: Mapping[str, Any] | None = None,
-            captured_at: datetime | None = None) -> str:
-        """Store ``body`` (if not already stored) and return its sha256."""
+            captured_at: datetime | None = None, extra: Mapping[str, Any] | None = None) -> str:
+        """Store ``body`` (if not already stored) and return its sha256; ``extra`` joins the metadata."""
         sha = hashlib.sha256(body).hexdigest()
         body_path, meta_path = self._paths(sha)
         if meta_path.exists():  # the sidecar is written last: its presence means complete
@@ -54,6 +55,7 @@ class EvidenceStore:
             self._dirs.add(body_path.parent)
         moment = captured_at or datetime.now(UTC)
         meta = {
+            **(extra or {}),
             "sha256": sha,
             "url": url,
             "status": int(status),

@@ -265,6 +265,10 @@ class Hit(Base):
     price: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     currency: Mapped[str | None] = mapped_column(String(3))
     evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    # a full-page PNG in the evidence store (migration 0012); a failed capture keeps its reason
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    screenshot_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    screenshot_error: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float] = mapped_column(Float, default=0.0)
     kind: Mapped[str] = mapped_column(String(30), default="fuzzy")
     matched_text: Mapped[str | None] = mapped_column(String(500))
@@ -357,6 +361,9 @@ class SuspectReport(Base):
     listing_id: Mapped[str | None] = mapped_column(String(ELASTICSEARCH_ID_BYTES))
     hit_id: Mapped[int | None] = mapped_column(ForeignKey("hits.id"))
     error: Mapped[str | None] = mapped_column(Text)
+    screenshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    screenshot_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    screenshot_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(Timestamp)
 

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     crawl_max_response_bytes: int = 10_000_000
     crawl_timeout_seconds: int = 30
     crawl_images_per_listing: int = 3
+    # headless Chromium for profiles with ``render = true`` and for screenshot evidence (Debian's build)
+    browser_executable: Path = Path("/usr/bin/chromium")
+    render_timeout_seconds: int = Field(default=20, ge=1)
+    render_max_pages: int = Field(default=2, ge=1)
+    screenshot_max_height: int = Field(default=12_000, ge=500)
     image_max_bytes: int = 5_000_000
     image_max_pixels: int = 40_000_000
     fx_rates: dict[str, Decimal] = Field(

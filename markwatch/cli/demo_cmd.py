@@ -74,6 +74,11 @@ def demo(
                           f"({len(market.catalogue.products)} product pages)")
             crawls = _crawl(steps, market, settings)
             _detect_and_train(steps, settings, engine, ground_truth)
+            with console.status("screenshots of the hits' pages…"):
+                shots = steps.screenshot_hits(settings=settings, engine=engine)
+            mark = "[yellow]![/]" if shots["failed"] else "[green]✓[/]"
+            console.print(f"{mark} screenshots: {shots['captured']} "
+                          f"of {shots['urls']} pages stored, {shots['failed']} failed (reasons on the hit pages)")
             outcome = steps.hits_against_ground_truth(ground_truth, engine=engine)
             pages = sum(summary.pages for summary in crawls)
             console.print(

@@ -1,4 +1,5 @@
-"""``markwatch match`` (offline, files in and out) and ``markwatch detect`` (over the listings index)."""
+"""``markwatch match`` (offline, files in and out), ``markwatch detect`` (over the listings index) and
+``markwatch screenshots`` (screenshot evidence of the hits and reported URLs, after detection)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command("match")(match)
     app.command("detect")(detect)
+    app.command("screenshots")(screenshots)
 
 
 def _progress() -> Progress:
@@ -134,3 +136,26 @@ def _backfill(batch_size: int) -> None:
         f"{summary.hits_created} hits created, {summary.hits_updated} updated"
         + (f"; {len(summary.skipped)} no longer used for detection" if summary.skipped else "")
         + f" ({summary.duration_seconds:.1f}s)", highlight=False)
+
+
+def screenshots(
+    limit: int = typer.Option(500, "--limit", min=1, help="At most this many hits (and as many reports) per run."),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Try again the URLs whose capture failed."),
+) -> None:
+    """Take a full-page screenshot of every hit at or above the threshold, and of every reported URL, that has none.
+
+    Pages load in headless Chromium under the crawler's private-address and size rules; a failure is
+    recorded on the hit (its reason is shown on the hit page) and the run goes on.
+    """
+    from markwatch.jobs.screenshots import capture_screenshots
+    from shared_db.db import get_engine
+    from shared_db.settings import get_settings
+
+    settings = get_settings()
+    with clear_errors():
+        report = capture_screenshots(settings=settings, engine=get_engine(settings.resolved_database_url),
+                                     limit=limit, retry_failed=retry_failed)
+    err_console.print(f"{report['urls']} URLs ({report['hits']} hits, {report['reports']} reported): "
+                      f"{report['captured']} screenshots stored, {report['failed']} failed", highlight=False)
+    if report["failed"]:
+        raise typer.Exit(EXIT_PARTIAL)

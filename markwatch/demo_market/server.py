@@ -4,7 +4,8 @@ Routes: ``/`` (categories, deals, sellers), ``/category/<slug>?page=N``, ``/sear
 :mod:`markwatch.demo_market.search`),
 ``/seller/<id>?page=N``, ``/product/<id>``, ``POST /ip/notices`` (the IP team's report endpoint: a JSON
 ``{"reference": ..., "urls": [...]}``; see :meth:`DemoMarket.receive_notice`), ``/img/<id>.jpg`` (a generated product photo, see
-:mod:`markwatch.demo_market.images`), ``/robots.txt`` (disallows ``/private/`` and
+:mod:`markwatch.demo_market.images`), ``/live/`` and ``/live/product/<id>`` (filled in by scripts from ``/api/live/...json``, see
+:mod:`markwatch.demo_market.live`), ``/robots.txt`` (disallows ``/private/`` and
 ``/cart``), ``/sitemap.xml``. Hostile product pages ``/product/x-<kind>``: truncated HTML, slow
 response, GBK-encoded page, HTTP 500, huge page, gzip bomb, redirects to 10.0.0.1 and to
 169.254.169.254.
@@ -29,6 +30,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from markwatch.demo_market.catalogue import Catalogue, Listing, build_catalogue
 from markwatch.demo_market.images import listing_photo, photo_source
+from markwatch.demo_market.live import listings_json, product_json
 from markwatch.demo_market.search import SearchEngine
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -318,8 +320,24 @@ class _Handler(BaseHTTPRequestHandler):
                             "<p>It was taken down after an intellectual-property complaint.</p></body></html>")
         elif path.startswith("/product/") and path[9:] in cat.by_id:
             self._product(cat.by_id[path[9:]])
+        elif path.startswith(("/live/", "/api/live/")):
+            self._live(path)
         elif path.startswith("/img/") and path.endswith(".jpg") and path[5:-4] in cat.by_id:
             self._send(200, demo.photo(cat.by_id[path[5:-4]]), "image/jpeg")
+        else:
+            self._send(404, "<html><body><h1>Not found</h1></body></html>")
+
+    def _live(self, path: str) -> None:
+        demo, cat = self.demo, self.demo.catalogue
+        if path == "/live/":
+            self._send(200, demo.render("live.html", product_id=None))
+        elif path == "/api/live/listings.json":
+            self._send(200, json.dumps(listings_json(cat)), "application/json")
+        elif path.startswith("/live/product/") and path[14:] in cat.by_id:
+            self._send(200, demo.render("live.html", product_id=path[14:]))
+        elif path.startswith("/api/live/product/") and path.endswith(".json") and path[18:-5] in cat.by_id:
+            listing = cat.by_id[path[18:-5]]
+            self._send(200, json.dumps(product_json(listing, cat, price_text(listing))), "application/json")
         else:
             self._send(404, "<html><body><h1>Not found</h1></body></html>")
 

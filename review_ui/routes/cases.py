@@ -59,6 +59,19 @@ def export_json(db: Db, scope: Viewer, marketplace: OptionalCaseKey = None,
     return _attachment(body, "application/json", "markwatch-cases.json")
 
 
+@router.get("/cases/export.zip")
+def export_zip(request: Request, db: Db, scope: Viewer, marketplace: OptionalCaseKey = None,
+               seller: OptionalCaseKey = None) -> Response:
+    """The JSON export with each hit's screenshot beside it (``screenshots/<sha256>.png``)."""
+    from shared_db.evidence import EvidenceStore
+
+    hits = exports.case_hits(scope, session=db, marketplace=marketplace, seller=seller)
+    _record(db, scope, "zip", marketplace, seller, len(hits))
+    store = EvidenceStore(request.app.state.settings.resolved_evidence_dir)
+    return Response(exports.case_bundle(hits, scope, store=store), media_type="application/zip",
+                    headers={"Content-Disposition": 'attachment; filename="markwatch-cases.zip"'})
+
+
 @router.get("/cases/takedown")
 def takedown(request: Request, db: Db, scope: Viewer, marketplace: CaseKey,
              seller: OptionalCaseKey = None) -> Response:

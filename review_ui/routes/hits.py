@@ -1,4 +1,4 @@
-"""Hit detail, decisions with optimistic locking, claims, and the sandboxed evidence snapshot."""
+"""Hit detail, decisions with optimistic locking, claims, the sandboxed evidence snapshot and the screenshot."""
 
 from __future__ import annotations
 
@@ -55,15 +55,20 @@ def hit_detail(request: Request, hit_id: HitId, db: Db, scope: Viewer) -> Respon
 
 
 def _detail_context(request: Request, scope: Any, hit: Hit, db: Any, **extra: Any) -> dict[str, Any]:
+    settings = request.app.state.settings
     try:
-        evidence = load_evidence_meta(request.app.state.settings, hit.evidence_sha256)
+        evidence = load_evidence_meta(settings, hit.evidence_sha256)
         evidence_error = None
     except EvidenceUnavailable as exc:
         evidence, evidence_error = None, str(exc)
+    try:
+        screenshot, screenshot_missing = load_evidence_meta(settings, hit.screenshot_sha256), None
+    except EvidenceUnavailable as exc:
+        screenshot, screenshot_missing = None, str(exc)
     return {
         "hit": hit, "can_decide": scope.can("decide"), "verdicts": scope.verdicts, "price": price_comparison(hit),
         "others": queries.seller_other_hits(scope, hit, session=db), "evidence": evidence,
-        "evidence_error": evidence_error,
+        "evidence_error": evidence_error, "screenshot": screenshot, "screenshot_missing": screenshot_missing,
         "conflict": None, "reason": "", "claimant": db.get(User, hit.claimed_by) if hit.claimed_by else None,
         "person": partial(person_name, scope, gettext=tr(request)),
         "images": listing_images(hit), "image_similarity": (hit.features or {}).get("image_similarity"),
@@ -154,5 +159,17 @@ def hit_image(request: Request, hit_id: HitId, number: Annotated[int, Path(ge=0,
         return _not_found(request)
     try:
         return image_response(request.app.state.settings, images[number])
+    except EvidenceUnavailable as exc:
+        return render(request, "error.html", {"message": str(exc)}, status_code=404)
+
+
+@router.get("/hits/{hit_id}/screenshot")
+def hit_screenshot(request: Request, hit_id: HitId, db: Db, scope: Viewer) -> Response:
+    """The full-page screenshot of the listing, from our evidence store, as a PNG with nosniff."""
+    hit = queries.get_hit(scope, hit_id, session=db)
+    if hit is None or not hit.screenshot_sha256:
+        return _not_found(request)
+    try:
+        return image_response(request.app.state.settings, hit.screenshot_sha256)
     except EvidenceUnavailable as exc:
         return render(request, "error.html", {"message": str(exc)}, status_code=404)

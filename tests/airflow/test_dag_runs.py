@@ -92,6 +92,10 @@ def test_crawl_then_detect_finds_hits_and_a_rerun_duplicates_nothing(
     infringing = {f"demo-market:{row['listing_id']}" for row in market.ground_truth() if row["infringing"]}
     assert first, "detection found no hits in the demo marketplace"
     assert infringing & {listing for listing, _ in first}
+    with Session(sqlite_engine) as session:  # the screenshots task ran after detection
+        shots = session.execute(select(Hit.screenshot_sha256, Hit.screenshot_error)
+                                .where(Hit.score >= settings.match_threshold)).all()
+    assert shots and all(sha and error is None for sha, error in shots), shots
 
     # The same interval again: the listings are overwritten, hits upserted; nothing is duplicated.
     assert dagbag.dags["markwatch_crawl"].test(logical_date=INTERVAL, run_conf=conf).state == "success"

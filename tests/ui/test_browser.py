@@ -250,3 +250,70 @@ def test_report_states_in_the_browser(live_server, browser_page, world, add_repo
     assert page.inner_text(f"#report-{ids['fetch_failed']} td.reason") == "网站返回 HTTP 404"
     assert page.inner_text(f"#report-{ids['hit']} td.state") == "已成为命中"
     page.screenshot(path=str(ARTIFACTS / "reports-2-states-zh.png"), full_page=True)
+
+
+SHOP_PAGE = (b'<html><head><title>ACME tote</title></head><body style="background:#1e7d32;color:#fff">'
+             b'<h1>ACME tote, 90% off</h1><p style="height:2400px">a long listing page</p></body></html>')
+
+
+@pytest.fixture
+def shop_page() -> Iterator[str]:
+    """A listing page on a local server (a free port): the URL of the page."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            return
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = SHOP_PAGE if self.path == "/item/1" else b"not here"
+            self.send_response(200 if self.path == "/item/1" else 404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/item/1"
+    server.shutdown()
+    server.server_close()
+
+
+def test_hit_page_shows_the_screenshot_and_snapshot_links_stay_put(live_server, browser_page, world, settings,
+                                                                   sqlite_engine, shop_page) -> None:
+    from markwatch.jobs.screenshots import capture_screenshots
+
+    hit_id = world.hits_a[0]
+    snapshot = (f'<html><body><a id="inside" href="/queue">queue</a> <a id="outside" href="{live_server}/dashboard">'
+                'dashboard</a> fake shoes</body></html>').encode()
+    sha = EvidenceStore(settings.resolved_evidence_dir).put(snapshot, url=shop_page, status=200)
+    with Session(sqlite_engine) as session, session.begin():
+        session.execute(update(Hit).where(Hit.id != hit_id).values(listing_url=None))
+        session.execute(update(Hit).where(Hit.id == hit_id).values(listing_url=shop_page, evidence_sha256=sha))
+    origin = shop_page.rsplit("/", 2)[0]
+    shot_settings = settings.model_copy(update={"allowed_private_hosts": [origin]})
+    assert capture_screenshots(settings=shot_settings, engine=sqlite_engine)["captured"] == 1
+
+    page = browser_page
+    log_in(page, live_server, world.emails["reviewer"], world.password)
+    page.goto(f"{live_server}/hits/{hit_id}")
+    page.wait_for_function("() => { const i = document.querySelector('img.screenshot');"
+                           " return i && i.complete && i.naturalWidth > 0; }")
+    size = page.evaluate("() => [document.querySelector('img.screenshot').naturalWidth,"
+                         " document.querySelector('img.screenshot').naturalHeight]")
+    assert size[0] == 1280 and size[1] > 2400  # the whole page as the browser showed it
+    with Session(sqlite_engine) as session:
+        shot_sha = session.get_one(Hit, hit_id).screenshot_sha256
+    assert page.inner_text("#screenshot-sha") == shot_sha and shop_page in page.inner_text("#screenshot")
+    page.screenshot(path=str(ARTIFACTS / "hit-screenshot.png"), full_page=True)
+
+    frame = page.frame_locator("iframe.evidence")
+    for link in ("#inside", "#outside"):
+        frame.locator(link).click()
+        page.wait_for_timeout(300)
+        [child] = page.main_frame.child_frames
+        assert child.url.endswith(f"/hits/{hit_id}/evidence?view=html"), child.url  # the frame stayed put
+    assert page.url == f"{live_server}/hits/{hit_id}"
+    assert "fake shoes" in frame.locator("body").inner_text()
+    assert page.dialogs == []  # type: ignore[attr-defined]

@@ -44,6 +44,7 @@ def get_matrix(world) -> list[tuple[str, dict[str, int]]]:
         ("/cases", only(ALL)),
         ("/cases/export.csv", only(ALL)),
         ("/cases/export.json", only(ALL)),
+        ("/cases/export.zip", only(ALL)),
         ("/cases/view?marketplace=demo&seller=seller1", {**only(ALL), "holder_b": 404}),
         ("/cases/takedown?marketplace=demo&seller=seller1", {**only(ALL), "holder_b": 404}),
         ("/exports/authority.json", only(ALL)),
