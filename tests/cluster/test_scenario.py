@@ -180,6 +180,18 @@ class UiProcesses:
         self.port, self.parent = port, parent_pid
 
     def worker_pids(self) -> set[int]:
+        """The children of ``markwatch serve`` that hold its listening socket (not multiprocessing helpers)."""
+        listening = self._inodes(lambda local, remote, state: local == self.port and state == "0A")
+        return {pid for pid in self._children() if listening & self._sockets(pid)}
+
+    def serving(self, client_port: int) -> int | None:
+        accepted = self._inodes(lambda local, remote, state: local == self.port and remote == client_port)
+        for pid in self.worker_pids():
+            if accepted & self._sockets(pid):
+                return pid
+        return None
+
+    def _children(self) -> set[int]:
         pids = set()
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
@@ -189,23 +201,23 @@ class UiProcesses:
                 continue
         return pids
 
-    def serving(self, client_port: int) -> int | None:
-        inode = None
+    @staticmethod
+    def _inodes(wanted: Any) -> set[str]:
+        inodes = set()
         for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
             parts = line.split()
-            local, remote = parts[1].split(":")[1], parts[2].split(":")[1]
-            if int(local, 16) == self.port and int(remote, 16) == client_port:
-                inode = parts[9]
-        if inode is None:
-            return None
-        for pid in self.worker_pids():
-            try:
-                links = [p.readlink() for p in Path(f"/proc/{pid}/fd").iterdir()]
-            except OSError:
-                continue
-            if Path(f"socket:[{inode}]") in links:
-                return pid
-        return None
+            local, remote = int(parts[1].split(":")[1], 16), int(parts[2].split(":")[1], 16)
+            if wanted(local, remote, parts[3]):
+                inodes.add(parts[9])
+        return inodes
+
+    @staticmethod
+    def _sockets(pid: int) -> set[str]:
+        try:
+            links = [str(p.readlink()) for p in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            return set()
+        return {link[8:-1] for link in links if link.startswith("socket:[")}
 
 
 @dataclass
