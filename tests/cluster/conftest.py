@@ -131,6 +131,12 @@ class Stack:
     def airflow(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         return _run([str(BIN / "airflow"), *args], self.airflow_env, timeout=timeout)
 
+    def start_worker(self, name: str) -> None:
+        """A Celery worker serving this run's queue, one task at a time (docs/cluster.md, step 4)."""
+        self.processes.start(name, [str(BIN / "airflow"), "celery", "worker", "--celery-hostname",
+                                    f"{name}-{self.queue}@%h", "--queues", self.queue, "--concurrency", "1",
+                                    "--skip-serve-logs"], self.airflow_env)
+
     def airflow_sql(self, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with psycopg.connect(_libpq(self.airflow_db), autocommit=True) as conn:
             return list(conn.execute(query, params).fetchall())
@@ -235,7 +241,7 @@ def stack(shared_data: Path) -> Iterator[Stack]:
             "MARKWATCH_ES_SHARDS": "2",
             "MARKWATCH_ALLOWED_PRIVATE_HOSTS": json.dumps([market_host]),
             "MARKWATCH_DETECTION_SKEW_SECONDS": "2",
-            "MARKWATCH_LOGIN_RATE_LIMIT": "3",
+            "MARKWATCH_LOGIN_RATE_LIMIT": "2",
             "MARKWATCH_CRAWL_IMAGES_PER_LISTING": "1",
         }
         queue = f"markwatch-cluster-{run}"
@@ -291,8 +297,7 @@ def stack(shared_data: Path) -> Iterator[Stack]:
         processes.start("scheduler", [airflow, "scheduler"], airflow_env)
         processes.start("dag-processor", [airflow, "dag-processor"], airflow_env)
         for worker in ("worker-1", "worker-2"):
-            processes.start(worker, [airflow, "celery", "worker", "--celery-hostname", f"{worker}-{run}@%h",
-                                     "--queues", queue, "--concurrency", "1", "--skip-serve-logs"], airflow_env)
+            stack.start_worker(worker)
         # Step 5: the review UI, two worker processes.
         processes.start("ui", [str(BIN / "markwatch"), "serve", "--workers", "2", "--port", str(ui_port)], common)
         wait_for("the review UI", lambda: _http_ok(f"http://127.0.0.1:{ui_port}/healthz"), timeout=START_TIMEOUT,
