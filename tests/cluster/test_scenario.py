@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import time
 import uuid
 from collections import Counter
@@ -302,6 +301,9 @@ def test_crawl_detect_backfill_review_on_a_cluster_with_faults(stack: Any, wait_
              timeout=DAG_TIMEOUT, every=0.3, diagnose=stack.diagnose)
     killed_at = indexed_count(stack)
     assert killed_at < len(truth), "the crawl ended before the Elasticsearch node could be killed"
+    alias = stack.markwatch_env["MARKWATCH_ES_INDEX_PREFIX"] + "-listings"
+    primaries_on_b = [c["shard"] for c in es(stack, f"/_cat/shards/{alias}*", format="json", h="shard,prirep,node")
+                      if c["prirep"] == "p" and c["node"] == "es-b"]
     from markwatch.embedded_es import EmbeddedElasticsearch
 
     assert EmbeddedElasticsearch(stack.es_node_settings("es-b")).kill()
@@ -333,14 +335,14 @@ def test_crawl_detect_backfill_review_on_a_cluster_with_faults(stack: Any, wait_
 
     task_pid, victim = wait_for("a running detect task", lambda: running_detect(detect_run), timeout=DAG_TIMEOUT,
                                 every=0.2, diagnose=stack.diagnose)
-    racer = subprocess.Popen([stack.processes.running["ui"].args[0], "detect", "--full"],
-                             env=stack.markwatch_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    racer = stack.processes.start("detect-racer", [stack.processes.running["ui"].args[0], "detect", "--full"],
+                                  stack.markwatch_env)
     stack.processes.kill(victim)
     with contextlib.suppress(ProcessLookupError):
         os.kill(task_pid, signal.SIGKILL)  # in case the task process left the worker's process group
     stack.start_worker("worker-3")  # the replacement a supervisor would start; the retry may run on either
-    racer_out, _ = racer.communicate(timeout=DAG_TIMEOUT)
-    assert racer.returncode == 0, racer_out
+    assert racer.wait(timeout=DAG_TIMEOUT) == 0, stack.processes.tail("detect-racer")
+    stack.processes.running.pop("detect-racer")
 
     # Meanwhile: logout and login limits across the two UI processes.
     ui = UiProcesses(stack.ui_port, stack.processes.running["ui"].pid)
@@ -394,16 +396,19 @@ def test_crawl_detect_backfill_review_on_a_cluster_with_faults(stack: Any, wait_
     assert EmbeddedElasticsearch(stack.es_node_settings("es-b")).start().running
     wait_for("green health with both nodes", lambda: es(stack, "/_cluster/health", wait_for_status="green",
                                                         timeout="5s").get("status") == "green", timeout=180)
-    copies = es(stack, "/_cat/shards/" + stack.markwatch_env["MARKWATCH_ES_INDEX_PREFIX"] + "-listings*",
-                format="json", h="shard,prirep,docs,node")
+    copies = es(stack, f"/_cat/shards/{alias}*", format="json", h="shard,prirep,docs,node")
     per_shard: dict[str, set[str]] = {}
     for copy in copies:
         per_shard.setdefault(copy["shard"], set()).add(copy["docs"])
     assert all(len(counts) == 1 for counts in per_shard.values()), copies
     assert sum(int(next(iter(c))) for c in per_shard.values()) == len(expected), copies
     timings["total_scenario"] = time.monotonic() - began
-    print("cluster scenario timings (s):", {k: round(v, 1) for k, v in timings.items()},
-          f"node killed at {killed_at}/{len(truth)} listings, worker killed: {victim}")
+    crawl_tries = [s[3] for s in task_states(stack, "markwatch_crawl", crawl_run) if s[0] == "crawl"]
+    print("\ncluster scenario timings (s):", {k: round(v, 1) for k, v in timings.items()})
+    print(f"es-b killed at {killed_at}/{len(truth)} listings indexed, holding primaries {primaries_on_b}; "
+          f"crawl task tries {crawl_tries}; {victim} killed under a running detect task; "
+          f"{len(reference)} hits, {sum(m == mark_id for _, m in reference)} of them for {NEW_MARK[0]}; "
+          f"{len(decided)} decisions kept")
 
 
 def add_mark(stack: Any, text: str, owner: str) -> int:
