@@ -99,6 +99,10 @@ class Processes:
         return f"--- {name} ---\n" + "\n".join(text.splitlines()[-lines:])
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def _signal_group(pid: int, sig: int) -> None:
     try:
         os.killpg(pid, sig)
@@ -211,6 +215,7 @@ def stack(shared_data: Path) -> Iterator[Stack]:
 
     started = time.monotonic()
     run = uuid.uuid4().hex[:8]
+    previous_handler = signal.signal(signal.SIGTERM, _interrupt)  # a terminated run still stops its processes
     # Not under pytest's 0700 basetemp: as root, Elasticsearch runs as `nobody`, which must reach its data dir.
     base = Path(tempfile.mkdtemp(prefix=f"markwatch-cluster-{run}-"))
     base.chmod(0o755)
@@ -317,3 +322,4 @@ def stack(shared_data: Path) -> Iterator[Stack]:
         for name in databases:
             _drop_database(name)
         shutil.rmtree(base, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_handler)
