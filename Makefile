@@ -6,7 +6,7 @@ DEPS   := $(VENV)/.deps-installed
 # The real third-party data the demo and the tests use lies beside the checkout.
 export MARKWATCH_SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 
-.PHONY: demo test install lint bench clean services-down
+.PHONY: demo test test-cluster install lint bench clean services-down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The cluster scenario (docs/cluster.md): two Elasticsearch nodes, PostgreSQL, Airflow on Celery, two UI
+# processes, with faults injected. Not part of `make test` (it needs Redis and about 10 minutes).
+test-cluster: install
+	$(BIN)/pytest tests/cluster -s $(PYTEST_ARGS)
 
 demo: install
 	$(BIN)/markwatch demo

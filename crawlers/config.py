@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import SecretStr
+
 from shared_db.settings import Settings
 
 SETTINGS_KEY = "MARKWATCH_SETTINGS"
 
 
+def settings_values(settings: Settings) -> dict[str, Any]:
+    """``settings`` as JSON values that build the same settings again, secrets included (not masked)."""
+    values = settings.model_dump(mode="json")
+    values.update({key: value.get_secret_value() for key, value in settings if isinstance(value, SecretStr)})
+    return values
+
+
 def scrapy_settings(settings: Settings, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Per-run Scrapy settings derived from markwatch's settings (applied over ``crawlers.settings``)."""
     values: dict[str, Any] = {
-        SETTINGS_KEY: settings.model_dump(mode="json"),
+        SETTINGS_KEY: settings_values(settings),
         "USER_AGENT": settings.user_agent,
         "DOWNLOAD_MAXSIZE": settings.crawl_max_response_bytes,
         "DOWNLOAD_WARNSIZE": min(settings.crawl_max_response_bytes, 32 * 1024 * 1024),

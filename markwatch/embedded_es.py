@@ -2,6 +2,8 @@
 
 Its own launchers are broken, so ``bin/elasticsearch`` is started directly with a private config
 directory under the data dir. As root, it runs as ``nobody`` (Elasticsearch refuses root).
+A single node by default; with ``MARKWATCH_ES_SEED_HOSTS`` each started node joins the others on
+loopback into one cluster (see ``docs/cluster.md``).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class EmbeddedElasticsearch:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.port = settings.es_port
+        self.transport_port = settings.es_transport_port or settings.es_port + 100
+        self.node_name = settings.es_node_name or f"markwatch-{self.port}"
         self.url = f"http://127.0.0.1:{self.port}"
         self.root = (settings.data_dir / "elasticsearch" / str(self.port)).resolve()
         self.pid_file = self.root / "es.pid"
@@ -66,6 +70,11 @@ class EmbeddedElasticsearch:
                 f"port {self.port} on 127.0.0.1 is in use by another process; stop it or set "
                 "MARKWATCH_ES_PORT to a free port (or MARKWATCH_ES_URL to use that server)"
             )
+        if _port_in_use(self.transport_port):
+            raise EmbeddedElasticsearchError(
+                f"transport port {self.transport_port} on 127.0.0.1 is in use by another process; stop it or "
+                "set MARKWATCH_ES_TRANSPORT_PORT to a free port"
+            )
         home = es_home()
         (home / "plugins").mkdir(exist_ok=True)
         config_dir = self._prepare_dirs(home)
@@ -79,15 +88,15 @@ class EmbeddedElasticsearch:
         }
         args = [
             str(home / "bin" / "elasticsearch"),
-            "-Ediscovery.type=single-node",
+            *self.discovery_args(),
             "-Enetwork.host=127.0.0.1",
             f"-Ehttp.port={self.port}",
-            f"-Etransport.port={self.port + 100}",
+            f"-Etransport.port={self.transport_port}",
             f"-Epath.data={self.root / 'data'}",
             f"-Epath.logs={self.root / 'logs'}",
             "-Ecluster.routing.allocation.disk.threshold_enabled=false",
             "-Eaction.auto_create_index=false",
-            f"-Enode.name=markwatch-{self.port}",
+            f"-Enode.name={self.node_name}",
         ]
         if os.geteuid() == 0:
             args = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]
@@ -114,6 +123,34 @@ class EmbeddedElasticsearch:
             f"Elasticsearch did not become healthy within {timeout:.0f}s.\n"
             f"Last lines of {self.log_file}:\n{self.log_tail()}"
         )
+
+    def discovery_args(self) -> list[str]:
+        """``-E`` settings for a single node, or for a node of a loopback cluster (seed hosts set)."""
+        settings = self.settings
+        if not settings.es_seed_hosts:
+            return ["-Ediscovery.type=single-node"]
+        args = [f"-Ecluster.name={settings.es_cluster_name or 'markwatch'}",
+                f"-Ediscovery.seed_hosts={','.join(settings.es_seed_hosts)}"]
+        if settings.es_initial_master_nodes:
+            args.append(f"-Ecluster.initial_master_nodes={','.join(settings.es_initial_master_nodes)}")
+        if not settings.es_node_master:
+            args.append("-Enode.master=false")
+        return args
+
+    def kill(self) -> bool:
+        """Kill the recorded process at once (SIGKILL), as a crashed node; True when one was running."""
+        pid = self._recorded_pid()
+        if pid is None:
+            return False
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.1)
+        self.pid_file.unlink(missing_ok=True)
+        return True
 
     def stop(self, *, timeout: float = 30) -> bool:
         """Stop the recorded process; True when something was stopped."""

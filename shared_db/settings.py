@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     es_replicas: int = 0
     es_shards: int = 1
     es_heap: str = "512m"
+    es_transport_port: int | None = None
+    es_cluster_name: str | None = None
+    es_node_name: str | None = None
+    es_seed_hosts: list[str] = Field(default_factory=list)
+    es_initial_master_nodes: list[str] = Field(default_factory=list)
+    es_node_master: bool = True
     evidence_dir: Path | None = None
     models_dir: Path | None = None
     spool_dir: Path | None = None

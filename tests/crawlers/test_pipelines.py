@@ -131,3 +131,15 @@ def test_unreachable_elasticsearch_spools_and_next_run_replays(settings: Setting
     index.refresh()
     assert index.count() == 5
     assert index.get("demo-market", "p3")["price"] == 1299.0
+
+
+def test_a_crawler_gets_the_real_secrets_not_their_masks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In production the crawl's components rebuild the settings: a masked key ("**********") would be refused."""
+    from crawlers.config import markwatch_settings
+
+    key, api_key = "k" * 48, "an-elasticsearch-api-key"
+    settings = Settings(_env_file=None, env="production", secret_key=key, es_api_key=api_key, data_dir=tmp_path)
+    rebuilt = markwatch_settings(get_crawler(settings_dict=scrapy_settings(settings)))
+    assert rebuilt.secret_key is not None and rebuilt.secret_key.get_secret_value() == key
+    assert rebuilt.es_api_key is not None and rebuilt.es_api_key.get_secret_value() == api_key
+    assert rebuilt == settings

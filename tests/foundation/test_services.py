@@ -117,3 +117,31 @@ def test_unreachable_external_cluster_exits_4(monkeypatch: pytest.MonkeyPatch, s
     assert _invoke("services", "status").exit_code == EXIT_UNAVAILABLE
     result = _invoke("services", "up")
     assert result.exit_code == EXIT_UNAVAILABLE and "unreachable" in result.output
+
+
+def test_a_node_alone_or_in_a_loopback_cluster(tmp_path: Path) -> None:
+    """Without seed hosts one single-node server; with them, the -E settings of docs/cluster.md's two nodes."""
+    alone = EmbeddedElasticsearch(Settings(_env_file=None, data_dir=tmp_path, es_port=9250))
+    assert alone.discovery_args() == ["-Ediscovery.type=single-node"]
+    assert (alone.transport_port, alone.node_name) == (9350, "markwatch-9250")
+    cluster = {"data_dir": tmp_path, "es_cluster_name": "mw", "es_seed_hosts": ["127.0.0.1:9350", "127.0.0.1:9361"],
+               "es_initial_master_nodes": ["es-a"]}
+    master = EmbeddedElasticsearch(Settings(_env_file=None, es_port=9250, es_node_name="es-a", **cluster))
+    assert master.discovery_args() == ["-Ecluster.name=mw", "-Ediscovery.seed_hosts=127.0.0.1:9350,127.0.0.1:9361",
+                                       "-Ecluster.initial_master_nodes=es-a"]
+    data_only = EmbeddedElasticsearch(Settings(_env_file=None, es_port=9251, es_transport_port=9361,
+                                               es_node_name="es-b", es_node_master=False, **cluster))
+    assert data_only.discovery_args()[-1] == "-Enode.master=false"
+    assert (data_only.transport_port, data_only.root.name) == (9361, "9251")
+    assert not data_only.kill()  # nothing recorded: nothing to kill
+
+
+def test_a_transport_port_in_use_is_named(embedded_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        monkeypatch.setenv("MARKWATCH_ES_TRANSPORT_PORT", str(port))
+        result = _invoke("services", "up", "--timeout", "5")
+    assert result.exit_code == EXIT_FAILURE
+    assert f"transport port {port}" in result.output and "MARKWATCH_ES_TRANSPORT_PORT" in result.output
