@@ -95,7 +95,7 @@ def demo(
                 worker = steps.ReportWorker(settings=settings, engine=engine, on_error=lambda exc: console.print(
                     f"[yellow]![/] processing reported URLs failed ({exc}); trying again in a few seconds")).start()
                 try:
-                    serve_ui(host=host, port=port)
+                    serve_ui(host=host, port=port, workers=1)
                 finally:
                     worker.stop()
         except KeyboardInterrupt:
