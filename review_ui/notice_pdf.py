@@ -1,5 +1,5 @@
 """A notice as PDF (fpdf2), with a Unicode font when the system has one (Chinese titles and sellers), and the
-listings' page screenshots attached when the evidence store has them (``Hit.features["screenshot_sha256"]``)."""
+listings' page screenshots attached when the evidence store has them (``Hit.screenshot_sha256``)."""
 
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from review_ui.exports import screenshot_citation
 from shared_db.models import EnforcementCase, Hit, Organisation
 from shared_db.settings import Settings
 
@@ -106,6 +107,7 @@ class NoticeListing:
     captured_at: str
     evidence_sha256: str | None
     screenshot_sha256: str | None = None  # the page screenshot taken for the hit (markwatch.jobs.screenshots)
+    screenshot: str = "not captured"  # how the notice cites it: hash and capture time, or why there is none
 
 
 @dataclass
@@ -171,7 +173,7 @@ def notice_for(org: Organisation, hits: list[Hit], *, case_id: int, marketplace:
         price="" if hit.price is None else f"{hit.price} {hit.currency or ''}".strip(), mark=hit.mark.text,
         registration_number=hit.mark.registration_number or "", infringement=infringement_type(hit),
         captured_at=_captured_at(settings, hit), evidence_sha256=hit.evidence_sha256,
-        screenshot_sha256=hit.screenshot_sha256 or (hit.features or {}).get("screenshot_sha256"),
+        screenshot_sha256=hit.screenshot_sha256, screenshot=screenshot_citation(hit),
     ) for i, hit in enumerate(hits, 1)]
     return Notice(
         reference=f"MW-{case_id:06d}" if case_id else "MW-DRAFT", case_id=case_id, marketplace=marketplace,

@@ -91,14 +91,14 @@ def test_infringement_type_follows_the_evidence(seeded) -> None:
         session.rollback()
 
 
-def _notice(engine, settings, world, **features):  # type: ignore[no-untyped-def]
+def _notice(engine, settings, world, screenshot_sha256=None):  # type: ignore[no-untyped-def]
     confirm(engine, world.hits_a[0], world.hits_a[1])
     [case_id] = open_all(engine)
     with Session(engine) as session:
         case = get_case(case_id, session=session, org_id=None)
         case.template = "default"
-        if features:
-            case.listings[0].hit.features = features
+        if screenshot_sha256:
+            case.listings[0].hit.screenshot_sha256 = screenshot_sha256  # as markwatch.jobs.screenshots stores it
         notice = build_notice(case, settings=settings, generated_at=NOW)
         session.rollback()
     return notice
