@@ -27,6 +27,7 @@ def scrapy_settings(settings: Settings, overrides: dict[str, Any] | None = None)
         "DOWNLOAD_WARNSIZE": min(settings.crawl_max_response_bytes, 32 * 1024 * 1024),
         "DOWNLOAD_TIMEOUT": settings.crawl_timeout_seconds,
         "MARKWATCH_ALLOWED_PRIVATE_HOSTS": list(settings.allowed_private_hosts),
+        "MARKWATCH_INDEX_BATCH": settings.crawl_index_batch,
     }
     values.update(overrides or {})
     if values.get("MARKWATCH_RENDER"):

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     user_agent: str = "markwatch/0.1 (+https://github.com/markwatch/markwatch)"
     crawl_max_response_bytes: int = 10_000_000
     crawl_timeout_seconds: int = 30
+    crawl_index_batch: int = Field(default=500, ge=1)  # listings per bulk request while crawling
     crawl_images_per_listing: int = 3
     # headless Chromium for profiles with ``render = true`` and for screenshot evidence (Debian's build)
     browser_executable: Path = Path("/usr/bin/chromium")

@@ -248,6 +248,7 @@ def stack(shared_data: Path) -> Iterator[Stack]:
             "MARKWATCH_DETECTION_SKEW_SECONDS": "2",
             "MARKWATCH_LOGIN_RATE_LIMIT": "2",
             "MARKWATCH_CRAWL_IMAGES_PER_LISTING": "1",
+            "MARKWATCH_CRAWL_INDEX_BATCH": "10",  # listings reach the index during the crawl, so a node dies mid-crawl
         }
         queue = f"markwatch-cluster-{run}"
         airflow_home = base / "airflow"
