@@ -125,18 +125,19 @@ def reference_pairs(stack: Any) -> set[tuple[str, int]]:
     from detection.listing_hosts import add_field_matches
     from detection.marks import MarkSpec
     from detection.matcher import Matcher
-    from detection.vocabulary import read_vocabulary
     from shared_db.db import make_engine
     from shared_db.es.client import make_client
     from shared_db.es.listings import ListingsIndex
     from shared_db.repo.marks import list_marks
+    from shared_db.repo.vocabulary import current_vocabulary
 
     settings = cluster_settings(stack)
     engine = make_engine(stack.markwatch_db)
     with Session(engine) as session:
         specs = [MarkSpec.from_model(m) for m in list_marks(session=session, active_only=True)]
+        vocabulary = current_vocabulary(session=session)[1]  # the version every worker reads
     engine.dispose()
-    matcher = Matcher(specs, vocabulary=read_vocabulary(settings.vocabulary_path))
+    matcher = Matcher(specs, vocabulary=vocabulary)
     index = ListingsIndex(make_client(settings), settings)
     docs = listing_docs(stack)
     add_image_reuse(docs, index)
