@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, case, func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from detection.listing_hosts import FieldMatch, add_field_matches
@@ -33,7 +33,7 @@ from shared_db.es.client import make_client, require_available
 from shared_db.es.listings import ListingsIndex
 from shared_db.models import Hit, HitStatus, Mark, utcnow
 from shared_db.repo.backfills import close_covered_backfills, waiting_requests
-from shared_db.repo.hits import RELISTING_BOOST, HitCandidate, upsert_hits
+from shared_db.repo.hits import HitCandidate, staydown_boost_sql, upsert_hits
 from shared_db.repo.marks import list_marks
 from shared_db.repo.runs import finish_detection_run, last_watermark, start_detection_run
 from shared_db.repo.vocabulary import current_vocabulary
@@ -258,7 +258,7 @@ def reprioritise(*, session: Session, mark_ids: list[int] | None = None) -> int:
     """
     weight = select(func.coalesce(Mark.weight, 1.0)).where(Mark.id == Hit.mark_id).scalar_subquery()
     priority = (func.coalesce(Hit.probability, Hit.score / 100.0) * func.coalesce(weight, 1.0)
-                + case((Hit.relisting_of_case_id.is_not(None), RELISTING_BOOST), else_=0.0))  # re-listings on top
+                + staydown_boost_sql(Hit))  # re-listings on top, repeat infringers next
     query = update(Hit).where(Hit.status == HitStatus.NEW.value, Hit.priority != priority)
     if mark_ids is not None:
         query = query.where(Hit.mark_id.in_(mark_ids))

@@ -248,7 +248,7 @@ class EnforcementOutcome:
     files: list[str]
     outcomes: dict[str, int]
     removal: list[Any]
-    relistings: list[tuple[int, str]]
+    relistings: list[tuple[int, str, str]]  # hit id, kind (re-listing or repeat infringer), reason
     network: Any
 
 
@@ -308,7 +308,7 @@ def enforce(market: Any, *, settings: Settings, engine: Engine, out_dir: Path, r
         run_detection(settings=settings.model_copy(update={"detection_skew_seconds": 0.0}), engine=engine)
     link_sellers(settings=settings, engine=engine)
     with transaction(engine) as session:
-        relistings = [(h.id, h.relisting_reason or "") for h in session.scalars(
+        relistings = [(h.id, h.relisting_kind or "", h.relisting_reason or "") for h in session.scalars(
             select(Hit).where(Hit.relisting_of_case_id.is_not(None)).order_by(Hit.id))]
         removal = removal_stats(session=session, org_id=None)
         best = None

@@ -39,7 +39,16 @@ def messages() -> set[str]:
     found = {str(msg[2]) for msg in extract_from_dir(PACKAGE, METHODS, keywords=KEYWORDS) if msg[2]}
     found |= shared_messages()
     found |= set(ROW_WORDS)
-    return found | set(DYNAMIC)
+    return found | set(DYNAMIC) | set(case_words())
+
+
+def case_words() -> tuple[str, ...]:
+    """An enforcement case's statuses, answers and listing outcomes, shown through _() too (resolutions have
+    their names in ``_case_words.html``)."""
+    from shared_db.models import CaseStatus, ListingOutcome
+    from shared_db.repo.cases import RESPONSES
+
+    return (*(s.value for s in CaseStatus), *RESPONSES, *(o.value for o in ListingOutcome))
 
 
 def missing(locale: str) -> list[str]:

@@ -108,6 +108,7 @@ class NoticeListing:
     evidence_sha256: str | None
     screenshot_sha256: str | None = None  # the page screenshot taken for the hit (markwatch.jobs.screenshots)
     screenshot: str = "not captured"  # how the notice cites it: hash and capture time, or why there is none
+    rechecked_at: str | None = None  # a follow-up notice: when the re-check found the listing still online
 
 
 @dataclass
@@ -117,6 +118,16 @@ class Registration:
     office: str
     classes: str
     jurisdictions: str
+
+
+@dataclass
+class FollowUp:
+    """A follow-up notice: its number, and the first notice it recalls (reference, date, recipient)."""
+
+    number: int
+    first_reference: str
+    first_sent_at: datetime
+    first_sent_to: str
 
 
 @dataclass
@@ -135,6 +146,7 @@ class Notice:
     registrations: list[Registration] = field(default_factory=list)
     listings: list[NoticeListing] = field(default_factory=list)
     network: list[str] = field(default_factory=list)
+    follow_up: FollowUp | None = None
     good_faith: str = GOOD_FAITH
     accuracy: str = ACCURACY
 
@@ -187,6 +199,26 @@ def build_notice(case: EnforcementCase, *, settings: Settings | None, generated_
     return notice_for(case.organisation, [item.hit for item in case.listings], case_id=case.id,
                       marketplace=case.marketplace, template=case.template, settings=settings,
                       generated_at=generated_at, network=case.network)
+
+
+def build_followup(case: EnforcementCase, *, settings: Settings | None, generated_at: datetime) -> Notice:
+    """The case's next follow-up notice: only the listings a re-check found still online, citing the first notice.
+
+    Raises :class:`~shared_db.repo.cases.CaseError` when the case cannot be re-notified (see ``check_followup``).
+    """
+    from shared_db.repo.cases import check_followup
+
+    items = check_followup(case)
+    notice = notice_for(case.organisation, [item.hit for item in items], case_id=case.id,
+                        marketplace=case.marketplace, template=case.template, settings=settings,
+                        generated_at=generated_at, network=case.network)
+    number = (case.followups or 0) + 1
+    assert case.notice_sent_at is not None  # check_followup refuses a case never sent
+    notice.follow_up = FollowUp(number, notice.reference, case.notice_sent_at, case.notice_sent_to or "")
+    notice.reference = f"{notice.reference}-F{number}"
+    for listing, item in zip(notice.listings, items, strict=True):
+        listing.rechecked_at = item.checked_at.isoformat() if item.checked_at else None
+    return notice
 
 
 def _environment() -> Environment:

@@ -67,6 +67,7 @@ class QueueRow:
     span_start: int | None
     span_end: int | None
     relisting_reason: str | None
+    relisting_kind: str | None
     mark_text: str
 
     @classmethod

@@ -292,6 +292,8 @@ class Hit(Base):
     # Staydown (migration 0011): the earlier case whose removed listing this one re-lists, and why.
     relisting_of_case_id: Mapped[int | None] = mapped_column(ForeignKey("enforcement_cases.id"))
     relisting_reason: Mapped[str | None] = mapped_column(Text)
+    # migration 0013: "relisting" (the same item back) or "repeat_infringer" (the same seller, another item)
+    relisting_kind: Mapped[str | None] = mapped_column(String(20))
 
     mark: Mapped[Mark] = relationship()
     decisions: Mapped[list[Decision]] = relationship(back_populates="hit", order_by="Decision.id")
@@ -419,6 +421,21 @@ class CaseStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class CaseResolution(enum.StrEnum):
+    """Why a case was closed."""
+
+    REMOVED = "removed"
+    REFUSED = "marketplace_refused"
+    WITHDRAWN = "withdrawn"
+
+
+class RelistingKind(enum.StrEnum):
+    """Staydown: the same item back after its removal, or the same seller with another item."""
+
+    RELISTING = "relisting"
+    REPEAT_INFRINGER = "repeat_infringer"
+
+
 class ListingOutcome(enum.StrEnum):
     """What the last re-check of a notified listing found."""
 
@@ -455,6 +472,15 @@ class EnforcementCase(Base):
     response_note: Mapped[str | None] = mapped_column(Text)
     response_at: Mapped[datetime | None] = mapped_column(Timestamp)
     response_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # migration 0013: how the case ended (CaseResolution) and the follow-up notice for listings still online
+    resolution: Mapped[str | None] = mapped_column(String(30))
+    close_note: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    followups: Mapped[int] = mapped_column(Integer, default=0)
+    followup_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    followup_sent_to: Mapped[str | None] = mapped_column(String(320))
+    followup_sha256: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation] = relationship()
     mark: Mapped[Mark | None] = relationship()
@@ -477,6 +503,7 @@ class CaseListing(Base):
     removed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     http_status: Mapped[int | None] = mapped_column(Integer)
     check_note: Mapped[str | None] = mapped_column(Text)
+    followup_at: Mapped[datetime | None] = mapped_column(Timestamp)  # cited in the case's latest follow-up notice
 
     case: Mapped[EnforcementCase] = relationship(back_populates="listings")
     hit: Mapped[Hit] = relationship()

@@ -3,6 +3,7 @@
 from review_ui.routes import (
            admin,
            auth,
+           case_lifecycle,
            cases,
            corrections,
            dashboard,
@@ -16,4 +17,4 @@ from review_ui.routes import (
 )
 
 ROUTERS = [auth.router, queue.router, hits.router, corrections.router, marks.router, mark_review.router, mark_images.router,
-           search.router, cases.router, enforcement.router, dashboard.router, admin.router]
+           search.router, cases.router, enforcement.router, case_lifecycle.router, dashboard.router, admin.router]

@@ -16,10 +16,11 @@ from review_ui.notice_pdf import evidence_screenshots, render_pdf
 from review_ui.notices import build_notice, notice_config, notice_sha256, render_text
 from review_ui.params import DbId
 from review_ui.routes.common import render, web_router
-from review_ui.templating import t
+from review_ui.templating import t, tr, translated
 from shared_db.models import CaseListing, EnforcementCase, Hit, HitStatus
 from shared_db.repo import audit
 from shared_db.repo.cases import (
+    RESOLUTIONS,
     RESPONSES,
     CaseError,
     get_case,
@@ -28,6 +29,7 @@ from shared_db.repo.cases import (
     record_response,
     record_sent,
     removal_stats,
+    still_online,
     uncased_confirmed_hits,
 )
 from shared_db.repo.sellers import seller_network
@@ -37,12 +39,17 @@ CaseId = Annotated[DbId, Path()]
 SellerKey = Annotated[str, Query(max_length=300)]
 
 
-def _case(request: Request, db: Db, scope: Scope, case_id: int) -> EnforcementCase | None:
+def find_case(request: Request, db: Db, scope: Scope, case_id: int) -> EnforcementCase | None:
     return get_case(case_id, session=db, org_id=scope.org_id)
 
 
-def _missing(request: Request) -> Response:
+def no_such_case(request: Request) -> Response:
     return render(request, "error.html", {"message": t(request, "No such case.")}, status_code=404)
+
+
+def refused(request: Request, exc: CaseError) -> Response:
+    """The page saying why the case cannot take the action (422), in the user's language."""
+    return render(request, "error.html", {"message": translated(str(exc), tr(request))}, status_code=422)
 
 
 def _open(db: Db, scope: Scope, hits: list[Hit], network: list[str] | None = None) -> list[EnforcementCase]:
@@ -71,13 +78,13 @@ def generate(request: Request, db: Db, scope: Enforcer) -> Response:
 
 @router.get("/enforcement/cases/{case_id}")
 def case_page(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     config = notice_config(case.marketplace)
     return render(request, "enforcement_case.html", {
-        "case": case, "config": config, "responses": RESPONSES, "can_enforce": scope.can("enforce"),
-        "can_answer": scope.can("decide")})
+        "case": case, "config": config, "responses": RESPONSES, "resolutions": RESOLUTIONS,
+        "still_online": still_online(case), "can_enforce": scope.can("enforce"), "can_answer": scope.can("decide")})
 
 
 def _notice(request: Request, case: EnforcementCase):  # type: ignore[no-untyped-def]
@@ -91,9 +98,9 @@ def _export(db: Db, scope: Scope, case: EnforcementCase, kind: str) -> None:
 
 @router.get("/enforcement/cases/{case_id}/notice.txt")
 def notice_text(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     _export(db, scope, case, "text")
     return Response(render_text(_notice(request, case)), media_type="text/plain; charset=utf-8",
                     headers={"Content-Disposition": f'inline; filename="notice-{case.id}.txt"'})
@@ -101,9 +108,9 @@ def notice_text(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Res
 
 @router.get("/enforcement/cases/{case_id}/notice.pdf")
 def notice_pdf(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     _export(db, scope, case, "pdf")
     pdf = render_pdf(_notice(request, case), screenshots=evidence_screenshots(request.app.state.settings))
     return Response(pdf, media_type="application/pdf",
@@ -112,9 +119,9 @@ def notice_pdf(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Resp
 
 @router.get("/enforcement/cases/{case_id}/forms.csv")
 def notice_forms_csv(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     _export(db, scope, case, "forms_csv")
     return Response(forms_csv([_notice(request, case)]), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="ip-forms-{case.id}.csv"'})
@@ -122,9 +129,9 @@ def notice_forms_csv(request: Request, case_id: CaseId, db: Db, scope: Viewer) -
 
 @router.get("/enforcement/cases/{case_id}/forms.json")
 def notice_forms_json(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     _export(db, scope, case, "forms_json")
     body = json.dumps(forms_json([_notice(request, case)]), ensure_ascii=False, indent=2)
     return Response(body, media_type="application/json",
@@ -135,14 +142,14 @@ def notice_forms_json(request: Request, case_id: CaseId, db: Db, scope: Viewer) 
 def mark_sent(request: Request, case_id: CaseId, db: Db, scope: Enforcer,
               sent_to: Annotated[str, Form(max_length=320)] = "") -> Response:
     """Record that the notice (as rendered now, hashed) went to ``sent_to``."""
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     try:
         record_sent(case, session=db, sent_to=sent_to, sent_by=scope.user.id,
                     notice_sha256=notice_sha256(render_text(_notice(request, case))))
     except CaseError as exc:
-        return render(request, "error.html", {"message": t(request, str(exc))}, status_code=422)
+        return refused(request, exc)
     return RedirectResponse(f"/enforcement/cases/{case.id}", status_code=303)
 
 
@@ -150,13 +157,13 @@ def mark_sent(request: Request, case_id: CaseId, db: Db, scope: Enforcer,
 def answer(request: Request, case_id: CaseId, db: Db, scope: Decider,
            response: Annotated[str, Form(max_length=30)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Record the marketplace's answer to the notice."""
-    case = _case(request, db, scope, case_id)
+    case = find_case(request, db, scope, case_id)
     if case is None:
-        return _missing(request)
+        return no_such_case(request)
     try:
         record_response(case, session=db, response=response, note=note or None, by=scope.user.id)
     except CaseError as exc:
-        return render(request, "error.html", {"message": t(request, str(exc))}, status_code=422)
+        return refused(request, exc)
     return RedirectResponse(f"/enforcement/cases/{case.id}", status_code=303)
 
 

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from shared_db.messages import enforcement as why
 from shared_db.models import (
     CaseListing,
+    CaseResolution,
     CaseStatus,
     EnforcementCase,
     Hit,
@@ -29,6 +31,7 @@ from shared_db.repo import audit
 from shared_db.repo.marks import verified_mark_ids
 
 RESPONSES = ("accepted", "partially_accepted", "rejected", "more_information_requested")
+RESOLUTIONS = tuple(r.value for r in CaseResolution)
 #: Outcomes a re-check may still change; a removed listing stays removed (a re-listing is a new hit).
 OPEN_OUTCOMES = (ListingOutcome.PENDING.value, ListingOutcome.ONLINE.value, ListingOutcome.CHANGED.value,
                  ListingOutcome.UNREACHABLE.value)
@@ -100,7 +103,8 @@ def record_sent(case: EnforcementCase, *, session: Session, sent_to: str, sent_b
                 at: datetime | None = None) -> None:
     """The notice went to ``sent_to`` (the marketplace's IP team): the case is sent and its listings await re-checks."""
     if not sent_to.strip():
-        raise CaseError("say to whom the notice was sent (the marketplace's IP contact)")
+        raise CaseError(why.NO_SENT_TO())
+    _not_closed(case)
     before = {"status": case.status, "sent_at": case.notice_sent_at and case.notice_sent_at.isoformat()}
     case.notice_sent_at = at or utcnow()
     case.notice_sent_to = sent_to.strip()[:320]
@@ -117,9 +121,10 @@ def record_response(case: EnforcementCase, *, session: Session, response: str, n
                     by: int | None) -> None:
     """The marketplace's answer to the notice (accepted, rejected, …) with a note; audited."""
     if response not in RESPONSES:
-        raise CaseError(f"unknown answer {response!r}: one of {', '.join(RESPONSES)}")
+        raise CaseError(why.UNKNOWN_ANSWER(response=repr(response), choices=", ".join(RESPONSES)))
     if case.notice_sent_at is None:
-        raise CaseError("the notice of this case has not been sent yet")
+        raise CaseError(why.NOT_SENT())
+    _not_closed(case)
     before = {"response": case.response, "note": case.response_note}
     case.response, case.response_note, case.response_by, case.response_at = response, note, by, utcnow()
     case.status = CaseStatus.ANSWERED.value
@@ -128,10 +133,82 @@ def record_response(case: EnforcementCase, *, session: Session, response: str, n
     session.flush()
 
 
+def _not_closed(case: EnforcementCase) -> None:
+    if case.status == CaseStatus.CLOSED.value:
+        raise CaseError(why.CLOSED())
+
+
+def close_case(case: EnforcementCase, *, session: Session, resolution: str, note: str, by: int | None) -> None:
+    """Close the case as resolved (:class:`CaseResolution`) with a note; audited. Its listings are re-checked no more."""
+    _not_closed(case)
+    if resolution not in RESOLUTIONS:
+        raise CaseError(why.UNKNOWN_RESOLUTION(resolution=repr(resolution), choices=", ".join(RESOLUTIONS)))
+    if not note.strip():
+        raise CaseError(why.NO_CLOSE_NOTE())
+    before = {"status": case.status}
+    case.status, case.resolution, case.close_note = CaseStatus.CLOSED.value, resolution, note.strip()[:2000]
+    case.closed_at, case.closed_by = utcnow(), by
+    audit.record("case.close", session=session, actor_id=by, object_type="case", object_id=case.id, before=before,
+                 after={"status": case.status, "resolution": resolution, "note": case.close_note})
+    session.flush()
+
+
+def reopen_case(case: EnforcementCase, *, session: Session, reason: str, by: int | None) -> None:
+    """Reopen a closed case with a reason (audited); it goes back to where its notice stood."""
+    if case.status != CaseStatus.CLOSED.value:
+        raise CaseError(why.NOT_CLOSED())
+    if not reason.strip():
+        raise CaseError(why.NO_REOPEN_REASON())
+    before = {"status": case.status, "resolution": case.resolution, "note": case.close_note}
+    case.status = (CaseStatus.ANSWERED if case.response else CaseStatus.SENT if case.notice_sent_at
+                   else CaseStatus.DRAFT).value
+    case.resolution = case.close_note = case.closed_at = case.closed_by = None
+    audit.record("case.reopen", session=session, actor_id=by, object_type="case", object_id=case.id, before=before,
+                 after={"status": case.status, "reason": reason.strip()[:2000]})
+    session.flush()
+
+
+def still_online(case: EnforcementCase) -> list[CaseListing]:
+    """The case's listings a re-check found still online (or changed but online): a follow-up notice cites these."""
+    return [item for item in case.listings if item.checks and item.outcome in
+            (ListingOutcome.ONLINE.value, ListingOutcome.CHANGED.value)]
+
+
+def check_followup(case: EnforcementCase) -> list[CaseListing]:
+    """The listings a follow-up notice of ``case`` would cite; CaseError when it cannot be re-notified."""
+    if case.notice_sent_at is None:
+        raise CaseError(why.NOT_SENT())
+    _not_closed(case)
+    listings = still_online(case)
+    if not listings:
+        raise CaseError(why.NOTHING_ONLINE())
+    return listings
+
+
+def record_followup(case: EnforcementCase, *, session: Session, sent_to: str, sent_by: int | None,
+                    notice_sha256: str, at: datetime | None = None) -> list[CaseListing]:
+    """A follow-up notice for the listings still online went to ``sent_to``; audited. Returns those listings."""
+    listings = check_followup(case)
+    if not sent_to.strip():
+        raise CaseError(why.NO_SENT_TO())
+    moment = at or utcnow()
+    case.followups = (case.followups or 0) + 1
+    case.followup_sent_at, case.followup_sent_to, case.followup_sha256 = moment, sent_to.strip()[:320], notice_sha256
+    case.status = CaseStatus.SENT.value
+    for item in listings:
+        item.followup_at = moment
+    audit.record("case.followup", session=session, actor_id=sent_by, object_type="case", object_id=case.id,
+                 after={"followup": case.followups, "sent_to": case.followup_sent_to, "notice_sha256": notice_sha256,
+                        "hits": [item.hit_id for item in listings]})
+    session.flush()
+    return listings
+
+
 def due_listings(*, session: Session, older_than: datetime, limit: int = 500) -> list[CaseListing]:
-    """Notified listings whose outcome may still change and that were not checked since ``older_than``."""
+    """Notified listings of open cases whose outcome may still change and that were not checked since ``older_than``."""
     query = (select(CaseListing).join(EnforcementCase, EnforcementCase.id == CaseListing.case_id)
-             .where(EnforcementCase.notice_sent_at.is_not(None), CaseListing.outcome.in_(OPEN_OUTCOMES),
+             .where(EnforcementCase.notice_sent_at.is_not(None), EnforcementCase.status != CaseStatus.CLOSED.value,
+                    CaseListing.outcome.in_(OPEN_OUTCOMES),
                     (CaseListing.checked_at.is_(None)) | (CaseListing.checked_at < older_than))
              .options(selectinload(CaseListing.hit), selectinload(CaseListing.case))
              .order_by(CaseListing.checked_at.is_not(None), CaseListing.checked_at, CaseListing.id).limit(limit))

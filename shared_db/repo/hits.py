@@ -19,6 +19,19 @@ from shared_db.repo import audit
 
 #: Added to a re-listing's priority (detection.staydown), so it tops the queue: above any probability × weight (≤ 10).
 RELISTING_BOOST = 100.0
+#: Added to a repeat infringer's (the seller of a removed listing, another item): above the queue, below re-listings.
+REPEAT_INFRINGER_BOOST = 50.0
+
+
+def staydown_boost(kind: str | None) -> float:
+    """The priority a staydown flag of ``kind`` adds (see :data:`RELISTING_BOOST`)."""
+    return REPEAT_INFRINGER_BOOST if kind == "repeat_infringer" else RELISTING_BOOST
+
+
+def staydown_boost_sql(table: Any) -> Any:
+    """:func:`staydown_boost` as an SQL expression over ``table``'s columns (hits or Hit), 0 for unflagged hits."""
+    return case((table.relisting_of_case_id.is_(None), 0.0),
+                (table.relisting_kind == "repeat_infringer", REPEAT_INFRINGER_BOOST), else_=RELISTING_BOOST)
 UpsertOutcome = Literal["created", "updated", "kept_decision"]
 
 
@@ -128,8 +141,7 @@ def _upsert_chunk(rows: list[dict[str, Any]], *, session: Session) -> dict[tuple
     refreshed = {name: case((undecided, statement.excluded[name]), else_=table.c[name])
                  for name in (*_REFRESHED, "updated_at")}
     # A re-listing keeps its place at the top of the queue when detection refreshes it.
-    relisted = table.c.relisting_of_case_id.is_not(None)
-    refreshed["priority"] = case((undecided, statement.excluded.priority + case((relisted, RELISTING_BOOST), else_=0.0)),
+    refreshed["priority"] = case((undecided, statement.excluded.priority + staydown_boost_sql(table.c)),
                                  else_=table.c.priority)
     statement = statement.on_conflict_do_update(
         index_elements=["listing_id", "mark_id"],

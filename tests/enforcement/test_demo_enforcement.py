@@ -119,8 +119,11 @@ def test_demo_steps_confirm_notify_remove_and_flag_a_relisting(settings, sqlite_
     [stats] = outcome.removal
     assert 0 < stats.rate < 1 or stats.rate == 1.0
     assert outcome.relistings, "the re-listed counterfeit must be flagged"
-    hit_id, reason = outcome.relistings[0]
-    assert "re-listing of" in reason and "same seller" in reason
+    kinds = {kind for _, kind, _ in outcome.relistings}
+    [(hit_id, reason)] = [(h, r) for h, kind, r in outcome.relistings if kind == "relisting"]
+    assert "re-listing of" in reason and "same seller" in reason and "same image" in reason
+    assert kinds <= {"relisting", "repeat_infringer"}  # the seller's other items are repeat infringers
+    assert all("another item" in r for _, kind, r in outcome.relistings if kind == "repeat_infringer")
     with Session(sqlite_engine) as session:
         cases = list(session.scalars(select(EnforcementCase)))
         assert all(c.mark_id is not None for c in cases)  # the demo marketplace asks one notice per mark

@@ -16,9 +16,10 @@ from markwatch.demo_market import DemoMarket
 from markwatch.jobs.notices import generate_notices
 from markwatch.jobs.recheck import recheck_listings
 from shared_db.models import CaseListing, EnforcementCase, Hit, ListingOutcome
-from shared_db.repo.cases import record_check, removal_stats
-from shared_db.repo.hits import RELISTING_BOOST, HitCandidate, decide, upsert_hit
+from shared_db.repo.cases import removal_stats
+from shared_db.repo.hits import RELISTING_BOOST, REPEAT_INFRINGER_BOOST, HitCandidate, decide, upsert_hit
 from shared_db.repo.sellers import seller_network
+from tests.enforcement.builders import removed_case
 
 
 def _hits_for(engine, market: DemoMarket, mark_id: int, listings) -> list[int]:  # type: ignore[no-untyped-def]
@@ -79,12 +80,7 @@ def test_staydown_flags_a_relisting_after_removal_and_tops_the_queue(seeded) -> 
     now = datetime.now(UTC)
     with Session(engine) as session, session.begin():
         old = session.get(Hit, world.hits_a[0])
-        case = EnforcementCase(org_id=old.mark.org_id, marketplace="demo", network=[], status="sent",
-                               template="default", notice_sent_at=now - timedelta(days=2), notice_sent_to="ip@x")
-        case.listings = [CaseListing(hit_id=old.id, outcome="pending", checks=0)]
-        session.add(case)
-        session.flush()
-        record_check(case.listings[0], session=session, outcome="removed", http_status=404, note=None)
+        case = removed_case(old, session=session, sent_at=now - timedelta(days=2))
         case_id, old_listing = case.id, old.listing_id
         for hit_id in [*world.hits_a[1:], world.xss_hit]:
             session.get(Hit, hit_id).first_seen_at = now - timedelta(days=3)  # online before the notice
@@ -103,16 +99,21 @@ def test_staydown_flags_a_relisting_after_removal_and_tops_the_queue(seeded) -> 
         hits = {h.listing_id: h for h in session.scalars(select(Hit).where(Hit.id.in_(flagged)))}
         session.expunge_all()
     assert set(hits) == {"L-new", "L-photo"}  # seller1 of hits_a[1:] were online before: not re-listings
-    assert hits["L-new"].relisting_of_case_id == case_id and "same seller seller1" in hits["L-new"].relisting_reason
+    # the seller of the removed listing with another item: a repeat infringer, linked to the case all the same
+    assert hits["L-new"].relisting_of_case_id == case_id and hits["L-new"].relisting_kind == "repeat_infringer"
+    assert "seller seller1 had https://demo.example/item/1 removed" in hits["L-new"].relisting_reason
     assert "same image (1 of 64 pHash bits differ)" in hits["L-photo"].relisting_reason
-    assert hits["L-new"].priority >= RELISTING_BOOST
+    assert hits["L-photo"].relisting_kind == "relisting" and hits["L-photo"].priority >= RELISTING_BOOST
+    assert hits["L-new"].priority >= REPEAT_INFRINGER_BOOST
     with Session(engine) as session, session.begin():  # detection refreshing the hit keeps it on top
         upsert_hit(HitCandidate(listing_id="L-new", mark_id=world.mark_a, marketplace="demo",
                                 listing_title="brand new thing", score=85, kind="fuzzy", seller_id="seller1",
                                 priority=0.4), session=session)
     with Session(engine) as session:
         top = session.scalars(select(Hit).where(Hit.status == "new").order_by(Hit.priority.desc())).first()
-        assert top.listing_id == "L-new" and top.priority == RELISTING_BOOST + 0.4
+        assert top.listing_id == "L-photo"  # the re-listing above the repeat infringer
+        refreshed = session.scalar(select(Hit).where(Hit.listing_id == "L-new"))
+        assert refreshed.priority == REPEAT_INFRINGER_BOOST + 0.4
 
 
 def test_seller_links_by_photos_contact_shop_and_title_price() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from shared_db.migrate import current_revision, downgrade, upgrade
 from shared_db.models import Base
 
-HEAD = "0012"
+HEAD = "0013"
 TABLES = {"organisations", "users", "marks", "crawl_runs", "detection_runs", "hits", "decisions", "audit_log",
           "model_versions", "suspect_reports", "mark_reference_images", "mark_backfills", "detection_vocabularies",
           "enforcement_cases", "case_listings", "seller_links"}
