@@ -34,6 +34,7 @@ SESSION_MAX_AGE = 12 * 60 * 60
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the review UI for ``settings`` (default: the process settings)."""
     from review_ui.api import router as api_router
+    from review_ui.api.enforcement import router as api_enforcement_router
     from review_ui.routes import ROUTERS
 
     settings = settings or get_settings()
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(api_router)
+    app.include_router(api_enforcement_router)
     install_error_handlers(app)
 
     @app.middleware("http")
