@@ -62,7 +62,8 @@ def recheck(
         report = recheck_listings(settings=settings, engine=engine,
                                   interval=None if every is None else timedelta(hours=every))
     found = ", ".join(f"{k}: {v}" for k, v in sorted(report.outcomes.items())) or "nothing due"
-    console.print(f"{report.checked} listings re-checked ({found}); {report.relistings} re-listings flagged",
+    console.print(f"{report.checked} listings re-checked ({found}); {report.relistings} re-listings or repeat "
+                  "infringers flagged",
                   highlight=False)
 
 

@@ -106,6 +106,9 @@ class HitDetailOut(HitOut):
     explanations: list[str]
     claimed_by: int | None
     decisions: list[DecisionOut]
+    relisting_of_case_id: int | None = Field(default=None, description="staydown: the earlier case it comes back after")
+    relisting_kind: Literal["relisting", "repeat_infringer"] | None = None
+    relisting_reason: str | None = None
 
 
 class HitPageOut(BaseModel):

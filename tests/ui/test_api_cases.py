@@ -137,3 +137,24 @@ def test_undo_the_last_decision_and_reopen_a_hit(api) -> None:
                                                                      AuditLog.object_id == str(hit))
                                        .order_by(AuditLog.id)))
     assert "hit.undo" in actions and "hit.reopen" in actions
+
+
+def test_a_hit_tells_its_staydown_kind(api) -> None:
+    client, engine, world, tokens = api
+    from sqlalchemy import update
+
+    from shared_db.models import EnforcementCase, Hit
+
+    with Session(engine) as session, session.begin():
+        hit = session.get(Hit, world.hits_a[2])
+        case = EnforcementCase(org_id=hit.mark.org_id, marketplace="demo", network=[], status="sent", template="default")
+        session.add(case)
+        session.flush()
+        session.execute(update(Hit).where(Hit.id == world.hits_a[3]).values(
+            relisting_of_case_id=case.id, relisting_kind="repeat_infringer",
+            relisting_reason="repeat infringer: seller seller1 had L1 removed after case 1; this is another item "
+                             "(title 40% like the removed one)"))
+        case_id = case.id
+    shown = client.get(f"/api/v1/hits/{world.hits_a[3]}", headers=bearer(tokens["holder_a"])).json()
+    assert (shown["relisting_of_case_id"], shown["relisting_kind"]) == (case_id, "repeat_infringer")
+    assert client.get(f"/api/v1/hits/{world.hits_a[2]}", headers=bearer(tokens["holder_a"])).json()["relisting_kind"] is None
