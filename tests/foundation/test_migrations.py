@@ -70,3 +70,39 @@ def test_distinctiveness_columns_go_up_empty_and_down_again(engine) -> None:
     upgrade(engine)
     with engine.connect() as conn:  # assessed later (refresh, housekeeping), not by the migration
         assert conn.execute(text("SELECT distinctiveness, distinctiveness_at FROM marks")).one() == (None, None)
+
+
+def test_hits_flagged_on_the_same_seller_alone_become_repeat_infringers(engine) -> None:
+    """Upgrading a database with cases, their listings and flagged hits (rows that reference the cases)."""
+    from sqlalchemy.orm import Session
+
+    from shared_db.models import CaseListing, EnforcementCase, Hit
+    from shared_db.repo.hits import RELISTING_BOOST
+    from shared_db.repo.marks import upsert_mark
+    from shared_db.schemas import MarkCreate
+
+    with Session(engine) as session, session.begin():
+        mark, _ = upsert_mark(MarkCreate(text="OLD", owner="Old Org"), session=session)
+        case = EnforcementCase(org_id=mark.org_id, marketplace="demo", network=[], status="sent", template="default")
+        session.add(case)
+        session.flush()
+        mark_id = mark.id
+        evidence = {"seller": "same seller s1", "photo": "same seller s1; same image", "title": "title 95% like the removed one",
+                    "decided": "same seller s1"}
+        for name, why in evidence.items():
+            session.add(Hit(listing_id=name, mark_id=mark_id, marketplace="demo", listing_title=name, score=90,
+                            kind="exact", status="confirmed" if name == "decided" else "new",
+                            priority=RELISTING_BOOST + 0.5, relisting_of_case_id=case.id,
+                            relisting_reason=f"re-listing of L0, removed after case {case.id}: {why}"))
+        session.add(Hit(listing_id="plain", mark_id=mark_id, marketplace="demo", listing_title="x", score=90,
+                        kind="exact", priority=0.5))
+        session.flush()
+        case.listings = [CaseListing(hit_id=session.query(Hit.id).filter_by(listing_id="plain").scalar(),
+                                     outcome="removed", checks=1)]
+    downgrade(engine, "0012")
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = dict((r[0], (r[1], r[2])) for r in conn.execute(text("SELECT listing_id, relisting_kind, priority FROM hits")))
+    assert rows == {"seller": ("repeat_infringer", RELISTING_BOOST + 0.5 - 50), "photo": ("relisting", RELISTING_BOOST + 0.5),
+                    "title": ("relisting", RELISTING_BOOST + 0.5), "decided": ("repeat_infringer", RELISTING_BOOST + 0.5),
+                    "plain": (None, 0.5)}
