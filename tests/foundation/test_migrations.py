@@ -106,3 +106,27 @@ def test_hits_flagged_on_the_same_seller_alone_become_repeat_infringers(engine) 
     assert rows == {"seller": ("repeat_infringer", RELISTING_BOOST + 0.5 - 50), "photo": ("relisting", RELISTING_BOOST + 0.5),
                     "title": ("relisting", RELISTING_BOOST + 0.5), "decided": ("repeat_infringer", RELISTING_BOOST + 0.5),
                     "plain": (None, 0.5)}
+
+
+def test_sqlite_tables_referenced_by_other_rows_are_rebuilt(sqlite_engine) -> None:
+    """Migration 0011 rebuilds hits (batch mode); decisions referencing them must not stop it, and the
+    connection's foreign keys are enforced again afterwards."""
+    from sqlalchemy.orm import Session
+
+    from shared_db.models import Hit
+    from shared_db.repo.hits import HitCandidate, decide, upsert_hit
+    from shared_db.repo.marks import upsert_mark
+    from shared_db.schemas import MarkCreate
+
+    with Session(sqlite_engine) as session, session.begin():
+        mark, _ = upsert_mark(MarkCreate(text="OLD", owner="Old Org"), session=session)
+        upsert_hit(HitCandidate(listing_id="a", mark_id=mark.id, marketplace="demo", listing_title="OLD bag",
+                                score=90, kind="exact"), session=session)
+        session.flush()
+        decide(session.query(Hit.id).scalar(), "confirmed", session=session, reviewer_id=None, expected_version=1)
+    downgrade(sqlite_engine, "0010")
+    upgrade(sqlite_engine)
+    assert current_revision(sqlite_engine) == HEAD
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM decisions JOIN hits ON hits.id = decisions.hit_id")).scalar() == 1
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
