@@ -15,7 +15,7 @@ import json
 import secrets
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,7 @@ class EnforcementOutcome:
     removal: list[Any]
     relistings: list[tuple[int, str, str]]  # hit id, kind (re-listing or repeat infringer), reason
     network: Any
+    followups: dict[int, int] = field(default_factory=dict)  # case id → listings its follow-up cites
 
 
 def scripted_review(ground_truth: Path, *, engine: Engine, reviewer_email: str) -> int:
@@ -281,8 +282,9 @@ def scripted_review(ground_truth: Path, *, engine: Engine, reviewer_email: str) 
 def enforce(market: Any, *, settings: Settings, engine: Engine, out_dir: Path, reviewer_email: str,
             confirmed: int) -> EnforcementOutcome:
     """Notices per rights holder × marketplace × mark, delivered to the demo marketplace; after its takedown
-    delay the listings are re-checked, the sellers re-crawled (a removed counterfeit comes back re-listed),
-    detection flags the re-listing, and the seller networks are computed."""
+    delay the listings are re-checked, a follow-up notice goes out for the listings still online, the sellers
+    are re-crawled (a removed counterfeit comes back re-listed), detection flags the re-listing (and the
+    sellers' other items as repeat infringers), and the seller networks are computed."""
     import time
 
     from crawlers.runner import run_crawl
@@ -300,6 +302,7 @@ def enforce(market: Any, *, settings: Settings, engine: Engine, out_dir: Path, r
     notices = generate_notices(settings=settings, engine=engine, out_dir=out_dir, actor_id=reviewer_id, send=True)
     time.sleep(market.removal_delay + 0.5)
     checked = recheck_listings(settings=settings, engine=engine, interval=timedelta(0))
+    followups = send_followups(settings=settings, engine=engine, out_dir=out_dir, actor_id=reviewer_id)
     sellers = sorted({market.catalogue.by_id[original].seller_id for original in market.relisted.values()})
     if sellers:
         run_crawl("demo_market", start_urls=[f"{market.base_url}/seller/{s}" for s in sellers], settings=settings,
@@ -320,4 +323,16 @@ def enforce(market: Any, *, settings: Settings, engine: Engine, out_dir: Path, r
             session.expunge_all()
     return EnforcementOutcome(confirmed=confirmed, cases=len(notices.cases), delivered=len(notices.delivered),
                               files=notices.files, outcomes=dict(checked.outcomes), removal=removal,
-                              relistings=relistings, network=best)
+                              relistings=relistings, network=best, followups=followups)
+
+
+def send_followups(*, settings: Settings, engine: Engine, out_dir: Path, actor_id: int | None) -> dict[int, int]:
+    """A follow-up notice, delivered, for every open case with listings a re-check found still online."""
+    from markwatch.jobs.notices import send_followup
+    from shared_db.repo.cases import list_enforcement_cases, still_online
+
+    with transaction(engine) as session:
+        due = [c.id for c in list_enforcement_cases(session=session, org_id=None)
+               if c.notice_sent_at and c.status != "closed" and still_online(c)]
+    return {case_id: send_followup(case_id, settings=settings, engine=engine, out_dir=out_dir, send=True,
+                                   actor_id=actor_id).listings for case_id in due}

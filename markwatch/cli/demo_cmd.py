@@ -182,6 +182,9 @@ def _enforce(steps, market, settings, engine, ground_truth, demo_dir) -> None:  
         hours = "—" if row.median_hours is None else f"{row.median_hours * 3600:.0f} s"
         console.print(f"[green]✓[/] {row.marketplace}: removal rate {row.rate:.0%} ({row.removed} of "
                       f"{row.notified}), median time to removal {hours} (dashboard: /dashboard)")
+    if outcome.followups:
+        console.print(f"[green]✓[/] follow-up notices for the listings still online: {len(outcome.followups)} cases, "
+                      f"{sum(outcome.followups.values())} listings, delivered")
     for hit_id, kind, reason in outcome.relistings:
         what = "repeat infringer" if kind == "repeat_infringer" else "re-listing"
         console.print(f"[green]✓[/] {what} flagged, top of the queue: hit {hit_id} — {reason}", highlight=False)

@@ -118,6 +118,10 @@ def test_demo_steps_confirm_notify_remove_and_flag_a_relisting(settings, sqlite_
     assert outcome.outcomes.get("removed", 0) > 0
     [stats] = outcome.removal
     assert 0 < stats.rate < 1 or stats.rate == 1.0
+    # every listing still online (or changed) after the re-check is in a delivered follow-up
+    assert sum(outcome.followups.values()) == outcome.outcomes.get("online", 0) + outcome.outcomes.get("changed", 0) > 0
+    assert sorted(n["reference"] for n in market.notices if n["reference"].endswith("-F1")) == sorted(
+        f"MW-{case_id:06d}-F1" for case_id in outcome.followups)
     assert outcome.relistings, "the re-listed counterfeit must be flagged"
     kinds = {kind for _, kind, _ in outcome.relistings}
     [(hit_id, reason)] = [(h, r) for h, kind, r in outcome.relistings if kind == "relisting"]
