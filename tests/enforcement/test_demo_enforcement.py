@@ -126,7 +126,7 @@ def test_demo_steps_confirm_notify_remove_and_flag_a_relisting(settings, sqlite_
     kinds = {kind for _, kind, _ in outcome.relistings}
     [(hit_id, reason)] = [(h, r) for h, kind, r in outcome.relistings if kind == "relisting"]
     assert "re-listing of" in reason and "same seller" in reason and "same image" in reason
-    assert kinds <= {"relisting", "repeat_infringer"}  # the seller's other items are repeat infringers
+    assert kinds <= {"relisting", "repeat_infringer"}  # the sellers' other new items, if any, are repeat infringers
     assert all("another item" in r for _, kind, r in outcome.relistings if kind == "repeat_infringer")
     with Session(sqlite_engine) as session:
         cases = list(session.scalars(select(EnforcementCase)))
