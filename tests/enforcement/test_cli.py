@@ -49,7 +49,7 @@ def test_case_lifecycle_commands(world, settings, sqlite_engine, tmp_path) -> No
     with Session(sqlite_engine) as session, session.begin():
         for hit_id in (world.hits_a[0], world.hits_a[1], world.hits_b[0]):
             decide(hit_id, "confirmed", session=session, reviewer_id=None, expected_version=1)
-    assert runner.invoke(app, ["cases", "notices"]).exit_code == 0
+    assert runner.invoke(app, ["cases", "notices", "--out", str(tmp_path / "notices")]).exit_code == 0
     listed = json.loads(runner.invoke(app, ["cases", "list", "--json"]).output)
     assert sorted(r["rights_holder"] for r in listed) == ["Acme Corp", "Brandx Ltd"]
     [acme] = json.loads(runner.invoke(app, ["cases", "list", "--org", "Acme Corp", "--json"]).output)
