@@ -18,7 +18,6 @@ embedded one started for the run.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -26,6 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
+from benchenv import bench_elasticsearch
 from realdata import build_register, build_titles, own_variant
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from detection.backfill import run_backfills
 from detection.batch import run_detection
 from shared_db.db import make_engine
-from shared_db.es.client import make_client, ping
+from shared_db.es.client import make_client
 from shared_db.es.listings import ListingsIndex
 from shared_db.migrate import upgrade
 from shared_db.models import Hit, MarkBackfill
@@ -68,15 +68,8 @@ def main() -> int:
         listings.append({"marketplace": "bench", "listing_id": str(n), "title": title, "brand": text.brand,
                          "category": text.category})
 
-    with tempfile.TemporaryDirectory(prefix="markwatch-bench-backfill-") as tmp:
-        es_url = os.environ.get("MARKWATCH_BENCH_ES_URL", "http://127.0.0.1:9200")
-        embedded = None
-        if not ping(make_client(Settings(es_url=es_url), timeout=3, retries=0)):
-            from markwatch.embedded_es import EmbeddedElasticsearch
-
-            os.chmod(tmp, 0o711)  # run as root, Elasticsearch runs as 'nobody' and must traverse it
-            embedded = EmbeddedElasticsearch(Settings(data_dir=Path(tmp) / "es", es_port=9288))
-            es_url = embedded.start().url
+    with tempfile.TemporaryDirectory(prefix="markwatch-bench-backfill-") as tmp, \
+            bench_elasticsearch(Path(tmp), port=9288) as es_url:
         settings = Settings(data_dir=Path(tmp) / "var", database_url=f"sqlite:///{tmp}/bench.sqlite3", es_url=es_url,
                             es_index_prefix=f"bench-{uuid.uuid4().hex[:8]}", detection_skew_seconds=0)
         engine = make_engine(settings.resolved_database_url)
@@ -113,8 +106,6 @@ def main() -> int:
         finally:
             index.delete_all()
             engine.dispose()
-            if embedded is not None:
-                embedded.stop()
     print(f"new mark {args.mark}: {len(found)} hits over {len(listings)} listings")
     print(f"full run (every mark, {len(register) + 1}) {full_seconds:7.1f} s  "
           f"{full.listings_scanned / full_seconds:9,.0f} listings/s")

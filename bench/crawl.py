@@ -16,7 +16,6 @@ embedded one started for the run. Usage: ``python bench/crawl.py [--size 5000]``
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import uuid
@@ -33,23 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each spider; the best is kept")
     args = parser.parse_args(argv)
 
+    from benchenv import bench_elasticsearch
+
     from crawlers.runner import run_crawl
     from markwatch.demo_market import DemoMarket
     from shared_db.db import make_engine
-    from shared_db.es.client import make_client, ping
+    from shared_db.es.client import make_client
     from shared_db.es.listings import ListingsIndex
     from shared_db.migrate import upgrade
     from shared_db.settings import Settings
 
-    with tempfile.TemporaryDirectory(prefix="markwatch-bench-") as tmp:
-        es_url = os.environ.get("MARKWATCH_BENCH_ES_URL", "http://127.0.0.1:9200")
-        embedded = None
-        if not ping(make_client(Settings(es_url=es_url), timeout=3, retries=0)):
-            from markwatch.embedded_es import EmbeddedElasticsearch
-
-            os.chmod(tmp, 0o711)  # run as root, Elasticsearch runs as 'nobody' and must traverse it
-            embedded = EmbeddedElasticsearch(Settings(data_dir=Path(tmp) / "es", es_port=9287))
-            es_url = embedded.start().url
+    with tempfile.TemporaryDirectory(prefix="markwatch-bench-") as tmp, \
+            bench_elasticsearch(Path(tmp), port=9287) as es_url:
         settings = Settings(data_dir=Path(tmp) / "var", database_url=f"sqlite:///{tmp}/bench.sqlite3",
                             es_url=es_url, es_index_prefix=f"bench-{uuid.uuid4().hex[:8]}",
                             crawl_timeout_seconds=10)
@@ -71,8 +65,6 @@ def main(argv: list[str] | None = None) -> int:
             indexed = index.count()
         finally:
             index.delete_all()
-            if embedded is not None:
-                embedded.stop()
     rates = {}
     for label, summaries in runs.items():
         measured = [(s.pages / _elapsed(s), s) for s in summaries if _elapsed(s)]

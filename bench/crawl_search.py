@@ -6,14 +6,13 @@ throw-away SQLite, then crawls the ``demo_market_search`` profile twice into sep
 aliases, transliterations and look-alikes, within the profile's page budget). Prints the pages each
 fetched and how many of the injected infringements (look-alikes, transliterations, counterfeit
 vocabulary, price, unauthorised sellers) each brought into the index. Images are not fetched.
-Elasticsearch: ``MARKWATCH_BENCH_ES_URL`` (default http://127.0.0.1:9200). Usage:
+Elasticsearch: ``MARKWATCH_BENCH_ES_URL`` (default http://127.0.0.1:9200), else an embedded one started for the run. Usage:
 ``python bench/crawl_search.py [--size 1500]``.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import uuid
@@ -27,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
 
+    from benchenv import bench_elasticsearch
+
     from crawlers.fetchlog import FetchLog
     from crawlers.runner import run_crawl
     from markwatch.demo import load_marks
@@ -37,9 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     from shared_db.migrate import upgrade
     from shared_db.settings import Settings
 
-    es_url = os.environ.get("MARKWATCH_BENCH_ES_URL", "http://127.0.0.1:9200")
     results = {}
-    with tempfile.TemporaryDirectory(prefix="markwatch-bench-search-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="markwatch-bench-search-") as tmp, \
+            bench_elasticsearch(Path(tmp), port=9289) as es_url:
         base = Settings(data_dir=Path(tmp) / "var", database_url=f"sqlite:///{tmp}/bench.sqlite3", es_url=es_url,
                         crawl_images_per_listing=0, crawl_timeout_seconds=10)
         engine = make_engine(base.resolved_database_url)

@@ -1,9 +1,10 @@
 """Housekeeping: evidence retention, stale review claims, the listings index behind its alias, and the
 marks' stored distinctiveness.
 
-Evidence retention follows ``settings.evidence_retention_days`` but never removes the snapshot and
-listing images a confirmed or escalated hit points at (the case file needs them), nor, by default,
-those of a hit still waiting for review, nor any mark's reference photo.
+Evidence retention follows ``settings.evidence_retention_days`` but never removes the snapshot, screenshot and
+listing images a confirmed or escalated hit, or a hit cited by a takedown case, points at (the case file needs
+them), nor, by default, those of a hit still waiting for review, nor a reported URL's screenshot, nor any mark's
+reference photo.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from shared_db.models import Hit, HitStatus, MarkReferenceImage
+from shared_db.models import CaseListing, Hit, HitStatus, MarkReferenceImage, SuspectReport
 from shared_db.settings import Settings
 
 #: Hit statuses whose evidence is kept whatever its age.
@@ -45,15 +46,18 @@ class ReindexReport:
 
 
 def protected_evidence(*, session: Session, keep_undecided: bool = True) -> set[str]:
-    """Evidence hashes that must survive retention: protected hits' snapshots and images, reference photos."""
+    """Evidence hashes that must survive retention: the snapshots, screenshots and images of protected hits and
+    of every hit a takedown case cites, reported URLs' screenshots, and reference photos."""
     statuses = set(PROTECTED_STATUSES)
     if keep_undecided:
         statuses.add(HitStatus.NEW.value)
-    protected = set(session.scalars(
-        select(Hit.evidence_sha256).where(Hit.evidence_sha256.is_not(None), Hit.status.in_(statuses))
-    ))
-    for images in session.scalars(select(Hit.features["image_sha256"]).where(Hit.status.in_(statuses))):
-        protected.update(sha for sha in images or [] if isinstance(sha, str))
+    kept = or_(Hit.status.in_(statuses), Hit.id.in_(select(CaseListing.hit_id)))
+    protected: set[str] = set()
+    for page, screenshot, images in session.execute(
+            select(Hit.evidence_sha256, Hit.screenshot_sha256, Hit.features["image_sha256"]).where(kept)):
+        protected.update(sha for sha in (page, screenshot, *(images or [])) if isinstance(sha, str))
+    protected.update(session.scalars(
+        select(SuspectReport.screenshot_sha256).where(SuspectReport.screenshot_sha256.is_not(None))))
     protected.update(session.scalars(select(MarkReferenceImage.sha256)))
     return protected
 

@@ -135,6 +135,30 @@ def test_evidence_retention_keeps_reference_photos_and_protected_hits_images(set
     assert set(store.iter_hashes()) == {sha["page"], sha["confirmed-image"], photo}
 
 
+def test_evidence_retention_keeps_screenshots_of_protected_and_cased_hits_and_of_reports(settings, engine) -> None:
+    from shared_db.models import CaseListing, EnforcementCase, SuspectReport
+
+    store = EvidenceStore(settings.resolved_evidence_dir)
+    old = NOW - timedelta(days=settings.evidence_retention_days + 1)
+    sha = {name: store.put(name.encode(), url=f"http://x/{name}", status=200, captured_at=old)
+           for name in ("page", "confirmed-shot", "cased-page", "cased-shot", "dismissed-shot", "report-shot")}
+    with Session(engine) as session, session.begin():
+        mark, _ = upsert_mark(MarkCreate(text="SONY", owner="Sony"), session=session)
+        _hit(session, mark.id, "demo:1", sha["page"], "confirmed").screenshot_sha256 = sha["confirmed-shot"]
+        _hit(session, mark.id, "demo:2", sha["page"], "dismissed").screenshot_sha256 = sha["dismissed-shot"]
+        reopened = _hit(session, mark.id, "demo:3", sha["cased-page"], "dismissed")  # dismissed after its notice
+        reopened.screenshot_sha256 = sha["cased-shot"]
+        session.flush()
+        session.add(EnforcementCase(org_id=mark.org_id, marketplace="demo", status="sent", template="default",
+                                    listings=[CaseListing(hit_id=reopened.id, outcome="pending", checks=0)]))
+        session.add(SuspectReport(url="http://x/report", status="crawled", screenshot_sha256=sha["report-shot"]))
+
+    report = housekeeping.prune_evidence(settings=settings, engine=engine, now=NOW)
+    assert set(store.iter_hashes()) == {sha[k] for k in ("page", "confirmed-shot", "cased-page", "cased-shot",
+                                                         "report-shot")}
+    assert report.deleted == 1
+
+
 def test_release_stale_claims_uses_the_claim_ttl(settings, sqlite_engine) -> None:
     now = datetime.now(UTC)
     with Session(sqlite_engine) as session, session.begin():

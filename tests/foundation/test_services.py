@@ -19,7 +19,22 @@ from markwatch.cli.common import EXIT_FAILURE, EXIT_UNAVAILABLE
 from markwatch.embedded_es import EmbeddedElasticsearch
 from shared_db.settings import Settings, reset_settings
 
-SPARE_PORT = int(os.environ.get("MARKWATCH_TEST_SPARE_ES_PORT", "9290"))
+
+def _spare_port(first: int = 9290, last: int = 9399) -> int:
+    """A port whose embedded-server transport port (port + 100) is free too: other checkouts on the machine may
+    run this module at the same time."""
+    for port in range(first, last):
+        try:
+            with socket.socket() as http, socket.socket() as transport:
+                http.bind(("127.0.0.1", port))
+                transport.bind(("127.0.0.1", port + 100))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError(f"no free port pair between {first} and {last}")
+
+
+SPARE_PORT = int(os.environ.get("MARKWATCH_TEST_SPARE_ES_PORT") or _spare_port())
 runner = CliRunner()
 
 
