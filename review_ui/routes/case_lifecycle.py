@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from review_ui.deps import Db, Enforcer, Viewer
-from review_ui.notice_pdf import evidence_screenshots, render_pdf
 from review_ui.notices import Notice, build_followup, notice_sha256, render_text
 from review_ui.routes.common import web_router
-from review_ui.routes.enforcement import CaseId, find_case, no_such_case, refused
+from review_ui.routes.enforcement import CaseId, case_action, find_case, no_such_case, notice_file, refused
 from shared_db.models import EnforcementCase
 from shared_db.repo import audit
 from shared_db.repo.cases import CaseError, close_case, record_followup, reopen_case
@@ -22,35 +21,19 @@ router = web_router()
 Note = Annotated[str, Form(max_length=2000)]
 
 
-def _back(case: EnforcementCase) -> Response:
-    return RedirectResponse(f"/enforcement/cases/{case.id}", status_code=303)
-
-
 @router.post("/enforcement/cases/{case_id}/close")
 def close(request: Request, case_id: CaseId, db: Db, scope: Enforcer, resolution: Annotated[str, Form(max_length=30)],
           note: Note = "") -> Response:
     """Close the case as removed, refused by the marketplace or withdrawn, with a note."""
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    try:
-        close_case(case, session=db, resolution=resolution, note=note, by=scope.user.id)
-    except CaseError as exc:
-        return refused(request, exc)
-    return _back(case)
+    return case_action(request, case_id, db, scope, lambda case: close_case(
+        case, session=db, resolution=resolution, note=note, by=scope.user.id))
 
 
 @router.post("/enforcement/cases/{case_id}/reopen")
 def reopen(request: Request, case_id: CaseId, db: Db, scope: Enforcer, reason: Note = "") -> Response:
     """Reopen a closed case; the reason is required and audited."""
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    try:
-        reopen_case(case, session=db, reason=reason, by=scope.user.id)
-    except CaseError as exc:
-        return refused(request, exc)
-    return _back(case)
+    return case_action(request, case_id, db, scope, lambda case: reopen_case(
+        case, session=db, reason=reason, by=scope.user.id))
 
 
 def _followup(request: Request, case: EnforcementCase) -> Notice:
@@ -67,12 +50,7 @@ def _followup_file(request: Request, case_id: int, db: Db, scope: Viewer, kind: 
         return refused(request, exc)
     audit.record(f"export.followup_{kind}", session=db, actor_id=scope.user.id, object_type="case",
                  object_id=case.id, after={"hits": len(notice.listings)})
-    if kind == "text":
-        return Response(render_text(notice), media_type="text/plain; charset=utf-8",
-                        headers={"Content-Disposition": f'inline; filename="{notice.reference}.txt"'})
-    pdf = render_pdf(notice, screenshots=evidence_screenshots(request.app.state.settings))
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{notice.reference}.pdf"'})
+    return notice_file(request, notice, kind, notice.reference)
 
 
 @router.get("/enforcement/cases/{case_id}/followup.txt")
@@ -90,12 +68,6 @@ def followup_pdf(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Re
 def followup_sent(request: Request, case_id: CaseId, db: Db, scope: Enforcer,
                   sent_to: Annotated[str, Form(max_length=320)] = "") -> Response:
     """Record that the follow-up notice (as rendered now, hashed) went to ``sent_to``."""
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    try:
-        text = render_text(_followup(request, case))
-        record_followup(case, session=db, sent_to=sent_to, sent_by=scope.user.id, notice_sha256=notice_sha256(text))
-    except CaseError as exc:
-        return refused(request, exc)
-    return _back(case)
+    return case_action(request, case_id, db, scope, lambda case: record_followup(
+        case, session=db, sent_to=sent_to, sent_by=scope.user.id,
+        notice_sha256=notice_sha256(render_text(_followup(request, case)))))

@@ -4,6 +4,7 @@ and seller networks. Every query is limited to the user's organisation by its Sc
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from review_ui.deps import Db, Decider, Enforcer, Scope, Viewer
 from review_ui.notice_forms import forms_csv, forms_json
 from review_ui.notice_pdf import evidence_screenshots, render_pdf
-from review_ui.notices import build_notice, notice_config, notice_sha256, render_text
+from review_ui.notices import Notice, build_notice, notice_config, notice_sha256, render_text
 from review_ui.params import DbId
 from review_ui.routes.common import render, web_router
 from review_ui.templating import t, tr, translated
@@ -87,7 +88,7 @@ def case_page(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Respo
         "still_online": still_online(case), "can_enforce": scope.can("enforce"), "can_answer": scope.can("decide")})
 
 
-def _notice(request: Request, case: EnforcementCase):  # type: ignore[no-untyped-def]
+def _notice(request: Request, case: EnforcementCase) -> Notice:
     return build_notice(case, settings=request.app.state.settings, generated_at=datetime.now(UTC))
 
 
@@ -96,75 +97,86 @@ def _export(db: Db, scope: Scope, case: EnforcementCase, kind: str) -> None:
                  after={"hits": len(case.listings)})
 
 
-@router.get("/enforcement/cases/{case_id}/notice.txt")
-def notice_text(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
+#: A notice's downloads: kind -> (file name prefix, suffix, media type, disposition).
+NOTICE_FILES = {
+    "text": ("notice", "txt", "text/plain; charset=utf-8", "inline"),
+    "pdf": ("notice", "pdf", "application/pdf", "attachment"),
+    "forms_csv": ("ip-forms", "csv", "text/csv; charset=utf-8", "attachment"),
+    "forms_json": ("ip-forms", "json", "application/json", "attachment"),
+}
+
+
+def notice_file(request: Request, notice: Notice, kind: str, name: str | None = None) -> Response:
+    """``notice`` as the download ``kind`` of :data:`NOTICE_FILES`, named ``name`` (default: prefix-case id)."""
+    prefix, suffix, media_type, disposition = NOTICE_FILES[kind]
+    if kind == "text":
+        body: str | bytes = render_text(notice)
+    elif kind == "pdf":
+        body = render_pdf(notice, screenshots=evidence_screenshots(request.app.state.settings))
+    elif kind == "forms_csv":
+        body = forms_csv([notice])
+    else:
+        body = json.dumps(forms_json([notice]), ensure_ascii=False, indent=2)
+    filename = f"{name or f'{prefix}-{notice.case_id}'}.{suffix}"
+    return Response(body, media_type=media_type, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'})
+
+
+def _notice_download(request: Request, case_id: int, db: Db, scope: Scope, kind: str) -> Response:
     case = find_case(request, db, scope, case_id)
     if case is None:
         return no_such_case(request)
-    _export(db, scope, case, "text")
-    return Response(render_text(_notice(request, case)), media_type="text/plain; charset=utf-8",
-                    headers={"Content-Disposition": f'inline; filename="notice-{case.id}.txt"'})
+    _export(db, scope, case, kind)
+    return notice_file(request, _notice(request, case), kind)
+
+
+@router.get("/enforcement/cases/{case_id}/notice.txt")
+def notice_text(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
+    return _notice_download(request, case_id, db, scope, "text")
 
 
 @router.get("/enforcement/cases/{case_id}/notice.pdf")
 def notice_pdf(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    _export(db, scope, case, "pdf")
-    pdf = render_pdf(_notice(request, case), screenshots=evidence_screenshots(request.app.state.settings))
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="notice-{case.id}.pdf"'})
+    return _notice_download(request, case_id, db, scope, "pdf")
 
 
 @router.get("/enforcement/cases/{case_id}/forms.csv")
 def notice_forms_csv(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    _export(db, scope, case, "forms_csv")
-    return Response(forms_csv([_notice(request, case)]), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="ip-forms-{case.id}.csv"'})
+    return _notice_download(request, case_id, db, scope, "forms_csv")
 
 
 @router.get("/enforcement/cases/{case_id}/forms.json")
 def notice_forms_json(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
+    return _notice_download(request, case_id, db, scope, "forms_json")
+
+
+def case_action(request: Request, case_id: int, db: Db, scope: Scope, act: Callable[[EnforcementCase], object]) -> Response:
+    """Do ``act`` on the user's case and go back to its page: 404 for a case outside the scope, 422 with the
+    reason when the case refuses the action."""
     case = find_case(request, db, scope, case_id)
     if case is None:
         return no_such_case(request)
-    _export(db, scope, case, "forms_json")
-    body = json.dumps(forms_json([_notice(request, case)]), ensure_ascii=False, indent=2)
-    return Response(body, media_type="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="ip-forms-{case.id}.json"'})
+    try:
+        act(case)
+    except CaseError as exc:
+        return refused(request, exc)
+    return RedirectResponse(f"/enforcement/cases/{case.id}", status_code=303)
 
 
 @router.post("/enforcement/cases/{case_id}/sent")
 def mark_sent(request: Request, case_id: CaseId, db: Db, scope: Enforcer,
               sent_to: Annotated[str, Form(max_length=320)] = "") -> Response:
     """Record that the notice (as rendered now, hashed) went to ``sent_to``."""
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    try:
-        record_sent(case, session=db, sent_to=sent_to, sent_by=scope.user.id,
-                    notice_sha256=notice_sha256(render_text(_notice(request, case))))
-    except CaseError as exc:
-        return refused(request, exc)
-    return RedirectResponse(f"/enforcement/cases/{case.id}", status_code=303)
+    return case_action(request, case_id, db, scope, lambda case: record_sent(
+        case, session=db, sent_to=sent_to, sent_by=scope.user.id,
+        notice_sha256=notice_sha256(render_text(_notice(request, case)))))
 
 
 @router.post("/enforcement/cases/{case_id}/response")
 def answer(request: Request, case_id: CaseId, db: Db, scope: Decider,
            response: Annotated[str, Form(max_length=30)], note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     """Record the marketplace's answer to the notice."""
-    case = find_case(request, db, scope, case_id)
-    if case is None:
-        return no_such_case(request)
-    try:
-        record_response(case, session=db, response=response, note=note or None, by=scope.user.id)
-    except CaseError as exc:
-        return refused(request, exc)
-    return RedirectResponse(f"/enforcement/cases/{case.id}", status_code=303)
+    return case_action(request, case_id, db, scope, lambda case: record_response(
+        case, session=db, response=response, note=note or None, by=scope.user.id))
 
 
 def _network_hits(db: Db, scope: Scope, marketplace: str, sellers: list[str]) -> list[Hit]:
