@@ -21,7 +21,7 @@ texts case- and space-folded, availability folded to InStock/OutOfStock/other); 
 both a false positive and a false negative; a value where the truth has none is a false positive.
 
 The extractor of another revision (``--baseline``, default ``main``) is measured in the same run:
-its ``crawlers/{extract,prices,normalise}.py`` are read from git into a temporary package.
+its ``crawlers/`` extraction modules are read from git into a temporary package.
 
 Run: ``.venv/bin/python bench/extract.py [--baseline REV|none] [--demo 40] [--show-errors]``
 Pages are never fetched from the internet.
@@ -113,10 +113,11 @@ def load_extractor(rev: str) -> Callable[[bytes, str], dict[str, Any]]:
     package = folder / "baseline_crawlers"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    for name in ("extract", "prices", "normalise"):
-        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:crawlers/{name}.py"], check=True,
-                                capture_output=True, text=True).stdout
-        (package / f"{name}.py").write_text(source.replace("from crawlers.", "from baseline_crawlers."))
+    for name in ("extract", "extract_state", "extract_text", "availability", "prices", "normalise"):
+        shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:crawlers/{name}.py"], capture_output=True,
+                               text=True)
+        if shown.returncode == 0:  # older revisions have fewer modules
+            (package / f"{name}.py").write_text(shown.stdout.replace("from crawlers.", "from baseline_crawlers."))
     sys.path.insert(0, str(folder))
     extract = importlib.import_module("baseline_crawlers.extract")
     normalise = importlib.import_module("baseline_crawlers.normalise")

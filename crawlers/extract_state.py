@@ -23,8 +23,9 @@ _ASSIGNMENT = re.compile(
     r"(?:window\.|self\.|globalThis\.)([A-Za-z_$][\w$]*)\s*=\s*(?=[{\[])|window\[['\"]([\w$]+)['\"]\]\s*=\s*(?=[{\[])"
     r"|(?:var\s+|let\s+|const\s+)?(__[A-Z][A-Z0-9_]*__|[A-Za-z]*(?:[Ss]tate|[Dd]ata|[Pp]roduct)[A-Za-z]*"
     r"|meta)\s*=\s*(?=[{\[])|dataLayer\.push\(\s*(?=\{)|gtag\(\s*['\"]event['\"]\s*,\s*['\"]view_item['\"]\s*,\s*(?=\{)")
-NAME_KEYS = ("name", "title", "productName", "product_name", "item_name", "displayName")
-PRICE_KEYS = ("salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
+NAME_KEYS = ("name", "title", "productName", "product_name", "item_name", "displayName", "product_title",
+             "productTitle")
+PRICE_KEYS = ("discountedSalePrice", "discountedPrice", "salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
               "sellingPrice", "selling_price", "offerPrice", "specialPrice", "price", "priceValue", "amount",
               "priceInfo", "pricing", "prices", "priceRange")
 PRICE_PARTS = ("current", "sale", "final", "selling", "now", "value", "amount", "raw", "price", "min",
@@ -119,7 +120,7 @@ def _price(value: Any, depth: int = 0) -> tuple[str | None, str | None]:
         return (text, None) if _PRICE_TEXT.fullmatch(text) else (None, None)
     if isinstance(value, dict):
         currency = next((str(value[k]) for k in CURRENCY_KEYS if isinstance(value.get(k), str)), None)
-        for part in (*PRICE_KEYS[:11], *PRICE_PARTS):
+        for part in (*PRICE_KEYS[:13], *PRICE_PARTS):
             if part in value:
                 amount, inner = _price(value[part], depth + 1)
                 if amount:

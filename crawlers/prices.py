@@ -23,7 +23,7 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("CAD", "CAD"), ("AU$", "AUD"), ("A$", "AUD"), ("AUD", "AUD"), ("NZ$", "NZD"), ("NZD", "NZD"),
     ("HK$", "HKD"), ("HKD", "HKD"), ("NT$", "TWD"), ("TWD", "TWD"), ("S$", "SGD"), ("SGD", "SGD"),
     ("MX$", "MXN"), ("MXN", "MXN"), ("₹", "INR"), ("INR", "INR"), ("₩", "KRW"), ("KRW", "KRW"),
-    ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("₺", "TRY"), ("TRY", "TRY"), ("TL", "TRY"),
+    ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("руб.", "RUB"), ("руб", "RUB"), ("р.", "RUB"), ("грн", "UAH"), ("₺", "TRY"), ("TRY", "TRY"), ("TL", "TRY"),
     ("Kč", "CZK"), ("CZK", "CZK"), ("Ft", "HUF"), ("HUF", "HUF"), ("SEK", "SEK"), ("NOK", "NOK"),
     ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
     ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
