@@ -52,6 +52,7 @@ _RELATED_HEADING = re.compile(
     r"похожие|(?:з|с) цим товаром|с этим товаром|この商品を見た人|おすすめ|この出品者の商品|相关推荐|猜你喜欢|看了此商品|"
     r"함께 보면|관련 상품|lainnya di toko|sản phẩm tương tự|hasonló termékek|vaak samen gekocht)")
 _MONEY = MONEY
+_RAND = re.compile(r"(?:^|[:：]\s*)R\s?\d[\d\s.,]*$")  # the whole text, so "Canon EOS R50" is no price
 _AMOUNTS = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
 _RANGE = re.compile(r"\d\s*(?:-|–|—|~|〜|to|bis|à|a)\s*\D{0,5}\d")
 _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|buy[ -_]?(?:it )?now|in den (?:warenkorb|"
@@ -231,6 +232,7 @@ class Page:
 
     def __init__(self, sel: Selector, locale: Locale | None = None, title_hint: str | None = None) -> None:
         self.sel, self.locale = sel, locale
+        self.rand = locale is not None and locale.country == "ZA"  # "R 499" is money only on South African sites
         root = sel.root
         if not isinstance(root, etree._Element):
             self.nodes, self.texts = [], []
@@ -296,7 +298,7 @@ class Page:
                     outer = _price_text(parent, 40) if parent is not None else ""
                     if outer and _MONEY.search(outer) and id(parent) in self.position:
                         node, text = self.position[id(parent)], outer
-                if _MONEY.search(text):
+                if _MONEY.search(text) or (self.rand and _RAND.search(text)):
                     candidates.extend(self._candidate(node, text, 1))
         if not candidates:
             return None

@@ -99,6 +99,14 @@ def test_roubles_written_r_dot() -> None:
         Decimal("8490"), "RUB")
 
 
+def test_rand_on_south_african_sites_only() -> None:
+    body = '<h1>Russell Hobbs Kettle</h1><div class="buybox"><span>R 499</span></div>'
+    assert price_of(body, url="https://www.shop.co.za/kettle") == (Decimal("499"), "ZAR")
+    assert price_of(body, lang="en-ZA") == (Decimal("499"), "ZAR")
+    assert price_of(body.replace("R 499", "Canon EOS R50"), url="https://www.shop.co.za/kettle")[0] is None
+    assert price_of(body, lang="en-GB")[0] is None
+
+
 def test_shift_jis_yen_sign_at_the_backslash_code_point() -> None:
     html = ('<html lang="ja"><head><meta charset="Shift_JIS"><title>スウェット</title></head><body><h1>スウェット</h1>'
             '<div class="price">¥10,780</div></body></html>').encode("shift_jis")
