@@ -417,7 +417,9 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     limited = any(s.pop("availability_limited", False) for s in structured)
     sources: list[dict[str, Any]] = [*structured, meta]
     if limited or not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
-        sources.append(from_state(sel, title))
+        state = from_state(sel, title)
+        # og:price of a product whose price varies is its lowest; the state names the variant on the page
+        sources.insert(len(structured) if state.pop("variant_price", False) else len(sources), state)
         sources.append(heuristics(sel, base, locale))  # only when structured data left gaps (it costs ~40 %)
         if limited and sources[-1].get("availability") == "OutOfStock":
             for source in structured:

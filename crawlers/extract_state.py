@@ -163,15 +163,23 @@ def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dic
                 if term:
                     out["availability"] = term
                     break
-    variants = node.get("variants")
+    variants = [v for v in node.get("variants") or [] if isinstance(v, dict)] if isinstance(
+        node.get("variants"), list) else []
     chosen = next((node[k] for k in VARIANT_KEYS if isinstance(node.get(k), dict)), None)
-    if chosen is None and isinstance(variants, list) and variants and isinstance(variants[0], dict):
+    # a product whose price varies shows its first available variant (Shopify's selected_or_first_available_variant);
+    # its own price is then the lowest, not the one on the page
+    varies = chosen is None and node.get("price_varies") is True and variants
+    if varies:
+        chosen = next((v for v in variants if v.get("available") is True), variants[0])
+    elif chosen is None and variants:
         chosen = variants[0]
     if chosen is not None and depth < 2:
         first = _fields(chosen, cents=cents, depth=depth + 1)
         for key in ("sku", "price", "availability"):
-            if not out.get(key) and first.get(key):
+            if first.get(key) and (varies or not out.get(key)):
                 out[key] = first[key]
+        if varies and first.get("price"):
+            out["variant_price"] = True
     return {k: v for k, v in out.items() if v not in (None, "")}
 
 

@@ -63,6 +63,9 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
                   r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
                   r"læg i kurv|lisää ostoskoriin|sepete ekle")
 _DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
+# stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
+_STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
+                    r"im markt|in (?:der|unserer) filiale|en magasin|en tienda|in ikea|in de winkel|店頭|門市")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
@@ -70,7 +73,8 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Prod
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
               r"Ürün kodu|Stok kodu|Tuotenumero|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
-              r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|상품번호|상품코드|Артикул|Код(?: товара| товару)?")
+              r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
+              r"|Код(?: товара| товару)?")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
               r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
@@ -86,7 +90,7 @@ _PRODUCT_BLOCK = re.compile(r"(?i)product|item|entry|article|pdp|detail")
 
 
 def _label(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|(?<=#)\s+|\s*$)(?P<rest>.*)$", re.I | re.S)
+    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|(?<=[#.])\s+|\s*$)(?P<rest>.*)$", re.I | re.S)
 
 
 _SKU_RE, _MPN_RE, _GTIN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS,
@@ -113,6 +117,7 @@ class _Candidate:
     amount: str
     currency: str | None
     node: _Node
+    marked: bool  # the text names its currency ("15 999₴"), so it is a whole price, not a part of one
 
 
 @dataclass
@@ -308,7 +313,8 @@ class Page:
         parent = best.node.element.getparent()
         if parent is None or not _text_of(parent, 80):
             return best.amount, best.currency
-        rivals = [c for c in candidates if c.key[0] == best.key[0] and c.node.element.getparent() is parent]
+        rivals = [c for c in candidates if c.key[0] == best.key[0] and c.node.element.getparent() is parent
+                  and (c is best or c.marked)]  # a split "59" + ",99" is one price, not two
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
 
@@ -341,7 +347,8 @@ class Page:
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
-        return [_Candidate((old, int(node.noise), self._distance(node.index), kind), str(amount), currency, node)]
+        key = (old, int(node.noise), self._distance(node.index), kind)
+        return [_Candidate(key, str(amount), currency, node, bool(_MONEY.search(text)))]
 
     def _labelled(self, pattern: re.Pattern[str], valid: Any) -> str | None:
         for position, piece in enumerate(self.texts):
@@ -350,8 +357,8 @@ class Page:
             match = pattern.match(piece.text)
             if not match:
                 continue
-            rest = match.group("rest").strip()
-            if rest and (match.group("sep").strip() or piece.text[:match.start("sep")].endswith("#")):
+            rest = match.group("rest").split(" | ")[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
+            if rest and (match.group("sep").strip() or piece.text[:match.start("sep")].endswith(("#", "."))):
                 value = valid(rest)
                 if value:
                     return value
@@ -396,7 +403,7 @@ class Page:
             attrs = node.element.attrib
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
-                    or re.search(r"logo|brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
+                    or re.search(r"logo|(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
@@ -445,15 +452,17 @@ class Page:
         for node in self.nodes:
             if node.noise or not _STOCK_ATTR.search(_attrs(node.element)):
                 continue
-            term = availability_phrase(_text_of(node.element, 120) or node.element.attrib.get("title"))
-            if term:
+            text = _text_of(node.element, 120) or node.element.attrib.get("title")
+            term = availability_phrase(text)
+            if term and not _STORE.search(text or ""):
                 return term
         disabled = [b for b in self.buttons if "disabled" in b.element.attrib
                     or _DISABLED.search(b.element.attrib.get("class", ""))]
         if self.buttons and len(disabled) == len(self.buttons):
             return "OutOfStock"
         phrases = [(self._distance(p.index), term) for p in self.texts
-                   if not p.node.noise and len(p.text) < 60 and (term := availability_phrase(p.text))]
+                   if not p.node.noise and len(p.text) < 60 and (term := availability_phrase(p.text))
+                   and not _STORE.search(p.text)]
         if any(term == "OutOfStock" for _, term in phrases):
             return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
         if self.buttons:

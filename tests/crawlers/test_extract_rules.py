@@ -241,6 +241,60 @@ def test_state_discounted_price_and_product_title() -> None:
     assert (item["sku"], item["brand"], item["currency"]) == ("N53345123A", "Sony", "AED")
 
 
+# --- rules from the sixth held-out set ------------------------------------------------------------------------
+
+def test_a_price_split_into_integer_and_decimals_is_one_price() -> None:
+    body = ('<h1>KALLAX Regal</h1><span class="pip-price"><span class="sr-text">Preis € 59,99</span>'
+            '<span class="pip-price__integer">59</span><span class="pip-price__decimal">,99</span><span>€</span></span>')
+    assert price_of(body, lang="de-DE") == (Decimal("59.99"), "EUR")
+
+
+def test_stock_of_a_physical_store_is_not_the_shops() -> None:
+    body = ('<h1>KALLAX Regal</h1><span class="price">€ 59,99</span><div>Lieferung verfügbar</div>'
+            '<button>In den Warenkorb</button><div>Nicht verfügbar in IKEA Berlin-Lichtenberg</div>')
+    assert listing(page(body, lang="de"))["availability"] == "InStock"
+    assert listing(page(body.replace("in IKEA Berlin-Lichtenberg", ""), lang="de"))["availability"] == "OutOfStock"
+    pickup = '<h1>TV</h1><div class="fulfillment-store">Pick Up: Not Available at nearby stores</div><button>Add to cart</button>'
+    assert listing(page(pickup))["availability"] == "InStock"
+
+
+def test_a_product_brands_block_names_the_brand_a_brands_carousel_does_not() -> None:
+    plugin = ('<h1>Kaya Schoudertas</h1><div class="pwb-single-product-brands"><a href="/merk/kaya/" title="Kaya">'
+              '<img alt="Kaya" src="/kaya.png"></a></div>')
+    assert listing(page(plugin, lang="nl"))["brand"] == "Kaya"
+    carousel = '<h1>Kaya Schoudertas</h1><div class="brands-carousel"><img alt="Kaya" src="/kaya.png"></div>'
+    assert listing(page(carousel, lang="nl"))["brand"] is None
+
+
+@pytest.mark.parametrize(("text", "url", "currency"), [
+    ("₦ 259,900", "https://www.jumia.com.ng/tv.html", "NGN"),
+    ("Rs. 8,499", "https://www.daraz.pk/products/x.html", "PKR"),
+    ("Rs. 8,499", "https://www.shop.in/products/x.html", "INR"),
+    ("KSh 4,500", "https://www.shop.example/x", "KES"),
+])
+def test_more_currency_markers(text: str, url: str, currency: str) -> None:
+    assert price_of(f'<h1>Product</h1><span class="price">{text}</span>', url=url)[1] == currency
+
+
+def test_a_label_ended_by_a_full_stop_and_values_cut_at_a_bar() -> None:
+    body = '<h1>PHILIPS 55PUS8909/12</h1><p>Art.-Nr. 1834567 | Model-Nr. 55PUS8909/12</p>'
+    assert listing(page(body, lang="nl"))["sku"] == "1834567"
+    assert listing(page('<h1>Dyson V8</h1><div>商品貨號：DY-V8SF-HK</div><p>型號：SV10K</p>', lang="zh-HK"))[
+        "sku"] == "DY-V8SF-HK"
+
+
+def test_a_shopify_product_whose_price_varies_shows_its_first_available_variant() -> None:
+    product = {"title": "Pressed Flower Card", "vendor": "Wildflower Studio", "price": 650, "price_varies": True,
+               "variants": [{"id": 1, "sku": "A6", "price": 650, "available": False},
+                            {"id": 2, "sku": "A5", "price": 850, "available": True}]}
+    head = ('<meta property="og:price:amount" content="6.50"><meta property="og:price:currency" content="GBP">'
+            f'<script type="application/json" id="ProductJson-product-template">{json.dumps(product)}</script>')
+    item = listing(page("<h1>Pressed Flower Card</h1>", head=head))
+    assert (item["price"], item["sku"], item["brand"]) == (Decimal("8.50"), "A5", "Wildflower Studio")
+    head = head.replace('"price_varies": true', '"price_varies": false')  # one price: og:price is it
+    assert listing(page("<h1>Pressed Flower Card</h1>", head=head))["price"] == Decimal("6.50")
+
+
 # --- bad input: a clear error per source, the other sources still read -----------------------------------------
 
 @pytest.mark.parametrize(("data", "message"), [
