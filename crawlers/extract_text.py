@@ -187,7 +187,7 @@ def _holds_title(element: Any, hint: str | None) -> bool:
 
 def _related_sections(root: Any) -> dict[int, Any]:
     """The elements (by id, kept alive so ids stay unique) that follow a "Related products" / "You may also
-    like" heading in its parent."""
+    like" heading in its parent, except a block holding a <h1> (the product may come after such a heading)."""
     out: dict[int, Any] = {}
     if not isinstance(root, etree._Element):
         return out
@@ -195,7 +195,8 @@ def _related_sections(root: Any) -> dict[int, Any]:
         if count > 500:
             break
         if _RELATED_HEADING.match(_text_of(heading, 80)):
-            out.update((id(sibling), sibling) for sibling in heading.itersiblings())
+            out.update((id(sibling), sibling) for sibling in heading.itersiblings()
+                       if sibling.tag not in ("main", "article") and next(sibling.iter("h1"), None) is None)
     return out
 
 

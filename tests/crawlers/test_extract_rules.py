@@ -37,6 +37,8 @@ def test_prices_after_a_related_products_heading_are_other_products() -> None:
                '</p></div>')
     assert price_of(f'<h1>Camera body</h1><div><h2>$679.00</h2></div>{related}')[0] == Decimal("679.00")
     assert price_of(f'<h1>Camera body</h1>{related}')[0] is None
+    before = '<h2>You may also like</h2><div class="tiles"><span class="price">$19.00</span></div>'
+    assert price_of(f'{before}<main><h1>Camera body</h1><span class="price">$679.00</span></main>')[0] == Decimal("679.00")
 
 
 def test_standard_price_beside_a_sales_price_is_the_old_one() -> None:
