@@ -328,9 +328,9 @@ class Page:
         if len(_AMOUNTS.findall(probe)) > 1 and not _RANGE.search(probe):
             return []
         parent = node.element.getparent()
-        context = _QUALIFIERS.sub(" ", _text_of(parent, 100)) if parent is not None else ""
+        context = _unqualified(_text_of(parent, 100)) if parent is not None else ""
         single = len(_AMOUNTS.findall(_PERCENT.sub(" ", context))) == 1
-        bare = _QUALIFIERS.sub(" ", text)
+        bare = _unqualified(text)
         if _NOT_PRICE.search(bare) or (single and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
             return []
         if len(_AMOUNTS.sub("", _MONEY.sub("", _PERCENT.sub("", bare))).strip()) > 30:
@@ -469,6 +469,13 @@ class Page:
         if self.buttons:
             return "InStock"
         return phrases[0][1] if phrases else None
+
+
+def _unqualified(text: str) -> str:
+    """The text without the notes that follow an amount and qualify it ("¥18,500 (税込) 送料込み"); a note before
+    the amount stays ("Free shipping on orders $50+" is no price)."""
+    first = re.search(r"\d", text)
+    return text[:first.start()] + _QUALIFIERS.sub(" ", text[first.start():]) if first else text
 
 
 def _code(text: str | None) -> str | None:

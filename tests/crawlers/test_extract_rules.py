@@ -74,6 +74,7 @@ def test_percentages_and_tax_or_shipping_notes_do_not_hide_a_price() -> None:
                     lang="ja") == (Decimal("10780"), "JPY")
     assert price_of('<h1>ヌプシジャケット</h1><div class="price"><span>¥</span><span>18,500</span><span>(税込)</span>'
                     '<span>送料込み</span></div>', lang="ja") == (Decimal("18500"), "JPY")
+    assert price_of('<h1>Kettle</h1><div class="promo">Free shipping on orders $50+</div>')[0] is None
     assert price_of('<h1>Licuadora</h1><div class="price-block"><p>$1,899.00</p><p>$1,299.00</p> <span>-32%</span>'
                     '</div>', lang="es-MX") == (Decimal("1299.00"), "MXN")
 
