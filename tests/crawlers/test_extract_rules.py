@@ -298,6 +298,32 @@ def test_a_shopify_product_whose_price_varies_shows_its_first_available_variant(
     assert listing(page("<h1>Pressed Flower Card</h1>", head=head))["price"] == Decimal("6.50")
 
 
+# --- rules from the seventh held-out set ----------------------------------------------------------------------
+
+def test_numbers_in_neighbouring_elements_stay_apart() -> None:
+    body = ('<h1>Freidora Ninja AF101</h1><div class="ui-pdp-price__second-line"><span class="price-part">'
+            '<span>$</span><span>1,899</span></span><span class="discount">26% OFF</span></div>')
+    assert price_of(body, url="https://articulo.mercadolibre.com.mx/MLM-1") == (Decimal("1899"), "MXN")
+
+
+def test_a_former_price_class_is_an_old_price() -> None:
+    body = ('<h1>Sage the Barista Express</h1><div class="sales-price"><strong class="sales-price__former-price">'
+            '849,-</strong><strong class="sales-price__current">749,-</strong></div>')
+    assert price_of(body, lang="nl")[0] == Decimal("749")
+
+
+@pytest.mark.parametrize(("html", "lang", "field", "value"), [
+    ("<div><span>Produktnummer:</span> <span>6.7601</span></div>", "de-CH", "sku", "6.7601"),
+    ("<div class='product-code'>Artikelcode: VDC-02W</div>", "nl", "sku", "VDC-02W"),
+    ("<div><span>Kód:</span> <span>JBL0523b3</span> <span>P/N:</span> <span>JBLFLIP6BLU</span></div>", "cs", "sku",
+     "JBL0523b3"),
+    ("<table><tr><td>Model Name</td><td><ul><li>Rockerz 450</li></ul></td></tr></table>", "en", "sku", "Rockerz 450"),
+    ("<table><tr><td>Varumärke</td><td>Philips Hue</td></tr></table>", "sv", "brand", "Philips Hue"),
+])
+def test_labels_found_by_the_seventh_set(html: str, lang: str, field: str, value: str) -> None:
+    assert listing(page(f"<h1>Product</h1>{html}", lang=lang))[field] == value
+
+
 # --- bad input: a clear error per source, the other sources still read -----------------------------------------
 
 @pytest.mark.parametrize(("data", "message"), [

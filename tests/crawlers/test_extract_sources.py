@@ -320,7 +320,7 @@ def test_visible_sku_label_wins_over_the_mpn_fallback() -> None:
 def _written_pages() -> list[tuple[str, str]]:
     out = []
     for folder in ("extract_pages", "extract_holdout", "extract_holdout2", "extract_holdout3", "extract_holdout4",
-                   "extract_holdout5", "extract_holdout6"):
+                   "extract_holdout5", "extract_holdout6", "extract_holdout7"):
         truth = json.loads((BENCH_DATA / folder / "truth.json").read_text(encoding="utf-8"))
         out.extend((folder, name) for name in truth if not name.startswith("_"))
     return out
