@@ -41,16 +41,36 @@ def test_prices_after_a_related_products_heading_are_other_products() -> None:
     assert price_of(f'{before}<main><h1>Camera body</h1><span class="price">$679.00</span></main>')[0] == Decimal("679.00")
 
 
-def test_standard_price_beside_a_sales_price_is_the_old_one() -> None:
-    body = ('<h1>Ashby Wax Jacket</h1><div class="product-price"><span class="price-standard">£259.00</span>'
-            '<span class="price-sales">£181.30</span></div>')
-    assert price_of(body, lang="en-GB") == (Decimal("181.30"), "GBP")
+PRICE_CASES = {  # rule: (body, lang, url, (price, currency))
+    "a standard price beside a sales price is the old one": (
+        '<h1>Ashby Wax Jacket</h1><div class="product-price"><span class="price-standard">£259.00</span>'
+        '<span class="price-sales">£181.30</span></div>', "en-GB", None, ("181.30", "GBP")),
+    "of two current prices in one block the lower is the price": (
+        '<h1>Ноутбук ASUS Vivobook 15</h1><div class="product-price__wrap"><p class="product-price__small">17 499₴</p>'
+        '<p class="product-price__big">15 999₴</p></div>', "uk", None, ("15999", "UAH")),
+    "superscript cents after dot thousands": (
+        '<h1>Laptop Lenovo IdeaPad</h1><p class="product-new-price">1.899<sup>99</sup> <span>Lei</span></p>', "ro", None,
+        ("1899.99", "RON")),
+    "roubles written 'р.'": ('<h1>Дрель Bosch GSR 120-LI</h1><ul><li><h2>8 490 р.</h2></li></ul>', "ru", None,
+                             ("8490", "RUB")),
+    "a price split into integer and decimals is one price": (
+        '<h1>KALLAX Regal</h1><span class="pip-price"><span class="sr-text">Preis € 59,99</span>'
+        '<span class="pip-price__integer">59</span><span class="pip-price__decimal">,99</span><span>€</span></span>',
+        "de-DE", None, ("59.99", "EUR")),
+    "numbers in neighbouring elements stay apart": (
+        '<h1>Freidora Ninja AF101</h1><div class="ui-pdp-price__second-line"><span class="price-part"><span>$</span>'
+        '<span>1,899</span></span><span class="discount">26% OFF</span></div>', "en", "https://articulo.mercadolibre.com.mx/M",
+        ("1899", "MXN")),
+    "a former-price class is an old price": (
+        '<h1>Sage the Barista Express</h1><div class="sales-price"><strong class="sales-price__former-price">849,-</strong>'
+        '<strong class="sales-price__current">749,-</strong></div>', "nl", None, ("749", "EUR")),
+}
 
 
-def test_of_two_current_prices_in_one_block_the_lower_is_the_price() -> None:
-    body = ('<h1>Ноутбук ASUS Vivobook 15</h1><div class="product-price__wrap"><p class="product-price__small">'
-            '17 499₴</p><p class="product-price__big">15 999₴</p></div>')
-    assert price_of(body, lang="uk") == (Decimal("15999"), "UAH")
+@pytest.mark.parametrize("rule", PRICE_CASES)
+def test_which_visible_amount_is_the_price(rule: str) -> None:
+    body, lang, url, (price, currency) = PRICE_CASES[rule]
+    assert price_of(body, lang=lang, url=url or "https://shop.example/p/1") == (Decimal(price), currency)
 
 
 def test_a_saving_beside_the_price_is_not_the_lower_price() -> None:
@@ -90,16 +110,6 @@ def test_net_and_ex_tax_prices_are_not_the_price() -> None:
             '<div class="price-gross"><span>9 490 Ft</span></div>')
     assert price_of(body, lang="hu") == (Decimal("9490"), "HUF")
     assert price_of('<h1>Camera</h1><ul><li><h2>$679.00</h2></li><li>Ex Tax: $565.83</li></ul>')[0] == Decimal("679.00")
-
-
-def test_superscript_cents_after_dot_thousands() -> None:
-    body = '<h1>Laptop Lenovo IdeaPad</h1><p class="product-new-price">1.899<sup>99</sup> <span>Lei</span></p>'
-    assert price_of(body, lang="ro") == (Decimal("1899.99"), "RON")
-
-
-def test_roubles_written_r_dot() -> None:
-    assert price_of('<h1>Дрель Bosch GSR 120-LI</h1><ul><li><h2>8 490 р.</h2></li></ul>', lang="ru") == (
-        Decimal("8490"), "RUB")
 
 
 def test_rand_on_south_african_sites_only() -> None:
@@ -183,6 +193,12 @@ def test_brand_linked_at_the_start_of_the_title_or_just_above_it() -> None:
     ("<div class='code'>Item Code: 712345678</div>", "en", "sku", "712345678"),
     ("<div class='product-details__product-sku ec-text-muted'>SKU 00042</div>", "en", "sku", "00042"),
     ("<div class='product-sku-selector'>SKU 00042</div>", "en", "sku", None),
+    ("<div><span>Produktnummer:</span> <span>6.7601</span></div>", "de-CH", "sku", "6.7601"),
+    ("<div class='product-code'>Artikelcode: VDC-02W</div>", "nl", "sku", "VDC-02W"),
+    ("<div><span>Kód:</span> <span>JBL0523b3</span> <span>P/N:</span> <span>JBLFLIP6BLU</span></div>", "cs", "sku",
+     "JBL0523b3"),
+    ("<table><tr><td>Model Name</td><td><ul><li>Rockerz 450</li></ul></td></tr></table>", "en", "sku", "Rockerz 450"),
+    ("<table><tr><td>Varumärke</td><td>Philips Hue</td></tr></table>", "sv", "brand", "Philips Hue"),
 ])
 def test_labels_in_more_languages(html: str, lang: str, field: str, value: str | None) -> None:
     assert listing(page(f"<h1>Product</h1>{html}", lang=lang))[field] == value
@@ -244,13 +260,7 @@ def test_state_discounted_price_and_product_title() -> None:
     assert (item["sku"], item["brand"], item["currency"]) == ("N53345123A", "Sony", "AED")
 
 
-# --- rules from the sixth held-out set ------------------------------------------------------------------------
-
-def test_a_price_split_into_integer_and_decimals_is_one_price() -> None:
-    body = ('<h1>KALLAX Regal</h1><span class="pip-price"><span class="sr-text">Preis € 59,99</span>'
-            '<span class="pip-price__integer">59</span><span class="pip-price__decimal">,99</span><span>€</span></span>')
-    assert price_of(body, lang="de-DE") == (Decimal("59.99"), "EUR")
-
+# --- store stock, brands blocks, currencies, labels, Shopify variants ----------------------------------------
 
 def test_stock_of_a_physical_store_is_not_the_shops() -> None:
     body = ('<h1>KALLAX Regal</h1><span class="price">€ 59,99</span><div>Lieferung verfügbar</div>'
@@ -296,32 +306,6 @@ def test_a_shopify_product_whose_price_varies_shows_its_first_available_variant(
     assert (item["price"], item["sku"], item["brand"]) == (Decimal("8.50"), "A5", "Wildflower Studio")
     head = head.replace('"price_varies": true', '"price_varies": false')  # one price: og:price is it
     assert listing(page("<h1>Pressed Flower Card</h1>", head=head))["price"] == Decimal("6.50")
-
-
-# --- rules from the seventh held-out set ----------------------------------------------------------------------
-
-def test_numbers_in_neighbouring_elements_stay_apart() -> None:
-    body = ('<h1>Freidora Ninja AF101</h1><div class="ui-pdp-price__second-line"><span class="price-part">'
-            '<span>$</span><span>1,899</span></span><span class="discount">26% OFF</span></div>')
-    assert price_of(body, url="https://articulo.mercadolibre.com.mx/MLM-1") == (Decimal("1899"), "MXN")
-
-
-def test_a_former_price_class_is_an_old_price() -> None:
-    body = ('<h1>Sage the Barista Express</h1><div class="sales-price"><strong class="sales-price__former-price">'
-            '849,-</strong><strong class="sales-price__current">749,-</strong></div>')
-    assert price_of(body, lang="nl")[0] == Decimal("749")
-
-
-@pytest.mark.parametrize(("html", "lang", "field", "value"), [
-    ("<div><span>Produktnummer:</span> <span>6.7601</span></div>", "de-CH", "sku", "6.7601"),
-    ("<div class='product-code'>Artikelcode: VDC-02W</div>", "nl", "sku", "VDC-02W"),
-    ("<div><span>Kód:</span> <span>JBL0523b3</span> <span>P/N:</span> <span>JBLFLIP6BLU</span></div>", "cs", "sku",
-     "JBL0523b3"),
-    ("<table><tr><td>Model Name</td><td><ul><li>Rockerz 450</li></ul></td></tr></table>", "en", "sku", "Rockerz 450"),
-    ("<table><tr><td>Varumärke</td><td>Philips Hue</td></tr></table>", "sv", "brand", "Philips Hue"),
-])
-def test_labels_found_by_the_seventh_set(html: str, lang: str, field: str, value: str) -> None:
-    assert listing(page(f"<h1>Product</h1>{html}", lang=lang))[field] == value
 
 
 # --- bad input: a clear error per source, the other sources still read -----------------------------------------
