@@ -18,21 +18,27 @@ _TERMS = {
     "0": "OutOfStock", "preorder": "PreOrder", "presale": "PreOrder", "backorder": "BackOrder",
     "discontinued": "Discontinued",
 }
+# "notify me when available" and the like come first: their "available" is not a stock statement
 OUT_PHRASES = (
+    r"notify me(?! (?:of|about) (?:price|new|deal|offer))|e-?mail me when|let me know when|back in stock|when (?:it is |it's |this (?:product|item) is )?"
+    r"(?:back|available)|benachrichtig|sobald .{0,30}(?:lieferbar|verfügbar)|me prévenir|avísame|avisarme|"
+    r"入荷お知らせ|再入荷|到货通知|재입고 알림|сообщить о (?:поступлении|наличии)|уведомить о поступлении|"
+    r"повідомити про наявність|немає в наявності|закінчився|stok habis|hết hàng|"
     r"out of stock|sold out|currently unavailable|temporarily unavailable|no longer available|not available"
-    r"|unavailable|nicht (?:mehr )?(?:auf lager|verfügbar|lieferbar|vorrätig)|ausverkauft|vergriffen"
+    r"|unavailable|nicht (?:mehr )?(?:zur verfügung|auf lager|verfügbar|lieferbar|vorrätig)|ausverkauft|vergriffen"
     r"|rupture de stock|épuisé|epuise|indisponible|agotado|sin stock|no disponible|esaurito|non disponibile"
     r"|niet (?:op voorraad|leverbaar|beschikbaar)|uitverkocht|slutsåld|slut i lager|ej i lager|udsolgt"
     r"|utsolgt|brak w magazynie|niedostępny|wyprzedane|нет в наличии|esgotado|indisponível|není skladem|vyprodáno"
     r"|nie je skladom|tükendi|stokta yok|elfogyott|nincs raktáron|stoc epuizat|loppu varastosta|εξαντλήθηκε"
-    r"|在庫なし|在庫切れ|売り切れ|完売|品切れ|販売終了|无货|缺货|售罄|已售完|暂时售完|已下架|暂无库存|품절"
+    r"|在庫なし|在庫切れ|売り切れ|完売|品切れ|販売終了|无货|缺货|售罄|已售完|暂时售完|已下架|暂无库存|품절|일시품절"
 )
 IN_PHRASES = (
     r"in stock|available(?: now| to ship| for delivery)?|only \d+ left|\d+ (?:left|available)|more than \d+ available"
     r"|ready to ship|ships (?:today|tomorrow|in \d)|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
     r"|en stock|disponible|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
     r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
-    r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음"
+    r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"
+    r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn"
 )
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
 _IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")

@@ -32,6 +32,8 @@ PRODUCT_TYPES = ("Product", "ProductGroup", "IndividualProduct", "ProductModel",
 GTIN_KEYS = ("gtin13", "gtin", "gtin14", "gtin12", "gtin8", "isbn")
 MAX_JSONLD_CHARS = 2_000_000
 MAX_NODES = 20_000
+_YEN_AT_BACKSLASH = frozenset({"shiftjis", "sjis", "cp932", "mskanji", "windows31j", "shiftjis2004", "shiftjisx0213",
+                               "eucjp", "eucjis2004", "eucjisx0213", "iso2022jp"})
 _LISTS = ("ItemList", "ListItem", "OfferCatalog", "BreadcrumbList", "SearchResultsPage", "CollectionPage")
 _RELATED_KEYS = ("isRelatedTo", "isSimilarTo", "isAccessoryOrSparePartFor", "isConsumableFor", "itemListElement",
                  "mentions", "relatedLink", "subjectOf")
@@ -39,8 +41,12 @@ _OLD_PRICE_TYPES = ("StrikethroughPrice", "ListPrice", "MSRP", "SRP", "InvoicePr
 
 
 def decode_body(body: bytes, content_type: str | None = None) -> str:
-    """Page text decoded per the Content-Type header, BOM or <meta charset> (GBK, Shift-JIS, …)."""
-    _, text = html_to_unicode(content_type, body)
+    """Page text decoded per the Content-Type header, BOM or <meta charset> (GBK, Shift-JIS, …).
+
+    Japanese encodings put the yen sign at the backslash's code point, so "\\1,280" is "¥1,280"."""
+    encoding, text = html_to_unicode(content_type, body)
+    if re.sub(r"[-_]", "", encoding.lower()) in _YEN_AT_BACKSLASH:
+        text = re.sub(r"\\(?=\s?\d)", "¥", text)
     return text
 
 
@@ -190,9 +196,14 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
         out["price"], out["currency"] = str(best[1]), best[2]
     elif offers and (currency := _text(offers[0].get("priceCurrency"))):
         out["currency"] = currency
-    terms = [availability_term(_text(o.get("availability"))) for o in chosen[:1] or offers]
+    raw_terms = [_text(o.get("availability")) or "" for o in chosen[:1] or offers]
+    if raw_terms and all("limitedavailability" in t.lower() for t in raw_terms):
+        out["availability_limited"] = True  # some platforms (Shopware) say so of items they cannot deliver
+    terms = [availability_term(t) for t in raw_terms]
     terms = [t for t in terms if t] or [availability_term(_text(product.get("availability")))]
     out["availability"] = "InStock" if "InStock" in terms and not chosen else (terms[0] if terms else None)
+    if chosen and (variant_sku := _text(chosen[0].get("sku"))):
+        out["sku"] = variant_sku  # the offer of the page's variant names its own SKU
     for offer in chosen[:1] or offers:
         seller = offer.get("seller")
         if isinstance(seller, dict) and not out.get("seller_name"):
@@ -399,12 +410,20 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     locale = page_locale(page_url if canonical else url, lang)
     meta = meta_fields(sel)
     title = sel.xpath("normalize-space(//h1[1])").get() or meta.get("title")
-    structured = [from_product(p, base, page_url=page_url, locale=locale)
-                  for p in _structured_product(sel, text, base, title, page_url, rdfa)]
+    # the fetched URL names the variant (Shopify's ?variant=…) when the canonical URL is the product's
+    offer_url = url if urlsplit(url).query and _same_url(url.split("?")[0], page_url.split("?")[0]) else page_url
+    structured = [from_product(p, base, page_url=offer_url, locale=locale)
+                  for p in _structured_product(sel, text, base, title, offer_url, rdfa)]
+    limited = any(s.pop("availability_limited", False) for s in structured)
     sources: list[dict[str, Any]] = [*structured, meta]
-    if not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
-        sources.append(from_state(sel, title))
+    if limited or not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
+        state = from_state(sel, title)
+        # og:price of a product whose price varies is its lowest; the state names the variant on the page
+        sources.insert(len(structured) if state.pop("variant_price", False) else len(sources), state)
         sources.append(heuristics(sel, base, locale))  # only when structured data left gaps (it costs ~40 %)
+        if limited and sources[-1].get("availability") == "OutOfStock":
+            for source in structured:
+                source["availability"] = "OutOfStock"
     out: dict[str, Any] = {}
     for source in sources:  # every source's price is a data value (the heuristics give parsed amounts)
         if not out.get("price") and source.get("price"):

@@ -23,8 +23,9 @@ _ASSIGNMENT = re.compile(
     r"(?:window\.|self\.|globalThis\.)([A-Za-z_$][\w$]*)\s*=\s*(?=[{\[])|window\[['\"]([\w$]+)['\"]\]\s*=\s*(?=[{\[])"
     r"|(?:var\s+|let\s+|const\s+)?(__[A-Z][A-Z0-9_]*__|[A-Za-z]*(?:[Ss]tate|[Dd]ata|[Pp]roduct)[A-Za-z]*"
     r"|meta)\s*=\s*(?=[{\[])|dataLayer\.push\(\s*(?=\{)|gtag\(\s*['\"]event['\"]\s*,\s*['\"]view_item['\"]\s*,\s*(?=\{)")
-NAME_KEYS = ("name", "title", "productName", "product_name", "item_name", "displayName")
-PRICE_KEYS = ("salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
+NAME_KEYS = ("name", "title", "productName", "product_name", "item_name", "displayName", "product_title",
+             "productTitle")
+PRICE_KEYS = ("discountedSalePrice", "discountedPrice", "salePrice", "sale_price", "currentPrice", "current_price", "finalPrice", "final_price",
               "sellingPrice", "selling_price", "offerPrice", "specialPrice", "price", "priceValue", "amount",
               "priceInfo", "pricing", "prices", "priceRange")
 PRICE_PARTS = ("current", "sale", "final", "selling", "now", "value", "amount", "raw", "price", "min",
@@ -119,7 +120,7 @@ def _price(value: Any, depth: int = 0) -> tuple[str | None, str | None]:
         return (text, None) if _PRICE_TEXT.fullmatch(text) else (None, None)
     if isinstance(value, dict):
         currency = next((str(value[k]) for k in CURRENCY_KEYS if isinstance(value.get(k), str)), None)
-        for part in (*PRICE_KEYS[:11], *PRICE_PARTS):
+        for part in (*PRICE_KEYS[:13], *PRICE_PARTS):
             if part in value:
                 amount, inner = _price(value[part], depth + 1)
                 if amount:
@@ -162,15 +163,23 @@ def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dic
                 if term:
                     out["availability"] = term
                     break
-    variants = node.get("variants")
+    variants = [v for v in node.get("variants") or [] if isinstance(v, dict)] if isinstance(
+        node.get("variants"), list) else []
     chosen = next((node[k] for k in VARIANT_KEYS if isinstance(node.get(k), dict)), None)
-    if chosen is None and isinstance(variants, list) and variants and isinstance(variants[0], dict):
+    # a product whose price varies shows its first available variant (Shopify's selected_or_first_available_variant);
+    # its own price is then the lowest, not the one on the page
+    varies = chosen is None and node.get("price_varies") is True and variants
+    if varies:
+        chosen = next((v for v in variants if v.get("available") is True), variants[0])
+    elif chosen is None and variants:
         chosen = variants[0]
     if chosen is not None and depth < 2:
         first = _fields(chosen, cents=cents, depth=depth + 1)
         for key in ("sku", "price", "availability"):
-            if not out.get(key) and first.get(key):
+            if first.get(key) and (varies or not out.get(key)):
                 out[key] = first[key]
+        if varies and first.get("price"):
+            out["variant_price"] = True
     return {k: v for k, v in out.items() if v not in (None, "")}
 
 

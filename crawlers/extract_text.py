@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from lxml import etree
@@ -20,48 +21,78 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head"
 _NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:header|footer|nav|navbar|navigation|menu"
                           r"|megamenu|masthead)(?:$|[-_])")
 _NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
-                         r"cross-?sell|recommend|carousel|similar|also-?(?:bought|like|viewed)|recently|breadcrumb|"
+                         r"cross-?sell|recomm|carousel|similar|also-?(?:bought|like|viewed)|recently|breadcrumb|"
                          r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
-_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|original|orig|org(?![a-z])|rrp|msrp|uvp|crossed"
+_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
+                  r"|msrp|uvp|crossed"
                   r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
-_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list)")
-_NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|sparen|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
+_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list|standard)(?=\s|$|[-_]*(?:price|preis|prix))")
+_NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poupe|sparen|\bspar(?:a|e)?\b|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                         r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
                         r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
-                        r"\bfrom \d+ items|\bab \d+ stück")
-_OLD_TEXT = re.compile(r"(?i)^\s*(?:list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
-                       r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
-                       r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
-                       r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
-                       r"原价|定价|市场价)(?:\W|$)")
+                        r"\bfrom \d+ items|\bab \d+ stück|ex\.?\s*(?:tax|vat)|excl?\.?\s*(?:vat|tax|btw|mwst)|exkl\.?|"
+                        r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|未税|без (?:ндс|пдв)")
+# words that describe the price itself, not another amount ("¥18,500 (税込) 送料込み", "$46 incl. VAT")
+_QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\w*|incl\.?\s*(?:vat|tax|gst)|inkl\.?\s*mwst\.?|"
+                         r"zzgl\.?\s*versand\w*|free shipping|frete grátis|envío gratis|livraison gratuite|"
+                         r"versandkostenfrei")
+_PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
+_OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
+              r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
+              r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
+              r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
+              r"原价|定价|市场价|定価|市售價|原價|建議售價|prp|adviesprijs|før|eredeti ár|běžná cena|старая цена|"
+              r"было|було|giá gốc|harga (?:asli|normal)")
+_OLD_TEXT = re.compile(rf"(?i)^\s*(?:{_OLD_WORDS})(?:\W|$)")
+_OLD_BEFORE = re.compile(rf"(?i)(?:^|\W)(?:{_OLD_WORDS})\s*[:：]?\s*$")  # "… 定価 ¥38,500 …"
+_RELATED_HEADING = re.compile(
+    r"(?i)^\s*(?:related|similar|recommended|you (?:may|might) also|customers (?:who|also)|frequently bought|"
+    r"people (?:also|who)|recently viewed|more (?:from|items)|other (?:products|items)|also (?:bought|viewed)|"
+    r"accessories|zubehör|tilbehør|ähnliche|empfohlen|kunden kauften|das könnte|produits (?:similaires|associés)|"
+    r"vous aimerez|productos relacionados|los clientes también|también te|prodotti correlati|quem viu|рекомендуем|"
+    r"похожие|(?:з|с) цим товаром|с этим товаром|この商品を見た人|おすすめ|この出品者の商品|相关推荐|猜你喜欢|看了此商品|"
+    r"함께 보면|관련 상품|lainnya di toko|sản phẩm tương tự|hasonló termékek|vaak samen gekocht)")
 _MONEY = MONEY
+_RAND = re.compile(r"(?:^|[:：]\s*)R\s?\d[\d\s.,]*$")  # the whole text, so "Canon EOS R50" is no price
 _AMOUNTS = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
 _RANGE = re.compile(r"\d\s*(?:-|–|—|~|〜|to|bis|à|a)\s*\D{0,5}\d")
 _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|buy[ -_]?(?:it )?now|in den (?:warenkorb|"
                   r"einkaufswagen)|ajouter au panier|aggiungi al carrello|añadir al carrito|agregar al carrito|"
                   r"lägg i varukorgen|in winkelwagen|do koszyka|adicionar ao carrinho|カートに入れる|買い物かごに入れる|"
-                  r"カートへ|加入购物车|立即购买|加入購物車|장바구니")
+                  r"カートへ|加入购物车|立即购买|加入購物車|장바구니|구매하기|바로구매|立即購買|放入購物車|今すぐ購入|"
+                  r"(?<!como )\bcomprar\b|adicionar à sacola|mua ngay|thêm vào giỏ|beli(?: langsung| sekarang)|"
+                  r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
+                  r"læg i kurv|lisää ostoskoriin|sepete ekle")
 _DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
+# stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
+_STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
+                    r"im markt|in (?:der|unserer) filiale|en magasin|en tienda|in ikea|in de winkel|店頭|門市")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
-              r"Ürün kodu|Stok kodu|Tuotenumero|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)")
+              r"Ürün kodu|Stok kodu|Tuotenumero|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
+              r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
+              r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
+              r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód"
+              r"|Код(?: товара| товару)?")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
               r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
               r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
-              r"|型番|型号|型號|모델명")
+              r"|型番|型号|型號|모델명|Модель|Model\s+name")
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
-BRAND_LABELS = r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?|品牌|브랜드"
+BRAND_LABELS = (r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Merek|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?"
+                r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke")
 MAKER_LABELS = (r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
-                r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商")
+                r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사")
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
+_PRODUCT_BLOCK = re.compile(r"(?i)product|item|entry|article|pdp|detail")
 
 
 def _label(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|(?<=#)\s+|\s*$)(?P<rest>.*)$", re.I | re.S)
+    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|(?<=[#.])\s+|\s*$)(?P<rest>.*)$", re.I | re.S)
 
 
 _SKU_RE, _MPN_RE, _GTIN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS,
@@ -83,6 +114,15 @@ class _Node:
 
 
 @dataclass
+class _Candidate:
+    key: tuple[int, int, int, int]  # (old-price rank, noise, distance from the title, text rather than markup)
+    amount: str
+    currency: str | None
+    node: _Node
+    marked: bool  # the text names its currency ("15 999₴"), so it is a whole price, not a part of one
+
+
+@dataclass
 class _Text:
     index: int
     node: _Node
@@ -100,22 +140,25 @@ def _noisy(element: Any) -> bool:
     return bool(_NOISE_PART.search(marks)) or any(_NOISE_TOKEN.match(token) for token in marks.split())
 
 
-def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
+def _scan(root: Any, hint: str | None = None) -> tuple[list[_Node], list[_Text]]:
     """Elements and text pieces in document order, each with its inherited noise/old-price flags."""
     nodes: list[_Node] = []
     texts: list[_Text] = []
-    stack: list[Any] = [(root, False, 0)]
+    related = _related_sections(root)
+    stack: list[Any] = [(root, False, 0, False)]
     while stack and len(nodes) < MAX_ELEMENTS:
         item = stack.pop()
         if isinstance(item, _Text):
             texts.append(_Text(len(nodes), item.node, item.text))
             continue
-        element, noise, old = item
+        element, noise, old, inside = item
         if not isinstance(element.tag, str) or element.tag.lower() in _SKIP_TAGS:
             continue
         tag = element.tag.lower()
         attrs = _attrs(element)
-        noise = noise or tag in ("header", "footer", "nav") or _noisy(element)
+        inside = inside or tag in ("main", "article") or "Product" in (element.attrib.get("itemtype") or "")
+        chrome = tag in ("footer", "nav") or tag == "header" and not (inside or _PRODUCT_BLOCK.search(attrs))
+        noise = noise or chrome or (_noisy(element) and not _holds_title(element, hint)) or id(element) in related
         style = (element.attrib.get("style") or "").replace(" ", "").lower()
         folded = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", attrs).lower()
         if tag in ("del", "s", "strike") or "line-through" in style or _OLD.search(folded):
@@ -131,8 +174,32 @@ def _scan(root: Any) -> tuple[list[_Node], list[_Text]]:
             tail = _INVISIBLE.sub("", child.tail or "").strip()
             if tail:
                 stack.append(_Text(0, node, tail))
-            stack.append((child, noise, old))
+            stack.append((child, noise, old, inside))
     return nodes, texts
+
+
+def _holds_title(element: Any, hint: str | None) -> bool:
+    """Whether a block that looks like chrome by its class holds the product's <h1> (Bootstrap's page-header)."""
+    h1 = next(element.iter("h1"), None) if hint else None
+    if h1 is None:
+        return False
+    text = _text_of(h1, 300)
+    return len(text) >= max(8, len(hint or "") // 3) and _similar(text, hint)
+
+
+def _related_sections(root: Any) -> dict[int, Any]:
+    """The elements (by id, kept alive so ids stay unique) that follow a "Related products" / "You may also
+    like" heading in its parent, except a block holding a <h1> (the product may come after such a heading)."""
+    out: dict[int, Any] = {}
+    if not isinstance(root, etree._Element):
+        return out
+    for count, heading in enumerate(root.iter("h2", "h3", "h4", "h5")):
+        if count > 500:
+            break
+        if _RELATED_HEADING.match(_text_of(heading, 80)):
+            out.update((id(sibling), sibling) for sibling in heading.itersiblings()
+                       if sibling.tag not in ("main", "article") and next(sibling.iter("h1"), None) is None)
+    return out
 
 
 def _price_text(element: Any, limit: int = 60) -> str:
@@ -143,7 +210,8 @@ def _price_text(element: Any, limit: int = 60) -> str:
 
     def visit(node: Any) -> None:
         if node.tag == "sup" and re.fullmatch(r"\s*\d{2}\s*", node.text or "") and re.search(r"\d$", "".join(parts)):
-            parts.append("." + node.text.strip())
+            dot_thousands = re.search(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+$", "".join(parts).strip())
+            parts.append(("," if dot_thousands else ".") + node.text.strip())
         else:
             parts.append(node.text or "")
             for child in node:
@@ -160,6 +228,8 @@ def _text_of(element: Any, limit: int = 120) -> str:
     parts: list[str] = []
     size = 0
     for piece in element.itertext():
+        if parts and parts[-1][-1:].isdigit() and piece[:1].isdigit():
+            parts.append(" ")  # two numbers in two elements ("1,899" + "26% OFF") are not one
         parts.append(piece)
         size += len(piece)
         if size > limit:
@@ -172,11 +242,12 @@ class Page:
 
     def __init__(self, sel: Selector, locale: Locale | None = None, title_hint: str | None = None) -> None:
         self.sel, self.locale = sel, locale
+        self.rand = locale is not None and locale.country == "ZA"  # "R 499" is money only on South African sites
         root = sel.root
         if not isinstance(root, etree._Element):
             self.nodes, self.texts = [], []
         else:
-            self.nodes, self.texts = _scan(root)
+            self.nodes, self.texts = _scan(root, title_hint)
         self.position = {id(n.element): n for n in self.nodes}
         self.holds_old: set[int] = set()
         for node in self.nodes:
@@ -192,17 +263,31 @@ class Page:
                                                   n.element.attrib.get("class", ""), n.element.attrib.get("title", ""))))]
         headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
         h1 = next((n for n in headings if _similar(_text_of(n.element, 300), title_hint)), None) or (
-            headings[0] if headings else None)
+            headings[0] if headings else None) or self._title_element(title_hint)
+        self.heading, self.hint = h1, title_hint
         anchor = h1 or (self.buttons[0] if self.buttons else None)
         self.anchor = anchor.index if anchor else 0
         self.title = _text_of(h1.element, 300) if h1 is not None else None
+
+    def _title_element(self, hint: str | None) -> _Node | None:
+        """Without a clean <h1>: an <h1> in a page-header block, else a heading or title/name element, named
+        like the page's og:title or <title>."""
+        if not hint:
+            return None
+        for node in self.nodes:
+            tag, marks = node.element.tag, f"{node.element.attrib.get('class', '')} {node.element.attrib.get('id', '')}"
+            if tag == "h1" or (not node.noise and (tag in ("h2", "h3", "h4") or re.search(r"(?i)title|name", marks))):
+                text = _text_of(node.element, 300)
+                if len(text) >= max(8, len(hint) // 3) and _similar(text, hint):
+                    return node
+        return None
 
     def _distance(self, index: int) -> int:
         return index - self.anchor if index >= self.anchor else 100_000 + self.anchor - index
 
     def price(self) -> tuple[str, str | None] | None:
         """(price as a plain decimal text, currency or None) of the current price nearest the title."""
-        candidates: list[tuple[tuple[int, int, int, int], str, str | None]] = []
+        candidates: list[_Candidate] = []
         seen: set[int] = set()
         for node in self.nodes:
             element = node.element
@@ -217,27 +302,46 @@ class Page:
         for piece in self.texts:
             if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
-                text = _price_text(piece.node.element) or piece.text
-                if _MONEY.search(text):
-                    candidates.extend(self._candidate(piece.node, text, 1))
+                node, text = piece.node, _price_text(piece.node.element) or piece.text
+                if not _MONEY.search(text) and _AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
+                    parent = node.element.getparent()
+                    outer = _price_text(parent, 40) if parent is not None else ""
+                    if outer and _MONEY.search(outer) and id(parent) in self.position:
+                        node, text = self.position[id(parent)], outer
+                if _MONEY.search(text) or (self.rand and _RAND.search(text)):
+                    candidates.extend(self._candidate(node, text, 1))
         if not candidates:
             return None
-        candidates.sort(key=lambda c: c[0])
-        return candidates[0][1], candidates[0][2]
+        candidates.sort(key=lambda c: c.key)
+        best = candidates[0]
+        # two current prices side by side in one block: the higher one is the price before a discount
+        parent = best.node.element.getparent()
+        if parent is None or not _text_of(parent, 80):
+            return best.amount, best.currency
+        rivals = [c for c in candidates if c.key[0] == best.key[0] and c.node.element.getparent() is parent
+                  and (c is best or c.marked)]  # a split "59" + ",99" is one price, not two
+        lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
+        return lowest.amount, lowest.currency
 
-    def _candidate(self, node: _Node, text: str, kind: int) -> list[tuple[tuple[int, int, int, int], str, str | None]]:
+    def _candidate(self, node: _Node, text: str, kind: int) -> list[_Candidate]:
         if node.noise:
             return []
         if node.old == 0 and id(node.element) in self.holds_old:
             return []  # a block holding both the old and the current price: its children are candidates
-        probe = EURO_CENTS.sub(r"\1,\2 €", text)  # "199€99" is one amount
+        probe = _PERCENT.sub(" ", EURO_CENTS.sub(r"\1,\2 €", text))  # "199€99" is one amount, "-30%" none
         if len(_AMOUNTS.findall(probe)) > 1 and not _RANGE.search(probe):
             return []
         parent = node.element.getparent()
-        context = _text_of(parent, 100) if parent is not None else ""
-        single = len(_AMOUNTS.findall(context)) == 1
-        if _NOT_PRICE.search(text) or (single and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
+        context = _unqualified(_text_of(parent, 100)) if parent is not None else ""
+        single = len(_AMOUNTS.findall(_PERCENT.sub(" ", context))) == 1
+        bare = _unqualified(text)
+        if _NOT_PRICE.search(bare) or (single and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
             return []
+        if len(_AMOUNTS.sub("", _MONEY.sub("", _PERCENT.sub("", bare))).strip()) > 30:
+            return []  # a sentence that mentions an amount, not a price block
+        money = _MONEY.search(text)
+        if money and _OLD_BEFORE.search(text[:money.start()]):
+            return []  # "… 定価 ¥38,500 …"
         amount, currency = parse_price(text, None, self.locale)
         if amount is None or amount <= 0:
             return []
@@ -248,7 +352,8 @@ class Page:
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
-        return [((old, int(node.noise), self._distance(node.index), kind), str(amount), currency)]
+        key = (old, int(node.noise), self._distance(node.index), kind)
+        return [_Candidate(key, str(amount), currency, node, bool(_MONEY.search(text)))]
 
     def _labelled(self, pattern: re.Pattern[str], valid: Any) -> str | None:
         for position, piece in enumerate(self.texts):
@@ -257,8 +362,8 @@ class Page:
             match = pattern.match(piece.text)
             if not match:
                 continue
-            rest = match.group("rest").strip()
-            if rest and (match.group("sep").strip() or piece.text[:match.start("sep")].endswith("#")):
+            rest = match.group("rest").split(" | ")[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
+            if rest and (match.group("sep").strip() or piece.text[:match.start("sep")].endswith(("#", "."))):
                 value = valid(rest)
                 if value:
                     return value
@@ -279,7 +384,7 @@ class Page:
 
     def sku(self) -> str | None:
         for test in (lambda a: a.get("itemprop") == "sku" or "data-product-sku" in a,
-                     lambda a: "sku" in (a.get("class") or "").split()):
+                     lambda a: any(re.search(r"(?:^|[-_])sku$", t) for t in (a.get("class") or "").lower().split())):
             for node in self.nodes:
                 attrs = node.element.attrib
                 if not node.noise and test(attrs):
@@ -302,14 +407,14 @@ class Page:
         for node in self.nodes:
             attrs = node.element.attrib
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
-            if (node.noise or not re.search(r"brand|vendor|manufacturer", marks)
-                    or re.search(r"logo|brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
+            if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
+                    or re.search(r"logo|(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
                           text or "")
             if not text:
-                text = next(iter(node.element.xpath(".//img/@alt | .//a/@title")), "")
+                text = next(iter(node.element.xpath(".//img/@alt") + node.element.xpath(".//a/@title")), "")
             value = _brand(text)
             if value:
                 return value
@@ -322,28 +427,59 @@ class Page:
                 value = _brand(next(g for g in match.groups() if g))
                 if value:
                     return value
-        link = self.sel.xpath("normalize-space((//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb']"
-                              "//a[contains(@href,'brand')])[last()])").get()
-        return _brand(link) if link else None
+        found = self._title_brand()
+        if found:
+            return found
+        links = self.sel.xpath("//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb']"
+                               "//a[contains(@href,'brand')]")[:20]
+        return next((b for link in links if (b := _brand(link.xpath("normalize-space(.)").get()))), None)
+
+    def _title_brand(self) -> str | None:
+        """A brand linked at the start of the <h1> ("<h1><a href=/arzum>Arzum</a> Okka Minio</h1>"), or a short
+        line just above the <h1> that the page's <title> starts with ("adidas Originals" over "SAMBA OG")."""
+        if self.heading is None:
+            return None
+        element = self.heading.element
+        first = next(iter(element), None)
+        if first is not None and first.tag == "a" and not (element.text or "").strip():
+            value = _brand(_text_of(first, 60))
+            if value and self.title and self.title.casefold().startswith(value.casefold()):
+                return value
+        before = [p for p in self.texts if p.index < self.heading.index and not p.node.noise][-1:]
+        hint = " ".join((self.hint or "").split()).casefold()
+        if before and self.title and len(before[0].text) <= 40:
+            value = _brand(before[0].text)
+            if value and hint.startswith(value.casefold()) and value.casefold() not in self.title.casefold():
+                return value
+        return None
 
     def availability(self) -> str | None:
         for node in self.nodes:
             if node.noise or not _STOCK_ATTR.search(_attrs(node.element)):
                 continue
-            term = availability_phrase(_text_of(node.element, 120) or node.element.attrib.get("title"))
-            if term:
+            text = _text_of(node.element, 120) or node.element.attrib.get("title")
+            term = availability_phrase(text)
+            if term and not _STORE.search(text or ""):
                 return term
         disabled = [b for b in self.buttons if "disabled" in b.element.attrib
                     or _DISABLED.search(b.element.attrib.get("class", ""))]
         if self.buttons and len(disabled) == len(self.buttons):
             return "OutOfStock"
         phrases = [(self._distance(p.index), term) for p in self.texts
-                   if not p.node.noise and len(p.text) < 60 and (term := availability_phrase(p.text))]
+                   if not p.node.noise and len(p.text) < 60 and (term := availability_phrase(p.text))
+                   and not _STORE.search(p.text)]
         if any(term == "OutOfStock" for _, term in phrases):
             return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
         if self.buttons:
             return "InStock"
         return phrases[0][1] if phrases else None
+
+
+def _unqualified(text: str) -> str:
+    """The text without the notes that follow an amount and qualify it ("¥18,500 (税込) 送料込み"); a note before
+    the amount stays ("Free shipping on orders $50+" is no price)."""
+    first = re.search(r"\d", text)
+    return text[:first.start()] + _QUALIFIERS.sub(" ", text[first.start():]) if first else text
 
 
 def _code(text: str | None) -> str | None:
@@ -361,7 +497,8 @@ def _brand(text: str | None) -> str | None:
     text = re.sub(r"(?i)^(?:by|von|par|di|door|de|från|av)\s+", "", text)
     if not text or len(text) > 60 or len(text.split()) > 6 or not re.search(r"[^\W\d_]", text):
         return None
-    if re.fullmatch(r"(?i)brands?|marken?|marques?|shop by brand|all brands|n/?a|none|other|generic|unbranded", text):
+    if re.fullmatch(r"(?i)(?:our |all |shop by |top |popular )?(?:brands?|marken?|marques?)|n/?a|none|other|generic"
+                    r"|unbranded", text):
         return None
     return text
 

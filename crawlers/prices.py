@@ -23,16 +23,19 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("CAD", "CAD"), ("AU$", "AUD"), ("A$", "AUD"), ("AUD", "AUD"), ("NZ$", "NZD"), ("NZD", "NZD"),
     ("HK$", "HKD"), ("HKD", "HKD"), ("NT$", "TWD"), ("TWD", "TWD"), ("S$", "SGD"), ("SGD", "SGD"),
     ("MX$", "MXN"), ("MXN", "MXN"), ("₹", "INR"), ("INR", "INR"), ("₩", "KRW"), ("KRW", "KRW"),
-    ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("₺", "TRY"), ("TRY", "TRY"), ("TL", "TRY"),
+    ("R$", "BRL"), ("BRL", "BRL"), ("₽", "RUB"), ("RUB", "RUB"), ("руб.", "RUB"), ("руб", "RUB"), ("р.", "RUB"),
+    ("грн", "UAH"), ("₺", "TRY"), ("TRY", "TRY"), ("TL", "TRY"), ("₦", "NGN"), ("NGN", "NGN"), ("KSh", "KES"),
+    ("KES", "KES"), ("GH₵", "GHS"), ("GHS", "GHS"), ("E£", "EGP"), ("EGP", "EGP"), ("৳", "BDT"), ("PKR", "PKR"),
+    ("LKR", "LKR"),
     ("Kč", "CZK"), ("CZK", "CZK"), ("Ft", "HUF"), ("HUF", "HUF"), ("SEK", "SEK"), ("NOK", "NOK"),
     ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
     ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
     ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"),
-    ("￥", None), ("¥", None), ("kr", None), ("$", None),
+    ("￥", None), ("¥", None), ("kr", None), ("$", None), ("Rs.", None), ("Rs", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
                                                                        "ARS", "CLP", "COP", "PEN", "IDR", "MYR",
-                                                                       "UYU", "UAH"}
+                                                                       "UYU", "UAH", "NPR"}
 _SYMBOLS = "|".join(re.escape(m) for m, _ in CURRENCY_MARKERS if not m.isalpha())
 _WORDS = "|".join(sorted({m for m, _ in CURRENCY_MARKERS if m.isalpha()} | set(ISO_CODES), key=len, reverse=True))
 MONEY = re.compile(rf"(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))\s*\d"
@@ -44,7 +47,8 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
                     "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "PL": "PLN", "CZ": "CZK", "HU": "HUF",
                     "BR": "BRL", "MX": "MXN", "RU": "RUB", "TR": "TRY", "AR": "ARS", "CL": "CLP", "CO": "COP",
                     "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
-                    "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON",
+                    "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON", "PK": "PKR", "LK": "LKR", "NP": "NPR",
+                    "BD": "BDT", "NG": "NGN", "KE": "KES", "GH": "GHS", "EG": "EGP",
                     **{c: "EUR" for c in EURO_COUNTRIES}}
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
@@ -101,6 +105,8 @@ def resolve_symbol(marker: str, locale: Locale | None) -> str:
     country, language = (locale.country, locale.language) if locale else (None, None)
     if marker in ("¥", "￥"):
         return "JPY" if country == "JP" or (language == "ja" and country in (None, "JP")) else "CNY"
+    if marker in ("Rs", "Rs."):  # rupees
+        return {"PK": "PKR", "LK": "LKR", "NP": "NPR"}.get(country or "", "INR")
     if marker == "kr":
         return _KRONA.get(country or "") or _KRONA.get(language or "") or "SEK"
     return _DOLLAR_COUNTRIES.get(country or "", "USD")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import tempfile
 from pathlib import Path
@@ -152,35 +151,45 @@ def extract(
     sources: list[str] = typer.Argument(..., help="HTML files (.html or .html.gz) or http(s) URLs."),
     raw: bool = typer.Option(False, "--raw", help="Print the fields as extracted, before normalisation."),
 ) -> None:
-    """Print one JSON object per page with the listing fields (to debug a profile or a shop's markup)."""
+    """Print one JSON object per page with the listing fields (to debug a profile or a shop's markup).
+
+    A source that is not an HTML page (an image, an archive, binary data, past the size limit) or cannot be
+    read is reported on stderr by name and the other sources are still extracted; the exit code is then 3
+    (1 when no source could be read)."""
     from crawlers.extract import extract_listing
     from crawlers.normalise import normalise_listing
+    from crawlers.page_input import page_bytes
+    from shared_db.settings import get_settings
 
+    max_bytes = get_settings().crawl_max_response_bytes
     failed = 0
     for source in sources:
         try:
-            body, url, content_type = _load(source)
-        except (OSError, ValueError) as exc:
+            body, url, content_type = _load(source, max_bytes)
+            listing = extract_listing(page_bytes(body, source, max_bytes=max_bytes), url, content_type=content_type)
+        except (OSError, ValueError, RecursionError) as exc:
             failed += 1
-            typer.echo(json.dumps({"source": source, "error": str(exc)}), err=True)
+            typer.echo(json.dumps({"source": source, "error": str(exc) or repr(exc)}, ensure_ascii=False), err=True)
             continue
-        listing = extract_listing(body, url, content_type=content_type)
         if not raw:
             listing = normalise_listing(listing)
         typer.echo(json.dumps({"source": source, **listing}, ensure_ascii=False, default=str))
     if failed:
-        raise typer.Exit(EXIT_FAILURE)
+        raise typer.Exit(EXIT_FAILURE if failed == len(sources) else EXIT_PARTIAL)
 
 
-def _load(source: str) -> tuple[bytes, str, str | None]:
-    """(body, base URL, content type) of a local file or a URL fetched with the crawler's safety rules."""
+def _load(source: str, max_bytes: int) -> tuple[bytes, str, str | None]:
+    """(body, base URL, content type) of a local file (read up to the size limit; gzip is unpacked by
+    :func:`crawlers.page_input.page_bytes`) or a URL fetched with the crawler's safety rules."""
     if source.startswith(("http://", "https://")):
         return _fetch(source)
+    from crawlers.page_input import UnusablePage
+
     path = Path(source)
-    data = path.read_bytes()
-    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    return data, path.resolve().as_uri(), None
+    if path.stat().st_size > max_bytes:
+        raise UnusablePage(f"{source}: {path.stat().st_size} bytes is more than the page limit of {max_bytes} bytes "
+                           "(MARKWATCH_CRAWL_MAX_RESPONSE_BYTES); save the product page alone")
+    return path.read_bytes(), path.resolve().as_uri(), None
 
 
 def _fetch(url: str) -> tuple[bytes, str, str | None]:

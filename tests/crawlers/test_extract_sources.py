@@ -319,14 +319,17 @@ def test_visible_sku_label_wins_over_the_mpn_fallback() -> None:
 
 def _written_pages() -> list[tuple[str, str]]:
     out = []
-    for folder in ("extract_pages", "extract_holdout", "extract_holdout2", "extract_holdout3", "extract_holdout4"):
+    for folder in ("extract_pages", "extract_holdout", "extract_holdout2", "extract_holdout3", "extract_holdout4",
+                   "extract_holdout5", "extract_holdout6", "extract_holdout7"):
         truth = json.loads((BENCH_DATA / folder / "truth.json").read_text(encoding="utf-8"))
         out.extend((folder, name) for name in truth if not name.startswith("_"))
     return out
 
 
-KNOWN_MISSES = {("extract_holdout2", "zalando_like.html"): {"brand"},  # brand only in hashed-class markup
-                ("extract_holdout4", "trendyol_tr.html"): {"brand"}}  # brand only as a link inside the title
+# "R 499" on a .com shop that names no country: the rand sign is read only on South African sites
+KNOWN_MISSES = {("extract_holdout5", "takealot_za.html"): {"price", "currency"},
+                ("extract_holdout6", "currys_uk.html"): {"brand"},  # brand only as the title's first word
+                ("extract_holdout6", "mediamarkt_nl.html"): {"brand"}}  # only in a normalised Apollo cache
 
 
 @pytest.mark.parametrize(("folder", "name"), _written_pages())
