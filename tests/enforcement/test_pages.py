@@ -56,12 +56,13 @@ def test_generate_send_answer_and_recheck_figures_per_role_and_scope(world, logi
     assert holder_a.post(f"/enforcement/cases/{a}/response",
                          data={"response": "accepted", "csrf_token": token_a}).status_code == 403
     answered = reviewer.post(f"/enforcement/cases/{a}/response",
-                             data={"response": "accepted", "note": "ticket 42", "csrf_token": token})
+                             data={"response": "partially_accepted", "note": "ticket 42", "csrf_token": token})
     assert answered.status_code == 303
     assert reviewer.post(f"/enforcement/cases/{a}/response",
                          data={"response": "maybe", "csrf_token": token}).status_code == 422
     page = reviewer.get(f"/enforcement/cases/{a}").text
     assert "ip@demo.example" in page and "ticket 42" in page
+    assert "partially accepted ticket 42" in page and "partially_accepted</option>" not in page
     hit_page = holder_a.get(f"/hits/{world.hits_a[0]}").text
     assert f"/enforcement/cases/{a}" in hit_page and "to ip@demo.example" in hit_page
     with Session(sqlite_engine) as session, session.begin():
