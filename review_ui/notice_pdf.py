@@ -9,7 +9,9 @@ from pathlib import Path
 
 from review_ui.notices import Notice, render_text
 
-# Searched in order; WenQuanYi Micro Hei covers CJK (the CI installs fonts-wqy-microhei), DejaVu Latin and Cyrillic.
+# The first present is the notice's font, the others its fallbacks for characters it lacks: WenQuanYi Micro Hei
+# covers CJK (the CI installs fonts-wqy-microhei), DejaVu Latin, IPA, Greek, Cyrillic and Armenian (look-alike
+# letters in hostile titles, which a notice must cite as fetched).
 FONT_CANDIDATES = (
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
     Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -17,11 +19,15 @@ FONT_CANDIDATES = (
 
 
 def _font(pdf) -> str:  # type: ignore[no-untyped-def]
+    families = []
     for path in FONT_CANDIDATES:
         if path.exists():
-            pdf.add_font("notice", "", str(path))
-            return "notice"
-    return "helvetica"
+            families.append(f"notice{len(families)}")
+            pdf.add_font(families[-1], "", str(path))
+    if not families:
+        return "helvetica"
+    pdf.set_fallback_fonts(families[1:])
+    return families[0]
 
 
 Screenshots = Callable[[str], bytes | None]

@@ -110,6 +110,7 @@ def test_pdf_notice_renders_to_an_image_with_the_notice_text(seeded, settings) -
     engine, world = seeded
     notice = _notice(engine, settings, world, screenshot_sha256="cd" * 32)
     notice.listings[1].title = "索尼 数码相机 高仿"  # Chinese listings are common: the PDF needs a CJK font (.ci/run)
+    notice.listings[0].title = "ɡoogle pixel ոikon"  # look-alike letters the CJK font lacks: cited as fetched
     text = render_text(notice)
     assert "NOTICE OF TRADEMARK INFRINGEMENT" in text and "Screenshot SHA-256: " + "cd" * 32 in text
     data = render_pdf(notice)
@@ -123,7 +124,7 @@ def test_pdf_notice_renders_to_an_image_with_the_notice_text(seeded, settings) -
     assert dark > image.width * image.height * 0.005  # text was drawn, not a blank page
     words = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     assert "Acme Corp" in words and "https://demo.example/item/1" in words and "ab" * 32 in words
-    assert "good-faith" in words and "索尼 数码相机 高仿" in words
+    assert "good-faith" in words and "索尼 数码相机 高仿" in words and "ɡoogle pixel ոikon" in words
 
 
 def test_pdf_attaches_the_listing_screenshot_from_the_evidence_store(seeded, settings) -> None:
