@@ -54,6 +54,7 @@ def match(
         raise fail(str(exc), EXIT_USAGE) from exc
     matcher = Matcher(specs, vocabulary=read_vocabulary(vocabulary))
     gc.freeze()  # the matcher lives as long as the run: later collections need not walk its lexicon
+    gc.disable()  # matching makes no reference cycles (see matcher._collector_paused): no collection per batch
 
     skipped: list[LineProblem] = []
 
