@@ -69,6 +69,7 @@ typedef struct {
     double cutoff;
     int count;
     ch_t *chars;          /* all forms, concatenated */
+    uint64_t *form_grams; /* at each character of a form but its last: the bigram code starting there */
     size_t *offsets;
     int *lengths;
     uint8_t *modes;
@@ -88,6 +89,8 @@ typedef struct {
     int *near_slot;
     Counted *counted;         /* the counted forms, numbered densely (the bigram table's postings) */
     int32_t *counted_of;      /* per form: its number among the counted forms, or -1 */
+    uint32_t *touched;        /* scratch: the counted forms count_shared met in the current bucket */
+    size_t touched_count;
     int *support;             /* scratch: per window start, the bigrams that may support it (diagonals_hold) */
     size_t support_room;
     size_t gram_mask;         /* the text's bigram hash (count_shared): its size less one */
@@ -120,8 +123,8 @@ typedef struct {
 } Index;
 
 static void index_dealloc(Index *self) {
-    free(self->chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
-    free(self->counted); free(self->counted_of); free(self->support); free(self->by_length); free(self->always);
+    free(self->chars); free(self->form_grams); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
+    free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact); table_free(&self->stripped);
@@ -401,7 +404,8 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
         if (self->lengths[i] > self->max_length) self->max_length = self->lengths[i];
     }
     self->chars = malloc((total + 1) * sizeof(ch_t));
-    if (failed || !self->chars || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
+    self->form_grams = malloc((total + 1) * sizeof(uint64_t));
+    if (failed || !self->chars || !self->form_grams || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
         Py_DECREF(sequence);
         PyErr_NoMemory();
         return -1;
@@ -413,6 +417,9 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             return -1;
         }
         self->by_length[i] = (uint32_t)i;
+        for (int k = 0; k + 1 < self->lengths[i]; k++)
+            self->form_grams[self->offsets[i] + k] = bigram_code(self->chars[self->offsets[i] + k],
+                                                                 self->chars[self->offsets[i] + k + 1]);
     }
     Py_DECREF(sequence);
     sort_lengths = self->lengths;
@@ -490,7 +497,8 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     self->counted = counted_forms.data;
     self->counted_count = counted_forms.len;
     self->counted_of = malloc((count + 1) * sizeof(int32_t));
-    if (!self->counted_of) status = -1;
+    self->touched = malloc((self->counted_count + 1) * sizeof(uint32_t));
+    if (!self->counted_of || !self->touched) status = -1;
     for (int f = 0; f < count && !status; f++) self->counted_of[f] = -1;
     for (size_t k = 0; k < self->counted_count && !status; k++) self->counted_of[self->counted[k].form] = (int32_t)k;
     if (status) { PyErr_NoMemory(); return -1; }
@@ -579,7 +587,11 @@ static inline int32_t run_end(const Index *self, uint32_t f, const Slide *w, int
 static inline int shared_add(Index *self, Candidates *c, uint32_t first, uint32_t last, int step, const Slide *w) {
     for (uint32_t k = first; k < last; k++) {
         Counted *counted = &self->counted[self->bigram.forms[k]];
-        if (counted->stamp != self->generation) { counted->stamp = self->generation; counted->shared = 0; }
+        if (counted->stamp != self->generation) {
+            counted->stamp = self->generation;
+            counted->shared = 0;
+            self->touched[self->touched_count++] = self->bigram.forms[k];
+        }
         counted->shared += step;
         uint32_t f = counted->form;
         if (step > 0 && counted->shared == counted->threshold) {
@@ -587,33 +599,32 @@ static inline int shared_add(Index *self, Candidates *c, uint32_t first, uint32_
                                                        : candidate_add(c, f, w->start, OPEN - w->bucket, 0);
             if (failed) return -1;
         } else if (step < 0 && counted->shared == counted->threshold - 1 && self->lengths[f] <= MAX_NEEDLE) {
-            c->hits[self->last_hit[f]].until = run_end(self, f, w, w->start - 1);
+            int32_t h = self->last_hit[f];
+            while (h >= 0 && c->hits[h].until > OPEN) h = c->hits[h].next;  /* past an edge hit: the open run */
+            if (h >= 0) c->hits[h].until = run_end(self, f, w, w->start - 1);
         }
     }
     return 0;
 }
 
-/* The counted forms of the window of span bigrams at start sharing enough bigrams for a window at
-   the text's start or end (edges) to reach the cutoff. */
-static int edge_hits(Index *self, Candidates *c, const uint32_t *first, const uint32_t *last, const int *previous,
-                     int start, int span, uint8_t edges) {
-    for (int i = start; i < start + span; i++) {
-        if (previous[i] >= start) continue;
-        for (uint32_t k = first[i]; k < last[i]; k++) {
-            const Counted *counted = &self->counted[self->bigram.forms[k]];
-            if (counted->stamp != self->generation || counted->shared < counted->edge_threshold) continue;
-            uint32_t f = counted->form;
-            int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
-                                                       : candidate_add(c, f, 0, -1, edges);
-            if (failed) return -1;
-        }
+/* The counted forms of the current window (those touched in this bucket, with their counts) sharing
+   enough bigrams for a window at the text's start or end (edges) to reach the cutoff. */
+static int edge_hits(Index *self, Candidates *c, uint8_t edges) {
+    for (size_t i = 0; i < self->touched_count; i++) {
+        const Counted *counted = &self->counted[self->touched[i]];
+        if (counted->shared < counted->edge_threshold) continue;
+        uint32_t f = counted->form;
+        int failed = self->lengths[f] > MAX_NEEDLE ? candidate_add(c, f, WHOLE, WHOLE, 0)
+                                                   : candidate_add(c, f, 0, -1, edges);
+        if (failed) return -1;
     }
     return 0;
 }
 
 /* Counted forms sharing enough distinct bigrams with some window of their bucket's length: each
-   gets runs of window starts to score (see Hit). */
-static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
+   gets runs of window starts to score (see Hit). With joins (join_count >= 0), only the windows
+   that may hold one slide. */
+static int count_shared(Index *self, const ch_t *text, int len, Candidates *c, const int *joins, int join_count) {
     int grams = len - 1;
     if (reserve_grams(self, (size_t)grams)) return -1;
     uint64_t *codes = self->gram_codes;
@@ -646,17 +657,31 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c) {
             if (table_maybe(&self->bigram, key)) table_find(&self->bigram, key, &first[i], &last[i]);
         }
         int span = BUCKET_WINDOWS[b] - 1 < grams ? BUCKET_WINDOWS[b] - 1 : grams;  /* bigrams per window */
+        self->touched_count = 0;
         Slide w = {0, grams - span, len, b};
-        for (int i = 0; i < span; i++)
-            if (previous[i] < 0 && shared_add(self, c, first[i], last[i], 1, &w)) return -1;
-        if (edge_hits(self, c, first, last, previous, 0, span, w.last ? PREFIXES : PREFIXES | SUFFIXES)) return -1;
-        for (w.start = 1; w.start <= w.last; w.start++) {
+        int end = w.last;
+        if (join_count >= 0) {
+            /* Only windows that may hold a join (see search_many): a full window of n <= B characters
+               holding join j starts in [j + 2 - n, j], inside some bucket window starting in
+               [j + 2 - B, j]; an edge holding one lies in the first or the last bucket window. */
+            if (!join_count) continue;
+            int low = joins[0] + 2 - BUCKET_WINDOWS[b];
+            w.start = low > 0 ? low : 0;
+            if (joins[join_count - 1] < end) end = joins[join_count - 1];
+            if (w.start > end) continue;  /* cannot happen (joins lie inside the text): a guard */
+        }
+        for (int i = w.start; i < w.start + span; i++)
+            if (previous[i] < w.start && shared_add(self, c, first[i], last[i], 1, &w)) return -1;
+        uint8_t edges = (w.start == 0 ? PREFIXES : 0) | (w.start == w.last ? SUFFIXES : 0);
+        if (edges && edge_hits(self, c, edges)) return -1;
+        int opened = w.start;
+        for (w.start++; w.start <= end; w.start++) {
             int gone = w.start - 1, added = w.start + span - 1;
             /* Distinct bigrams: one leaves unless it recurs in the window, one enters unless it was there. */
             if (next[gone] > added && shared_add(self, c, first[gone], last[gone], -1, &w)) return -1;
             if (previous[added] < gone && shared_add(self, c, first[added], last[added], 1, &w)) return -1;
         }
-        if (w.last && edge_hits(self, c, first, last, previous, w.last, span, SUFFIXES)) return -1;
+        if (end == w.last && end > opened && edge_hits(self, c, SUFFIXES)) return -1;
     }
     for (size_t i = first_hit; i < c->count; i++) {
         Hit *hit = &c->hits[i];
@@ -814,7 +839,7 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
             edge_windows(self, n, len, prefix, c, joins, join_count)) return -1;
     }
     if (ordinary && self->stripped.size && stripped_runs(self, text, len, prefix, ordinary, c)) return -1;
-    if (self->bigram.size && len >= 2 && count_shared(self, text, len, c)) return -1;
+    if (self->bigram.size && len >= 2 && count_shared(self, text, len, c, joins, join_count)) return -1;
     for (size_t i = 0; i < self->always_count; i++)
         if (candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
@@ -889,12 +914,17 @@ typedef struct {
     const Words *words;
 } Scoring;
 
-static inline void consider(Scoring *s, int start, int w) {
-    double score = ratio_score(lcs(&s->index->pattern, s->n, s->text + start, w), s->n, w);
+/* The window of w characters at start, sharing common characters in order with the needle. */
+static inline void consider_common(Scoring *s, int start, int w, int common) {
+    double score = ratio_score(common, s->n, w);
     if (score > s->best) s->best = score;
     if (s->words && !s->may_stand && score >= s->floor)
         s->may_stand = window_may_stand(&s->index->pattern, s->needle, s->n, s->needle_spaces, s->text, s->len,
                                         s->words, start, start + w, score, s->word_cutoff);
+}
+
+static inline void consider(Scoring *s, int start, int w) {
+    consider_common(s, start, w, lcs(&s->index->pattern, s->n, s->text + start, w));
 }
 
 /* Full windows starting in [from, to]; over longer ranges, windows whose characters cannot make the
@@ -924,10 +954,10 @@ static void consider_range(Scoring *s, int from, int to) {
    |p - i - s| <= d: window starts supported by fewer bigrams than the form's threshold are dropped
    from its runs, and an edge whose window cannot hold edge_threshold of them (on the diagonals the
    constructor found; the text's end as its start, both reversed) is dropped. 0 if nothing is left. */
-static int diagonals_hold(Index *self, Candidates *c, uint32_t f, const ch_t *text, int len) {
+static int diagonals_hold(Index *self, Candidates *c, uint32_t f, const ch_t *text, int len, const int *joins,
+                          int join_count) {
     const Counted *counted = &self->counted[self->counted_of[f]];
     int n = self->lengths[f], d = counted->deletions, starts = len - n + 1;
-    const ch_t *needle = self->chars + self->offsets[f];
     if (starts > 0 && (size_t)starts + 1 > self->support_room) {
         size_t room = (size_t)starts * 2 + 64;
         if (grow(&self->support, room * sizeof(int))) return -1;
@@ -936,7 +966,7 @@ static int diagonals_hold(Index *self, Candidates *c, uint32_t f, const ch_t *te
     int *support = self->support, at_start = 0, at_end = 0;
     if (starts > 0) memset(support, 0, ((size_t)starts + 1) * sizeof(int));
     for (int i = 0; i + 1 < n; i++) {
-        uint64_t code = bigram_code(needle[i], needle[i + 1]);
+        uint64_t code = self->form_grams[self->offsets[f] + i];
         size_t slot = code & self->gram_mask;
         while (self->gram_slots[slot] >= 0 && self->gram_codes[self->gram_slots[slot]] != code)
             slot = (slot + 1) & self->gram_mask;
@@ -949,12 +979,22 @@ static int diagonals_hold(Index *self, Candidates *c, uint32_t f, const ch_t *te
         }
     }
     for (int x = 1; x < starts; x++) support[x] += support[x - 1];
+    /* With joins, only windows holding one (see search_many): full ones start in [joins[0] + 2 - n,
+       joins[last]], an edge of fewer than n characters must reach past the first or last join. */
+    int low = 0, high = starts - 1;
+    if (join_count >= 0) {
+        low = join_count ? joins[0] + 2 - n : starts;
+        if (join_count && joins[join_count - 1] < high) high = joins[join_count - 1];
+        if (!join_count) high = -1;
+        if (!join_count || joins[0] > n - 3) at_start = 0;
+        if (!join_count || joins[join_count - 1] < len - n + 1) at_end = 0;
+    }
     int left = 0;
     for (int32_t h = self->last_hit[f]; h >= 0; h = c->hits[h].next) {
         Hit *hit = &c->hits[h];
         if (hit->edges & PREFIXES && at_start < counted->edge_threshold) hit->edges &= (uint8_t)~PREFIXES;
         if (hit->edges & SUFFIXES && at_end < counted->edge_threshold) hit->edges &= (uint8_t)~SUFFIXES;
-        int from = hit->where, to = hit->until < starts - 1 ? hit->until : starts - 1;
+        int from = hit->where > low ? hit->where : low, to = hit->until < high ? hit->until : high;
         while (from <= to && support[from] < counted->threshold) from++;
         while (to >= from && support[to] < counted->threshold) to--;
         hit->where = from;
@@ -978,10 +1018,13 @@ static double hit_score(Index *self, const Candidates *c, uint32_t f, const ch_t
         edges |= hit->edges;
         consider_range(&s, hit->where, hit->until < len - n ? hit->until : len - n);
     }
-    for (int w = 1; w < n && edges; w++) {
+    int count = n - 1 < len ? n - 1 : len, prefix[MAX_NEEDLE + 1], suffix[MAX_NEEDLE + 1];
+    if (edges & PREFIXES) prefix_lcs(&self->pattern, n, text, count, prefix);
+    if (edges & SUFFIXES) suffix_lcs(s.needle, n, text, len, count, suffix);
+    for (int w = 1; w <= count && edges; w++) {
         if (least(n, w, floor) > w + 1) continue;  /* such a window cannot reach floor */
-        if (edges & PREFIXES) consider(&s, 0, w);
-        if (edges & SUFFIXES) consider(&s, len - w, w);
+        if (edges & PREFIXES) consider_common(&s, 0, w, prefix[w]);
+        if (edges & SUFFIXES) consider_common(&s, len - w, w, suffix[w]);
     }
     pattern_clear(&self->pattern, s.needle, n);
     return words && !s.may_stand && s.best >= floor ? DROPPED : s.best;
@@ -1247,7 +1290,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
             if (!whole && self->modes[f] == MODE_COUNT && self->lengths[f] <= MAX_NEEDLE) {
-                int held = diagonals_hold(self, &c, f, text, (int)len);
+                int held = diagonals_hold(self, &c, f, text, (int)len, joins, join_count);
                 if (held < 0) { PyErr_NoMemory(); goto fail; }
                 if (!held) continue;
             }

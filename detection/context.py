@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -121,6 +121,17 @@ def may_support(context: Mapping[str, Any] | None) -> bool:
     return bool(context) and bool(context.get("category") or context.get("brand") or context.get("price") is not None)
 
 
+@lru_cache(maxsize=65_536)
+def _normalised(text: str) -> str:
+    return normalise(text)  # brand fields repeat across listings: each is normalised once
+
+
+@lru_cache(maxsize=65_536)
+def _names(text: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """A mark's text and aliases, normalised (asked for every match the matcher explains)."""
+    return frozenset(normalise(name) for name in (text, *aliases))
+
+
 def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustment:
     """Score adjustment from category fit, authorised seller, price and brand field."""
     if not context:
@@ -138,7 +149,7 @@ def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustm
         points -= 10
         reasons.append(M.CATEGORY_OUTSIDE(category=category))
     brand = context.get("brand")
-    brand_named = bool(brand) and normalise(str(brand)) in {normalise(name) for name in (mark.text, *mark.aliases)}
+    brand_named = bool(brand) and _normalised(str(brand)) in _names(mark.text, mark.aliases)
     if brand_named:
         supported = True
         reasons.append(M.BRAND_FIELD(brand=brand))

@@ -56,15 +56,47 @@ static inline double ratio_score(int common, int len1, int len2) {
     return norm_sim * 100;
 }
 
-/* Best score of s2's prefixes and suffixes of 1 to len1 - 1 characters against the needle in pm. */
-static double edge_score(const Pattern *pm, int len1, const ch_t *s2, int len2, double floor) {
+/* The LCS of the needle in pm (n characters) with every prefix of s up to count characters, into
+   out[1..count]: one pass, since the bit-parallel state after w characters is that prefix's. */
+static void prefix_lcs(const Pattern *pm, int n, const ch_t *s, int count, int *out) {
+    uint64_t v = ~0ULL, mask = n == 64 ? ~0ULL : ((1ULL << n) - 1);
+    for (int i = 0; i < count; i++) {
+        uint64_t u = v & pattern_get(pm, s[i]);
+        v = (v + u) | (v - u);
+        out[i + 1] = popcount(~v & mask);
+    }
+}
+
+/* Scratch for suffix_lcs: the needle reversed (all zero between uses). */
+static Pattern reversed_needle;
+
+/* The same for every suffix of s (len characters) up to count: the LCS of two strings is that of
+   both reversed, so s is read backwards against the reversed needle. */
+static void suffix_lcs(const ch_t *needle, int n, const ch_t *s, int len, int count, int *out) {
+    ch_t reversed[MAX_NEEDLE];
+    for (int i = 0; i < n; i++) reversed[i] = needle[n - 1 - i];
+    pattern_set(&reversed_needle, reversed, n);
+    uint64_t v = ~0ULL, mask = n == 64 ? ~0ULL : ((1ULL << n) - 1);
+    for (int i = 0; i < count; i++) {
+        uint64_t u = v & pattern_get(&reversed_needle, s[len - 1 - i]);
+        v = (v + u) | (v - u);
+        out[i + 1] = popcount(~v & mask);
+    }
+    pattern_clear(&reversed_needle, reversed, n);
+}
+
+/* Best score of s2's prefixes and suffixes of 1 to len1 - 1 characters against the needle s1 (in pm). */
+static double edge_score(const Pattern *pm, const ch_t *s1, int len1, const ch_t *s2, int len2, double floor) {
+    int count = len1 - 1 < len2 ? len1 - 1 : len2, prefix[MAX_NEEDLE + 1], suffix[MAX_NEEDLE + 1];
+    if (count < 1) return 0;
+    prefix_lcs(pm, len1, s2, count, prefix);
+    suffix_lcs(s1, len1, s2, len2, count, suffix);
     double best = 0;
-    for (int w = 1; w < len1 && w <= len2; w++) {
+    for (int w = 1; w <= count; w++) {
         if (least(len1, w, floor) > w + 1) continue;  /* such a window cannot reach floor */
-        double prefix = ratio_score(lcs(pm, len1, s2, w), len1, w);
-        double suffix = ratio_score(lcs(pm, len1, s2 + len2 - w, w), len1, w);
-        if (prefix > best) best = prefix;
-        if (suffix > best) best = suffix;
+        double score = ratio_score(prefix[w], len1, w), other = ratio_score(suffix[w], len1, w);
+        if (score > best) best = score;
+        if (other > best) best = other;
     }
     return best;
 }
@@ -73,7 +105,7 @@ static double edge_score(const Pattern *pm, int len1, const ch_t *s2, int len2, 
    floor (a score just under the cutoff) are skipped, so lower results are only lower bounds. */
 static double partial_impl(Pattern *pm, const ch_t *s1, int len1, const ch_t *s2, int len2, double floor) {
     pattern_set(pm, s1, len1);
-    double best = edge_score(pm, len1, s2, len2, floor);
+    double best = edge_score(pm, s1, len1, s2, len2, floor);
     /* A window's LCS is at most its multiset intersection with the needle (characters from 128 up
        share one bucket, which only loosens the bound): kept up to date as the window slides. */
     int need = least(len1, len1, floor) - 1, wanted[129] = {0}, held[129] = {0}, shared = 0;

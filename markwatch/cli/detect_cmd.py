@@ -52,8 +52,12 @@ def match(
         specs = read_marks_csv(marks)
     except MarkCsvError as exc:
         raise fail(str(exc), EXIT_USAGE) from exc
+    # No collection for the whole run: building the matcher loads ~200,000 lists (pypinyin's phrases)
+    # that the first collection would walk, and matching makes no reference cycles (see
+    # matcher._collector_paused); what the matcher holds is frozen out of any later one.
+    gc.disable()
     matcher = Matcher(specs, vocabulary=read_vocabulary(vocabulary))
-    gc.freeze()  # the matcher lives as long as the run: later collections need not walk its lexicon
+    gc.freeze()
 
     skipped: list[LineProblem] = []
 

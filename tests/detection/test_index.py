@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from detection.index import CandidateIndex, brute_force
 
@@ -107,3 +108,70 @@ def test_long_forms_misspelt_anywhere_in_a_text_match_brute_force(forms: list[st
     queries = [before + "".join(planted) + after, "".join(planted), "".join(planted)[: len(planted) // 2]]
     for query, got in zip(queries, CandidateIndex(forms).search_many(queries, score_cutoff=cutoff), strict=True):
         assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
+
+
+def _best_joining_window(form: str, text: str, joins: list[int]) -> float:
+    """The best ratio of ``form`` over the windows partial_ratio scores that hold characters i and
+    i + 1 of some join i: full windows of its length, shorter prefixes and suffixes."""
+    n = len(form)
+    windows = [(start, start + n) for start in range(len(text) - n + 1)]
+    windows += [(0, w) for w in range(1, n)] + [(len(text) - w, len(text)) for w in range(1, n)]
+    return max((fuzz.ratio(form, text[a:b]) for a, b in windows if any(a <= j and j + 1 < b for j in joins)),
+               default=0.0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(forms=st.lists(st.text(alphabet=LETTERS, min_size=3, max_size=30), min_size=1, max_size=4),
+       before=st.text(alphabet=LETTERS, max_size=30), after=st.text(alphabet=LETTERS, max_size=30),
+       typo=st.tuples(st.integers(min_value=0, max_value=29), st.sampled_from(LETTERS)),
+       offsets=st.lists(st.integers(min_value=-3, max_value=32), min_size=1, max_size=3),
+       cut=st.integers(min_value=-8, max_value=8), cutoff=st.sampled_from([80, 85, 90]))
+def test_a_match_holding_a_join_is_found_with_its_score(forms: list[str], before: str, after: str,
+                                                         typo: tuple[int, str], offsets: list[int], cut: int,
+                                                         cutoff: float) -> None:
+    """With ``joins`` the search may skip windows that hold no join (short and long forms alike,
+    full windows and edges), never one that does: every form whose best joining window reaches the
+    cutoff is found, scoring at least that window and at most its partial_ratio. The joins fall in
+    and around a planted (misspelt) form, down to the window's first and last two characters; the
+    text may start with the form's end or end with its start (cut), where the best window is an edge."""
+    at, char = typo
+    planted = forms[0][:at % len(forms[0])] + char + forms[0][at % len(forms[0]) + 1:]
+    if cut > 0:
+        before, planted = "", planted[cut:]
+    elif cut < 0:
+        planted, after = planted[:cut], ""
+    text = before + planted + after
+    inner = {i for i in range(len(text) - 1) if text[i] != " " and text[i + 1] != " "}
+    joins = sorted(inner & {len(before) + k for k in offsets})
+    index = CandidateIndex(forms)
+    (got, _near), = [tuple(s) for s in index.screen_many([text], score_cutoff=cutoff, joins=[joins])]
+    found = dict(got)
+    for i, form in enumerate(forms):
+        if len(form) >= len(text):
+            continue  # the text is the needle: scored whole, joins or not
+        best = _best_joining_window(form, text, joins)
+        if best >= cutoff:
+            assert i in found, (form, text, joins, best)
+            assert best - 1e-9 <= found[i] <= fuzz.partial_ratio(form, text) + 1e-9
+
+
+@pytest.mark.parametrize(("text", "join"), [("abcdefghijzz" + "z" * 6, 10), ("z" * 8 + "defghijklm", 6)])
+def test_an_edge_window_holding_only_the_outermost_join_is_kept(text: str, join: int) -> None:
+    """A long form whose one joining window reaching the cutoff is the text's prefix (or suffix) of 12
+    characters, the full windows scoring under it: the join is that prefix's last (suffix's first) two."""
+    form = "abcdefghijklm"
+    assert _best_joining_window(form, text, [join]) == 80 > fuzz.ratio(form, text[:13]), fuzz.ratio(form, text[-13:])
+    (got, _near), = [tuple(s) for s in CandidateIndex([form]).screen_many([text], score_cutoff=80, joins=[[join]])]
+    assert [i for i, _ in got] == [0] and 80 <= got[0][1] <= fuzz.partial_ratio(form, text)
+
+
+@pytest.mark.parametrize("n", [16, 20, 25])
+@pytest.mark.parametrize("first_two", [True, False])
+def test_a_form_as_long_as_its_bucket_window_is_found_at_a_join_on_its_edge(n: int, first_two: bool) -> None:
+    """A counted form slides in windows of its bucket's length (16, 20, 25, ...): one that long, written
+    out whole, with the one join on its first (or last) two characters, is found with its exact score."""
+    form = "abcdefghijklmnopqrstuvwxy"[:n]
+    text = f"xyz {form} qrs"
+    join = 4 if first_two else 4 + n - 2
+    (got, _near), = [tuple(s) for s in CandidateIndex([form]).screen_many([text], score_cutoff=80, joins=[[join]])]
+    assert got == [(0, 100.0)]
