@@ -277,14 +277,21 @@ class Matcher:
                 and not lexicon.is_common_word(word))
 
     def _split_off_words(self, text: str, form: Form, start: int, end: int) -> bool:
-        """Whether separators split a word into pieces that are not all words: "Twit-ch" is TWITCH
-        disguised, "mark-down" an English spelling."""
+        """Whether separators split a word into pieces that are not all words: "Twit-ch" and "Rela-y" are
+        TWITCH and RELAY disguised, "mark-down", "e-mail" and "So-lid" English spellings; spaces and
+        apostrophes separate words ("to ps", "she'll")."""
         first, last = form.span(start, end, len(text))
         written = text[first:last]
         pieces = re.findall(r"[^\W_]+", normalise(written))
-        return len(pieces) > 1 and " " not in written and any(
-            piece not in _TWO_LETTER_WORDS and piece not in self._common for piece in pieces)
+        return len(pieces) > 1 and not any(c in written for c in " '’") and not all(
+            self._word_piece(piece, leading=at == 0) for at, piece in enumerate(pieces))
 
+    def _word_piece(self, piece: str, *, leading: bool) -> bool:
+        """A piece of a hyphenated spelling that is a word: a common word (not merely a known spelling:
+        "auna", "alli" are), a domain or registered word, two letters of English, or one letter in front."""
+        if len(piece) <= 2:
+            return piece in _TWO_LETTER_WORDS or (len(piece) == 1 and leading)
+        return lexicon.is_common_word(piece) or piece in self._phrase_blockers
 
     def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
         """Whether an exact match inside a longer word is the mark joined to ordinary words."""

@@ -57,11 +57,24 @@ def test_a_near_word_that_is_a_word_or_changes_the_first_letter_is_not_a_misspel
     assert _found(mark, title) == []
 
 
-def test_a_hyphen_that_splits_an_ordinary_word_into_no_words_is_a_disguise() -> None:
-    assert _found("Twitch", "motorola 89485n entertainment center webtop access kit Twit-ch for motorola") == [
-        ("spacing", "Twit-ch")]
-    assert _found("Solid", "new pl2100 9 So-lid laminator office products") == []  # "so" and "lid" are words
-    assert _found("Tops", "tripp lite b015-000 usb to ps 2 adapter") == []  # spaces separate words
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Twitch", "motorola 89485n entertainment center webtop access kit Twit-ch for motorola", "Twit-ch"),
+    ("Relay", "Rela-y sharp el-334mb basic calculator", "Rela-y"),  # one letter split off at the end
+    ("Alliance", "belkin high-speed internet modem Alli-ance cable rj11m m 15ft .", "Alli-ance"),  # known spellings
+])
+def test_a_hyphen_that_splits_an_ordinary_word_into_no_words_is_a_disguise(mark: str, title: str,
+                                                                           written: str) -> None:
+    assert _found(mark, title) == [("spacing", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("Solid", "new pl2100 9 So-lid laminator office products"),  # "so" and "lid" are words
+    ("Grunt", "G-runt atrend-bbox a393-10cp b box series subwoofer boxes"),  # a letter in front: "e-mail"
+    ("Tops", "tripp lite b015-000 usb to ps 2 adapter"),  # spaces separate words
+    ("Shell", "Make your proposal a moment she'll treasure forever."),  # and so do apostrophes
+])
+def test_separators_between_words_are_no_disguise(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
 
 
 @pytest.mark.parametrize(("mark", "title", "written"), [
