@@ -152,9 +152,10 @@ class Matcher:
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
             context = contexts[number] if contexts is not None else None
-            guarded = self._guarded if not may_support(context) else ()  # such marks need support (_context_allows)
+            unsupported = not may_support(context)  # then tiny marks need a disguise (_context_allows)
             options: dict[int, list[tuple[tuple[float, int, int, int], Form, int, float]]] = {}
             for form in forms:
+                guarded = self._guarded if unsupported and not _may_disguise(form) else ()
                 for form_index, score in found[position]:
                     info = self._forms[form_index]
                     if info.variant == "collapsed" and form.kind != "collapsed":
@@ -352,6 +353,12 @@ def _ascii_elsewhere(text: str, first: int, last: int) -> bool:
     """Whether ``text`` is ASCII outside ``[first, last)``: in a text written without accents, a word with
     several different ones ("Vãlvẹ", "Škëleton") is decorated, not spelt in a language that has them."""
     return text[:first].isascii() and text[last:].isascii()
+
+
+def _may_disguise(form: Form) -> bool:
+    """Whether a match in ``form`` may be a disguise that lets a tiny mark count without the listing's support
+    (see _context_allows): letters spelt out, or look-alike characters read."""
+    return form.kind == "spacing" or (form.kind == "base" and any(form.homoglyph))
 
 
 def _latin(char: str) -> bool:

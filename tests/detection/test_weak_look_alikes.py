@@ -105,8 +105,14 @@ def test_a_phrase_misspelt_into_a_code_a_word_or_another_mark_is_not_the_phrase(
     ("AIB", "peerless st630 tilt wall mount ĀÏB for 10 to 24 displays black", "ĀÏB"),
 ])
 def test_several_accents_in_a_text_without_any_other_are_a_disguise(mark: str, title: str, written: str) -> None:
-    context = {"brand": "Peerless"}  # the listing's own brand: no support for the mark, but a context to judge
-    assert [matched for _kind, matched in _found(mark, title, context)] == [written]
+    assert [matched for _kind, matched in _found(mark, title)] == [written]
+
+
+def test_a_disguised_tiny_mark_counts_with_or_without_a_listing_context() -> None:
+    title = "peerless st630 tilt wall mount ĀÏB for 10 to 24 displays black"
+    for context in (None, {"brand": "Peerless"}):  # no context at all, or one that does not support the mark
+        assert _found("AIB", title, context) == [("homoglyph", "ĀÏB")]
+        assert _found("AIB", "peerless st630 tilt wall mount AIB for 10 to 24 displays black", context) == []
 
 
 def test_accents_of_a_language_written_with_them_are_no_disguise() -> None:
