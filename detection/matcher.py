@@ -82,6 +82,7 @@ class Matcher:
         # Words that make a phrase a phrase of its own ("ocz technology" is no CP TECHNOLOGY); spellings the
         # web merely knows ("secker", "royaal") do not: the rest of the phrase names the mark.
         self._phrase_blockers = vocabulary | registered
+        self._english = common_words()
         self._common = common_words() | vocabulary | lexicon.known_spellings() | registered
         texts: list[str] = []
         self._forms: list[_MarkForm] = []
@@ -273,9 +274,11 @@ class Matcher:
         return len(changed) == 1 and len(changed[0][0]) >= MIN_WORD and self._misspelt_word(changed[0][1])
 
     def _misspelt_word(self, word: str) -> bool:
-        """A known spelling that is no common word, domain word or registered mark's word (see PhraseIndex)."""
+        """A known spelling that is no English word, domain word or registered mark's word: a name or a word
+        of another language ("secker", "menager"), which in an English phrase spelt otherwise exactly is a
+        misspelling of it (see PhraseIndex)."""
         return (len(word) >= 3 and word in self._common and word not in self._phrase_blockers
-                and not lexicon.is_common_word(word))
+                and word not in self._english and not lexicon.is_dictionary_word(word))
 
     def _split_off_words(self, text: str, form: Form, start: int, end: int) -> bool:
         """Whether separators split a word into pieces that are not all words: "Twit-ch" and "Rela-y" are

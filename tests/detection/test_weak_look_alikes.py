@@ -82,6 +82,8 @@ def test_separators_between_words_are_no_disguise(mark: str, title: str) -> None
     ("Road Ready", "case logic qpb-201 eva Road Rady molded compact camera case black", "Road Rady"),
     ("Greasy Fork", "Greasy Frk belkin ipod touch shield eclipse-black", "Greasy Frk"),
     ("Red Hat Open Shift", "Red Hat Opn Shift tops perforated pads 50 sheet pads dozen", "Red Hat Opn Shift"),
+    ("Google Tag Manager", "Google Tag Menager maccase 15 premium leather macbook pro powerbook sleeve",
+     "Google Tag Menager"),  # a French word in an English phrase
 ])
 def test_a_phrase_with_one_word_misspelt_into_a_known_spelling_is_the_phrase(mark: str, title: str,
                                                                              written: str) -> None:
@@ -93,6 +95,7 @@ def test_a_phrase_with_one_word_misspelt_into_a_known_spelling_is_the_phrase(mar
     (["Pioneer DJ", "Pioneer"], "pioneer hdj-1000 dj headphones"),
     (["CP Technology", "OCZ"], "ocz technology 120 gb revodrive series pci-express x4 solid state drive"),  # a mark's own
     (["Open Badges"], "sesame street big bird video usb open badge 2.0 flash drive"),  # an English word
+    (["Black Decker"], "black flack decker"),  # in the dictionary, however rare
 ])
 def test_a_phrase_misspelt_into_a_code_a_word_or_another_mark_is_not_the_phrase(marks: list[str], title: str) -> None:
     matcher = Matcher([MarkSpec(i, mark) for i, mark in enumerate(marks)])
