@@ -6,12 +6,12 @@ other names' spellings, and would match half of all genuine titles. Each mark ge
 - ``ordinary`` — a word of the language (a lower-case entry of an English dictionary, or a
   hand-listed common-word mark). Written plainly it counts only where a brand is named: the
   listing's brand field, or the title's first words (or after "by") on goods its classes cover.
-  Disguised (digits for letters, letters of another script, spelt out) it counts as a whole word
-  anywhere; misspelt, in the brand position, with fitting goods, or when it is long;
+  Disguised (digits for letters, letters of another script, spelt out) or misspelt into no word it
+  counts as a whole word anywhere (see :mod:`detection.matcher`);
 - ``weak`` — short (four letters or digits or fewer), or a phrase of ordinary words: it counts as a
-  whole word, never inside a longer word; a short mark misspelt counts only in the brand position
-  or with supporting context; marks of three characters or fewer need supporting context (or letters
-  of another script or spelt out: "ΗΡ", "A.I.B") even exact;
+  whole word, never inside a longer word; a four-letter mark misspelt into no word counts anywhere,
+  a phrase misspelt in one word too; marks of three characters or fewer count only exact, and need
+  supporting context (or letters of another script or spelt out: "ΗΡ", "A.I.B") even then;
 - ``strong`` — everything else: misspellings, look-alikes and the mark joined to ordinary words
   count, unless the word matched is a name or word of its own (see :mod:`detection.matcher`).
 
@@ -38,7 +38,8 @@ _REQUIREMENTS = {
               "field, or the title's first words on goods your classes cover); disguised or misspelt spellings "
               "count as whole words",
     WEAK: "hits need the mark as a whole word (exact, or disguised with look-alike characters, digits "
-          "or separators); misspellings count in a brand position, parts of longer words never",
+          "or separators); misspellings into no word count from four letters, parts of "
+          "longer words never",
     STRONG: "distinctive: misspellings, look-alikes and the mark joined to other words are reported",
 }
 

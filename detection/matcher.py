@@ -21,10 +21,11 @@ from rapidfuzz import fuzz
 
 from detection import lexicon
 from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
-from detection.distinctiveness import ORDINARY, STRONG, Distinctiveness, assess
+from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, Distinctiveness, assess
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, title_forms
+from detection.phrases import MIN_WORD, PhraseIndex
 from detection.variants import brand_position, joined_with_words, plausible_variant
 from shared_db.messages import detection as M
 
@@ -78,6 +79,10 @@ class Matcher:
         # Words that are no misspelling of a mark: the language's, the web's known spellings (other
         # products' and brands' own names) and the register's own marks.
         registered = {word for mark in self.marks for word in normalise(mark.text).split()}
+        # Words that make a phrase a phrase of its own ("ocz technology" is no CP TECHNOLOGY); spellings the
+        # web merely knows ("secker", "royaal") do not: the rest of the phrase names the mark.
+        self._phrase_blockers = vocabulary | registered
+        self._english = common_words()
         self._common = common_words() | vocabulary | lexicon.known_spellings() | registered
         texts: list[str] = []
         self._forms: list[_MarkForm] = []
@@ -100,6 +105,7 @@ class Matcher:
         self._form_texts = texts
         self._guarded = [form.level.needs_support for form in self._forms]  # forms that need the listing's support
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
+        self._phrases = PhraseIndex(texts)
         self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS,
                                     ordinary_words=self._common)
 
@@ -137,13 +143,20 @@ class Matcher:
             ordinary=[_ORDINARY_WORDS.get(form.kind) for _, form in searched_forms],
             whole_tokens=[form.kind in _WHOLE_TOKENS_ONLY for _, form in searched_forms])
         found = [_with_near(screened) for screened in searched]
+        for number, (_, form) in enumerate(searched_forms):
+            if form.kind == "base":  # phrases misspelt into known spellings, which the search screens out
+                held = {index for index, _ in found[number]}
+                found[number] += [pair for pair in self._phrases.pairs(form.text, self._misspelt_word,
+                                                                        score_cutoff=score_cutoff)
+                                  if pair[0] not in held]
         results: list[list[Match]] = []
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
             context = contexts[number] if contexts is not None else None
-            guarded = self._guarded if not may_support(context) else ()  # such marks need support (_context_allows)
+            unsupported = not may_support(context)  # then tiny marks need a disguise (_context_allows)
             options: dict[int, list[tuple[tuple[float, int, int, int], Form, int, float]]] = {}
             for form in forms:
+                guarded = self._guarded if unsupported and not _may_disguise(form) else ()
                 for form_index, score in found[position]:
                     info = self._forms[form_index]
                     if info.variant == "collapsed" and form.kind != "collapsed":
@@ -179,8 +192,11 @@ class Matcher:
             return None
         start, end, score, at_boundary = located
         adjustment = assess_context(mark, context)
-        evidence = _Evidence(score, at_boundary, form.kind, _disguised(text, form, start, end, info.level),
-                             brand_position(form.text, start), adjustment)
+        disguised = _disguised(text, form, start, end, info.level) or (
+            form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
+        evidence = _Evidence(score, at_boundary, form.kind, disguised,
+                             brand_position(form.text, start), adjustment,
+                             _misspelt(needle, form.text[start:end], score, info.level))
         if not _context_allows(info.level, evidence):
             return None
         span = form.span(start, end, len(text))
@@ -222,7 +238,7 @@ class Matcher:
             return start, end, score, True
         if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
             return start, end, score, False  # "adidasoriginals"
-        if score == 100 and info.level.level != STRONG:
+        if score == 100 and info.level.level != STRONG and not _letter_added(needle, form.text, start, end, info.level):
             return None  # a word built on a weak or ordinary mark is a word of its own: "cookn", "blacks"
         # A misspelling, or a distinctive mark inside a longer word ("adidasx"): judged as the whole words.
         start, end = _words_around(form.text, start, end)
@@ -235,7 +251,7 @@ class Matcher:
             # The words as the listing wrote them (a spacing form has joined some), normalised; for the
             # base form that is its own text, whole words being folded one character at a time.
             written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
-            if self._ordinary(written):
+            if self._ordinary(written) and not (form.kind == "base" and self._phrase_misspelt(needle, written)):
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
@@ -246,6 +262,40 @@ class Matcher:
     def _ordinary(self, words: str) -> bool:
         """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
         return all(len(word) <= 2 or word in self._common for word in words.split())
+
+    def _phrase_misspelt(self, needle: str, written: str) -> bool:
+        """Whether ``written`` is the phrase ``needle`` with one word of four letters or more misspelt into a
+        spelling the web merely knows ("black secker"): the rest of the phrase, written exactly, names the
+        mark. Words of three letters misspelt are codes ("digital tgc" is no DIGITAL NC)."""
+        marked, words = needle.split(), written.split()
+        if len(marked) < 2 or len(marked) != len(words):
+            return False
+        changed = [(mark_word, word) for mark_word, word in zip(marked, words, strict=True) if mark_word != word]
+        return len(changed) == 1 and len(changed[0][0]) >= MIN_WORD and self._misspelt_word(changed[0][1])
+
+    def _misspelt_word(self, word: str) -> bool:
+        """A known spelling that is no English word, domain word or registered mark's word: a name or a word
+        of another language ("secker", "menager"), which in an English phrase spelt otherwise exactly is a
+        misspelling of it (see PhraseIndex)."""
+        return (len(word) >= 3 and word in self._common and word not in self._phrase_blockers
+                and word not in self._english and not lexicon.is_dictionary_word(word))
+
+    def _split_off_words(self, text: str, form: Form, start: int, end: int) -> bool:
+        """Whether separators split a word into pieces that are not all words: "Twit-ch" and "Rela-y" are
+        TWITCH and RELAY disguised, "mark-down", "e-mail" and "So-lid" English spellings; spaces and
+        apostrophes separate words ("to ps", "she'll")."""
+        first, last = form.span(start, end, len(text))
+        written = text[first:last]
+        pieces = re.findall(r"[^\W_]+", normalise(written))
+        return len(pieces) > 1 and not any(c in written for c in " '’") and not all(
+            self._word_piece(piece, leading=at == 0) for at, piece in enumerate(pieces))
+
+    def _word_piece(self, piece: str, *, leading: bool) -> bool:
+        """A piece of a hyphenated spelling that is a word: a common word (not merely a known spelling:
+        "auna", "alli" are), a domain or registered word, two letters of English, or one letter in front."""
+        if len(piece) <= 2:
+            return piece in _TWO_LETTER_WORDS or (len(piece) == 1 and leading)
+        return lexicon.is_common_word(piece) or piece in self._phrase_blockers
 
     def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
         """Whether an exact match inside a longer word is the mark joined to ordinary words."""
@@ -263,11 +313,32 @@ class _Evidence(NamedTuple):
     disguised: bool  # digits, other scripts or separators that only a deliberate spelling uses
     brand_position: bool
     context: Adjustment
+    misspelt: bool = False  # one word no language has, one slip from the mark (see _misspelt)
+
+
+def _misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> bool:
+    """Whether a located non-exact match is a single word misspelling a weak or ordinary mark of four
+    letters or more, keeping its first letter. _locate has already rejected words and names of their
+    own and spellings more than one slip away, so such a word is no language's: the mark disguised."""
+    return (score < 100 and level.length >= SHORT_LENGTH and " " not in needle and " " not in words
+            and words[:1] == needle[:1])
+
+
+def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
+    """Whether the word around an exact match is the mark with one letter added at its end ("Telegramx",
+    "Novix"): a misspelling, judged as one (a word or name of its own, "blacks", is not). Letters before
+    it make other words ("spinpoint", "gbic"), digits after it model names ("plus2"), and a letter after
+    a four-letter word a stylised word ("cookn")."""
+    first, last = _words_around(text, start, end)
+    long_enough = len(needle) > SHORT_LENGTH or (len(needle) == SHORT_LENGTH and level.level != ORDINARY)
+    return (" " not in needle and long_enough and last - first == len(needle) + 1
+            and text[first:last - 1] == needle and text[last - 1].isalpha())
 
 
 def _disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the match is written with a disguise: digits for letters, letters of another script (or,
-    for marks that are not ordinary words, accents), repeated letters or letters split by separators."""
+    for marks that are not ordinary words, accents; for any mark, several different accents in a text
+    that has no others), repeated letters or letters split by separators."""
     if form.kind in ("leet", "leet_l", "collapsed"):
         return True  # _locate kept these only where a digit was read or a run collapsed
     if form.kind == "spacing":
@@ -277,7 +348,20 @@ def _disguised(text: str, form: Form, start: int, end: int, level: Distinctivene
         return level.level != ORDINARY or pieces >= 3  # "mark-down" is an English spelling
     originals = {text[form.offsets[i]] for i in range(start, min(end, len(form.offsets))) if form.homoglyph[i]}
     foreign = any(not _latin(char) for char in originals) and _mostly_latin(text)
-    return foreign or (bool(originals) and level.level == STRONG)
+    return foreign or (bool(originals) and level.level == STRONG) or (
+        len(originals) >= 2 and _ascii_elsewhere(text, *form.span(start, end, len(text))))
+
+
+def _ascii_elsewhere(text: str, first: int, last: int) -> bool:
+    """Whether ``text`` is ASCII outside ``[first, last)``: in a text written without accents, a word with
+    several different ones ("Vãlvẹ", "Škëleton") is decorated, not spelt in a language that has them."""
+    return text[:first].isascii() and text[last:].isascii()
+
+
+def _may_disguise(form: Form) -> bool:
+    """Whether a match in ``form`` may be a disguise that lets a tiny mark count without the listing's support
+    (see _context_allows): letters spelt out, or look-alike characters read."""
+    return form.kind == "spacing" or (form.kind == "base" and any(form.homoglyph))
 
 
 def _latin(char: str) -> bool:
@@ -318,10 +402,14 @@ def _context_allows(level: Distinctiveness, evidence: _Evidence) -> bool:
             # A plain word must stand where a brand is named, on goods the mark covers: "Black" opening a
             # title is a colour; or the brand field must name it.
             return context.brand_named or (evidence.brand_position and context.category_fits is True)
-        return evidence.disguised or placed or level.length >= ORDINARY_TYPO_LENGTH
-    return exact or evidence.disguised or level.phrase or placed
+        return evidence.disguised or placed or evidence.misspelt or level.length >= ORDINARY_TYPO_LENGTH
+    return exact or evidence.disguised or level.phrase or placed or evidence.misspelt
 
 
+# English words and prefixes of two letters or fewer: a separator after one ("e-mail", "re-use") splits
+# off a word, not a piece of the mark (see Matcher._split_off_words).
+_TWO_LETTER_WORDS = frozenset("a i am an as at be by co de do ex go he if in is it me my no of on or re so to un up "
+                              "us we".split())
 ORDINARY_TYPO_LENGTH = 7  # ordinary-word marks this long count misspelt anywhere: "Emirtaes" is no English spelling
 JOINED_LENGTH = 6  # marks this long also count joined to ordinary words ("adidasoriginals"); "astro"+"bright" is a name
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)

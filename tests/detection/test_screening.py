@@ -20,6 +20,7 @@ from detection.index import CandidateIndex
 from detection.marks import MarkSpec
 from detection.matcher import WORD_LENGTHS, Matcher
 from detection.normalise import normalise
+from detection.phrases import PhraseIndex
 
 
 def _unscreened(matcher: Matcher) -> Matcher:
@@ -101,3 +102,16 @@ def test_screening_never_changes_a_match_on_real_titles(shared_data: Path) -> No
     screened = Matcher(marks).match_many(batch)
     assert sum(map(len, screened)) > 500  # the sample does exercise the matcher
     assert screened == _unscreened(Matcher(marks)).match_many(batch)
+
+
+def test_phrases_misspelt_into_known_spellings_are_found_as_an_unscreened_search_finds_them() -> None:
+    marks = [MarkSpec(i, text) for i, text in enumerate(
+        ["Black Decker", "Road Ready", "Greasy Fork", "Digital NC", "Red Hat Open Shift", "Black"])]
+    titles = ['Black Secker Garland A4528351 36" Equipment Stand', "case logic eva Road Rady molded case",
+              "Greasy Frk belkin ipod touch shield", "targus digital tgc-dc125 compact camera case",
+              "Red Hat Opn Shift tops perforated pads", "black secker road rady greasy frk", "road ready black"]
+    found = Matcher(marks).match_many(titles)
+    brute_force = _unscreened(Matcher(marks))
+    brute_force._phrases = PhraseIndex([])  # every pair from the plain search alone
+    assert found == brute_force.match_many(titles)
+    assert sum(bool(matches) for matches in found) >= 5
