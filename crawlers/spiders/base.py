@@ -21,6 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
 
 from crawlers.extract import extract_listing
+from crawlers.page_input import UnusablePage, page_bytes
 from crawlers.safety import PrivateAddressBlocked, note_failed_url
 from shared_db.netsafety import same_origin
 
@@ -77,6 +78,15 @@ class ListingSpider(scrapy.Spider):
         stats = self.crawler.stats
         if not isinstance(response, TextResponse):
             stats.inc_value("markwatch/errors/not_text")
+            return
+        try:
+            if response.body[:2] == b"\x1f\x8b":  # the downloader unpacked the declared encoding already
+                raise UnusablePage(f"{response.url} is gzip data served as a page")
+            page_bytes(response.body, response.url, max_bytes=len(response.body))  # the downloader bounds the size
+        except UnusablePage as exc:  # an image or binary data served as text/html: no listing, never garbage
+            stats.inc_value("markwatch/errors/not_html")
+            note_failed_url(self.crawler, response.request, "not_html")
+            self.logger.info("not a product page: %s", exc)
             return
         raw = extract_listing(response.text, response.url, rdfa=False)
         raw.update({k: v for k, v in self.extra_fields(response).items() if v not in (None, "", [])})

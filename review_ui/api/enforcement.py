@@ -37,7 +37,7 @@ from shared_db.repo.cases import (
 )
 from shared_db.repo.hits import HitConflict, HitNotFound, ReopenRefused, UndoRefused, reopen, undo_decision
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut}, 409: {"model": ErrorOut}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=NOT_FOUND)
 
 

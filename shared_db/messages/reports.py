@@ -25,4 +25,5 @@ FETCH_KINDS = {
     "connection_refused_error": message("the site refused the connection"),
     "connect_error": message("the site cannot be reached"),
     "response_never_received": message("the site closed the connection without an answer"),
+    "not_html": message("the address serves no HTML page (an image, an archive or binary data)"),
 }

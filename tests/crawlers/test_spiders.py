@@ -50,3 +50,29 @@ def test_a_page_matches_a_profile_only_on_the_profile_origin() -> None:
     assert site_rule("http://127.0.0.1:8800/product/x").marketplace == "demo-market"
     assert site_rule("http://127.0.0.1:9200/product/x").marketplace == "127.0.0.1:9200"
     assert site_rule("https://www.shop.example/item/1").marketplace == "shop.example"
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image"),
+    (b"\x1f\x8b\x08\x00" + b"\x00" * 16, "gzip"),
+    (b"PK\x03\x04" + b"x" * 64, "archive"),
+    (b"\x00\x01\x02 no markup, binary", "binary"),
+])
+def test_a_binary_body_served_as_html_is_no_listing_and_is_reported(body: bytes, why: str) -> None:
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawlers.safety import FAILED_URLS
+    from crawlers.spiders.demo_market import DemoMarketSpider
+
+    crawler = get_crawler(DemoMarketSpider)
+    url = "http://shop.example/product/1"
+    spider = crawler.spider = DemoMarketSpider.from_crawler(crawler, start_urls=[url])
+    bad = HtmlResponse(url, body=body, request=Request(url), headers={"Content-Type": "text/html"})
+    assert list(spider.parse_product(bad)) == [], why
+    assert crawler.stats.get_value("markwatch/errors/not_html") == 1
+    assert crawler.stats.get_value(FAILED_URLS) == {url: "not_html"}  # a reported URL says why it gave nothing
+    page = (b'<html><h1>Sony A7</h1><script type="application/ld+json">{"@type": "Product", "name": "Sony A7", '
+            b'"offers": {"price": "10", "priceCurrency": "USD"}}</script></html>')
+    [listing] = spider.parse_product(HtmlResponse(url, body=page, request=Request(url)))
+    assert listing["title"] == "Sony A7"
