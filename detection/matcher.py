@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import gc
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from rapidfuzz import fuzz
 
 from detection import lexicon
-from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
+from detection.context import assess_context, common_word_marks, common_words, may_support
 from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, Distinctiveness, assess
+from detection.evidence import Evidence, context_allows, disguised, may_disguise, misspelt, why_it_counts
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
-from detection.normalise import LEET, Form, is_han, mark_forms, normalise, title_forms
+from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
 from detection.phrases import MIN_WORD, PhraseIndex
 from detection.variants import brand_position, joined_with_words, plausible_variant
 from shared_db.messages import detection as M
@@ -139,7 +139,7 @@ class Matcher:
         searched = self.index.screen_many(
             [form.text for _, form in searched_forms], score_cutoff=score_cutoff,
             word_cutoff=score_cutoff - CONTEXT_MARGIN,
-            joins=[_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
+            joins=[spacing_joins(text, form) if form.kind == "spacing" else None for text, form in searched_forms],
             ordinary=[_ORDINARY_WORDS.get(form.kind) for _, form in searched_forms],
             whole_tokens=[form.kind in _WHOLE_TOKENS_ONLY for _, form in searched_forms])
         found = [_with_near(screened) for screened in searched]
@@ -153,10 +153,10 @@ class Matcher:
         position = 0
         for number, (text, forms) in enumerate(zip(texts, all_forms, strict=True)):
             context = contexts[number] if contexts is not None else None
-            unsupported = not may_support(context)  # then tiny marks need a disguise (_context_allows)
+            unsupported = not may_support(context)  # then tiny marks need a disguise (see detection.evidence)
             options: dict[int, list[tuple[tuple[float, int, int, int], Form, int, float]]] = {}
             for form in forms:
-                guarded = self._guarded if unsupported and not _may_disguise(form) else ()
+                guarded = self._guarded if unsupported and not may_disguise(form) else ()
                 for form_index, score in found[position]:
                     info = self._forms[form_index]
                     if info.variant == "collapsed" and form.kind != "collapsed":
@@ -178,10 +178,6 @@ class Matcher:
             results.append(matches)
         return results
 
-    def _ordinary(self, words: str) -> bool:
-        """Every word is an ordinary word or too short to tell ("essential se" is no ISSENTIALS)."""
-        return all(len(word) <= 2 or word in self._common for word in words.split())
-
     def _explain(self, text: str, form: Form, form_index: int, score: float,
                  context: Mapping[str, Any] | None, score_cutoff: float) -> Match | None:
         info = self._forms[form_index]
@@ -192,19 +188,19 @@ class Matcher:
             return None
         start, end, score, at_boundary = located
         adjustment = assess_context(mark, context)
-        disguised = _disguised(text, form, start, end, info.level) or (
+        disguise = disguised(text, form, start, end, info.level) or (
             form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
-        evidence = _Evidence(score, at_boundary, form.kind, disguised,
+        evidence = Evidence(score, at_boundary, form.kind, disguise,
                              brand_position(form.text, start), adjustment,
-                             _misspelt(needle, form.text[start:end], score, info.level))
-        if not _context_allows(info.level, evidence):
+                             misspelt(needle, form.text[start:end], score, info.level))
+        if not context_allows(info.level, evidence):
             return None
         span = form.span(start, end, len(text))
         matched = text[span[0]:span[1]]
         kind, reasons = _kind(info, form, needle, matched, score, any(form.homoglyph[start:end]))
         boundary_points = 0.0
         if info.level.level == ORDINARY or info.level.needs_support or (info.level.level != STRONG and score < 100):
-            reasons.append(_why_it_counts(info, evidence))
+            reasons.append(why_it_counts(info.registered, info.level, evidence))
         elif not at_boundary and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append(M.INSIDE_WORD())
@@ -304,26 +300,6 @@ class Matcher:
                 and joined_with_words(needle, word, lexicon.is_common_word))
 
 
-class _Evidence(NamedTuple):
-    """What a located match has going for it."""
-
-    score: float
-    whole_words: bool
-    form_kind: str
-    disguised: bool  # digits, other scripts or separators that only a deliberate spelling uses
-    brand_position: bool
-    context: Adjustment
-    misspelt: bool = False  # one word no language has, one slip from the mark (see _misspelt)
-
-
-def _misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> bool:
-    """Whether a located non-exact match is a single word misspelling a weak or ordinary mark of four
-    letters or more, keeping its first letter. _locate has already rejected words and names of their
-    own and spellings more than one slip away, so such a word is no language's: the mark disguised."""
-    return (score < 100 and level.length >= SHORT_LENGTH and " " not in needle and " " not in words
-            and words[:1] == needle[:1])
-
-
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the word around an exact match is the mark with one letter added at its end ("Telegramx",
     "Novix"): a misspelling, judged as one (a word or name of its own, "blacks", is not). Letters before
@@ -335,82 +311,10 @@ def _letter_added(needle: str, text: str, start: int, end: int, level: Distincti
             and text[first:last - 1] == needle and text[last - 1].isalpha())
 
 
-def _disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:
-    """Whether the match is written with a disguise: digits for letters, letters of another script (or,
-    for marks that are not ordinary words, accents; for any mark, several different accents in a text
-    that has no others), repeated letters or letters split by separators."""
-    if form.kind in ("leet", "leet_l", "collapsed"):
-        return True  # _locate kept these only where a digit was read or a run collapsed
-    if form.kind == "spacing":
-        pieces = form.text[start:end].count(" ") + len([i for i in _joins(text, form) if start <= i < end - 1]) + 1
-        if level.needs_support:
-            return pieces >= 3 and pieces == end - start  # "A.I.B", not "K-X" or "cs-5"
-        return level.level != ORDINARY or pieces >= 3  # "mark-down" is an English spelling
-    originals = {text[form.offsets[i]] for i in range(start, min(end, len(form.offsets))) if form.homoglyph[i]}
-    foreign = any(not _latin(char) for char in originals) and _mostly_latin(text)
-    return foreign or (bool(originals) and level.level == STRONG) or (
-        len(originals) >= 2 and _ascii_elsewhere(text, *form.span(start, end, len(text))))
-
-
-def _ascii_elsewhere(text: str, first: int, last: int) -> bool:
-    """Whether ``text`` is ASCII outside ``[first, last)``: in a text written without accents, a word with
-    several different ones ("Vãlvẹ", "Škëleton") is decorated, not spelt in a language that has them."""
-    return text[:first].isascii() and text[last:].isascii()
-
-
-def _may_disguise(form: Form) -> bool:
-    """Whether a match in ``form`` may be a disguise that lets a tiny mark count without the listing's support
-    (see _context_allows): letters spelt out, or look-alike characters read."""
-    return form.kind == "spacing" or (form.kind == "base" and any(form.homoglyph))
-
-
-def _latin(char: str) -> bool:
-    return unicodedata.name(char, "").startswith("LATIN")
-
-
-def _mostly_latin(text: str) -> bool:
-    """Whether most letters of ``text`` are Latin: then letters of another script in a word are a disguise."""
-    letters = [c for c in text if c.isalpha()]
-    return sum(c.isascii() or _latin(c) for c in letters) * 2 > len(letters)
-
-
-def _why_it_counts(info: _MarkForm, evidence: _Evidence) -> str:
-    """The evidence that lets a match on a weak or ordinary mark stand, in plain words."""
-    grounds = [label() for label, present in (
-        (M.GROUND_DISGUISED, evidence.disguised), (M.GROUND_BRAND_POSITION, evidence.brand_position),
-        (M.GROUND_BRAND_FIELD, evidence.context.brand_named),
-        (M.GROUND_CLASSES, evidence.context.category_fits is True),
-        (M.GROUND_SUPPORTED, info.level.needs_support and evidence.context.supported)) if present]
-    return M.COUNTED(registered=info.registered, level=info.level.reasons[0],
-                     grounds=M.SEPARATOR().join(grounds) if grounds else M.GROUND_MISSPELT())
-
-
-def _context_allows(level: Distinctiveness, evidence: _Evidence) -> bool:
-    """Whether a match has enough evidence for a mark of this distinctiveness (see detection.distinctiveness)."""
-    exact, context = evidence.score == 100, evidence.context
-    if (not exact or not evidence.whole_words) and context.category_fits is False:
-        return False  # a variant of the mark on goods it does not cover
-    if level.level == STRONG:
-        return True
-    if not evidence.whole_words:
-        return False  # weak and ordinary marks: whole words only
-    placed = evidence.brand_position or context.brand_named or context.category_fits is True
-    if level.needs_support:  # three letters or fewer: letters of another script or spelt out are a disguise, digits no
-        return exact and (context.supported or (evidence.disguised and evidence.form_kind in ("base", "spacing")))
-    if level.level == ORDINARY:
-        if exact and not evidence.disguised:
-            # A plain word must stand where a brand is named, on goods the mark covers: "Black" opening a
-            # title is a colour; or the brand field must name it.
-            return context.brand_named or (evidence.brand_position and context.category_fits is True)
-        return evidence.disguised or placed or evidence.misspelt or level.length >= ORDINARY_TYPO_LENGTH
-    return exact or evidence.disguised or level.phrase or placed or evidence.misspelt
-
-
 # English words and prefixes of two letters or fewer: a separator after one ("e-mail", "re-use") splits
 # off a word, not a piece of the mark (see Matcher._split_off_words).
 _TWO_LETTER_WORDS = frozenset("a i am an as at be by co de do ex go he if in is it me my no of on or re so to un up "
                               "us we".split())
-ORDINARY_TYPO_LENGTH = 7  # ordinary-word marks this long count misspelt anywhere: "Emirtaes" is no English spelling
 JOINED_LENGTH = 6  # marks this long also count joined to ordinary words ("adidasoriginals"); "astro"+"bright" is a name
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
 _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
@@ -451,14 +355,6 @@ def _with_near(screened: Screened) -> list[tuple[int, float]]:
     return screened.found + screened.near if screened.near else screened.found
 
 
-def _joins(text: str, form: Form) -> list[int]:
-    """Positions ``i`` where the spacing form joins characters ``i`` and ``i + 1`` across a removed separator."""
-    offsets, joined = form.offsets, form.text
-    return [i for i in range(len(joined) - 1)
-            if offsets[i + 1] > offsets[i] + 1 and joined[i] != " " and joined[i + 1] != " "
-            and not text[offsets[i] + 1:offsets[i + 1]].isalnum()]
-
-
 def _written_apart(text: str, form: Form, start: int, end: int) -> bool:
     """Whether a spacing form's match starts and ends where the listing's own words do ("s a m s u n g bd-c6500")."""
     first, last = form.span(start, end, len(text))
@@ -482,7 +378,7 @@ def _collapses(text: str, form: Form, start: int, end: int) -> bool:
 
 def _joins_words(text: str, form: Form, start: int, end: int) -> bool:
     """Whether ``form.text[start:end]`` spans a separator of ``text`` that the spacing form removed."""
-    return any(start <= i <= end - 2 for i in _joins(text, form))
+    return any(start <= i <= end - 2 for i in spacing_joins(text, form))
 
 
 def _words_around(text: str, start: int, end: int) -> tuple[int, int]:

@@ -44,6 +44,14 @@ class Form:
         return (first, min(last + 1, original_length))
 
 
+def spacing_joins(text: str, form: Form) -> list[int]:
+    """Positions ``i`` where the spacing form joins characters ``i`` and ``i + 1`` across a removed separator."""
+    offsets, joined = form.offsets, form.text
+    return [i for i in range(len(joined) - 1)
+            if offsets[i + 1] > offsets[i] + 1 and joined[i] != " " and joined[i + 1] != " "
+            and not text[offsets[i] + 1:offsets[i + 1]].isalnum()]
+
+
 @cache
 def _confusables() -> dict[str, str]:
     """Non-ASCII character → ASCII skeleton letter, from the vendored TR39 data."""
