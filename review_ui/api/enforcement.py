@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
 from review_ui import queries
+from review_ui.api import ERRORS
 from review_ui.api.case_schemas import (
     CaseCloseIn,
     CaseListingOut,
@@ -37,8 +38,8 @@ from shared_db.repo.cases import (
 )
 from shared_db.repo.hits import HitConflict, HitNotFound, ReopenRefused, UndoRefused, reopen, undo_decision
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422)}
-router = APIRouter(prefix="/api/v1", tags=["api"], responses=NOT_FOUND)
+router = APIRouter(prefix="/api/v1", tags=["api"],
+                   responses={**ERRORS, 404: {"model": ErrorOut}, 409: {"model": ErrorOut}})
 
 
 def _out(case: EnforcementCase) -> dict[str, Any]:

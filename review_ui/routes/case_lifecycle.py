@@ -41,7 +41,7 @@ def _followup(request: Request, case: EnforcementCase) -> Notice:
 
 
 def _followup_file(request: Request, case_id: int, db: Db, scope: Viewer, kind: str) -> Response:
-    case = find_case(request, db, scope, case_id)
+    case = find_case(db, scope, case_id)
     if case is None:
         return no_such_case(request)
     try:

@@ -40,7 +40,7 @@ CaseId = Annotated[DbId, Path()]
 SellerKey = Annotated[str, Query(max_length=300)]
 
 
-def find_case(request: Request, db: Db, scope: Scope, case_id: int) -> EnforcementCase | None:
+def find_case(db: Db, scope: Scope, case_id: int) -> EnforcementCase | None:
     return get_case(case_id, session=db, org_id=scope.org_id)
 
 
@@ -79,7 +79,7 @@ def generate(request: Request, db: Db, scope: Enforcer) -> Response:
 
 @router.get("/enforcement/cases/{case_id}")
 def case_page(request: Request, case_id: CaseId, db: Db, scope: Viewer) -> Response:
-    case = find_case(request, db, scope, case_id)
+    case = find_case(db, scope, case_id)
     if case is None:
         return no_such_case(request)
     config = notice_config(case.marketplace)
@@ -122,7 +122,7 @@ def notice_file(request: Request, notice: Notice, kind: str, name: str | None = 
 
 
 def _notice_download(request: Request, case_id: int, db: Db, scope: Scope, kind: str) -> Response:
-    case = find_case(request, db, scope, case_id)
+    case = find_case(db, scope, case_id)
     if case is None:
         return no_such_case(request)
     _export(db, scope, case, kind)
@@ -152,7 +152,7 @@ def notice_forms_json(request: Request, case_id: CaseId, db: Db, scope: Viewer) 
 def case_action(request: Request, case_id: int, db: Db, scope: Scope, act: Callable[[EnforcementCase], object]) -> Response:
     """Do ``act`` on the user's case and go back to its page: 404 for a case outside the scope, 422 with the
     reason when the case refuses the action."""
-    case = find_case(request, db, scope, case_id)
+    case = find_case(db, scope, case_id)
     if case is None:
         return no_such_case(request)
     try:
