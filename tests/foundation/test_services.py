@@ -90,6 +90,8 @@ def test_up_up_status_down_down(embedded_env: Path, settings: Settings) -> None:
 
 def test_port_in_use_is_named(embedded_env: Path) -> None:
     with socket.socket() as blocker:
+        # the earlier tests' server leaves its connections in TIME_WAIT on this port; a listener still blocks it
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         blocker.bind(("127.0.0.1", SPARE_PORT))
         blocker.listen()
         result = _invoke("services", "up")
