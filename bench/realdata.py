@@ -75,6 +75,7 @@ from detection.normalise import normalise
 
 DATA = Path(os.environ.get("MARKWATCH_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 DICTIONARY = Path(__file__).resolve().parent / "data" / "dictionary_words_en.txt"
+NSI_BRANDS = Path(__file__).resolve().parent / "data" / "nsi_brands" / "brands.tsv"
 ORDINARY_ZIPF = 3.0
 MAX_JOINED = 4
 SEED = 14
@@ -276,10 +277,29 @@ def build_register() -> list[Mark]:
     for key, entry in sorted(entries.items()):
         aliases = tuple(dict.fromkeys(a for a in entry["aliases"] if normalise(a) and normalise(a) != key
                                       and normalise(a) not in entries))
-        mark_id = key.replace(" ", "-")
-        marks.append(Mark(id=mark_id, text=entry["text"], aliases=aliases, mark_class=mark_class(entry["text"]),
-                          half="dev" if _hash(mark_id) % 2 == 0 else "test", sources=tuple(sorted(entry["sources"]))))
+        marks.append(_mark(key, entry["text"], aliases, tuple(sorted(entry["sources"]))))
     return marks
+
+
+def build_nsi_register() -> list[Mark]:
+    """The second register: every brand of OpenStreetMap's name-suggestion-index, merged by normalised form.
+
+    Shops, restaurants, banks and fuel stations worldwide in their own scripts (``bench/data/nsi_brands``),
+    a source no other benchmark input shares; classes and halves as in :func:`build_register`.
+    """
+    entries: dict[str, str] = {}
+    with _require(NSI_BRANDS, "it is vendored with the benchmarks").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            key = normalise(row["brand"])
+            if key:
+                entries.setdefault(key, row["brand"].strip())
+    return [_mark(key, text, (), ("nsi",)) for key, text in sorted(entries.items())]
+
+
+def _mark(key: str, text: str, aliases: tuple[str, ...], sources: tuple[str, ...]) -> Mark:
+    mark_id = key.replace(" ", "-")
+    return Mark(id=mark_id, text=text, aliases=aliases, mark_class=mark_class(text),
+                half="dev" if _hash(mark_id) % 2 == 0 else "test", sources=sources)
 
 
 class WrittenMarks:
