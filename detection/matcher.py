@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from detection import lexicon
 from detection.context import assess_context, common_word_marks, common_words, may_support
@@ -82,6 +83,7 @@ class Matcher:
         # Words that make a phrase a phrase of its own ("ocz technology" is no CP TECHNOLOGY); spellings the
         # web merely knows ("secker", "royaal") do not: the rest of the phrase names the mark.
         self._phrase_blockers = vocabulary | registered
+        self._vocabulary = vocabulary
         self._english = common_words()
         self._common = common_words() | vocabulary | lexicon.known_spellings() | registered
         texts: list[str] = []
@@ -104,6 +106,9 @@ class Matcher:
                     self._forms.append(_MarkForm(position, source, variant, registered, level))
         self._form_texts = texts
         self._guarded = [form.level.needs_support for form in self._forms]  # forms that need the listing's support
+        # 李宁 read aloud is "lining": it sounds like 力宁 written in Chinese, but in Latin letters it is the word.
+        self._heard_only = {index for index, form in enumerate(self._forms)
+                            if form.variant == "pinyin" and lexicon.is_common_word(texts[index])}
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
         self._phrases = PhraseIndex(texts)
         self.index = CandidateIndex(texts, word_rule=[not is_han(text) for text in texts], near_lengths=WORD_LENGTHS,
@@ -161,6 +166,8 @@ class Matcher:
                     info = self._forms[form_index]
                     if info.variant == "collapsed" and form.kind != "collapsed":
                         continue  # "dell" collapsed is "del": only for titles with letters tripled
+                    if form.kind != "pinyin" and form_index in self._heard_only:
+                        continue
                     if guarded and guarded[form_index]:
                         continue
                     key = (-score, _FORM_ORDER[form.kind], _VARIANT_ORDER[info.variant], _SOURCE_ORDER[info.source])
@@ -187,6 +194,8 @@ class Matcher:
         if located is None:
             return None
         start, end, score, at_boundary = located
+        if score < 100 and info.level.level != STRONG and _brand_field_spells(context, form.text[start:end]):
+            return None  # "amzer" in a listing whose brand is Amzer is that brand, no AMBER misspelt
         adjustment = assess_context(mark, context)
         disguise = disguised(text, form, start, end, info.level) or (
             form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
@@ -229,7 +238,8 @@ class Matcher:
         if form.kind == "collapsed" and not _collapses(text, form, start, end):
             return None  # likewise: no repeated letter was collapsed inside this match
         if is_han(needle):
-            return start, end, score, True  # Chinese does not separate its words
+            # Chinese does not separate its words; but its characters carry the mark: "50" is no 50嵐.
+            return (start, end, score, True) if _keeps_han(needle, form.text[start:end]) else None
         if score == 100 and at_boundary:
             return start, end, score, True
         if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
@@ -251,6 +261,13 @@ class Matcher:
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
+            if _number_changed(needle, words):
+                return None  # "g1000" is another model than G2000, "plus2" a model name numbered, not PLUSH
+            phrase = _phrase_of(info, needle)
+            if phrase and self._phrase_word_changed(phrase, words):
+                return None  # "scanexpress" is no SAQ EXPRESS, "onestep" no ONE STOP
+            if not phrase and _compound(words) and not _compound(needle):
+                return None  # "truepower" is TRUE POWER, a phrase of its own, not TYREPOWER misspelt
         elif " " in needle and " " not in words and lexicon.is_common_word(words):
             return None  # LI-NING run together is "lining", a word of its own
         return start, end, score, True
@@ -276,6 +293,23 @@ class Matcher:
         return (len(word) >= 3 and word in self._common and word not in self._phrase_blockers
                 and word not in self._english and not lexicon.is_dictionary_word(word))
 
+    def _phrase_word_changed(self, needle: str, words: str) -> bool:
+        """Whether a misspelling of the phrase ``needle`` replaces letters of one of its short words (three
+        letters or fewer: "scanexpress" is no SAQ EXPRESS, "istand" no M STAND) or turns one of its words into
+        another English or domain word ("airband" is no AIR BANK). Letters added to a short word ("zip7 linq") and plurals are
+        slips, as are letters swapped. A letter added where two words meet belongs to either: both readings
+        must change a word."""
+        return all(any(self._word_changed(word, written, last=number == len(pairs))
+                       for number, (word, written) in enumerate(pairs, start=1))
+                   for pairs in (aligned_words(needle, words), aligned_words(needle, words, from_end=True)))
+
+    def _word_changed(self, word: str, written: str, *, last: bool) -> bool:
+        if written == word or (last and written.startswith(word)) or written in (word + "s", word + "es"):
+            return False
+        if len(word) <= 3:
+            return not (_subsequence(word, written) or sorted(word) == sorted(written))
+        return lexicon.is_dictionary_word(written) or written in self._vocabulary
+
     def _split_off_words(self, text: str, form: Form, start: int, end: int) -> bool:
         """Whether separators split a word into pieces that are not all words: "Twit-ch" and "Rela-y" are
         TWITCH and RELAY disguised, "mark-down", "e-mail" and "So-lid" English spellings; spaces and
@@ -300,6 +334,72 @@ class Matcher:
                 and joined_with_words(needle, word, lexicon.is_common_word))
 
 
+def _brand_field_spells(context: Mapping[str, Any] | None, words: str) -> bool:
+    """Whether the listing's brand field is ``words`` or has them as its words: the listing's own brand."""
+    brand = normalise(str((context or {}).get("brand") or ""))
+    return bool(brand) and (words == brand or words.replace(" ", "") in (brand.replace(" ", ""), *brand.split()))
+
+
+def _phrase_of(info: _MarkForm, needle: str) -> str:
+    """The mark's words, spaced, when ``needle`` is a phrase or a phrase run together: else ''."""
+    if " " in needle:
+        return needle
+    spaced = normalise(info.registered) if info.variant == "joined" else ""
+    return spaced if " " in spaced and spaced.replace(" ", "") == needle else ""
+
+
+def _compound(text: str) -> bool:
+    """Whether a single word is two frequent English words of three letters or more run together ("truepower")."""
+    return " " not in text and any(_frequent_word(text[:cut]) and _frequent_word(text[cut:])
+                                   for cut in range(3, len(text) - 2))
+
+
+def _frequent_word(word: str) -> bool:
+    return lexicon.is_dictionary_word(word) and lexicon.zipf(word) >= COMPOUND_ZIPF
+
+
+def _keeps_han(needle: str, window: str) -> bool:
+    """Whether ``window`` has every Chinese character of ``needle``: a slip changes letters or digits, not them."""
+    return all(char in window for char in needle if is_han(char))
+
+
+def _number_changed(needle: str, words: str) -> bool:
+    """Whether a misspelling changes the mark's digits, or numbers the mark by writing a digit no one reads
+    as a letter for its last letter: model numbers, not disguises ("a11" for A101, "mark2" for MARKO).
+    Digits added to a mark ("adidas2") or typed inside it are left to the other rules."""
+    mark, written = needle.replace(" ", ""), words.replace(" ", "")
+    if any(c.isdigit() for c in mark):
+        return [c for c in mark if c.isdigit()] != [c for c in written if c.isdigit()]
+    last = written[-1:]
+    return (last.isdigit() and last not in LEET and len(written) == len(mark)
+            and Levenshtein.distance(mark[:-1], written[:-1]) == 0)
+
+
+def aligned_words(needle: str, words: str, *, from_end: bool = False) -> list[tuple[str, str]]:
+    """Each word of the phrase ``needle`` with the part of ``words`` (spaces removed) aligned to it; letters
+    added where two words meet go to the word before (``from_end``: to the word after)."""
+    if from_end:
+        return [(word[::-1], written[::-1]) for word, written in reversed(aligned_words(needle[::-1], words[::-1]))]
+    mark, written = needle.replace(" ", ""), words.replace(" ", "")
+    dest = [0] * (len(mark) + 1)
+    for tag, src_start, src_end, dest_start, dest_end in Levenshtein.opcodes(mark, written):
+        for k in range(src_start, src_end):
+            dest[k] = dest_start if tag == "delete" else dest_start + (k - src_start) * (dest_end - dest_start) // (
+                src_end - src_start)
+    dest[len(mark)] = len(written)
+    pairs, at = [], 0
+    for word in needle.split():
+        pairs.append((word, written[dest[at]:dest[at + len(word)]]))
+        at += len(word)
+    return pairs
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Whether ``long`` is ``short`` with letters added."""
+    letters = iter(long)
+    return all(char in letters for char in short)
+
+
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the word around an exact match is the mark with one letter added at its end ("Telegramx",
     "Novix"): a misspelling, judged as one (a word or name of its own, "blacks", is not). Letters before
@@ -321,6 +421,7 @@ _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps onl
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}
+COMPOUND_ZIPF = 4.0  # words this frequent run together make a phrase of their own ("talkabout", "homeplug")
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 

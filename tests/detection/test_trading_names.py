@@ -1,0 +1,109 @@
+"""Precision on a register of real trading names (issue 14): bench/quality.py's name-suggestion-index register.
+
+Every mark is a real NSI brand of the benchmark's dev half, every title a genuine Walmart–Amazon or
+WDC-PAVE text it was falsely found in before these rules; each rule also keeps the look-alike (a
+dev positive of bench/realdata.py) that it must not lose.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from detection.marks import MarkSpec
+from detection.matcher import Matcher, aligned_words
+
+
+def _found(mark: str, title: str, context: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    return [(m.kind, m.matched_text) for m in Matcher([MarkSpec(1, mark)]).match(title, context=context)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("50嵐", "50ft cat6 black patch cable snagless rj45m rj45m"),
+    ("361度", "cables unlimited pro a v series vga and stereo audio to hdmi aud-2361"),
+    ("CoCo都可", "cocoon innovations grid-it large organizer for roller bag black"),
+    ("衛訊 Wilson", "wilson electronics 301103 dual band 800 1900 mhz magnet mount antenna"),
+])
+def test_a_mark_with_chinese_characters_needs_them(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+def test_chinese_marks_are_still_found_with_their_characters() -> None:
+    assert _found("CoCo都可", "CoCo都可 奶茶杯 500ml") == [("exact", "CoCo都可")]
+    assert _found("50嵐", "正品 50嵐 珍珠奶茶") == [("exact", "50嵐")]
+
+
+def test_a_chinese_mark_read_aloud_as_an_english_word_is_that_word_in_latin_letters() -> None:
+    title = "incipio ipad-201 premium kickstand for apple ipad 2 - light gray nylon with light gray lining"
+    assert _found("李宁", title) == []
+    assert _found("李宁", "力宁运动鞋 男款") == [("phonetic", "力宁")]  # written in Chinese, it still sounds alike
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("G2000", "sabrent usb-g1000 usb 2.0 to gigabit 10 100 1000 ethernet adapter"),  # another model number
+    ("A101", "sandisk cruzer 32 gb usb 2.0 flash drive sdcz36-032g-a11"),
+    ("G500", "kingston technology 2 gb kit ddr2 g5400 memory"),
+    ("Marko", "sony 2gb ms pro duo mark2"),  # a model name numbered
+    ("Rally's", "ocz rally2 usb 2.0 8 gb flash drive - oczusbr2dc-8gb"),
+])
+def test_changed_digits_make_another_model_not_a_misspelling(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+def test_digits_added_to_a_distinctive_mark_or_read_as_letters_still_count() -> None:
+    assert _found("Gitea", "energizer er-p240 Gitea2 cordless phone battery") == [("fuzzy", "Gitea2")]
+    assert _found("Adidas", "4did4s superstar trainers") == [("leet", "4did4s")]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("SAQ Express", "scanner scanexpress s324 photo"),  # a short word of the phrase replaced
+    ("M Stand", "lifeworks technology ihome istand media center bundle with wireless keyboard"),
+    ("RD Electronics", "meelectronics clarity series cc51-bk ceramic in-ear headphone for ipod"),
+    ("Mr. Electric", "maxwhite vmax2 series ezelectric motorized screen - size 99 diagonal"),
+    ("Air Bank", "gogroove airband wireless bluetooth stereo headset for a2dp enabled smartphones"),  # another word
+    ("One Stop", "Cardinal OneStep Index Tabs White - CRD60213 ReStockIt Cardinal Tabs"),
+    ("Store Space", "western digital sharespace 2 tb 4-bay gigabit ethernet network attached storage"),
+])
+def test_a_phrase_misspelt_in_a_short_word_or_into_another_word_is_another_phrase(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Zip Linq", "Zip7 linq new-mcgill 16500 - handheld badge punch", "Zip7 linq"),  # a letter added to a short word
+    ("Ink Tank", "cheetah mounts lcd tv wall mount bracket Ikn Tank with full motion", "Ikn Tank"),  # swapped
+    ("Buyer News", "scosche idr650m dynamic range Buyer Snews earphones", "Buyer Snews"),  # added where words meet
+    ("Google Tag Manager", "Google Tag Menager maccase 15 premium leather sleeve", "Google Tag Menager"),
+])
+def test_phrase_look_alikes_keep_counting(mark: str, title: str, written: str) -> None:
+    assert [text for _, text in _found(mark, title)] == [written]
+
+
+def test_the_words_of_a_phrase_align_with_what_was_written() -> None:
+    assert aligned_words("ev power", "evopower") == [("ev", "evo"), ("power", "power")]
+    assert aligned_words("ev power", "evopower", from_end=True) == [("ev", "ev"), ("power", "opower")]
+    assert aligned_words("saq express", "scanexpress") == [("saq", "scan"), ("express", "express")]
+
+
+def test_two_english_words_run_together_are_no_misspelling() -> None:
+    assert _found("Tyrepower", "truepower thinskin personalization films for iphone 4 cardinal red") == []
+    # A mark that is itself two words run together keeps its misspellings, words or not ("gate" + "way").
+    assert _found("Gateway", "mach speed eclipse-duo 4 gb mp3 player with Fateway usb microsd slot") == [
+        ("fuzzy", "Fateway")]
+
+
+def test_a_misspelling_that_splits_into_rare_words_still_counts() -> None:
+    assert _found("Origin", "sony bravia dav-dz170 Origsin home theater system") == [("fuzzy", "Origsin")]
+
+
+@pytest.mark.parametrize(("mark", "title", "brand"), [
+    ("Amber", "amzer silicone skin jelly case for htc inspire 4g - purple", "amzer"),  # ordinary word
+    ("arko", "arkon mini friction dashboard windshield cell phone mount", "arkon"),  # short
+    ("Frame", "piel frama premium leather case for the apple ipod touch", "piel frama"),
+])
+def test_a_weak_marks_near_spelling_that_is_the_listings_own_brand_is_that_brand(mark: str, title: str,
+                                                                                  brand: str) -> None:
+    assert _found(mark, title, {"brand": brand}) == []
+    assert _found(mark, title, {"brand": "generic"}) != []  # without it, the same words are a look-alike
+
+
+def test_a_strong_marks_misspelling_in_the_brand_field_still_counts() -> None:
+    assert _found("Adidas", "addidas superstar trainers white", {"brand": "Addidas"}) == [("fuzzy", "addidas")]
