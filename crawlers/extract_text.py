@@ -5,6 +5,7 @@ buy button (struck-through, "was" and unit prices skipped), SKU/MPN and brand la
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,7 +37,7 @@ _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|pou
                         r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|未税|без (?:ндс|пдв)|"
                         # the lowest price of the last 30 days that EU law makes shops print beside a reduction
                         r"(?:lowest|niedrigst|najniższ|plus bas|più bass|más baj|laagste|nejnižší|najnižšia|lägsta|"
-                        r"laveste|alacsonyabb|legalacsonyabb|cel mai mic|alhaisin|χαμηλότερ)\w*\D{0,40}\b30\s*(?:days?|tage?n?|"
+                        r"laveste|alacsonyabb|legalacsonyabb|cel mai mic|alhaisin|alin|χαμηλότερ)\w*\D{0,40}\b30\s*(?:days?|tage?n?|"
                         r"dni|dní|dnů|jours|derniers|giorni|días|dias|dagen|dagar|dage|dager|päivän|nap|zile|ημερών)")
 # words that describe the price itself, not another amount ("¥18,500 (税込) 送料込み", "$46 incl. VAT")
 _QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\w*|\(?inc(?:l|luding)?\.?\s*(?:vat|tax|gst)\)?|"
@@ -45,6 +46,9 @@ _QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\
                          r"versandkostenfrei")
 _INSTALMENT = re.compile(r"(?i)(?:payments?|installments?|instalments?|cuotas|parcelas|rate|raten|mensualités|دفعات)"
                          r"(?: of| de| à| da| von| بقيمة)?\s*[:：]?\s*$|\b\d{1,2}\s?[x×]\s?(?:de\s)?$")
+# a label that names the amount after it as the one to pay
+_PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price|sale price|ihr preis|jetzt nur|"
+                        r"votre prix|prix final|su precio|tu precio|il tuo prezzo|uw prijs|twoja cena|din pris)\s*[:：]?\s*$")
 _PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
 _OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
               r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
@@ -85,7 +89,7 @@ _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|deli
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
-              r"Ürün kodu|Stok kodu|Tuotenumero|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
+              r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód"
@@ -94,13 +98,13 @@ MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
               r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
-              r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
+              r"|Valmistajan (?:koodi|tuotekoodi)|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
               r"|型番|型号|型號|모델명|Модель|Model\s+name|رقم الموديل|الموديل")
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
 BRAND_LABELS = (r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Merek|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?"
                 r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke"
                 r"|العلامة التجارية|الماركة|מותג")
-MAKER_LABELS = (r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
+MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
                 r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
                 r"|الشركة المصنعة|יצרן")
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
@@ -138,7 +142,7 @@ class _Node:
 
 @dataclass
 class _Candidate:
-    key: tuple[int, int, int, int]  # (old-price rank, noise, distance from the title, text rather than markup)
+    key: tuple[int, int, int, int]  # (rank: -1 labelled to pay, 0, 1 regular; noise, distance from the title, text)
     amount: str
     currency: str | None
     node: _Node
@@ -287,6 +291,7 @@ class Page:
         else:
             self.nodes, self.texts = _scan(root, title_hint)
         self.position = {id(n.element): n for n in self.nodes}
+        self.text_positions = [t.index for t in self.texts]
         self.holds_old: set[int] = set()
         for node in self.nodes:
             if node.old == 2 and (parent := node.element.getparent()) is not None and id(parent) in self.position:
@@ -373,6 +378,11 @@ class Page:
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
 
+    def _text_before(self, index: int) -> str:
+        """The last text piece that comes before the element at ``index`` in document order."""
+        at = bisect.bisect_left(self.text_positions, index) - 1
+        return self.texts[at].text if at >= 0 and not self.texts[at].node.noise else ""
+
     def _candidate(self, node: _Node, text: str, kind: int, own: bool = False) -> list[_Candidate]:
         if node.noise:
             return []
@@ -409,6 +419,8 @@ class Page:
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
+        if old == 0 and _PAY_LABEL.match(self._text_before(node.index)):
+            old = -1  # "Your Price $799.99" beside an unlabelled online price
         key = (old, int(node.noise), self._distance(node.index), kind)
         return [_Candidate(key, str(amount), currency, node, bool(_MONEY.search(text)))]
 
@@ -465,8 +477,10 @@ class Page:
         for node in self.nodes:
             attrs = node.element.attrib
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
+            logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
-                    or re.search(r"logo|(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
+                    or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)
+                    or ("logo" in marks and not logo)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
@@ -504,11 +518,13 @@ class Page:
             if value and self.title and self.title.casefold().startswith(value.casefold()):
                 return value
         previous = element.getprevious()
-        if previous is not None and previous.tag in ("a", "img", "div", "span") and len(previous) <= 1:
-            # a brand logo linked just before the <h1> ("<a href=/brand/sony><img alt=Sony></a><h1>Sony a7 IV")
-            alts = previous.xpath("self::img/@alt | ./img/@alt")
+        if previous is not None and previous.tag == "a" and len(previous) == 1:
+            # a brand logo linked just before the <h1> ("<a href=/brand/sony><img alt=Sony></a><h1>Sony a7 IV"), not
+            # the product's photo, whose alt is the title
+            alts = previous.xpath("./img/@alt")
             value = _brand(alts[0]) if alts and not _text_of(previous, 60) else None
-            if value and self.title and re.match(rf"{re.escape(value.casefold())}\b", self.title.casefold()):
+            if (value and self.title and len(value) * 2 <= len(self.title)
+                    and re.match(rf"{re.escape(value.casefold())}\b", self.title.casefold())):
                 return value
         before = [p for p in self.texts if p.index < self.heading.index and not p.node.noise][-1:]
         hint = " ".join((self.hint or "").split()).casefold()

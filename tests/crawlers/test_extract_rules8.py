@@ -1,6 +1,6 @@
 """Extraction rules found by the eighth held-out set (PrestaShop 8, WooCommerce blocks, JTL, BigCommerce Stencil,
-Shopify without JSON-LD, Cafe24, Salla, Webflow, Vinted, SHEIN, B&H, Gambio, Youzan, …): each rule on a minimal
-page, with the near case it must not catch."""
+Shopify without JSON-LD, Cafe24, Salla, Webflow, Vinted, SHEIN, B&H, Gambio, Youzan, …) and the ninth (Costco, Zen
+Cart, OXID, Verkkokauppa): each rule on a minimal page, with the near case it must not catch."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def test_the_lowest_price_of_the_last_30_days_is_not_the_price() -> None:
     german = ('<h1>Astschere PX94</h1><p class="omnibus">Niedrigster Preis der letzten 30 Tage: 37,49 €</p>'
               '<div class="price">39,99 €</div>')
     assert price_of(german, lang="de")[0] == Decimal("39.99")
+    finnish = '<h1>MX Master 3S</h1><div class="omnibus">Alin hinta 30 päivän aikana: 94,90 €</div>'
+    assert price_of(finnish, lang="fi")[0] is None
     assert price_of('<h1>Astschere PX94</h1><div class="price">Lowest price: $30.00</div>')[0] == Decimal("30.00")
 
 
@@ -170,3 +172,38 @@ def test_arabic_brand_label() -> None:
     body = '<div class="product-brand"><span>العلامة التجارية:</span> <a href="/brands/alreem">عطور الريم</a></div>'
     assert listing(page(f"<h1>دهن عود</h1>{body}", lang="ar"))["brand"] == "عطور الريم"
 
+
+
+# --- found by the ninth held-out set ---------------------------------------------------------------------------
+
+def test_a_price_labelled_as_the_one_to_pay_beats_an_unlabelled_one() -> None:
+    body = ('<h1>Hisense 65" U8 Series</h1><div class="your-price"><div class="online-price"><span>$999.99</span></div>'
+            '<div class="label">Your Price</div><div class="value"><span>$799.99</span></div></div>')
+    assert price_of(body) == (Decimal("799.99"), "USD")
+    unlabelled = body.replace("Your Price", "Members save")
+    assert price_of(unlabelled)[0] == Decimal("999.99")  # without the label the first price after the title stays
+
+
+def test_the_products_photo_before_the_title_is_not_a_brand_logo() -> None:
+    photo = ('<div id="productMainImage"><img src="/c.jpg" alt="Brass Nautical Compass"></div>'
+             '<h1>Brass Nautical Compass 3 inch</h1><ul><li>Manufactured by: Harbor Brassworks</li></ul>')
+    assert listing(page(photo))["brand"] == "Harbor Brassworks"
+    linked = '<a href="/brand/harbor"><img src="/h.png" alt="Harbor"></a><h1>Harbor Brass Compass 3 inch</h1>'
+    assert listing(page(linked))["brand"] == "Harbor"
+
+
+def test_a_brand_logo_block_names_the_brand_the_shops_logo_does_not() -> None:
+    brand = '<h1>Zwilling Pro Kochmesser</h1><div class="brandLogo"><a title="Zwilling"><img alt="Zwilling"></a></div>'
+    assert listing(page(brand, lang="de"))["brand"] == "Zwilling"
+    shop = '<h1>Pro Kochmesser</h1><div class="site-logo"><a title="Messerhaus"><img alt="Messerhaus"></a></div>'
+    assert listing(page(shop, lang="de"))["brand"] is None
+
+
+@pytest.mark.parametrize(("html", "lang", "sku"), [
+    ('<div class="info">Item <span>1781234</span></div><div class="info">Model <span>65U8N</span></div>', "en", "1781234"),
+    ('<div class="info">Item <span>Blue tee</span></div>', "en", None),
+    ('<span class="code">Tuotekoodi: <b>812345</b></span> <span>Valmistajan koodi: 910-006559</span>', "fi", "812345"),
+    ('<span>Valmistajan koodi: 910-006559</span>', "fi", "910-006559"),
+])
+def test_item_and_finnish_code_labels(html: str, lang: str, sku: str | None) -> None:
+    assert listing(page(f"<h1>Product</h1>{html}", lang=lang))["sku"] == sku
