@@ -31,14 +31,21 @@ OUT_PHRASES = (
     r"|utsolgt|brak w magazynie|niedostępny|wyprzedane|нет в наличии|esgotado|indisponível|není skladem|vyprodáno"
     r"|nie je skladom|tükendi|stokta yok|elfogyott|nincs raktáron|stoc epuizat|loppu varastosta|εξαντλήθηκε"
     r"|在庫なし|在庫切れ|売り切れ|完売|品切れ|販売終了|无货|缺货|售罄|已售完|暂时售完|已下架|暂无库存|품절|일시품절"
+    r"|غير متوفر|غير متاح|نفدت الكمية|نفذت الكمية|نفد من المخزون|אזל מהמלאי|לא במלאי"
+    # a second-hand or one-off item that found its buyer: "Vendu", "This item has been sold" (not "Sold by …")
+    r"|(?:this item|the item|cet article|l'article|dieser artikel|der artikel|este artículo|questo articolo|dit artikel)"
+    r" (?:has been|was|a été|wurde|fue|è stato|is) (?:sold|vendu|verkauft|vendido|venduto|verkocht)(?! by| par| von| por| da| door)"
 )
+# a status badge that is the one word "sold" in a language
+_SOLD = re.compile(r"(?i)^\s*(?:sold|vendu|vendue|verkauft|vendido|vendida|venduto|venduta|verkocht|såld|solgt|sprzedan[eya]"
+                   r"|prodáno|продано|продан|已售出|売却済み?|販売済み?|판매완료)\s*[.!]?\s*$")
 IN_PHRASES = (
     r"in stock|available(?: now| to ship| for delivery)?|only \d+ left|\d+ (?:left|available)|more than \d+ available"
     r"|ready to ship|ships (?:today|tomorrow|in \d)|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
     r"|en stock|disponible|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
     r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"
-    r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn"
+    r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn|متوفر|متوفرة|متاح|في المخزون|במלאי"
 )
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
 _IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")
@@ -59,7 +66,7 @@ def availability_phrase(text: str | None) -> str | None:
     """InStock/OutOfStock from a short visible text ("14 in stock", "Sold out", "在庫なし"), else None."""
     if not text or len(text) > 120:
         return None
-    if _OUT.search(text):
+    if _OUT.search(text) or _SOLD.match(text):
         return "OutOfStock"
     if _IN.search(text):
         return "InStock"

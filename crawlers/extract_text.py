@@ -5,6 +5,7 @@ buy button (struck-through, "was" and unit prices skipped), SKU/MPN and brand la
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,28 +15,40 @@ from lxml import etree
 from parsel import Selector
 
 from crawlers.availability import availability_phrase
-from crawlers.prices import EURO_CENTS, MONEY, Locale, detect_currency, parse_price
+from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "select", "option", "textarea"})
 _NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:header|footer|nav|navbar|navigation|menu"
                           r"|megamenu|masthead)(?:$|[-_])")
 _NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
-                         r"cross-?sell|recomm|carousel|similar|also-?(?:bought|like|viewed)|recently|breadcrumb|"
+                         r"cross-?sell|recomm|carousel|similar|also-?(?:bought|like|viewed|purchased)|recently|breadcrumb|"
                          r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
 _OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
                   r"|msrp|uvp|crossed"
                   r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
-_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:regular|list|standard)(?=\s|$|[-_]*(?:price|preis|prix))")
+_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
+                       r"|without-?tax|excl(?:uding)?-?tax|ex-?tax)")  # a tax-exclusive price beside the gross one
 _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poupe|sparen|\bspar(?:a|e)?\b|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                         r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
                         r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
-                        r"\bfrom \d+ items|\bab \d+ stück|ex\.?\s*(?:tax|vat)|excl?\.?\s*(?:vat|tax|btw|mwst)|exkl\.?|"
-                        r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|未税|без (?:ндс|пдв)")
+                        r"\bfrom \d+ items|\bab \d+ stück|ex\.?\s*(?:tax|vat|gst)|excl?\.?\s*(?:vat|tax|gst|btw|mwst|iva)|exkl\.?|"
+                        r"券|クーポン|쿠폰|满\d+减|"
+                        r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|未税|без (?:ндс|пдв)|"
+                        # the lowest price of the last 30 days that EU law makes shops print beside a reduction
+                        r"(?:lowest|niedrigst|najniższ|plus bas|più bass|más baj|laagste|nejnižší|najnižšia|lägsta|"
+                        r"laveste|alacsonyabb|legalacsonyabb|cel mai mic|alhaisin|alin|χαμηλότερ)\w*\D{0,40}\b30\s*(?:days?|tage?n?|"
+                        r"dni|dní|dnů|jours|derniers|giorni|días|dias|dagen|dagar|dage|dager|päivän|nap|zile|ημερών)")
 # words that describe the price itself, not another amount ("¥18,500 (税込) 送料込み", "$46 incl. VAT")
-_QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\w*|incl\.?\s*(?:vat|tax|gst)|inkl\.?\s*mwst\.?|"
+_QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\w*|\(?inc(?:l|luding)?\.?\s*(?:vat|tax|gst)\)?|"
+                         r"inkl\.?\s*mwst\.?|"
                          r"zzgl\.?\s*versand\w*|free shipping|frete grátis|envío gratis|livraison gratuite|"
                          r"versandkostenfrei")
+_INSTALMENT = re.compile(r"(?i)(?:payments?|installments?|instalments?|cuotas|parcelas|rate|raten|mensualités|دفعات)"
+                         r"(?: of| de| à| da| von| بقيمة)?\s*[:：]?\s*$|\b\d{1,2}\s?[x×]\s?(?:de\s)?$")
+# a label that names the amount after it as the one to pay
+_PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price|sale price|ihr preis|jetzt nur|"
+                        r"votre prix|prix final|su precio|tu precio|il tuo prezzo|uw prijs|twoja cena|din pris)\s*[:：]?\s*$")
 _PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
 _OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
               r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
@@ -49,9 +62,9 @@ _RELATED_HEADING = re.compile(
     r"(?i)^\s*(?:related|similar|recommended|you (?:may|might) also|customers (?:who|also)|frequently bought|"
     r"people (?:also|who)|recently viewed|more (?:from|items)|other (?:products|items)|also (?:bought|viewed)|"
     r"accessories|zubehör|tilbehør|ähnliche|empfohlen|kunden kauften|das könnte|produits (?:similaires|associés)|"
-    r"vous aimerez|productos relacionados|los clientes también|también te|prodotti correlati|quem viu|рекомендуем|"
+    r"kunden,? (?:die|welche) [^.]{0,40}(?:auch|ebenfalls)|vous aimerez|productos relacionados|los clientes también|también te|prodotti correlati|quem viu|рекомендуем|"
     r"похожие|(?:з|с) цим товаром|с этим товаром|この商品を見た人|おすすめ|この出品者の商品|相关推荐|猜你喜欢|看了此商品|"
-    r"함께 보면|관련 상품|lainnya di toko|sản phẩm tương tự|hasonló termékek|vaak samen gekocht)")
+    r"함께 보면|관련 상품|منتجات (?:مشابهة|ذات صلة)|قد يعجبك|lainnya di toko|sản phẩm tương tự|hasonló termékek|vaak samen gekocht)")
 _MONEY = MONEY
 _RAND = re.compile(r"(?:^|[:：]\s*)R\s?\d[\d\s.,]*$")  # the whole text, so "Canon EOS R50" is no price
 _AMOUNTS = re.compile(r"\d[\d.,'\u00a0\u202f ]*")
@@ -62,43 +75,56 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
                   r"カートへ|加入购物车|立即购买|加入購物車|장바구니|구매하기|바로구매|立即購買|放入購物車|今すぐ購入|"
                   r"(?<!como )\bcomprar\b|adicionar à sacola|mua ngay|thêm vào giỏ|beli(?: langsung| sekarang)|"
                   r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
-                  r"læg i kurv|lisää ostoskoriin|sepete ekle")
+                  r"læg i kurv|lisää ostoskoriin|sepete ekle|(?:أضف|إضافة|اضافة) (?:إلى |الى |لل)?(?:ال)?سلة|اشتر(?:ي)? الآن|"
+                  r"הוסף לסל|הוספה לסל")
 _DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
 # stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
 _STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
                     r"im markt|in (?:der|unserer) filiale|en magasin|en tienda|in ikea|in de winkel|店頭|門市")
+# a theme's badge for a state it shows by a class on the product ("price__badge-sold-out"): not a statement while
+# the buy button is enabled
+_STATE_BADGE = re.compile(r"(?i)sold-?out|out-?of-?stock|soldout|unavailable")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
-              r"Ürün kodu|Stok kodu|Tuotenumero|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
+              r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód"
-              r"|Код(?: товара| товару)?")
+              r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
+              r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
               r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
-              r"|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
-              r"|型番|型号|型號|모델명|Модель|Model\s+name")
+              r"|Valmistajan (?:koodi|tuotekoodi)|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
+              r"|型番|型号|型號|모델명|Модель|Model\s+name|رقم الموديل|الموديل")
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
 BRAND_LABELS = (r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Merek|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?"
-                r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke")
-MAKER_LABELS = (r"Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
-                r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사")
+                r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke"
+                r"|العلامة التجارية|الماركة|מותג")
+MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
+                r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
+                r"|الشركة المصنعة|יצרן")
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 _PRODUCT_BLOCK = re.compile(r"(?i)product|item|entry|article|pdp|detail")
 
 
 def _label(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*(?:{pattern})(?P<sep>{_SEP}|(?<=[#.])\s+|\s*$)(?P<rest>.*)$", re.I | re.S)
+    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{_SEP}|(?<=[#.])\s+|\s*$)(?P<rest>.*)$",
+                      re.I | re.S)
 
 
 _SKU_RE, _MPN_RE, _GTIN_RE, _BRAND_RE, _MAKER_RE = (_label(p) for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS,
                                                                           BRAND_LABELS, MAKER_LABELS))
 _ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS, BRAND_LABELS,
                                                       MAKER_LABELS)), re.I)
+_SKU_PREFIX = re.compile(rf"(?i)^\s*(?:(?:{SKU_LABELS})(?:\s*\([^()]{{1,20}}\))?\s*[:：#]?|[^:：\d]{{1,30}}[:：])\s*")
+# "B&H # SOA7IV": a name and "#" that no other label claims is the shop's own item number (a fallback)
+_SHOP_NUMBER_RE = re.compile(r"^\s*(?!(?:model|part|mfr|mfg|manufacturer|catalog|style|upc|ean|isbn|gtin|order|"
+                             r"tracking|ref)\b)[A-Z][\w&'.]{0,15}(?:\s[A-Z][\w&'.]{0,15})?(?P<sep>\s?#\s*)"
+                             r"(?P<rest>\S.*)$", re.S)
 _CODE = re.compile(r"[\w][\w\-./#]{0,38}[\w#]|[\w][\w\-./#]{0,18}(?: [\w\-./#]{1,18}){1,2}")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 _BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50})|shop all (.{1,50}?)(?: products)?"
@@ -111,11 +137,12 @@ class _Node:
     element: Any
     noise: bool
     old: int  # 0 current, 1 "regular"/"list", 2 struck through or "was"
+    hidden: bool = False  # display:none, the hidden attribute or a hiding class, here or on an ancestor
 
 
 @dataclass
 class _Candidate:
-    key: tuple[int, int, int, int]  # (old-price rank, noise, distance from the title, text rather than markup)
+    key: tuple[int, int, int, int]  # (rank: -1 labelled to pay, 0, 1 regular; noise, distance from the title, text)
     amount: str
     currency: str | None
     node: _Node
@@ -145,13 +172,13 @@ def _scan(root: Any, hint: str | None = None) -> tuple[list[_Node], list[_Text]]
     nodes: list[_Node] = []
     texts: list[_Text] = []
     related = _related_sections(root)
-    stack: list[Any] = [(root, False, 0, False)]
+    stack: list[Any] = [(root, False, 0, False, False)]
     while stack and len(nodes) < MAX_ELEMENTS:
         item = stack.pop()
         if isinstance(item, _Text):
             texts.append(_Text(len(nodes), item.node, item.text))
             continue
-        element, noise, old, inside = item
+        element, noise, old, inside, hidden = item
         if not isinstance(element.tag, str) or element.tag.lower() in _SKIP_TAGS:
             continue
         tag = element.tag.lower()
@@ -165,7 +192,8 @@ def _scan(root: Any, hint: str | None = None) -> tuple[list[_Node], list[_Text]]
             old = 2
         elif _WEAK_OLD.search(folded):
             old = max(old, 1)
-        node = _Node(len(nodes), element, noise, old)
+        hidden = hidden or _hidden(element, style)
+        node = _Node(len(nodes), element, noise, old, hidden)
         nodes.append(node)
         own = _INVISIBLE.sub("", element.text or "").strip()
         if own:
@@ -174,8 +202,22 @@ def _scan(root: Any, hint: str | None = None) -> tuple[list[_Node], list[_Text]]
             tail = _INVISIBLE.sub("", child.tail or "").strip()
             if tail:
                 stack.append(_Text(0, node, tail))
-            stack.append((child, noise, old, inside))
+            stack.append((child, noise, old, inside, hidden))
     return nodes, texts
+
+
+_HIDING_CLASSES = frozenset({"hidden", "hide", "d-none", "displaynone", "display-none", "is-hidden", "invisible",
+                             "u-hidden", "visually-hidden-always"})
+_RESPONSIVE_DISPLAY = re.compile(r"^(?:sm|md|lg|xl|2xl):(?:block|flex|inline|inline-block|grid|table)$|^d-(?:sm|md|lg|xl)-")
+
+
+def _hidden(element: Any, style: str) -> bool:
+    """Whether an element is not shown: inline ``display:none``/``visibility:hidden``, the ``hidden`` attribute
+    or a hiding class ("displaynone", "d-none"; Tailwind's "hidden md:block" is shown on wide screens)."""
+    if "display:none" in style or "visibility:hidden" in style or "hidden" in element.attrib:
+        return True
+    tokens = (element.attrib.get("class") or "").lower().split()
+    return any(t in _HIDING_CLASSES for t in tokens) and not any(_RESPONSIVE_DISPLAY.match(t) for t in tokens)
 
 
 def _holds_title(element: Any, hint: str | None) -> bool:
@@ -249,6 +291,7 @@ class Page:
         else:
             self.nodes, self.texts = _scan(root, title_hint)
         self.position = {id(n.element): n for n in self.nodes}
+        self.text_positions = [t.index for t in self.texts]
         self.holds_old: set[int] = set()
         for node in self.nodes:
             if node.old == 2 and (parent := node.element.getparent()) is not None and id(parent) in self.position:
@@ -300,6 +343,12 @@ class Page:
             if text and re.search(r"\d", text):
                 candidates.extend(self._candidate(node, text, 0))
         for piece in self.texts:
+            if (len(piece.text) < 60 and re.search(r"\d", piece.text) and piece.node.old == 0
+                    and id(piece.node.element) in self.holds_old):
+                # text of its own in a block that also holds the old price ("<s>59,90</s><br>Nur 44,90 EUR")
+                if _MONEY.search(piece.text):
+                    candidates.extend(self._candidate(piece.node, piece.text, 1, own=True))
+                continue
             if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
                 node, text = piece.node, _price_text(piece.node.element) or piece.text
@@ -314,6 +363,12 @@ class Page:
             return None
         candidates.sort(key=lambda c: c.key)
         best = candidates[0]
+        if not best.marked:  # "<i>¥</i><span>89</span><span>.50</span>": the block's reading, not its integer part
+            ancestors = {id(a) for a in list(best.node.element.iterancestors())[:2]}
+            part = _text_of(best.node.element, 40).strip()
+            whole = [c for c in candidates if c.marked and id(c.node.element) in ancestors and part
+                     and part in _price_text(c.node.element)]
+            best = whole[0] if whole else best
         # two current prices side by side in one block: the higher one is the price before a discount
         parent = best.node.element.getparent()
         if parent is None or not _text_of(parent, 80):
@@ -323,20 +378,29 @@ class Page:
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
 
-    def _candidate(self, node: _Node, text: str, kind: int) -> list[_Candidate]:
+    def _text_before(self, index: int) -> str:
+        """The last text piece that comes before the element at ``index`` in document order."""
+        at = bisect.bisect_left(self.text_positions, index) - 1
+        return self.texts[at].text if at >= 0 and not self.texts[at].node.noise else ""
+
+    def _candidate(self, node: _Node, text: str, kind: int, own: bool = False) -> list[_Candidate]:
         if node.noise:
             return []
-        if node.old == 0 and id(node.element) in self.holds_old:
+        if node.old == 0 and id(node.element) in self.holds_old and not own:
             return []  # a block holding both the old and the current price: its children are candidates
+        text = ascii_digits(text)
         probe = _PERCENT.sub(" ", EURO_CENTS.sub(r"\1,\2 €", text))  # "199€99" is one amount, "-30%" none
         if len(_AMOUNTS.findall(probe)) > 1 and not _RANGE.search(probe):
             return []
         parent = node.element.getparent()
-        context = _unqualified(_text_of(parent, 100)) if parent is not None else ""
+        context = ascii_digits(_unqualified(_text_of(parent, 100))) if parent is not None else ""
         single = len(_AMOUNTS.findall(_PERCENT.sub(" ", context))) == 1
         bare = _unqualified(text)
         if _NOT_PRICE.search(bare) or (single and _NOT_PRICE.search(context) and not _MONEY.fullmatch(text)):
             return []
+        at = context.find(bare.strip()[:20]) if bare.strip() else -1
+        if at > 0 and _INSTALMENT.search(context[max(0, at - 40):at]):
+            return []  # "or 4 interest-free payments of <b>$2.25</b>", "10x de <b>R$ 217,65</b>"
         if len(_AMOUNTS.sub("", _MONEY.sub("", _PERCENT.sub("", bare))).strip()) > 30:
             return []  # a sentence that mentions an amount, not a price block
         money = _MONEY.search(text)
@@ -348,10 +412,15 @@ class Page:
         if currency is None and context:
             currency = detect_currency(context, self.locale)
         old = node.old
+        if old == 0 and any((inner := self.position.get(id(d))) is not None and inner.old == 1
+                            for d in node.element.iterdescendants()):
+            old = 1  # a block whose amount is a "regular" or tax-exclusive price inside it
         if _OLD_TEXT.search(text) or (single and _OLD_TEXT.search(context) and len(context) < 60):
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
+        if old == 0 and _PAY_LABEL.match(self._text_before(node.index)):
+            old = -1  # "Your Price $799.99" beside an unlabelled online price
         key = (old, int(node.noise), self._distance(node.index), kind)
         return [_Candidate(key, str(amount), currency, node, bool(_MONEY.search(text)))]
 
@@ -388,11 +457,12 @@ class Page:
             for node in self.nodes:
                 attrs = node.element.attrib
                 if not node.noise and test(attrs):
-                    text = attrs.get("content") or _text_of(node.element, 60)
-                    value = _code(re.sub(rf"(?i)^\s*(?:{SKU_LABELS})\s*[:：#]?\s*", "", text))
-                    if value:
-                        return value
-        return self._labelled(_SKU_RE, _code)
+                    # its own text first: a child may be a control ("SKU: sz23041865 <span>Copy</span>")
+                    for text in (attrs.get("content"), _own_text(node.element), _text_of(node.element, 60)):
+                        value = _code(_SKU_PREFIX.sub("", text or ""))
+                        if value:
+                            return value
+        return self._labelled(_SKU_RE, _code) or self._labelled(_SHOP_NUMBER_RE, _code)
 
     def mpn(self) -> str | None:
         return self._labelled(_MPN_RE, _code)
@@ -407,8 +477,10 @@ class Page:
         for node in self.nodes:
             attrs = node.element.attrib
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
+            logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
-                    or re.search(r"logo|(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)):
+                    or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)
+                    or ("logo" in marks and not logo)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
@@ -445,6 +517,15 @@ class Page:
             value = _brand(_text_of(first, 60))
             if value and self.title and self.title.casefold().startswith(value.casefold()):
                 return value
+        previous = element.getprevious()
+        if previous is not None and previous.tag == "a" and len(previous) == 1:
+            # a brand logo linked just before the <h1> ("<a href=/brand/sony><img alt=Sony></a><h1>Sony a7 IV"), not
+            # the product's photo, whose alt is the title
+            alts = previous.xpath("./img/@alt")
+            value = _brand(alts[0]) if alts and not _text_of(previous, 60) else None
+            if (value and self.title and len(value) * 2 <= len(self.title)
+                    and re.match(rf"{re.escape(value.casefold())}\b", self.title.casefold())):
+                return value
         before = [p for p in self.texts if p.index < self.heading.index and not p.node.noise][-1:]
         hint = " ".join((self.hint or "").split()).casefold()
         if before and self.title and len(before[0].text) <= 40:
@@ -453,21 +534,29 @@ class Page:
                 return value
         return None
 
+    def currency(self) -> str | None:
+        """The currency of the first amount shown after the title, for a price read elsewhere without one."""
+        for piece in self.texts:
+            if piece.index >= self.anchor and not piece.node.noise and len(piece.text) < 60 and _MONEY.search(piece.text):
+                return detect_currency(piece.text, self.locale)
+        return None
+
     def availability(self) -> str | None:
+        enabled = [b for b in self.buttons if not b.hidden and "disabled" not in b.element.attrib
+                   and not _DISABLED.search(b.element.attrib.get("class", ""))]
         for node in self.nodes:
-            if node.noise or not _STOCK_ATTR.search(_attrs(node.element)):
+            if node.noise or node.hidden or not _STOCK_ATTR.search(_attrs(node.element)):
                 continue
             text = _text_of(node.element, 120) or node.element.attrib.get("title")
             term = availability_phrase(text)
             if term and not _STORE.search(text or ""):
                 return term
-        disabled = [b for b in self.buttons if "disabled" in b.element.attrib
-                    or _DISABLED.search(b.element.attrib.get("class", ""))]
-        if self.buttons and len(disabled) == len(self.buttons):
+        if self.buttons and not enabled:
             return "OutOfStock"
         phrases = [(self._distance(p.index), term) for p in self.texts
-                   if not p.node.noise and len(p.text) < 60 and (term := availability_phrase(p.text))
-                   and not _STORE.search(p.text)]
+                   if not p.node.noise and not p.node.hidden and len(p.text) < 60
+                   and (term := availability_phrase(p.text)) and not _STORE.search(p.text)
+                   and not (enabled and term == "OutOfStock" and _STATE_BADGE.search(_state_marks(p.node.element)))]
         if any(term == "OutOfStock" for _, term in phrases):
             return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
         if self.buttons:
@@ -475,11 +564,23 @@ class Page:
         return phrases[0][1] if phrases else None
 
 
+def _state_marks(element: Any) -> str:
+    parent = element.getparent()
+    outer = (parent.attrib.get("class") or "") if parent is not None else ""
+    return f"{element.attrib.get('class') or ''} {outer}"
+
+
 def _unqualified(text: str) -> str:
     """The text without the notes that follow an amount and qualify it ("¥18,500 (税込) 送料込み"); a note before
     the amount stays ("Free shipping on orders $50+" is no price)."""
     first = re.search(r"\d", text)
     return text[:first.start()] + _QUALIFIERS.sub(" ", text[first.start():]) if first else text
+
+
+def _own_text(element: Any) -> str:
+    """The element's text outside its child elements ("SKU: AB-12" of "SKU: AB-12 <button>Copy</button>")."""
+    parts = [element.text or ""] + [child.tail or "" for child in element]
+    return " ".join(" ".join(parts).split())
 
 
 def _code(text: str | None) -> str | None:
@@ -518,5 +619,7 @@ def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str 
     price = page.price()
     if price:
         out["price"], out["currency"] = price
+    else:
+        out["currency"] = page.currency()
     out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability())
     return {k: v for k, v in out.items() if v}

@@ -31,6 +31,8 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
     ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
     ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"),
+    ("ر.س", "SAR"), ("د.إ", "AED"), ("ج.م", "EGP"), ("د.ك", "KWD"), ("ر.ق", "QAR"), ("د.ب", "BHD"), ("ر.ع", "OMR"),
+    ("SAR", "SAR"), ("KWD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
     ("￥", None), ("¥", None), ("kr", None), ("$", None), ("Rs.", None), ("Rs", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
@@ -64,6 +66,14 @@ DOT_THOUSANDS = ZERO_DECIMAL | {"EUR", "PLN", "BRL", "SEK", "CZK", "DKK", "NOK",
 _PLAIN_NUMBER = re.compile(r"\d{1,15}(\.\d{1,2}|\.\d{4,8})?")
 EURO_CENTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .\u00a0]\d{3})*|\d+)\s?€\s?(\d{2})(?![\d.,])")
 _MAX_TEXT = 200  # a price text longer than this is cut before parsing
+# Arabic-Indic, Persian and full-width digits and separators as ASCII ("١٬٢٩٩٫٠٠" → "1,299.00", "４９，５００" → "49,500")
+_DIGITS = str.maketrans({**{chr(base + i): str(i) for base in (0x660, 0x6F0, 0xFF10) for i in range(10)},
+                         "\u066b": ".", "\u066c": ",", "\uff0c": ",", "\uff0e": "."})
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with the digits and separators other scripts use for amounts written in ASCII."""
+    return text.translate(_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -137,7 +147,7 @@ def normalise_currency(value: str | None, locale: Locale | None = None) -> str |
 
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     """The first amount in ``text`` (the low end of a range), reading "," and "." as shops do; None when absent."""
-    text = text[:_MAX_TEXT]
+    text = ascii_digits(text[:_MAX_TEXT])
     if _PLAIN_NUMBER.fullmatch(text.strip()) or re.fullmatch(r"0\.\d{1,8}", text.strip()):
         return Decimal(text.strip())
     text = re.sub(r"(?<=\d)'(?=\d{3})", "", text)  # Swiss thousands: 1'299.50
@@ -164,6 +174,7 @@ def parse_price(text: str | float | Decimal | None, currency: str | None = None,
         amount = Decimal(str(text))
         usable = amount.is_finite() and amount >= 0  # structured data can carry NaN, Infinity or -1
         return (amount if usable else None), declared
+    text = ascii_digits(text)
     found = declared or detect_currency(text[:_MAX_TEXT], locale)
     plain = text.strip()
     if machine and re.fullmatch(r"\d{1,15}\.\d{1,8}", plain):
