@@ -20,7 +20,8 @@ first, so the run has hits to explain. Each listing carries its offer's brand an
 register (every Walmart–Amazon brand, rare title words, generated names: ``--old-marks``) and
 ``--old-listings`` titles, matched in process.
 
-Run: ``.venv/bin/python bench/detect.py [--listings 74520] [--sample 300] [--skip-old] [--profile 20000]``
+Run: ``.venv/bin/python bench/detect.py [--register simple-icons|nsi] [--listings 74520] [--sample 300] [--skip-old]
+[--profile 20000]``
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from collections import Counter
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
-from realdata import KINDS, build_register, build_titles, look_alike, offer_rows, pave_rows
+from realdata import KINDS, REGISTERS, build_titles, look_alike, offer_rows, pave_rows
 from realdata import Text as RealText
 
 from detection.index import brute_force
@@ -144,16 +145,17 @@ def profile(matcher: Matcher, listings: list[dict], n: int) -> None:
     pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(15)
 
 
-def real_register(n_listings: int, n_sample: int, n_profile: int = 0) -> None:
-    """The headline section (see the module docstring)."""
+def real_register(name: str, n_listings: int, n_sample: int, n_profile: int = 0) -> None:
+    """The headline section (see the module docstring) on the register ``name`` of ``realdata.REGISTERS``."""
     started = time.perf_counter()
-    register = build_register()
+    label, build = REGISTERS[name]
+    register = build()
     titles = build_titles(register)
     vocabulary = learn_vocabulary(titles.vocabulary_records())
     listings, n_real = real_listings(n_listings, register)
     with tempfile.TemporaryDirectory(prefix="markwatch-bench-") as folder:
         marks_csv, listings_jsonl, vocabulary_txt = write_inputs(Path(folder), register, listings, vocabulary)
-        print(f"real register: {len(register):,} marks ({sum(len(m.aliases) for m in register):,} aliases), "
+        print(f"{label}: {len(register):,} marks ({sum(len(m.aliases) for m in register):,} aliases), "
               f"{len(listings):,} listings ({n_real:,} real texts: {len(offer_rows()):,} Walmart–Amazon titles, "
               f"WDC-PAVE {len(pave_rows()):,} titles and their description sentences; the rest perturbed copies), "
               f"vocabulary {len(vocabulary):,} words [data {time.perf_counter() - started:.0f}s]")
@@ -289,8 +291,10 @@ def main() -> None:
     parser.add_argument("--skip-old", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also profile the matcher in process on N listings of the real register")
+    parser.add_argument("--register", choices=sorted(REGISTERS), default="simple-icons",
+                        help="the real register (nsi: the 15,000+ trading names of bench/quality.py's second register)")
     args = parser.parse_args()
-    real_register(args.listings, args.sample, args.profile)
+    real_register(args.register, args.listings, args.sample, args.profile)
     if not args.skip_old:
         old_run(args.old_marks, args.old_listings, args.sample)
 

@@ -39,14 +39,13 @@ from dataclasses import dataclass, field
 from opencc import OpenCC
 from realdata import (
     CLASSES,
+    REGISTERS,
     Mark,
     Positive,
     Text,
     TitleSets,
     WrittenMarks,
-    build_nsi_register,
     build_positives,
-    build_register,
     build_titles,
     dnstwist_labels,
     mark_class,
@@ -174,10 +173,6 @@ def details(test: Result, dev: Result, marks: Sequence[Mark]) -> None:
             print(f"\n  examples of false matches onto {name} marks (test): title | mark | matched text | kind")
             for text, mark, matched, kind in test.examples[name]:
                 print(f"    {text[:90]!r} | {mark} | {matched!r} | {kind}")
-
-
-REGISTERS = {"simple-icons": ("Simple Icons + Walmart–Amazon register", build_register),
-             "nsi": ("name-suggestion-index register", build_nsi_register)}
 
 
 def real_register(name: str, per_kind: int, n_negatives: int, cutoff: float) -> None:

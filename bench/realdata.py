@@ -302,6 +302,10 @@ def _mark(key: str, text: str, aliases: tuple[str, ...], sources: tuple[str, ...
                 half="dev" if _hash(mark_id) % 2 == 0 else "test", sources=sources)
 
 
+REGISTERS = {"simple-icons": ("Simple Icons + Walmart–Amazon register", build_register),
+             "nsi": ("name-suggestion-index register", build_nsi_register)}
+
+
 class WrittenMarks:
     """Finds the registered marks a text contains as written (the module docstring's rule)."""
 

@@ -39,6 +39,17 @@ def test_register_is_large_real_and_classed(register: list[Mark]) -> None:
     assert "Apricorn Inc." not in by_text and "Apricorn" in by_text  # one rights holder, one mark
 
 
+def test_the_second_register_holds_the_trading_names_classed_the_same_way() -> None:
+    nsi = realdata.build_nsi_register()
+    by_text = {m.text: m for m in nsi}
+    assert len(nsi) >= 15_000 and len({m.id for m in nsi}) == len(nsi)
+    assert {m.sources for m in nsi} == {("nsi",)}
+    assert by_text["Zara"].mark_class == "short" and by_text["Salsa"].mark_class == "ordinary-word"
+    assert by_text["Le Pain Quotidien"].mark_class == "multi-word"
+    assert by_text["Applebee's Neighborhood Grill & Bar"].mark_class == "punctuated"
+    assert {m.half for m in nsi} == {"dev", "test"}
+
+
 def test_a_mark_is_written_in_a_text_by_the_documented_rule() -> None:
     marks = [Mark("black", "Black", (), "ordinary-word", "dev", ()),
              Mark("cooler-master", "Cooler Master", (), "multi-word", "dev", ()),
