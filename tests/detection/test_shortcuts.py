@@ -73,11 +73,3 @@ def test_memoised_context_assessment_is_assess_context(matcher: Matcher, calls: 
 def test_unhashable_context_values_are_assessed_without_the_memo(matcher: Matcher) -> None:
     context = {"brand": "nike", "seller": ["nike-official"]}
     assert matcher._adjustment(0, context) == assess_context(MARKS[0], context)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["secker", "royaal", "black", "nike", "gucci", "menager", "tv", "zzqx"]) | st.text(
-    "aeiknrs", min_size=1, max_size=8), max_size=20))
-def test_memoised_misspelt_words_are_the_matchers_answers(matcher: Matcher, words: list[str]) -> None:
-    for word in words * 2:
-        assert matcher._misspelt(word) == matcher._misspelt_word(word)
