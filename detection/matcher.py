@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -105,7 +104,6 @@ class Matcher:
                     self._forms.append(_MarkForm(position, source, variant, registered, level))
         self._form_texts = texts
         self._adjustments: dict[tuple[Any, ...], Adjustment] = {}  # see _adjustment
-        self._misspelt = lru_cache(maxsize=_MEMO_SIZE)(self._misspelt_word)  # asked of every title's words
         self._guarded = [form.level.needs_support for form in self._forms]  # forms that need the listing's support
         # Chinese forms match without word boundaries (see _locate): no word rule for them.
         self._phrases = PhraseIndex(texts)
@@ -149,7 +147,7 @@ class Matcher:
         for number, (_, form) in enumerate(searched_forms):
             if form.kind == "base":  # phrases misspelt into known spellings, which the search screens out
                 held = {index for index, _ in found[number]}
-                found[number] += [pair for pair in self._phrases.pairs(form.text, self._misspelt,
+                found[number] += [pair for pair in self._phrases.pairs(form.text, self._misspelt_word,
                                                                         score_cutoff=score_cutoff)
                                   if pair[0] not in held]
         results: list[list[Match]] = []
@@ -223,7 +221,7 @@ class Matcher:
         except TypeError:  # an unhashable value
             return assess_context(self.marks[position], context)
         if adjustment is None:
-            if len(self._adjustments) >= _MEMO_SIZE:
+            if len(self._adjustments) >= _ADJUSTMENTS_KEPT:
                 self._adjustments.clear()
             adjustment = self._adjustments[key] = assess_context(self.marks[position], context)
         return adjustment
@@ -342,7 +340,7 @@ _ORDINARY_WORDS = {"base": 1, "spacing": 2}
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 
-_MEMO_SIZE = 100_000  # memoised context assessments and misspelt-word answers (see Matcher._build)
+_ADJUSTMENTS_KEPT = 100_000  # memoised context assessments (see Matcher._adjustment)
 _GC_PAUSE_BATCH = 64  # batches this large run without the cyclic collector (see _collector_paused)
 
 
