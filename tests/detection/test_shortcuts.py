@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rapidfuzz import fuzz
 
+from detection import matcher as matcher_module
 from detection.context import assess_context
 from detection.marks import MarkSpec
 from detection.matcher import Matcher, _window
 
 
 def _aligned(needle: str, haystack: str) -> tuple[int, int]:
-    """The slow reference of ``_window``: rapidfuzz's alignment, always."""
-    if len(needle) > len(haystack):
-        start, end = 0, len(haystack)
-    else:
-        alignment = fuzz.partial_ratio_alignment(needle, haystack)
-        start, end = alignment.dest_start, alignment.dest_end
-    while start < end and haystack[start] == " ":
-        start += 1
-    while end > start and haystack[end - 1] == " ":
-        end -= 1
-    return start, end
+    """``_window`` without its shortcut: rapidfuzz's alignment, always."""
+    with patch.object(matcher_module, "_SHORT_NEEDLE", 0):
+        return _window(needle, haystack)
 
 
 @settings(max_examples=1500, deadline=None)
