@@ -34,6 +34,8 @@
 
 #define FULL_KEY_LIMIT 70     /* most deletion patterns per window for a keyed form */
 #define EDGE_KEY_LIMIT 1500   /* most edge subsequences stored per keyed form */
+#define GRAM_WORD_BITS 6      /* the text's bigram bit set: 2**6 words of 64 bits */
+#define GRAM_BITS (64 << GRAM_WORD_BITS)
 
 enum { MODE_KEYED = 0, MODE_COUNT = 1, MODE_ALWAYS = 2 };
 
@@ -115,6 +117,8 @@ typedef struct {
     int32_t *exact_starts;
     uint64_t *gram_codes;     /* scratch: the text's bigrams, their previous and next occurrences */
     int *gram_previous, *gram_next, *gram_slots;
+    uint64_t *gram_slot_codes;  /* per slot of the hash: its bigram's code (diagonals_hold probes without indirection) */
+    uint64_t gram_bits[GRAM_BITS / 64];  /* the text's bigram codes as a bit set: most absent ones answered here */
     uint32_t *gram_first, *gram_last;
     size_t grams_room;
     size_t keys_room;
@@ -132,7 +136,7 @@ static void index_dealloc(Index *self) {
     free(self->reached); free(self->near_stamp); free(self->near_slot);
     free(self->powers.power); free(self->powers.inverse);
     free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts); free(self->exact_starts);
-    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots);
+    free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->gram_slot_codes);
     free(self->gram_first); free(self->gram_last);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -562,6 +566,11 @@ static void next_generation(Index *self) {
     }
 }
 
+/* The text's bigram bit set (count_shared, diagonals_hold): the top bits of a code, apart from the
+   low ones its hash slot comes from. */
+static inline size_t gram_bit_word(uint64_t code) { return (size_t)(code >> (64 - GRAM_WORD_BITS)); }
+static inline uint64_t gram_bit(uint64_t code) { return 1ULL << ((code >> (58 - GRAM_WORD_BITS)) & 63); }
+
 /* Scratch for count_shared: a text's bigram codes, their previous and next occurrences, a hash of them. */
 static int reserve_grams(Index *self, size_t grams) {
     if (grams <= self->grams_room) return 0;
@@ -569,6 +578,7 @@ static int reserve_grams(Index *self, size_t grams) {
     while (slots < room * 2) slots *= 2;
     if (grow(&self->gram_codes, room * sizeof(uint64_t)) || grow(&self->gram_previous, room * sizeof(int)) ||
         grow(&self->gram_next, room * sizeof(int)) || grow(&self->gram_slots, slots * sizeof(int)) ||
+        grow(&self->gram_slot_codes, slots * sizeof(uint64_t)) ||
         grow(&self->gram_first, room * sizeof(uint32_t)) || grow(&self->gram_last, room * sizeof(uint32_t))) return -1;
     self->grams_room = room;
     return 0;
@@ -633,6 +643,7 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c, c
     while (size < (size_t)grams * 2) size *= 2;
     size_t mask = self->gram_mask = size - 1;
     memset(slots, 0xFF, size * sizeof(int));
+    memset(self->gram_bits, 0, sizeof self->gram_bits);
     for (int i = 0; i < grams; i++) {
         codes[i] = bigram_code(text[i], text[i + 1]);
         next[i] = grams;
@@ -641,6 +652,8 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c, c
         previous[i] = slots[slot];
         if (previous[i] >= 0) next[previous[i]] = i;
         slots[slot] = i;
+        self->gram_slot_codes[slot] = codes[i];
+        self->gram_bits[gram_bit_word(codes[i])] |= gram_bit(codes[i]);
     }
     size_t first_hit = c->count;
     uint32_t *first = self->gram_first, *last = self->gram_last;
@@ -967,8 +980,9 @@ static int diagonals_hold(Index *self, Candidates *c, uint32_t f, const ch_t *te
     if (starts > 0) memset(support, 0, ((size_t)starts + 1) * sizeof(int));
     for (int i = 0; i + 1 < n; i++) {
         uint64_t code = self->form_grams[self->offsets[f] + i];
+        if (!(self->gram_bits[gram_bit_word(code)] & gram_bit(code))) continue;  /* not in the text */
         size_t slot = code & self->gram_mask;
-        while (self->gram_slots[slot] >= 0 && self->gram_codes[self->gram_slots[slot]] != code)
+        while (self->gram_slots[slot] >= 0 && self->gram_slot_codes[slot] != code)
             slot = (slot + 1) & self->gram_mask;
         for (int p = self->gram_slots[slot]; p >= 0; p = self->gram_previous[p]) {
             int diagonal = p - i;

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from detection import lexicon
-from detection.context import assess_context, common_word_marks, common_words, may_support
+from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
 from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, Distinctiveness, assess
 from detection.evidence import Evidence, context_allows, disguised, may_disguise, misspelt, why_it_counts
 from detection.index import CandidateIndex, Screened
@@ -105,6 +105,7 @@ class Matcher:
                         registered, common_marks=common_marks)
                     self._forms.append(_MarkForm(position, source, variant, registered, level))
         self._form_texts = texts
+        self._adjustments: dict[tuple[Any, ...], Adjustment] = {}  # see _adjustment
         self._guarded = [form.level.needs_support for form in self._forms]  # forms that need the listing's support
         # 李宁 read aloud is "lining": it sounds like 力宁 written in Chinese, but in Latin letters it is the word.
         self._heard_only = {index for index, form in enumerate(self._forms)
@@ -196,7 +197,7 @@ class Matcher:
         start, end, score, at_boundary = located
         if score < 100 and info.level.level != STRONG and _brand_field_spells(context, form.text[start:end]):
             return None  # "amzer" in a listing whose brand is Amzer is that brand, no AMBER misspelt
-        adjustment = assess_context(mark, context)
+        adjustment = self._adjustment(info.mark, context)
         disguise = disguised(text, form, start, end, info.level) or (
             form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
         evidence = Evidence(score, at_boundary, form.kind, disguise,
@@ -218,6 +219,21 @@ class Matcher:
             return None
         return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,
                      reasons=reasons + list(adjustment.reasons))
+
+    def _adjustment(self, position: int, context: Mapping[str, Any] | None) -> Adjustment:
+        """``assess_context`` for ``self.marks[position]``, memoised: listings repeat their brand and category."""
+        if not context:
+            return assess_context(self.marks[position], context)
+        try:  # values of another type compare equal (1 == True) but may read otherwise: the key holds the types
+            key = (position, tuple(context.items()), tuple(map(type, context.values())))
+            adjustment = self._adjustments.get(key)
+        except TypeError:  # an unhashable value
+            return assess_context(self.marks[position], context)
+        if adjustment is None:
+            if len(self._adjustments) >= _ADJUSTMENTS_KEPT:
+                self._adjustments.clear()
+            adjustment = self._adjustments[key] = assess_context(self.marks[position], context)
+        return adjustment
 
     def _locate(self, text: str, form: Form, info: _MarkForm, needle: str, score: float,
                 score_cutoff: float) -> tuple[int, int, float, bool] | None:
@@ -425,6 +441,7 @@ COMPOUND_ZIPF = 4.0  # words this frequent run together make a phrase of their o
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 
+_ADJUSTMENTS_KEPT = 100_000  # memoised context assessments (see Matcher._adjustment)
 _GC_PAUSE_BATCH = 64  # batches this large run without the cyclic collector (see _collector_paused)
 
 
@@ -500,10 +517,20 @@ def _at_boundary(form: Form, start: int, end: int) -> bool:
     return (start == 0 or text[start - 1] == " ") and (end == len(text) or text[end] == " ")
 
 
+_SHORT_NEEDLE = 64  # rapidfuzz aligns longer needles by their matching blocks
+
+
 def _window(needle: str, haystack: str) -> tuple[int, int]:
-    """Where ``needle`` aligns best in ``haystack`` (trimmed of spaces at its ends)."""
+    """Where ``needle`` aligns best in ``haystack`` (trimmed of spaces at its ends).
+
+    Found once, a needle of up to 64 characters is where partial_ratio aligns it: only a window equal
+    to it scores 100. Found more often, the window rapidfuzz picks depends on its search order.
+    """
+    at = haystack.find(needle) if 0 < len(needle) <= _SHORT_NEEDLE else -1
     if len(needle) > len(haystack):
         start, end = 0, len(haystack)
+    elif at >= 0 and haystack.find(needle, at + 1) < 0:
+        start, end = at, at + len(needle)
     else:
         alignment = fuzz.partial_ratio_alignment(needle, haystack)
         start, end = alignment.dest_start, alignment.dest_end
