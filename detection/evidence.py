@@ -17,6 +17,7 @@ from detection.normalise import Form, spacing_joins
 from shared_db.messages import detection as M
 
 ORDINARY_TYPO_LENGTH = 7  # ordinary-word marks this long count misspelt anywhere: "Emirtaes" is no English spelling
+BRAND_POSITION_POINTS = 5.0  # what a brand position adds to a four-letter misspelling: as a fitting category does
 
 
 class Evidence(NamedTuple):
@@ -37,6 +38,19 @@ def misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> b
     own and spellings more than one slip away, so such a word is no language's: the mark disguised."""
     return (score < 100 and level.length >= SHORT_LENGTH and " " not in needle and " " not in words
             and words[:1] == needle[:1])
+
+
+def evidence_points(level: Distinctiveness, evidence: Evidence) -> float:
+    """Points a match's own evidence adds to its score, as a fitting category adds them (detection.context).
+
+    A four-letter mark misspelt by one slip, a letter replaced or two swapped, scores 75 ("Ndro" for
+    NERO): ratio counts the slip as two edits of eight, where the same slip in five letters scores 80.
+    Where a brand is named (the title's first word, or after "by"), such a spelling that is no word or
+    known name (Matcher._locate has rejected those) is the brand misspelt: the position lifts it.
+    """
+    return BRAND_POSITION_POINTS if (level.level != STRONG and level.length == SHORT_LENGTH
+                                     and evidence.score < 100 and evidence.whole_words
+                                     and evidence.brand_position) else 0.0
 
 
 def disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:

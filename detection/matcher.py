@@ -21,7 +21,15 @@ from rapidfuzz import fuzz
 from detection import lexicon
 from detection.context import assess_context, common_word_marks, common_words, may_support
 from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, Distinctiveness, assess
-from detection.evidence import Evidence, context_allows, disguised, may_disguise, misspelt, why_it_counts
+from detection.evidence import (
+    Evidence,
+    context_allows,
+    disguised,
+    evidence_points,
+    may_disguise,
+    misspelt,
+    why_it_counts,
+)
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
@@ -204,7 +212,7 @@ class Matcher:
         elif not at_boundary and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append(M.INSIDE_WORD())
-        final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
+        final = max(0.0, min(100.0, score + adjustment.points + boundary_points + evidence_points(info.level, evidence)))
         if final < score_cutoff:
             return None
         return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,

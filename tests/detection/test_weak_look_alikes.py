@@ -121,3 +121,22 @@ def test_a_disguised_tiny_mark_counts_with_or_without_a_listing_context() -> Non
 def test_accents_of_a_language_written_with_them_are_no_disguise() -> None:
     assert _found("Valve", "Vãlvẹ de pressão para panela") == []  # the text has accents of its own
     assert _found("Resume", "the résumé writing guide") == []  # one accent, twice: a loanword's spelling
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Nero", "Ndro kensington blackbelt protection band for ipad 2 k39370us", "Ndro"),  # a letter replaced
+    ("Nero", "Nreo memorex cdr light scribe 20pk 32024732", "Nreo"),  # two swapped
+    ("Jwin", "Hwin pny 4gb sdhc memory card class 4", "Hwin"),  # the first letter replaced
+])
+def test_a_four_letter_mark_one_slip_away_where_a_brand_is_named_is_the_brand_misspelt(mark: str, title: str,
+                                                                                     written: str) -> None:
+    assert _found(mark, title) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("MUBI", "veho vcca002wpc waterproof case for muvi micro camcorder"),  # the same slip in the middle: a line's name
+    ("Sony", "tony hawk birdhouse royale skatedrive 2gb usb flash drive w xbox live support"),  # a word of its own
+    ("Bunq", "benq 20 widescreen led monitor gl2030 black"),  # another brand's known name
+])
+def test_a_four_letter_slip_elsewhere_or_into_a_word_is_not_the_brand(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
