@@ -55,8 +55,8 @@ def evidence_points(level: Distinctiveness, evidence: Evidence) -> float:
 
 def disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the match is written with a disguise: digits for letters, letters of another script (or,
-    for marks that are not ordinary words, accents; for any mark, several different accents in a text
-    that has no others), repeated letters or letters split by separators."""
+    for marks that are not ordinary words, accents; for any mark, several different accents or a Latin
+    letter merely drawn alike in a text that has no others), repeated letters or letters split by separators."""
     if form.kind in ("leet", "leet_l", "collapsed"):
         return True  # Matcher._locate kept these only where a digit was read or a run collapsed
     if form.kind == "spacing":
@@ -66,8 +66,17 @@ def disguised(text: str, form: Form, start: int, end: int, level: Distinctivenes
         return level.level != ORDINARY or pieces >= 3  # "mark-down" is an English spelling
     originals = {text[form.offsets[i]] for i in range(start, min(end, len(form.offsets))) if form.homoglyph[i]}
     foreign = any(not _latin(char) for char in originals) and _mostly_latin(text)
-    return foreign or (bool(originals) and level.level == STRONG) or (
-        len(originals) >= 2 and _ascii_elsewhere(text, *form.span(start, end, len(text))))
+    if foreign or (originals and level.level == STRONG):
+        return True
+    return (len(originals) >= 2 or any(map(_drawn_alike, originals))) and _ascii_elsewhere(
+        text, *form.span(start, end, len(text)))
+
+
+def _drawn_alike(char: str) -> bool:
+    """A Latin letter drawn like an ASCII one without being it accented ("ɑ", "ı", "ɪ"): no language writes
+    an English word with it, as some write "é" or "ł" (see detection.normalise)."""
+    return not unicodedata.decomposition(char) and " WITH " not in unicodedata.name(char, "") and (
+        unicodedata.name(char, "").startswith("LATIN"))
 
 
 def _ascii_elsewhere(text: str, first: int, last: int) -> bool:

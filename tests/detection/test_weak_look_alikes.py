@@ -118,6 +118,32 @@ def test_a_disguised_tiny_mark_counts_with_or_without_a_listing_context() -> Non
         assert _found("AIB", "peerless st630 tilt wall mount AIB for 10 to 24 displays black", context) == []
 
 
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Solid", "Ʂołid new-5 1 4 in expansion standard wallet red fiber case pack 3 - 445415", "Ʂołid"),
+    ("MEGA", "mlnndbcry - napoli desk ⱮEGĀ base with curved end panels", "ⱮEGĀ"),
+    ("Veho", "mitsubishi wd-73738 73-inch Vēħo 3d dlp hdtv", "Vēħo"),
+])
+def test_strokes_and_hooks_are_accents_that_disguise_as_others_do(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("homoglyph", written)]
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Ring", "coby isolation stereo earphones Rıng with volume control cve91wht white", "Rıng"),  # dotless i
+    ("Square", "new-pioneer cdx-p680 6-disc Squɑre cd changer - piocdxp680", "Squɑre"),  # Latin alpha
+    ("Qi", "ihome fasttrack Qı laser mouse red", "Qı"),  # a tiny mark, without a listing context
+])
+def test_a_latin_letter_merely_drawn_like_an_ascii_one_is_a_disguise(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("homoglyph", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("Decor", "Woodard Fireplace Surround Décor -US"),  # one accent a language writes, as one letter
+    ("Creme", "Nabisco SnackWell's Cookies Vanilla Crème 1.7 oz Pack 48/Carton - CDB00176 ReStockIt"),
+])
+def test_an_accent_a_language_writes_on_an_ordinary_word_is_no_disguise(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
 def test_accents_of_a_language_written_with_them_are_no_disguise() -> None:
     assert _found("Valve", "Vãlvẹ de pressão para panela") == []  # the text has accents of its own
     assert _found("Resume", "the résumé writing guide") == []  # one accent, twice: a loanword's spelling
