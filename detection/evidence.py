@@ -30,6 +30,7 @@ class Evidence(NamedTuple):
     brand_position: bool
     context: Adjustment
     misspelt: bool = False  # one word no language has, one slip from the mark (see misspelt)
+    doubled: bool = False  # ... the mark with one of its letters written twice (detection.variants.letter_doubled)
 
 
 def misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> bool:
@@ -122,8 +123,10 @@ def context_allows(level: Distinctiveness, evidence: Evidence) -> bool:
     if not evidence.whole_words:
         return False  # weak and ordinary marks: whole words only
     placed = evidence.brand_position or context.brand_named or context.category_fits is True
-    if level.needs_support:  # three letters or fewer: letters of another script or spelt out are a disguise, digits no
-        return exact and (context.supported or (evidence.disguised and evidence.form_kind in ("base", "spacing")))
+    if level.needs_support:  # three letters or fewer: letters of another script, spelt out or doubled are a
+        # disguise, digits no
+        return (exact or evidence.doubled) and (
+            context.supported or (evidence.disguised and evidence.form_kind in ("base", "spacing")))
     if level.level == ORDINARY:
         if exact and not evidence.disguised:
             # A plain word must stand where a brand is named, on goods the mark covers: "Black" opening a

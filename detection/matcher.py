@@ -34,7 +34,7 @@ from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
 from detection.phrases import MIN_WORD, PhraseIndex
-from detection.variants import brand_position, joined_with_words, plausible_variant
+from detection.variants import brand_position, joined_with_words, letter_doubled, plausible_variant
 from shared_db.messages import detection as M
 
 DEFAULT_CUTOFF = 80.0
@@ -196,11 +196,12 @@ class Matcher:
             return None
         start, end, score, at_boundary = located
         adjustment = assess_context(mark, context)
-        disguise = disguised(text, form, start, end, info.level) or (
+        doubled = score < 100 and form.kind == "base" and letter_doubled(needle, form.text, start, end)
+        disguise = doubled or disguised(text, form, start, end, info.level) or (
             form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
         evidence = Evidence(score, at_boundary, form.kind, disguise,
                              brand_position(form.text, start), adjustment,
-                             misspelt(needle, form.text[start:end], score, info.level))
+                             misspelt(needle, form.text[start:end], score, info.level), doubled)
         if not context_allows(info.level, evidence):
             return None
         span = form.span(start, end, len(text))
@@ -242,7 +243,8 @@ class Matcher:
             return start, end, score, True
         if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
             return start, end, score, False  # "adidasoriginals"
-        if score == 100 and info.level.level != STRONG and not _letter_added(needle, form.text, start, end, info.level):
+        if score == 100 and info.level.level != STRONG and not (
+                _letter_added(needle, form.text, start, end, info.level) or letter_doubled(needle, form.text, start, end)):
             return None  # a word built on a weak or ordinary mark is a word of its own: "cookn", "blacks"
         # A misspelling, or a distinctive mark inside a longer word ("adidasx"): judged as the whole words.
         start, end = _words_around(form.text, start, end)

@@ -166,3 +166,20 @@ def test_a_four_letter_mark_one_slip_away_where_a_brand_is_named_is_the_brand_mi
 ])
 def test_a_four_letter_slip_elsewhere_or_into_a_word_is_not_the_brand(mark: str, title: str) -> None:
     assert _found(mark, title) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Reason", "Rreason premier mounts ctm-ms2 universal flat-panel mount", "Rreason"),
+    ("Aqua", "sony mdrex35lp vb colorful headphone Aquaa with case - violet blue", "Aquaa"),  # at the end too
+    ("HTC", "HTTC final draft final draft 8 academic 8 hybrid cd", "HTTC"),  # a tiny mark: a disguise of it
+])
+def test_a_mark_with_a_letter_written_twice_is_a_misspelling(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title, {"brand": "Final Draft"}) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("DB", "antec tricool 80mm dbb case fan with 3-spd switch 3 4-pin 3-pin monitoring"),  # a known code
+    ("Mix", "tenba 638-651 mixx photo daypack black black"),  # a product line's name
+])
+def test_a_letter_written_twice_into_a_known_spelling_is_no_misspelling(mark: str, title: str) -> None:
+    assert _found(mark, title, {"brand": "Tenba"}) == []
