@@ -24,7 +24,8 @@ names), positives their own titles with the brand replaced by a look-alike, voca
 a random half of the offers, negatives the other half's titles that contain no mark.
 
 Run: ``.venv/bin/python bench/quality.py [--per-kind 150] [--negatives 0] [--cutoff 80] [--skip-old]
-[--register simple-icons|nsi|all]`` (about four minutes on one core with the defaults).
+[--register simple-icons|nsi|all]`` (about four minutes on one core with the defaults; ``--dev-only
+--misses 40`` while tuning: the dev split alone, with the look-alikes it misses).
 """
 
 from __future__ import annotations
@@ -98,6 +99,7 @@ class Result:
     fp_texts_by_class: Counter[str] = field(default_factory=Counter)  # texts with a false match onto the class
     fp_matches_by_class: Counter[str] = field(default_factory=Counter)
     fp_by_match_kind: Counter[str] = field(default_factory=Counter)
+    misses: dict[str, list[Positive]] = field(default_factory=lambda: defaultdict(list))  # by mark class
     examples: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
 
@@ -114,6 +116,8 @@ def evaluate(matcher: Matcher, marks: dict[str | int, Mark], positives: Sequence
         for tally in (result.recall, result.by_kind[positive.kind], result.by_class[positive.mark_class],
                       result.by_position[positive.position]):
             tally.add(hit)
+        if not hit:
+            result.misses[positive.mark_class].append(positive)
     found = matcher.match_many([t.text for t in negatives], score_cutoff=cutoff,
                                contexts=[t.context for t in negatives])
     for text, matches in zip(negatives, found, strict=True):
@@ -146,8 +150,9 @@ def headline(label: str, result: Result, *, unlearned: Result | None = None) -> 
     return line + f" [{result.seconds:.0f}s]"
 
 
-def details(test: Result, dev: Result, marks: Sequence[Mark]) -> None:
-    """The tables: recall per kind, class and position; false positives per class, source and kind; examples."""
+def details(test: Result, dev: Result, marks: Sequence[Mark], *, examples: str = "test") -> None:
+    """The tables: recall per kind, class and position; false positives per class, source and kind; examples
+    of false matches from the ``examples`` split."""
     print(f"\n  {'look-alike kind':26s} {'test recall':>22s} {'dev recall':>22s}")
     for kind in sorted(set(test.by_kind) | set(dev.by_kind)):
         print(f"  {kind:26s} {test.by_kind[kind]!s:>22s} {dev.by_kind[kind]!s:>22s}")
@@ -163,20 +168,33 @@ def details(test: Result, dev: Result, marks: Sequence[Mark]) -> None:
         print(f"  {name:14s} {registered[name]:6,} {test.by_class[name]!s:>20s} {dev.by_class[name]!s:>20s} "
               f"{share:7.2%} ({test.fp_texts_by_class[name]:5,}) {test.fp_matches_by_class[name]:13,} "
               f"{dev_share:7.2%} ({dev.fp_texts_by_class[name]:5,})")
-    print("\n  false positives by text (test): "
+    shown = test if examples == "test" else dev
+    print(f"\n  false positives by text ({examples}): "
           + "; ".join(f"{group} {t.hit / t.total:.2%} ({t.hit:,}/{t.total:,})"
-                      for group, t in sorted(test.fp_by_group.items())))
-    print("  false matches by match kind (test): "
-          + ", ".join(f"{kind} {n:,}" for kind, n in test.fp_by_match_kind.most_common()))
+                      for group, t in sorted(shown.fp_by_group.items())))
+    print(f"  false matches by match kind ({examples}): "
+          + ", ".join(f"{kind} {n:,}" for kind, n in shown.fp_by_match_kind.most_common()))
     for name in CLASSES:
-        if test.examples[name]:
-            print(f"\n  examples of false matches onto {name} marks (test): title | mark | matched text | kind")
-            for text, mark, matched, kind in test.examples[name]:
+        if shown.examples[name]:
+            print(f"\n  examples of false matches onto {name} marks ({examples}): title | mark | matched text | kind")
+            for text, mark, matched, kind in shown.examples[name]:
                 print(f"    {text[:90]!r} | {mark} | {matched!r} | {kind}")
 
 
-def real_register(name: str, per_kind: int, n_negatives: int, cutoff: float) -> None:
-    """A headline section (see the module docstring) on the register ``name`` of :data:`REGISTERS`."""
+def print_misses(result: Result, marks: dict[str | int, Mark], limit: int) -> None:
+    """Up to ``limit`` look-alikes per mark class that the matcher missed (dev: the split rules are tuned on)."""
+    for name in CLASSES:
+        missed = result.misses[name]
+        print(f"\n  dev misses of {name} marks ({len(missed):,}): kind | mark | look-alike | position | title")
+        for positive in missed[:limit]:
+            print(f"    {positive.kind} | {marks[positive.mark_id].text} | {positive.variant} | {positive.position} | "
+                  f"{positive.text[:80]!r}")
+
+
+def real_register(name: str, per_kind: int, n_negatives: int, cutoff: float, *, dev_only: bool = False,
+                  misses: int = 0) -> None:
+    """A headline section (see the module docstring) on the register ``name`` of ``realdata.REGISTERS``;
+    ``dev_only`` scores the dev split alone (for tuning)."""
     started = time.perf_counter()
     label, build = REGISTERS[name]
     register = build()
@@ -187,17 +205,22 @@ def real_register(name: str, per_kind: int, n_negatives: int, cutoff: float) -> 
     english = Matcher([m.spec for m in register])  # vendored English words only, nothing learned from listings
     splits = {split: (build_positives(register, titles, split, per_kind=per_kind),
                       _sample(titles.split(split), n_negatives)) for split in ("test", "dev")}
+    if dev_only:
+        del splits["test"]
     print(f"\n{label}: {len(register):,} marks ({', '.join(f'{c} {n:,}' for c, n in _classes(register))}); "
           f"vocabulary {len(vocabulary):,} words learned on {len(titles.learn):,} learn texts; "
-          f"test {len(splits['test'][0]):,} look-alikes / {len(splits['test'][1]):,} genuine texts, "
-          f"dev {len(splits['dev'][0]):,} / {len(splits['dev'][1]):,}; cutoff {cutoff:g} "
+          + "".join(f"{split} {len(positives):,} look-alikes / {len(negatives):,} genuine texts, "
+                    for split, (positives, negatives) in splits.items()) + f"cutoff {cutoff:g} "
           f"[data {time.perf_counter() - started:.0f}s]")
     results = {split: evaluate(matcher, marks, positives, negatives, cutoff=cutoff)
                for split, (positives, negatives) in splits.items()}
-    unlearned = evaluate(english, marks, [], splits["test"][1], cutoff=cutoff)
-    print(headline("test", results["test"], unlearned=unlearned))
+    if not dev_only:
+        unlearned = evaluate(english, marks, [], splits["test"][1], cutoff=cutoff)
+        print(headline("test", results["test"], unlearned=unlearned))
     print(headline("dev: tuned on", results["dev"]))
-    details(results["test"], results["dev"], register)
+    details(results.get("test", Result()), results["dev"], register, examples="dev" if dev_only else "test")
+    if misses:
+        print_misses(results["dev"], marks, misses)
 
 
 def _classes(marks: Sequence[Mark]) -> list[tuple[str, int]]:
@@ -276,9 +299,11 @@ def main() -> None:
     parser.add_argument("--skip-old", action="store_true", help="only the real-register sections")
     parser.add_argument("--register", choices=[*REGISTERS, "all"], default="all",
                         help="which real register to score (default: all)")
+    parser.add_argument("--dev-only", action="store_true", help="score the dev split only (for tuning rules)")
+    parser.add_argument("--misses", type=int, default=0, help="print this many dev misses per mark class")
     args = parser.parse_args()
     for name in REGISTERS if args.register == "all" else [args.register]:
-        real_register(name, args.per_kind, args.negatives, args.cutoff)
+        real_register(name, args.per_kind, args.negatives, args.cutoff, dev_only=args.dev_only, misses=args.misses)
     if not args.skip_old:
         old_benchmark(args.old_per_kind, args.cutoff)
 

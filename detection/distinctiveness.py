@@ -9,9 +9,11 @@ other names' spellings, and would match half of all genuine titles. Each mark ge
   Disguised (digits for letters, letters of another script, spelt out) or misspelt into no word it
   counts as a whole word anywhere (see :mod:`detection.matcher`);
 - ``weak`` — short (four letters or digits or fewer), or a phrase of ordinary words: it counts as a
-  whole word, never inside a longer word; a four-letter mark misspelt into no word counts anywhere,
-  a phrase misspelt in one word too; marks of three characters or fewer count only exact, and need
-  supporting context (or letters of another script or spelt out: "ΗΡ", "A.I.B") even then;
+  whole word, never inside a longer word; a four-letter mark misspelt into no word counts anywhere
+  (a letter replaced or two swapped, which score under the cutoff, where a brand is named), a phrase
+  misspelt in one word too; marks of three characters or fewer count only exact, and need
+  supporting context (or letters of another script or spelt out: "ΗΡ", "A.I.B") even then; one of
+  their letters doubled ("HTTC") is a disguise too, in a listing with a context;
 - ``strong`` — everything else: misspellings, look-alikes and the mark joined to ordinary words
   count, unless the word matched is a name or word of its own (see :mod:`detection.matcher`).
 

@@ -17,6 +17,7 @@ from detection.normalise import Form, spacing_joins
 from shared_db.messages import detection as M
 
 ORDINARY_TYPO_LENGTH = 7  # ordinary-word marks this long count misspelt anywhere: "Emirtaes" is no English spelling
+BRAND_POSITION_POINTS = 5.0  # what a brand position adds to a four-letter misspelling: as a fitting category does
 
 
 class Evidence(NamedTuple):
@@ -29,6 +30,7 @@ class Evidence(NamedTuple):
     brand_position: bool
     context: Adjustment
     misspelt: bool = False  # one word no language has, one slip from the mark (see misspelt)
+    doubled: bool = False  # ... the mark with one of its letters written twice (detection.variants.letter_doubled)
 
 
 def misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> bool:
@@ -39,10 +41,23 @@ def misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> b
             and words[:1] == needle[:1])
 
 
+def evidence_points(level: Distinctiveness, evidence: Evidence) -> float:
+    """Points a match's own evidence adds to its score, as a fitting category adds them (detection.context).
+
+    A four-letter mark misspelt by one slip, a letter replaced or two swapped, scores 75 ("Ndro" for
+    NERO): ratio counts the slip as two edits of eight, where the same slip in five letters scores 80.
+    Where a brand is named (the title's first word, or after "by"), such a spelling that is no word or
+    known name (Matcher._locate has rejected those) is the brand misspelt: the position lifts it.
+    """
+    return BRAND_POSITION_POINTS if (level.level != STRONG and level.length == SHORT_LENGTH
+                                     and evidence.score < 100 and evidence.whole_words
+                                     and evidence.brand_position) else 0.0
+
+
 def disguised(text: str, form: Form, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the match is written with a disguise: digits for letters, letters of another script (or,
-    for marks that are not ordinary words, accents; for any mark, several different accents in a text
-    that has no others), repeated letters or letters split by separators."""
+    for marks that are not ordinary words, accents; for any mark, several different accents or a Latin
+    letter merely drawn alike in a text that has no others), repeated letters or letters split by separators."""
     if form.kind in ("leet", "leet_l", "collapsed"):
         return True  # Matcher._locate kept these only where a digit was read or a run collapsed
     if form.kind == "spacing":
@@ -52,8 +67,17 @@ def disguised(text: str, form: Form, start: int, end: int, level: Distinctivenes
         return level.level != ORDINARY or pieces >= 3  # "mark-down" is an English spelling
     originals = {text[form.offsets[i]] for i in range(start, min(end, len(form.offsets))) if form.homoglyph[i]}
     foreign = any(not _latin(char) for char in originals) and _mostly_latin(text)
-    return foreign or (bool(originals) and level.level == STRONG) or (
-        len(originals) >= 2 and _ascii_elsewhere(text, *form.span(start, end, len(text))))
+    if foreign or (originals and level.level == STRONG):
+        return True
+    return (len(originals) >= 2 or any(map(_drawn_alike, originals))) and _ascii_elsewhere(
+        text, *form.span(start, end, len(text)))
+
+
+def _drawn_alike(char: str) -> bool:
+    """A Latin letter drawn like an ASCII one without being it accented ("ɑ", "ı", "ɪ"): no language writes
+    an English word with it, as some write "é" or "ł" (see detection.normalise)."""
+    return not unicodedata.decomposition(char) and " WITH " not in unicodedata.name(char, "") and (
+        unicodedata.name(char, "").startswith("LATIN"))
 
 
 def _ascii_elsewhere(text: str, first: int, last: int) -> bool:
@@ -99,8 +123,10 @@ def context_allows(level: Distinctiveness, evidence: Evidence) -> bool:
     if not evidence.whole_words:
         return False  # weak and ordinary marks: whole words only
     placed = evidence.brand_position or context.brand_named or context.category_fits is True
-    if level.needs_support:  # three letters or fewer: letters of another script or spelt out are a disguise, digits no
-        return exact and (context.supported or (evidence.disguised and evidence.form_kind in ("base", "spacing")))
+    if level.needs_support:  # three letters or fewer: letters of another script, spelt out or doubled are a
+        # disguise, digits no
+        return (exact or evidence.doubled) and (
+            context.supported or (evidence.disguised and evidence.form_kind in ("base", "spacing")))
     if level.level == ORDINARY:
         if exact and not evidence.disguised:
             # A plain word must stand where a brand is named, on goods the mark covers: "Black" opening a

@@ -22,12 +22,20 @@ from rapidfuzz.distance import Levenshtein
 from detection import lexicon
 from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
 from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, Distinctiveness, assess
-from detection.evidence import Evidence, context_allows, disguised, may_disguise, misspelt, why_it_counts
+from detection.evidence import (
+    Evidence,
+    context_allows,
+    disguised,
+    evidence_points,
+    may_disguise,
+    misspelt,
+    why_it_counts,
+)
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
 from detection.phrases import MIN_WORD, PhraseIndex
-from detection.variants import brand_position, joined_with_words, plausible_variant
+from detection.variants import brand_position, joined_with_words, letter_doubled, plausible_variant
 from shared_db.messages import detection as M
 
 DEFAULT_CUTOFF = 80.0
@@ -198,11 +206,12 @@ class Matcher:
         if score < 100 and info.level.level != STRONG and _brand_field_spells(context, form.text[start:end]):
             return None  # "amzer" in a listing whose brand is Amzer is that brand, no AMBER misspelt
         adjustment = self._adjustment(info.mark, context)
-        disguise = disguised(text, form, start, end, info.level) or (
+        doubled = score < 100 and form.kind == "base" and letter_doubled(needle, form.text, start, end)
+        disguise = doubled or disguised(text, form, start, end, info.level) or (
             form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
         evidence = Evidence(score, at_boundary, form.kind, disguise,
                              brand_position(form.text, start), adjustment,
-                             misspelt(needle, form.text[start:end], score, info.level))
+                             misspelt(needle, form.text[start:end], score, info.level), doubled)
         if not context_allows(info.level, evidence):
             return None
         span = form.span(start, end, len(text))
@@ -214,7 +223,7 @@ class Matcher:
         elif not at_boundary and not is_han(needle):
             boundary_points = -5.0 if len(needle) > 5 else -15.0
             reasons.append(M.INSIDE_WORD())
-        final = max(0.0, min(100.0, score + adjustment.points + boundary_points))
+        final = max(0.0, min(100.0, score + adjustment.points + boundary_points + evidence_points(info.level, evidence)))
         if final < score_cutoff:
             return None
         return Match(mark_id=mark.id, score=round(final, 2), span=span, matched_text=matched, kind=kind,
@@ -260,7 +269,8 @@ class Matcher:
             return start, end, score, True
         if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
             return start, end, score, False  # "adidasoriginals"
-        if score == 100 and info.level.level != STRONG and not _letter_added(needle, form.text, start, end, info.level):
+        if score == 100 and info.level.level != STRONG and not (
+                _letter_added(needle, form.text, start, end, info.level) or letter_doubled(needle, form.text, start, end)):
             return None  # a word built on a weak or ordinary mark is a word of its own: "cookn", "blacks"
         # A misspelling, or a distinctive mark inside a longer word ("adidasx"): judged as the whole words.
         start, end = _words_around(form.text, start, end)

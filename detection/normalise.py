@@ -1,8 +1,8 @@
 """Text normalisation for matching, with a map from every normalised character back to the original.
 
 One pass over the text folds each character: Unicode NFKC (full-width Latin, ligatures, circled
-digits), casefold, diacritics removed, TR39 confusables folded to their Latin skeleton
-(Cyrillic ``а`` → ``a``). Anything that is not a letter or digit becomes a separator, and runs of
+digits), casefold, diacritics removed (also strokes and hooks NFD keeps: ``ł`` → ``l``), TR39
+confusables folded to their Latin skeleton (Cyrillic ``а`` → ``a``). Anything that is not a letter or digit becomes a separator, and runs of
 separators collapse to one space. From that *base* form come the variant forms a counterfeiter's
 tricks need: leetspeak (``N1ke``), separator tricks (``N.I.K.E``, ``ni-ke``), repeated letters
 collapsed (``niiike``), Chinese traditional → simplified, and pinyin of Chinese characters.
@@ -69,6 +69,18 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+_DECORATED = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z]) WITH [A-Z ]+|LATIN LETTER SMALL CAPITAL ([A-Z])")
+
+
+def _decorated_letter(char: str) -> str:
+    """The ASCII letter a Latin letter with a stroke, hook or tail draws ("ł", "ø", "ʂ", "Ɱ"), or a small
+    capital ("ɢ"): diacritics Unicode does not decompose, so NFD leaves them on."""
+    if char.isascii() or not char.isalpha():
+        return ""
+    found = _DECORATED.fullmatch(unicodedata.name(char, ""))
+    return (found.group(1) or found.group(2)).lower() if found else ""
+
+
 @cache
 def fold_char(char: str) -> tuple[str, bool]:
     """Fold one character to its normalised letters/digits (``" "`` for a separator, nothing for an invisible
@@ -80,7 +92,7 @@ def fold_char(char: str) -> tuple[str, bool]:
     for c in text:
         if unicodedata.category(c) == "Cf":
             continue  # invisible (zero-width space, soft hyphen): "s\u200bony" is "sony"
-        c = confusables.get(c, c)
+        c = confusables.get(c) or _decorated_letter(c) or c
         out.append(c if c.isalnum() else " ")
     folded = "".join(out)
     homoglyph = not char.isascii() and folded.isascii() and folded.strip() != ""

@@ -43,6 +43,20 @@ def plausible_variant(needle: str, words: str) -> bool:
     return OSA.distance(mark, written, score_cutoff=max_edits(len(mark)) + 1) <= max_edits(len(mark))
 
 
+def letter_doubled(needle: str, text: str, start: int, end: int) -> bool:
+    """Whether the word around a match of ``needle`` in ``text`` is the mark with one of its letters written
+    twice ("Rreason", "Aquaa", "HTTC"): dnstwist's repetition, a slip that makes no other word or code unless
+    it is a word or name of its own ("boox", "telegramm"), which Matcher._locate then rejects."""
+    first, last = start, end
+    while first > 0 and text[first - 1] != " ":
+        first -= 1
+    while last < len(text) and text[last] != " ":
+        last += 1
+    word = text[first:last]
+    return (len(word) == len(needle) + 1 and " " not in needle and any(
+        needle[i].isalpha() and word == needle[:i + 1] + needle[i:] for i in range(len(needle))))
+
+
 def joined_with_words(needle: str, word: str, is_word: Callable[[str], bool]) -> bool:
     """Whether ``word`` is the mark joined to ordinary words or digits ("adidasoriginals", "nike2024")."""
     at = word.find(needle)

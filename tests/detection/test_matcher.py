@@ -113,11 +113,11 @@ def test_one_edit_in_a_short_mark_is_found_at_word_level() -> None:
 
 def test_context_lifts_a_borderline_short_mark_typo_over_the_cutoff() -> None:
     matcher = Matcher([SONY])
-    fitting = matcher.match("soyn mdr-v250v headphones", score_cutoff=80, context={"category": "headphones"})
+    fitting = matcher.match("mdr-v250v soyn headphones", score_cutoff=80, context={"category": "headphones"})
     assert [m.mark_id for m in fitting] == ["sony"]
     assert any("fits the mark's classes" in reason for reason in fitting[0].reasons)
-    assert matcher.match("soyn mdr-v250v headphones", score_cutoff=80) == []
-    assert matcher.match("soyn mdr-v250v", score_cutoff=80, context={"category": "shoes"}) == []
+    assert matcher.match("mdr-v250v soyn headphones", score_cutoff=80) == []
+    assert matcher.match("mdr-v250v soyn", score_cutoff=80, context={"category": "shoes"}) == []
 
 
 def test_an_ordinary_word_one_edit_away_is_not_lifted() -> None:

@@ -19,6 +19,12 @@ def test_case_width_accents_and_homoglyphs_fold_to_latin() -> None:
     assert base_form("Nіke").homoglyph == (False, True, False, False)
 
 
+def test_letters_with_strokes_and_hooks_fold_like_accents() -> None:
+    assert normalise("Ʂołid ⱮEGĀ Vēħo Sỏlø") == "solid mega veho solo"  # dnstwist's homoglyphs of real marks
+    assert normalise("ɢ") == "g"  # a small capital
+    assert base_form("Sołid").homoglyph == (False, False, True, False, False)
+
+
 def test_separators_collapse_and_emoji_are_separators() -> None:
     assert normalise("  Nike!!  Air\tMax 😀 90 ") == "nike air max 90"
     assert normalise("😀😀") == ""

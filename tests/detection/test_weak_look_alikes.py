@@ -118,6 +118,68 @@ def test_a_disguised_tiny_mark_counts_with_or_without_a_listing_context() -> Non
         assert _found("AIB", "peerless st630 tilt wall mount AIB for 10 to 24 displays black", context) == []
 
 
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Solid", "Ʂołid new-5 1 4 in expansion standard wallet red fiber case pack 3 - 445415", "Ʂołid"),
+    ("MEGA", "mlnndbcry - napoli desk ⱮEGĀ base with curved end panels", "ⱮEGĀ"),
+    ("Veho", "mitsubishi wd-73738 73-inch Vēħo 3d dlp hdtv", "Vēħo"),
+])
+def test_strokes_and_hooks_are_accents_that_disguise_as_others_do(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("homoglyph", written)]
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Ring", "coby isolation stereo earphones Rıng with volume control cve91wht white", "Rıng"),  # dotless i
+    ("Square", "new-pioneer cdx-p680 6-disc Squɑre cd changer - piocdxp680", "Squɑre"),  # Latin alpha
+    ("Qi", "ihome fasttrack Qı laser mouse red", "Qı"),  # a tiny mark, without a listing context
+])
+def test_a_latin_letter_merely_drawn_like_an_ascii_one_is_a_disguise(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("homoglyph", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("Decor", "Woodard Fireplace Surround Décor -US"),  # one accent a language writes, as one letter
+    ("Creme", "Nabisco SnackWell's Cookies Vanilla Crème 1.7 oz Pack 48/Carton - CDB00176 ReStockIt"),
+])
+def test_an_accent_a_language_writes_on_an_ordinary_word_is_no_disguise(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
 def test_accents_of_a_language_written_with_them_are_no_disguise() -> None:
     assert _found("Valve", "Vãlvẹ de pressão para panela") == []  # the text has accents of its own
     assert _found("Resume", "the résumé writing guide") == []  # one accent, twice: a loanword's spelling
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Nero", "Ndro kensington blackbelt protection band for ipad 2 k39370us", "Ndro"),  # a letter replaced
+    ("Nero", "Nreo memorex cdr light scribe 20pk 32024732", "Nreo"),  # two swapped
+    ("Jwin", "Hwin pny 4gb sdhc memory card class 4", "Hwin"),  # the first letter replaced
+])
+def test_a_four_letter_mark_one_slip_away_where_a_brand_is_named_is_the_brand_misspelt(mark: str, title: str,
+                                                                                     written: str) -> None:
+    assert _found(mark, title) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("MUBI", "veho vcca002wpc waterproof case for muvi micro camcorder"),  # the same slip in the middle: a line's name
+    ("Sony", "tony hawk birdhouse royale skatedrive 2gb usb flash drive w xbox live support"),  # a word of its own
+    ("Bunq", "benq 20 widescreen led monitor gl2030 black"),  # another brand's known name
+])
+def test_a_four_letter_slip_elsewhere_or_into_a_word_is_not_the_brand(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Reason", "Rreason premier mounts ctm-ms2 universal flat-panel mount", "Rreason"),
+    ("Aqua", "sony mdrex35lp vb colorful headphone Aquaa with case - violet blue", "Aquaa"),  # at the end too
+    ("HTC", "HTTC final draft final draft 8 academic 8 hybrid cd", "HTTC"),  # a tiny mark: a disguise of it
+])
+def test_a_mark_with_a_letter_written_twice_is_a_misspelling(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title, {"brand": "Final Draft"}) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("DB", "antec tricool 80mm dbb case fan with 3-spd switch 3 4-pin 3-pin monitoring"),  # a known code
+    ("Mix", "tenba 638-651 mixx photo daypack black black"),  # a product line's name
+])
+def test_a_letter_written_twice_into_a_known_spelling_is_no_misspelling(mark: str, title: str) -> None:
+    assert _found(mark, title, {"brand": "Tenba"}) == []
