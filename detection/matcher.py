@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 from detection import lexicon
 from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
@@ -33,6 +32,7 @@ from detection.evidence import (
 )
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
+from detection.near_names import compound, keeps_han, number_changed, phrase_word_changed
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
 from detection.phrases import MIN_WORD, PhraseIndex
 from detection.variants import brand_position, joined_with_words, letter_doubled, plausible_variant
@@ -264,7 +264,7 @@ class Matcher:
             return None  # likewise: no repeated letter was collapsed inside this match
         if is_han(needle):
             # Chinese does not separate its words; but its characters carry the mark: "50" is no 50嵐.
-            return (start, end, score, True) if _keeps_han(needle, form.text[start:end]) else None
+            return (start, end, score, True) if keeps_han(needle, form.text[start:end]) else None
         if score == 100 and at_boundary:
             return start, end, score, True
         if score == 100 and info.level.inside and self._joined_to_words(needle, form.text, start, end):
@@ -287,12 +287,12 @@ class Matcher:
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
-            if _number_changed(needle, words):
+            if number_changed(needle, words):
                 return None  # "g1000" is another model than G2000, "plus2" a model name numbered, not PLUSH
             phrase = _phrase_of(info, needle)
-            if phrase and self._phrase_word_changed(phrase, words):
+            if phrase and phrase_word_changed(phrase, words, vocabulary=self._vocabulary):
                 return None  # "scanexpress" is no SAQ EXPRESS, "onestep" no ONE STOP
-            if not phrase and _compound(words) and not _compound(needle):
+            if not phrase and compound(words) and not compound(needle):
                 return None  # "truepower" is TRUE POWER, a phrase of its own, not TYREPOWER misspelt
         elif " " in needle and " " not in words and lexicon.is_common_word(words):
             return None  # LI-NING run together is "lining", a word of its own
@@ -318,23 +318,6 @@ class Matcher:
         misspelling of it (see PhraseIndex)."""
         return (len(word) >= 3 and word in self._common and word not in self._phrase_blockers
                 and word not in self._english and not lexicon.is_dictionary_word(word))
-
-    def _phrase_word_changed(self, needle: str, words: str) -> bool:
-        """Whether a misspelling of the phrase ``needle`` replaces letters of one of its short words (three
-        letters or fewer: "scanexpress" is no SAQ EXPRESS, "istand" no M STAND) or turns one of its words into
-        another English or domain word ("airband" is no AIR BANK). Letters added to a short word ("zip7 linq") and plurals are
-        slips, as are letters swapped. A letter added where two words meet belongs to either: both readings
-        must change a word."""
-        return all(any(self._word_changed(word, written, last=number == len(pairs))
-                       for number, (word, written) in enumerate(pairs, start=1))
-                   for pairs in (aligned_words(needle, words), aligned_words(needle, words, from_end=True)))
-
-    def _word_changed(self, word: str, written: str, *, last: bool) -> bool:
-        if written == word or (last and written.startswith(word)) or written in (word + "s", word + "es"):
-            return False
-        if len(word) <= 3:
-            return not (_subsequence(word, written) or sorted(word) == sorted(written))
-        return lexicon.is_dictionary_word(written) or written in self._vocabulary
 
     def _split_off_words(self, text: str, form: Form, start: int, end: int) -> bool:
         """Whether separators split a word into pieces that are not all words: "Twit-ch" and "Rela-y" are
@@ -374,58 +357,6 @@ def _phrase_of(info: _MarkForm, needle: str) -> str:
     return spaced if " " in spaced and spaced.replace(" ", "") == needle else ""
 
 
-def _compound(text: str) -> bool:
-    """Whether a single word is two frequent English words of three letters or more run together ("truepower")."""
-    return " " not in text and any(_frequent_word(text[:cut]) and _frequent_word(text[cut:])
-                                   for cut in range(3, len(text) - 2))
-
-
-def _frequent_word(word: str) -> bool:
-    return lexicon.is_dictionary_word(word) and lexicon.zipf(word) >= COMPOUND_ZIPF
-
-
-def _keeps_han(needle: str, window: str) -> bool:
-    """Whether ``window`` has every Chinese character of ``needle``: a slip changes letters or digits, not them."""
-    return all(char in window for char in needle if is_han(char))
-
-
-def _number_changed(needle: str, words: str) -> bool:
-    """Whether a misspelling changes the mark's digits, or numbers the mark by writing a digit no one reads
-    as a letter for its last letter: model numbers, not disguises ("a11" for A101, "mark2" for MARKO).
-    Digits added to a mark ("adidas2") or typed inside it are left to the other rules."""
-    mark, written = needle.replace(" ", ""), words.replace(" ", "")
-    if any(c.isdigit() for c in mark):
-        return [c for c in mark if c.isdigit()] != [c for c in written if c.isdigit()]
-    last = written[-1:]
-    return (last.isdigit() and last not in LEET and len(written) == len(mark)
-            and Levenshtein.distance(mark[:-1], written[:-1]) == 0)
-
-
-def aligned_words(needle: str, words: str, *, from_end: bool = False) -> list[tuple[str, str]]:
-    """Each word of the phrase ``needle`` with the part of ``words`` (spaces removed) aligned to it; letters
-    added where two words meet go to the word before (``from_end``: to the word after)."""
-    if from_end:
-        return [(word[::-1], written[::-1]) for word, written in reversed(aligned_words(needle[::-1], words[::-1]))]
-    mark, written = needle.replace(" ", ""), words.replace(" ", "")
-    dest = [0] * (len(mark) + 1)
-    for tag, src_start, src_end, dest_start, dest_end in Levenshtein.opcodes(mark, written):
-        for k in range(src_start, src_end):
-            dest[k] = dest_start if tag == "delete" else dest_start + (k - src_start) * (dest_end - dest_start) // (
-                src_end - src_start)
-    dest[len(mark)] = len(written)
-    pairs, at = [], 0
-    for word in needle.split():
-        pairs.append((word, written[dest[at]:dest[at + len(word)]]))
-        at += len(word)
-    return pairs
-
-
-def _subsequence(short: str, long: str) -> bool:
-    """Whether ``long`` is ``short`` with letters added."""
-    letters = iter(long)
-    return all(char in letters for char in short)
-
-
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the word around an exact match is the mark with one letter added at its end ("Telegramx",
     "Novix"): a misspelling, judged as one (a word or name of its own, "blacks", is not). Letters before
@@ -447,7 +378,6 @@ _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps onl
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}
-COMPOUND_ZIPF = 4.0  # words this frequent run together make a phrase of their own ("talkabout", "homeplug")
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 

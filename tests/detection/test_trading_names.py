@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from detection.marks import MarkSpec
-from detection.matcher import Matcher, aligned_words
+from detection.matcher import Matcher
+from detection.near_names import aligned_words
 
 
 def _found(mark: str, title: str, context: dict[str, str] | None = None) -> list[tuple[str, str]]:
