@@ -32,7 +32,7 @@ from detection.evidence import (
 )
 from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
-from detection.near_names import compound, keeps_han, number_changed, phrase_word_changed
+from detection.near_names import compound, keeps_han, number_changed, phrase_word_changed, slip_of_the_hand
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
 from detection.phrases import MIN_WORD, PhraseIndex
 from detection.variants import brand_position, joined_with_words, letter_doubled, plausible_variant
@@ -287,6 +287,8 @@ class Matcher:
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
+            if not slip_of_the_hand(needle, words):
+                return None  # "wagan" is one letter from WAGAS, but no one types or draws an s as an n
             if number_changed(needle, words):
                 return None  # "g1000" is another model than G2000, "plus2" a model name numbered, not PLUSH
             phrase = _phrase_of(info, needle)

@@ -10,12 +10,19 @@ the Latin half of a mark whose Chinese characters are missing ("50" for 50嵐). 
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
 from detection import lexicon
 from detection.normalise import LEET, is_han
 
+# Keyboards whose neighbouring keys make typos (dnstwist's: qwerty, qwertz, azerty), rows offset as on a keyboard.
+_KEYBOARDS = (("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"), ("1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"),
+              ("1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"))
+# ASCII characters drawn alike (dnstwist's ASCII glyphs; others are folded by detection.normalise).
+_DRAWN_ALIKE = ("bd", "ce", "gq", "il", "1l", "1i", "mn", "nr", "uv", "0o", "38", "69")
+_VOWELS = frozenset("aeiou")
 COMPOUND_ZIPF = 4.0  # words this frequent run together make a phrase of their own ("talkabout", "homeplug")
 
 
@@ -34,6 +41,35 @@ def number_changed(needle: str, words: str) -> bool:
     last = written[-1:]
     return (last.isdigit() and last not in LEET and len(written) == len(mark)
             and Levenshtein.distance(mark[:-1], written[:-1]) == 0)
+
+
+def slip_of_the_hand(needle: str, words: str) -> bool:
+    """Whether ``words`` that differ from the mark in one letter differ by a slip someone makes or copies: a
+    neighbouring key, a letter drawn alike, a vowel for a vowel, one bit flipped ("petco" as "pedco"). "wagan" is
+    not WAGAS typed, nor "spinq" SPINX: another name. Other differences are left to the other rules."""
+    mark, written = needle.replace(" ", ""), words.replace(" ", "")
+    if len(mark) != len(written):
+        return True
+    changed = [(a, b) for a, b in zip(mark, written, strict=True) if a != b]
+    return len(changed) != 1 or _slip(*changed[0])
+
+
+def _slip(a: str, b: str) -> bool:
+    return ((a, b) in _neighbour_keys() or a + b in _DRAWN_ALIKE or b + a in _DRAWN_ALIKE
+            or (a in _VOWELS and b in _VOWELS) or (ord(a) ^ ord(b)).bit_count() == 1)
+
+
+@cache
+def _neighbour_keys() -> frozenset[tuple[str, str]]:
+    pairs = set()
+    for rows in _KEYBOARDS:
+        at = {key: (row, column) for row, keys in enumerate(rows) for column, key in enumerate(keys)}
+        for key, (row, column) in at.items():
+            for other_row, other_column in ((row, column - 1), (row, column + 1), (row - 1, column),
+                                            (row - 1, column + 1), (row + 1, column - 1), (row + 1, column)):
+                if 0 <= other_row < len(rows) and 0 <= other_column < len(rows[other_row]):
+                    pairs.add((key, rows[other_row][other_column]))
+    return frozenset(pairs)
 
 
 def phrase_word_changed(needle: str, words: str, *, vocabulary: Collection[str] = ()) -> bool:

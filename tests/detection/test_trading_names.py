@@ -96,7 +96,7 @@ def test_a_misspelling_that_splits_into_rare_words_still_counts() -> None:
 
 
 @pytest.mark.parametrize(("mark", "title", "brand"), [
-    ("Amber", "amzer silicone skin jelly case for htc inspire 4g - purple", "amzer"),  # ordinary word
+    ("Amber", "ambir ds490-as imagescan pro 490i duplex id card document scanner", "ambir"),  # ordinary word
     ("arko", "arkon mini friction dashboard windshield cell phone mount", "arkon"),  # short
     ("Frame", "piel frama premium leather case for the apple ipod touch", "piel frama"),
 ])
@@ -108,3 +108,24 @@ def test_a_weak_marks_near_spelling_that_is_the_listings_own_brand_is_that_brand
 
 def test_a_strong_marks_misspelling_in_the_brand_field_still_counts() -> None:
     assert _found("Adidas", "addidas superstar trainers white", {"brand": "Addidas"}) == [("fuzzy", "addidas")]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("Wagas", "wagan 5 amp ac to 12v dc power adapter"),  # n for s: no key, glyph or bit apart
+    ("Spinx", "thermaltake cl-p0466 spinq quiet copper heatpipe universal cpu cooler"),
+    ("Pablo", "kyocera clip s2100 paylo prepaid phone virgin mobile"),
+    ("Ixina", "ivina bulletscan f600 flatbed scanner"),
+])
+def test_one_letter_changed_as_no_one_slips_is_another_name(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Wagas", "Wagaa 5 amp ac to 12v dc power adapter", "Wagaa"),  # a neighbouring key
+    ("Spinx", "thermaltake Spinz quiet copper heatpipe cpu cooler", "Spinz"),
+    ("Petco", "Pedco ultrapod ii lightweight camera tripod", "Pedco"),  # one bit flipped (dnstwist's bitsquatting)
+    ("Vertu", "pny Verto geforce 8500gt 512mb video card", "Verto"),  # a vowel for a vowel
+    ("Medion", "Nedion 15.6 inch laptop bag", "Nedion"),  # drawn alike
+])
+def test_one_letter_slipped_still_counts(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("fuzzy", written)]
