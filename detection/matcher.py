@@ -203,8 +203,6 @@ class Matcher:
         if located is None:
             return None
         start, end, score, at_boundary = located
-        if score < 100 and info.level.level != STRONG and _brand_field_spells(context, form.text[start:end]):
-            return None  # "amzer" in a listing whose brand is Amzer is that brand, no AMBER misspelt
         adjustment = self._adjustment(info.mark, context)
         doubled = score < 100 and form.kind == "base" and letter_doubled(needle, form.text, start, end)
         disguise = doubled or disguised(text, form, start, end, info.level) or (
@@ -343,12 +341,6 @@ class Matcher:
         word = text[slice(*_words_around(text, start, end))].replace(" ", "")
         return (len(needle) >= JOINED_LENGTH and word not in self._common
                 and joined_with_words(needle, word, lexicon.is_common_word))
-
-
-def _brand_field_spells(context: Mapping[str, Any] | None, words: str) -> bool:
-    """Whether the listing's brand field is ``words`` or has them as its words: the listing's own brand."""
-    brand = normalise(str((context or {}).get("brand") or ""))
-    return bool(brand) and (words == brand or words.replace(" ", "") in (brand.replace(" ", ""), *brand.split()))
 
 
 def _phrase_of(info: _MarkForm, needle: str) -> str:

@@ -95,18 +95,9 @@ def test_a_misspelling_that_splits_into_rare_words_still_counts() -> None:
     assert _found("Origin", "sony bravia dav-dz170 Origsin home theater system") == [("fuzzy", "Origsin")]
 
 
-@pytest.mark.parametrize(("mark", "title", "brand"), [
-    ("Amber", "ambir ds490-as imagescan pro 490i duplex id card document scanner", "ambir"),  # ordinary word
-    ("arko", "arkon mini friction dashboard windshield cell phone mount", "arkon"),  # short
-    ("Frame", "piel frama premium leather case for the apple ipod touch", "piel frama"),
-])
-def test_a_weak_marks_near_spelling_that_is_the_listings_own_brand_is_that_brand(mark: str, title: str,
-                                                                                  brand: str) -> None:
-    assert _found(mark, title, {"brand": brand}) == []
-    assert _found(mark, title, {"brand": "generic"}) != []  # without it, the same words are a look-alike
-
-
-def test_a_strong_marks_misspelling_in_the_brand_field_still_counts() -> None:
+def test_a_misspelling_in_the_brand_field_still_counts() -> None:
+    # Counterfeiters state their spelling as the brand ("cabon" for CANON, an ordinary word): no alibi.
+    assert _found("Canon", "cabon cli-221 ink tank magenta", {"brand": "cabon"}) == [("fuzzy", "cabon")]
     assert _found("Adidas", "addidas superstar trainers white", {"brand": "Addidas"}) == [("fuzzy", "addidas")]
 
 
