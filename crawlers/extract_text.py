@@ -49,6 +49,9 @@ _INSTALMENT = re.compile(r"(?i)(?:payments?|installments?|instalments?|cuotas|pa
 # a label that names the amount after it as the one to pay
 _PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price|sale price|ihr preis|jetzt nur|"
                         r"votre prix|prix final|su precio|tu precio|il tuo prezzo|uw prijs|twoja cena|din pris)\s*[:：]?\s*$")
+# a price for members only ("Club price £11.00", "Beauty Insider price"): not the price everyone pays
+_MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|card(?:holder)?|plus)[\s-]*(?:price|prices|preis|prix)"
+                     r"\s*[:：]?\s*$|(?<![a-z])(?:member|club|loyalty)-?price")
 _PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
 _OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
               r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
@@ -92,7 +95,8 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Prod
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
-              r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód"
+              r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
+              r"|N[°º]\s*d['’]article"
               r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
@@ -419,6 +423,8 @@ class Page:
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
+        if _MEMBER.search(self._text_before(node.index)) or _MEMBER.search(_attrs(node.element).lower()[:200]):
+            old = max(old, 1)  # a members' price only when nothing else is found
         if old == 0 and _PAY_LABEL.match(self._text_before(node.index)):
             old = -1  # "Your Price $799.99" beside an unlabelled online price
         key = (old, int(node.noise), self._distance(node.index), kind)
@@ -573,7 +579,7 @@ def _state_marks(element: Any) -> str:
 def _unqualified(text: str) -> str:
     """The text without the notes that follow an amount and qualify it ("¥18,500 (税込) 送料込み"); a note before
     the amount stays ("Free shipping on orders $50+" is no price)."""
-    first = re.search(r"\d", text)
+    first = re.search(r"\d(?!\d*(?:[.,]\d+)?\s*%)", text)  # "inkl. 20% USt., zzgl. Versand (49,00 EUR)"
     return text[:first.start()] + _QUALIFIERS.sub(" ", text[first.start():]) if first else text
 
 

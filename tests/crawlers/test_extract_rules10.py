@@ -1,0 +1,50 @@
+"""Extraction rules found by the tenth held-out set (club prices, shipping after a tax note, code labels): each rule
+on a minimal page, with the near case it must not catch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.crawlers.test_extract_sources import listing, page
+
+
+def price_of(body: str, *, lang: str = "en", url: str = "https://shop.example/p/1") -> tuple:
+    item = listing(page(body, lang=lang), url)
+    return item["price"], item["currency"]
+
+
+def test_a_members_price_is_not_the_price_everyone_pays() -> None:
+    body = ('<h1>CeraVe Hydrating Cleanser 236ml</h1><div class="price-info"><div class="price-now">£13.50</div>'
+            '<div class="offer"><span>Carters Club price</span> <span class="value">£11.00</span></div></div>')
+    assert price_of(body, url="https://shop.example.co.uk/c") == (Decimal("13.50"), "GBP")
+    by_class = body.replace('<span>Carters Club price</span> <span class="value">',
+                            '<span class="member-price">')
+    assert price_of(by_class, url="https://shop.example.co.uk/c") == (Decimal("13.50"), "GBP")
+    only = '<h1>CeraVe Hydrating Cleanser</h1><div><span>Club price</span> <span class="value">£11.00</span></div>'
+    assert price_of(only, url="https://shop.example.co.uk/c")[0] == Decimal("11.00")  # the only price stays
+
+
+def test_a_club_in_the_title_is_no_members_price() -> None:
+    body = '<h1>Callaway Golf Club Driver</h1><div><span class="price">$299.00</span></div>'
+    assert price_of(body) == (Decimal("299.00"), "USD")
+
+
+def test_shipping_after_a_tax_percentage_is_not_the_price() -> None:
+    body = ('<h1>Weber Spirit EPX-325S</h1><div class="price-box"><span class="regular-price"><span class="price">'
+            '1.299,00 EUR</span></span><div class="tax-details">inkl. 20% USt., zzgl. <a href="/versand">'
+            'Versandkosten</a> (49,00 EUR)</div></div>')
+    assert price_of(body, lang="de-AT", url="https://shop.example.at/w")[0] == Decimal("1299.00")
+    noted = ('<h1>Weber Spirit EPX-325S</h1><div><span class="p">1.299,00 EUR</span> inkl. 20% USt., zzgl. Versand</div>')
+    assert price_of(noted, lang="de-AT", url="https://shop.example.at/w")[0] == Decimal("1299.00")  # a note after it
+
+
+@pytest.mark.parametrize(("html", "lang", "sku"), [
+    ('<div class="ids">Product # <span>0851234</span></div>', "en", "0851234"),
+    ('<div class="code">Article ID: 494421847</div>', "en", "494421847"),
+    ('<div class="artno">N° d\'article <span>0003812094</span></div>', "fr", "0003812094"),
+    ('<div class="code">Article: <span>Blue tee</span></div>', "en", None),
+])
+def test_product_hash_and_article_labels(html: str, lang: str, sku: str | None) -> None:
+    assert listing(page(f"<h1>Product</h1>{html}", lang=lang)).get("sku") == sku
