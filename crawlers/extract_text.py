@@ -24,7 +24,7 @@ _NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:h
 _NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
                          r"cross-?sell|recomm|carousel|similar|also-?(?:bought|like|viewed|purchased)|recently|breadcrumb|"
                          r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
-_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
+_OLD = re.compile(r"(?<![a-z0-9])(?<!with-)(?<!has-)(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
                   r"|msrp|uvp|crossed"
                   r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
 _WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
@@ -382,6 +382,16 @@ class Page:
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
 
+    def old_prices(self) -> list[str]:
+        """The struck-through or "was" amounts of the page outside related-product blocks."""
+        out = []
+        for node in self.nodes:
+            if node.old == 2 and not node.noise and (text := _price_text(node.element)) and _MONEY.search(text):
+                amount, _ = parse_price(ascii_digits(text), None, self.locale)
+                if amount is not None and amount > 0:
+                    out.append(str(amount))
+        return out
+
     def _text_before(self, index: int) -> str:
         """The last text piece that comes before the element at ``index`` in document order."""
         at = bisect.bisect_left(self.text_positions, index) - 1
@@ -627,5 +637,6 @@ def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str 
         out["price"], out["currency"] = price
     else:
         out["currency"] = page.currency()
-    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability())
+    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability(),
+               old_prices=page.old_prices() if price else None)
     return {k: v for k, v in out.items() if v}

@@ -48,3 +48,26 @@ def test_shipping_after_a_tax_percentage_is_not_the_price() -> None:
 ])
 def test_product_hash_and_article_labels(html: str, lang: str, sku: str | None) -> None:
     assert listing(page(f"<h1>Product</h1>{html}", lang=lang)).get("sku") == sku
+
+
+STALE_HEAD = ('<script type="application/ld+json">{"@context":"https://schema.org/","@type":"Product","name":"Fissler '
+              'Pfanne 28 cm","sku":"KB-84358","brand":{"@type":"Brand","name":"Fissler"},"offers":{"@type":"Offer",'
+              '"price":"119.00","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script>')
+
+
+def test_structured_price_the_page_shows_struck_through_gives_way_to_the_shown_price() -> None:
+    body = ('<h1>Fissler Pfanne 28 cm</h1><div class="price-container"><p class="product-detail-price with-list-price">'
+            '89,95&nbsp;€*</p><span class="list-price">statt <span class="list-price-price">119,00&nbsp;€*</span></span>'
+            '</div>')
+    item = listing(page(body, lang="de", head=STALE_HEAD), "https://shop.example.de/p")
+    assert (item["price"], item["currency"]) == (Decimal("89.95"), "EUR")
+    current = body.replace("89,95", "119,00").replace("statt <span class=\"list-price-price\">119,00",
+                                                      "statt <span class=\"list-price-price\">149,00")
+    item = listing(page(current, lang="de", head=STALE_HEAD), "https://shop.example.de/p")
+    assert item["price"] == Decimal("119.00")  # the structured price the page shows as current stays
+
+
+def test_a_with_list_price_class_is_the_current_price_a_list_price_class_is_not() -> None:
+    body = ('<h1>Fissler Pfanne</h1><div><p class="product-price with-list-price">89,95 €</p>'
+            '<span class="list-price">119,00 €</span></div>')
+    assert price_of(body, lang="de", url="https://shop.example.de/p")[0] == Decimal("89.95")
