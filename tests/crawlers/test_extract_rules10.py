@@ -71,3 +71,18 @@ def test_a_with_list_price_class_is_the_current_price_a_list_price_class_is_not(
     body = ('<h1>Fissler Pfanne</h1><div><p class="product-price with-list-price">89,95 €</p>'
             '<span class="list-price">119,00 €</span></div>')
     assert price_of(body, lang="de", url="https://shop.example.de/p")[0] == Decimal("89.95")
+
+
+NUXT = ('<script>window.__NUXT__={layout:"default",data:[{product:{id:180501,name:"Théière Bodum Assam",'
+        'brand:{name:"Bodum"},price:{amount:34.9,crossed:39.9,currency:\'EUR\'},stock:{available:!0}}}]};</script>')
+
+
+def test_a_state_written_as_a_javascript_object_literal_is_read() -> None:
+    item = listing(page('<div id="__nuxt"></div>' + NUXT, lang="fr"), "https://shop.example.fr/p")
+    assert (item["price"], item["currency"], item["brand"]) == (Decimal("34.9"), "EUR", "Bodum")
+
+
+def test_a_javascript_literal_that_needs_evaluating_is_not_read() -> None:
+    code = NUXT.replace("amount:34.9", "amount:basePrice*0.9")
+    item = listing(page('<div id="__nuxt"></div>' + code, lang="fr"), "https://shop.example.fr/p")
+    assert item.get("price") is None
