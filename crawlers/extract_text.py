@@ -496,7 +496,7 @@ class Page:
             logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
                     or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)
-                    or ("logo" in marks and not logo)):
+                    or ("logo" in marks and not logo) or self._around_heading(node.element)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
@@ -522,6 +522,10 @@ class Page:
                                "//a[contains(@href,'brand')]")[:20]
         return next((b for link in links if (b := _brand(link.xpath("normalize-space(.)").get()))), None)
 
+    def _around_heading(self, element: Any) -> bool:
+        """Whether ``element`` holds the <h1> ("<div class=pdp-brand-title><a>YETI</a><h1>…"): not a brand block."""
+        return self.heading is not None and any(a is element for a in self.heading.element.iterancestors())
+
     def _title_brand(self) -> str | None:
         """A brand linked at the start of the <h1> ("<h1><a href=/arzum>Arzum</a> Okka Minio</h1>"), or a short
         line just above the <h1> that the page's <title> starts with ("adidas Originals" over "SAMBA OG")."""
@@ -546,8 +550,10 @@ class Page:
         hint = " ".join((self.hint or "").split()).casefold()
         if before and self.title and len(before[0].text) <= 40:
             value = _brand(before[0].text)
-            if value and hint.startswith(value.casefold()) and value.casefold() not in self.title.casefold():
-                return value
+            title = self.title.casefold()
+            if value and hint.startswith(value.casefold()) and (value.casefold() not in title or (
+                    re.match(rf"{re.escape(value.casefold())}\s", title) and len(value) * 2 <= len(title))):
+                return value  # or a vendor line over a title that starts with it (Shopify Dawn)
         return None
 
     def currency(self) -> str | None:

@@ -86,3 +86,20 @@ def test_a_javascript_literal_that_needs_evaluating_is_not_read() -> None:
     code = NUXT.replace("amount:34.9", "amount:basePrice*0.9")
     item = listing(page('<div id="__nuxt"></div>' + code, lang="fr"), "https://shop.example.fr/p")
     assert item.get("price") is None
+
+
+def test_a_brand_block_that_holds_the_title_is_not_the_brand_its_link_is() -> None:
+    body = ('<div class="pdp-brand-title"><a class="pdp-brand" href="/brands/yeti">YETI</a>'
+            '<h1>Tundra 45 Cooler, Navy</h1></div><span class="price">$399.99</span>')
+    assert listing(page(body))["brand"] == "YETI"
+    no_link = body.replace('<a class="pdp-brand" href="/brands/yeti">YETI</a>', "")
+    assert listing(page(no_link)).get("brand") is None  # the block's text is the title, never a brand
+
+
+def test_a_vendor_line_over_a_title_that_starts_with_it_is_the_brand() -> None:
+    def brand(line: str, h1: str) -> str | None:
+        html = (f'<!doctype html><html lang="nl"><head><title>{h1} – Koffiehuis Delft</title></head><body>'
+                f'<p class="product__text">{line}</p><h1>{h1}</h1><span class="price">€249,00</span></body></html>')
+        return listing(html, "https://shop.example.nl/p").get("brand")
+    assert brand("Moccamaster", "Moccamaster KBG Select Polished Silver") == "Moccamaster"
+    assert brand("Moccamaster KBG", "Moccamaster KBG Select") is None  # a line that is most of the title
