@@ -424,6 +424,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         if limited and sources[-1].get("availability") == "OutOfStock":
             for source in structured:
                 source["availability"] = "OutOfStock"
+    seen = sources[-1] if sources[-1].get("old_prices") else {}
+    seen_old = seen.pop("old_prices", [])
     out: dict[str, Any] = {}
     for source in sources:  # every source's price is a data value (the heuristics give parsed amounts)
         if not out.get("price") and source.get("price"):
@@ -433,6 +435,11 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         for key, value in source.items():
             if key not in ("price", "currency") and not out.get(key):
                 out[key] = value
+    if seen_old and out.get("price") in seen_old and seen.get("price") and not _is_old(seen, seen_old, locale):
+        # structured data left at the price the page now shows struck through: the page's current price
+        amount, currency = _amount(seen["price"], seen.get("currency") or out.get("currency"), locale)
+        if amount is not None:
+            out["price"], out["currency"] = str(amount), currency
     if out.get("price") and not out.get("currency"):
         declared = next((s["currency"] for s in sources if s.get("currency")), None)
         out["currency"] = normalise_currency(declared, locale) or locale.currency
@@ -445,6 +452,11 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     if lang:
         out["language"] = lang.split("-")[0].split("_")[0].lower()
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _is_old(source: dict[str, Any], old: list[str], locale: Locale | None) -> bool:
+    amount, _ = _amount(source["price"], source.get("currency"), locale)
+    return amount is None or str(amount) in old
 
 
 def _script_language(text: str) -> str | None:

@@ -71,10 +71,47 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
             try:
                 value, _ = decoder.raw_decode(text, match.end())
             except (ValueError, RecursionError):
-                continue
+                value = js_literal(text, match.end())  # {layout:"default",data:[…]}: unquoted keys
+                if value is None:
+                    continue
             shopify = match.group(3) == "meta" and isinstance(value, dict) and "product" in value
             found.append(("shopify" if shopify else "script", value))
     return found
+
+
+_JS_TOKEN = re.compile(r"""\s+|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}\[\],:]|!0|!1|void 0"""
+                       r"|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z_$][\w$]*")
+_JS_VALUES = {"true": "true", "false": "false", "null": "null", "undefined": "null", "void 0": "null", "!0": "true",
+              "!1": "false"}
+
+
+def js_literal(text: str, start: int, limit: int = 300_000) -> Any:
+    """A JavaScript object literal of data only (unquoted keys, '…' strings, !0, void 0) read as JSON, else None;
+    any name that is not a key or a constant (a variable, a call) gives None: nothing is evaluated."""
+    out: list[str] = []
+    depth, at, end = 0, start, min(len(text), start + limit)
+    while at < end:
+        token = _JS_TOKEN.match(text, at)
+        if token is None:
+            return None
+        piece, at = token.group(), token.end()
+        if piece[0] in "{[":
+            depth += 1
+        elif piece[0] in "}]":
+            depth -= 1
+        elif piece[0] == "'":
+            piece = json.dumps(piece[1:-1].replace("\\'", "'"))
+        elif piece[0].isalpha() or piece[0] in "_$!v":
+            if piece in _JS_VALUES and not re.match(r"\s*:", text[at:at + 20]):
+                piece = _JS_VALUES[piece]
+            elif re.match(r"\s*:", text[at:at + 20]):
+                piece = json.dumps(piece)
+            else:
+                return None
+        out.append(piece)
+        if depth == 0:
+            return _loads("".join(out))
+    return None
 
 
 def _loads(text: str) -> Any:

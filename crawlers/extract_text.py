@@ -24,7 +24,7 @@ _NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:h
 _NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
                          r"cross-?sell|recomm|carousel|similar|also-?(?:bought|like|viewed|purchased)|recently|breadcrumb|"
                          r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
-_OLD = re.compile(r"(?<![a-z0-9])(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
+_OLD = re.compile(r"(?<![a-z0-9])(?<!with-)(?<!has-)(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
                   r"|msrp|uvp|crossed"
                   r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
 _WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
@@ -49,6 +49,9 @@ _INSTALMENT = re.compile(r"(?i)(?:payments?|installments?|instalments?|cuotas|pa
 # a label that names the amount after it as the one to pay
 _PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price|sale price|ihr preis|jetzt nur|"
                         r"votre prix|prix final|su precio|tu precio|il tuo prezzo|uw prijs|twoja cena|din pris)\s*[:：]?\s*$")
+# a price for members only ("Club price £11.00", "Beauty Insider price"): not the price everyone pays
+_MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|card(?:holder)?|plus)[\s-]*(?:price|prices|preis|prix)"
+                     r"\s*[:：]?\s*$|(?<![a-z])(?:member|club|loyalty)-?price")
 _PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
 _OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
               r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
@@ -92,7 +95,8 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Prod
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
-              r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód"
+              r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
+              r"|N[°º]\s*d['’]article"
               r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
@@ -378,6 +382,16 @@ class Page:
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
 
+    def old_prices(self) -> list[str]:
+        """The struck-through or "was" amounts of the page outside related-product blocks."""
+        out = []
+        for node in self.nodes:
+            if node.old == 2 and not node.noise and (text := _price_text(node.element)) and _MONEY.search(text):
+                amount, _ = parse_price(ascii_digits(text), None, self.locale)
+                if amount is not None and amount > 0:
+                    out.append(str(amount))
+        return out
+
     def _text_before(self, index: int) -> str:
         """The last text piece that comes before the element at ``index`` in document order."""
         at = bisect.bisect_left(self.text_positions, index) - 1
@@ -419,6 +433,8 @@ class Page:
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
+        if _MEMBER.search(self._text_before(node.index)) or _MEMBER.search(_attrs(node.element).lower()[:200]):
+            old = max(old, 1)  # a members' price only when nothing else is found
         if old == 0 and _PAY_LABEL.match(self._text_before(node.index)):
             old = -1  # "Your Price $799.99" beside an unlabelled online price
         key = (old, int(node.noise), self._distance(node.index), kind)
@@ -480,7 +496,7 @@ class Page:
             logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
                     or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)
-                    or ("logo" in marks and not logo)):
+                    or ("logo" in marks and not logo) or self._around_heading(node.element)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
@@ -506,6 +522,10 @@ class Page:
                                "//a[contains(@href,'brand')]")[:20]
         return next((b for link in links if (b := _brand(link.xpath("normalize-space(.)").get()))), None)
 
+    def _around_heading(self, element: Any) -> bool:
+        """Whether ``element`` holds the <h1> ("<div class=pdp-brand-title><a>YETI</a><h1>…"): not a brand block."""
+        return self.heading is not None and any(a is element for a in self.heading.element.iterancestors())
+
     def _title_brand(self) -> str | None:
         """A brand linked at the start of the <h1> ("<h1><a href=/arzum>Arzum</a> Okka Minio</h1>"), or a short
         line just above the <h1> that the page's <title> starts with ("adidas Originals" over "SAMBA OG")."""
@@ -530,8 +550,10 @@ class Page:
         hint = " ".join((self.hint or "").split()).casefold()
         if before and self.title and len(before[0].text) <= 40:
             value = _brand(before[0].text)
-            if value and hint.startswith(value.casefold()) and value.casefold() not in self.title.casefold():
-                return value
+            title = self.title.casefold()
+            if value and hint.startswith(value.casefold()) and (value.casefold() not in title or (
+                    re.match(rf"{re.escape(value.casefold())}\s", title) and len(value) * 2 <= len(title))):
+                return value  # or a vendor line over a title that starts with it (Shopify Dawn)
         return None
 
     def currency(self) -> str | None:
@@ -573,7 +595,7 @@ def _state_marks(element: Any) -> str:
 def _unqualified(text: str) -> str:
     """The text without the notes that follow an amount and qualify it ("¥18,500 (税込) 送料込み"); a note before
     the amount stays ("Free shipping on orders $50+" is no price)."""
-    first = re.search(r"\d", text)
+    first = re.search(r"\d(?!\d*(?:[.,]\d+)?\s*%)", text)  # "inkl. 20% USt., zzgl. Versand (49,00 EUR)"
     return text[:first.start()] + _QUALIFIERS.sub(" ", text[first.start():]) if first else text
 
 
@@ -621,5 +643,6 @@ def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str 
         out["price"], out["currency"] = price
     else:
         out["currency"] = page.currency()
-    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability())
+    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability(),
+               old_prices=page.old_prices() if price else None)
     return {k: v for k, v in out.items() if v}

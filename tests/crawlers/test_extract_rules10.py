@@ -1,0 +1,105 @@
+"""Extraction rules found by the tenth held-out set (club prices, shipping after a tax note, code labels): each rule
+on a minimal page, with the near case it must not catch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.crawlers.test_extract_sources import listing, page
+
+
+def price_of(body: str, *, lang: str = "en", url: str = "https://shop.example/p/1") -> tuple:
+    item = listing(page(body, lang=lang), url)
+    return item["price"], item["currency"]
+
+
+def test_a_members_price_is_not_the_price_everyone_pays() -> None:
+    body = ('<h1>CeraVe Hydrating Cleanser 236ml</h1><div class="price-info"><div class="price-now">£13.50</div>'
+            '<div class="offer"><span>Carters Club price</span> <span class="value">£11.00</span></div></div>')
+    assert price_of(body, url="https://shop.example.co.uk/c") == (Decimal("13.50"), "GBP")
+    by_class = body.replace('<span>Carters Club price</span> <span class="value">',
+                            '<span class="member-price">')
+    assert price_of(by_class, url="https://shop.example.co.uk/c") == (Decimal("13.50"), "GBP")
+    only = '<h1>CeraVe Hydrating Cleanser</h1><div><span>Club price</span> <span class="value">£11.00</span></div>'
+    assert price_of(only, url="https://shop.example.co.uk/c")[0] == Decimal("11.00")  # the only price stays
+
+
+def test_a_club_in_the_title_is_no_members_price() -> None:
+    body = '<h1>Callaway Golf Club Driver</h1><div><span class="price">$299.00</span></div>'
+    assert price_of(body) == (Decimal("299.00"), "USD")
+
+
+def test_shipping_after_a_tax_percentage_is_not_the_price() -> None:
+    body = ('<h1>Weber Spirit EPX-325S</h1><div class="price-box"><span class="regular-price"><span class="price">'
+            '1.299,00 EUR</span></span><div class="tax-details">inkl. 20% USt., zzgl. <a href="/versand">'
+            'Versandkosten</a> (49,00 EUR)</div></div>')
+    assert price_of(body, lang="de-AT", url="https://shop.example.at/w")[0] == Decimal("1299.00")
+    noted = ('<h1>Weber Spirit EPX-325S</h1><div><span class="p">1.299,00 EUR</span> inkl. 20% USt., zzgl. Versand</div>')
+    assert price_of(noted, lang="de-AT", url="https://shop.example.at/w")[0] == Decimal("1299.00")  # a note after it
+
+
+@pytest.mark.parametrize(("html", "lang", "sku"), [
+    ('<div class="ids">Product # <span>0851234</span></div>', "en", "0851234"),
+    ('<div class="code">Article ID: 494421847</div>', "en", "494421847"),
+    ('<div class="artno">N° d\'article <span>0003812094</span></div>', "fr", "0003812094"),
+    ('<div class="code">Article: <span>Blue tee</span></div>', "en", None),
+])
+def test_product_hash_and_article_labels(html: str, lang: str, sku: str | None) -> None:
+    assert listing(page(f"<h1>Product</h1>{html}", lang=lang)).get("sku") == sku
+
+
+STALE_HEAD = ('<script type="application/ld+json">{"@context":"https://schema.org/","@type":"Product","name":"Fissler '
+              'Pfanne 28 cm","sku":"KB-84358","brand":{"@type":"Brand","name":"Fissler"},"offers":{"@type":"Offer",'
+              '"price":"119.00","priceCurrency":"EUR","availability":"https://schema.org/InStock"}}</script>')
+
+
+def test_structured_price_the_page_shows_struck_through_gives_way_to_the_shown_price() -> None:
+    body = ('<h1>Fissler Pfanne 28 cm</h1><div class="price-container"><p class="product-detail-price with-list-price">'
+            '89,95&nbsp;€*</p><span class="list-price">statt <span class="list-price-price">119,00&nbsp;€*</span></span>'
+            '</div>')
+    item = listing(page(body, lang="de", head=STALE_HEAD), "https://shop.example.de/p")
+    assert (item["price"], item["currency"]) == (Decimal("89.95"), "EUR")
+    current = body.replace("89,95", "119,00").replace("statt <span class=\"list-price-price\">119,00",
+                                                      "statt <span class=\"list-price-price\">149,00")
+    item = listing(page(current, lang="de", head=STALE_HEAD), "https://shop.example.de/p")
+    assert item["price"] == Decimal("119.00")  # the structured price the page shows as current stays
+
+
+def test_a_with_list_price_class_is_the_current_price_a_list_price_class_is_not() -> None:
+    body = ('<h1>Fissler Pfanne</h1><div><p class="product-price with-list-price">89,95 €</p>'
+            '<span class="list-price">119,00 €</span></div>')
+    assert price_of(body, lang="de", url="https://shop.example.de/p")[0] == Decimal("89.95")
+
+
+NUXT = ('<script>window.__NUXT__={layout:"default",data:[{product:{id:180501,name:"Théière Bodum Assam",'
+        'brand:{name:"Bodum"},price:{amount:34.9,crossed:39.9,currency:\'EUR\'},stock:{available:!0}}}]};</script>')
+
+
+def test_a_state_written_as_a_javascript_object_literal_is_read() -> None:
+    item = listing(page('<div id="__nuxt"></div>' + NUXT, lang="fr"), "https://shop.example.fr/p")
+    assert (item["price"], item["currency"], item["brand"]) == (Decimal("34.9"), "EUR", "Bodum")
+
+
+def test_a_javascript_literal_that_needs_evaluating_is_not_read() -> None:
+    code = NUXT.replace("amount:34.9", "amount:basePrice*0.9")
+    item = listing(page('<div id="__nuxt"></div>' + code, lang="fr"), "https://shop.example.fr/p")
+    assert item.get("price") is None
+
+
+def test_a_brand_block_that_holds_the_title_is_not_the_brand_its_link_is() -> None:
+    body = ('<div class="pdp-brand-title"><a class="pdp-brand" href="/brands/yeti">YETI</a>'
+            '<h1>Tundra 45 Cooler, Navy</h1></div><span class="price">$399.99</span>')
+    assert listing(page(body))["brand"] == "YETI"
+    no_link = body.replace('<a class="pdp-brand" href="/brands/yeti">YETI</a>', "")
+    assert listing(page(no_link)).get("brand") is None  # the block's text is the title, never a brand
+
+
+def test_a_vendor_line_over_a_title_that_starts_with_it_is_the_brand() -> None:
+    def brand(line: str, h1: str) -> str | None:
+        html = (f'<!doctype html><html lang="nl"><head><title>{h1} – Koffiehuis Delft</title></head><body>'
+                f'<p class="product__text">{line}</p><h1>{h1}</h1><span class="price">€249,00</span></body></html>')
+        return listing(html, "https://shop.example.nl/p").get("brand")
+    assert brand("Moccamaster", "Moccamaster KBG Select Polished Silver") == "Moccamaster"
+    assert brand("Moccamaster KBG", "Moccamaster KBG Select") is None  # a line that is most of the title
