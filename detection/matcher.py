@@ -35,7 +35,13 @@ from detection.marks import MarkSpec
 from detection.near_names import compound, keeps_han, number_changed, phrase_word_changed, slip_of_the_hand
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
 from detection.phrases import MIN_WORD, PhraseIndex
-from detection.variants import brand_position, joined_with_words, letter_doubled, plausible_variant
+from detection.variants import (
+    brand_position,
+    joined_with_words,
+    letter_doubled,
+    plausible_variant,
+    words_around,
+)
 from shared_db.messages import detection as M
 
 DEFAULT_CUTOFF = 80.0
@@ -271,7 +277,7 @@ class Matcher:
                 _letter_added(needle, form.text, start, end, info.level) or letter_doubled(needle, form.text, start, end)):
             return None  # a word built on a weak or ordinary mark is a word of its own: "cookn", "blacks"
         # A misspelling, or a distinctive mark inside a longer word ("adidasx"): judged as the whole words.
-        start, end = _words_around(form.text, start, end)
+        start, end = words_around(form.text, start, end)
         words = form.text[start:end]
         joined = fuzz.ratio(needle.replace(" ", ""), words.replace(" ", ""))
         score = max(fuzz.ratio(needle, words), joined)
@@ -338,7 +344,7 @@ class Matcher:
 
     def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
         """Whether an exact match inside a longer word is the mark joined to ordinary words."""
-        word = text[slice(*_words_around(text, start, end))].replace(" ", "")
+        word = text[slice(*words_around(text, start, end))].replace(" ", "")
         return (len(needle) >= JOINED_LENGTH and word not in self._common
                 and joined_with_words(needle, word, lexicon.is_common_word))
 
@@ -356,7 +362,7 @@ def _letter_added(needle: str, text: str, start: int, end: int, level: Distincti
     "Novix"): a misspelling, judged as one (a word or name of its own, "blacks", is not). Letters before
     it make other words ("spinpoint", "gbic"), digits after it model names ("plus2"), and a letter after
     a four-letter word a stylised word ("cookn")."""
-    first, last = _words_around(text, start, end)
+    first, last = words_around(text, start, end)
     long_enough = len(needle) > SHORT_LENGTH or (len(needle) == SHORT_LENGTH and level.level != ORDINARY)
     return (" " not in needle and long_enough and last - first == len(needle) + 1
             and text[first:last - 1] == needle and text[last - 1].isalpha())
@@ -431,15 +437,6 @@ def _collapses(text: str, form: Form, start: int, end: int) -> bool:
 def _joins_words(text: str, form: Form, start: int, end: int) -> bool:
     """Whether ``form.text[start:end]`` spans a separator of ``text`` that the spacing form removed."""
     return any(start <= i <= end - 2 for i in spacing_joins(text, form))
-
-
-def _words_around(text: str, start: int, end: int) -> tuple[int, int]:
-    """``[start, end)`` widened to the whole space-separated words it touches."""
-    while start > 0 and text[start - 1] != " ":
-        start -= 1
-    while end < len(text) and text[end] != " ":
-        end += 1
-    return start, end
 
 
 def _at_boundary(form: Form, start: int, end: int) -> bool:

@@ -43,16 +43,20 @@ def plausible_variant(needle: str, words: str) -> bool:
     return OSA.distance(mark, written, score_cutoff=max_edits(len(mark)) + 1) <= max_edits(len(mark))
 
 
+def words_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to the whole space-separated words it touches."""
+    while start > 0 and text[start - 1] != " ":
+        start -= 1
+    while end < len(text) and text[end] != " ":
+        end += 1
+    return start, end
+
+
 def letter_doubled(needle: str, text: str, start: int, end: int) -> bool:
     """Whether the word around a match of ``needle`` in ``text`` is the mark with one of its letters written
     twice ("Rreason", "Aquaa", "HTTC"): dnstwist's repetition, a slip that makes no other word or code unless
     it is a word or name of its own ("boox", "telegramm"), which Matcher._locate then rejects."""
-    first, last = start, end
-    while first > 0 and text[first - 1] != " ":
-        first -= 1
-    while last < len(text) and text[last] != " ":
-        last += 1
-    word = text[first:last]
+    word = text[slice(*words_around(text, start, end))]
     return (len(word) == len(needle) + 1 and " " not in needle and any(
         needle[i].isalpha() and word == needle[:i + 1] + needle[i:] for i in range(len(needle))))
 
