@@ -81,6 +81,7 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
 
 _JS_TOKEN = re.compile(r"""\s+|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}\[\],:]|!0|!1|void 0"""
                        r"|-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[A-Za-z_$][\w$]*")
+_KEY_FOLLOWS = re.compile(r"\s*:")
 _JS_VALUES = {"true": "true", "false": "false", "null": "null", "undefined": "null", "void 0": "null", "!0": "true",
               "!1": "false"}
 
@@ -102,10 +103,10 @@ def js_literal(text: str, start: int, limit: int = 300_000) -> Any:
         elif piece[0] == "'":
             piece = json.dumps(piece[1:-1].replace("\\'", "'"))
         elif piece[0].isalpha() or piece[0] in "_$!v":
-            if piece in _JS_VALUES and not re.match(r"\s*:", text[at:at + 20]):
-                piece = _JS_VALUES[piece]
-            elif re.match(r"\s*:", text[at:at + 20]):
+            if _KEY_FOLLOWS.match(text, at):
                 piece = json.dumps(piece)
+            elif piece in _JS_VALUES:
+                piece = _JS_VALUES[piece]
             else:
                 return None
         out.append(piece)
