@@ -207,16 +207,29 @@ static int by_length_cmp(const void *a, const void *b) {
     return (*(const uint32_t *)a > *(const uint32_t *)b) - (*(const uint32_t *)a < *(const uint32_t *)b);
 }
 
-/* The hash of a form's characters without its spaces (prefix is scratch). */
+/* Whether a[i] is a word "s" after another: a possessive, "zaxby s" for ZAXBY'S. */
+static inline int lone_s(const ch_t *a, int len_a, int i) {
+    return a[i] == 's' && i > 0 && a[i - 1] == ' ' && (i + 1 == len_a || a[i + 1] == ' ');
+}
+
+/* The hash of a form's characters without its spaces, and without its possessives if it has any (the
+   matcher keeps "zaxby" for ZAXBY'S though the web knows it as a name; prefix is scratch). */
 static int add_stripped_key(Index *self, uint32_t form, Vec *stripped, uint64_t *prefix) {
-    int n = self->lengths[form], k = 0;
+    int n = self->lengths[form];
     const ch_t *s = self->chars + self->offsets[form];
     ch_t letters[MAX_NEEDLE];
-    for (int i = 0; i < n; i++)
-        if (s[i] != ' ') letters[k++] = s[i];
-    prefix_sums(&self->powers, letters, k, prefix);
-    Entry e = {subsequence_key(&self->powers, prefix, 0, k, NULL, 0, STRIPPED_TAG), form};
-    return vec_push(stripped, &e);
+    for (int possessive = 0; possessive < 2; possessive++) {
+        int k = 0, dropped = 0;
+        for (int i = 0; i < n; i++) {
+            if (possessive && lone_s(s, n, i)) dropped = 1;
+            else if (s[i] != ' ') letters[k++] = s[i];
+        }
+        if (possessive && !dropped) break;
+        prefix_sums(&self->powers, letters, k, prefix);
+        Entry e = {subsequence_key(&self->powers, prefix, 0, k, NULL, 0, STRIPPED_TAG), form};
+        if (vec_push(stripped, &e)) return -1;
+    }
+    return 0;
 }
 
 static int add_form_keys(Index *self, uint32_t form, Vec *full, Vec *edge, uint64_t *prefix) {
@@ -871,10 +884,12 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
     return 0;
 }
 
-static int same_without_spaces(const ch_t *a, int len_a, const ch_t *b, int len_b) {
+/* Whether a and b are the same without their spaces (possessive: and without a's words "s", as
+   Matcher._possessive_dropped reads "maggiano little italy" for MAGGIANO'S LITTLE ITALY). */
+static int same_without_spaces(const ch_t *a, int len_a, const ch_t *b, int len_b, int possessive) {
     int i = 0, j = 0;
     for (;;) {
-        while (i < len_a && a[i] == ' ') i++;
+        while (i < len_a && (a[i] == ' ' || (possessive && lone_s(a, len_a, i)))) i++;
         while (j < len_b && b[j] == ' ') j++;
         if (i == len_a || j == len_b) return i == len_a && j == len_b;
         if (a[i++] != b[j++]) return 0;
@@ -894,7 +909,8 @@ static int window_may_stand(const Pattern *pm, const ch_t *needle, int n, int ne
     int from = w->word_start[start], to = w->word_end[end - 1];
     int ordinary = w->has_plain && w->plain[to] == w->plain[from];
     if (score == 100) return !(inside && w->has_plain && w->exact_plain[to] == w->exact_plain[from]);
-    if (ordinary && !same_without_spaces(needle, n, text + from, to - from)) return 0;
+    if (ordinary && !same_without_spaces(needle, n, text + from, to - from, 0) &&
+        !same_without_spaces(needle, n, text + from, to - from, 1)) return 0;
     int common = lcs(pm, n, text + from, to - from);
     int joined_len = n - needle_spaces + (to - from) - (w->spaces[to] - w->spaces[from]);
     return ratio_score(common, n, to - from) >= word_cutoff || (joined_len && 200.0 * common / joined_len >= word_cutoff);

@@ -277,7 +277,7 @@ class Matcher:
                 _letter_added(needle, form.text, start, end, info.level) or letter_doubled(needle, form.text, start, end)):
             return None  # a word built on a weak or ordinary mark is a word of its own: "cookn", "blacks"
         # A misspelling, or a distinctive mark inside a longer word ("adidasx"): judged as the whole words.
-        start, end = words_around(form.text, start, end)
+        start, end = _whole_words(needle, form.text, *words_around(form.text, start, end), score_cutoff)
         words = form.text[start:end]
         joined = fuzz.ratio(needle.replace(" ", ""), words.replace(" ", ""))
         score = max(fuzz.ratio(needle, words), joined)
@@ -287,7 +287,8 @@ class Matcher:
             # The words as the listing wrote them (a spacing form has joined some), normalised; for the
             # base form that is its own text, whole words being folded one character at a time.
             written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
-            if self._ordinary(written) and not (form.kind == "base" and self._phrase_misspelt(needle, written)):
+            if self._ordinary(written) and not (form.kind == "base" and self._phrase_misspelt(needle, written)) and not (
+                    _possessive_dropped(needle, written)):
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
@@ -355,6 +356,51 @@ def _phrase_of(info: _MarkForm, needle: str) -> str:
         return needle
     spaced = normalise(info.registered) if info.variant == "joined" else ""
     return spaced if " " in spaced and spaced.replace(" ", "") == needle else ""
+
+
+def _whole_words(needle: str, text: str, start: int, end: int, score_cutoff: float) -> tuple[int, int]:
+    """The words ``[start, end)`` of ``text``, or with a neighbouring word when the needle has more words and a
+    window of the needle's length reaching the cutoff spans them too: partial_ratio aligns "zaxby s" with
+    "zaxwby" or "axwby s" alike in "zaxwby s", and the whole words are "zaxwby s"."""
+    if needle.count(" ") <= text.count(" ", start, end):
+        return start, end
+    best, best_score = (start, end), _words_ratio(needle, text[start:end])
+    for first, last in ((_word_before(text, start), end), (start, _word_after(text, end))):
+        if (first, last) != (start, end) and _spanned(needle, text, first, last, score_cutoff):
+            score = _words_ratio(needle, text[first:last])
+            if score > best_score:
+                best, best_score = (first, last), score
+    return best
+
+
+def _word_before(text: str, start: int) -> int:
+    return words_around(text, start - 2, start - 1)[0] if start >= 2 else start
+
+
+def _word_after(text: str, end: int) -> int:
+    return words_around(text, end + 1, end + 2)[1] if end + 1 < len(text) else end
+
+
+def _spanned(needle: str, text: str, first: int, last: int, score_cutoff: float) -> bool:
+    """Whether a window of the needle's length starting in the first word of ``text[first:last]`` and ending in
+    its last word reaches the cutoff (then the index's screen kept it too)."""
+    n = len(needle)
+    first_end, last_start = text.find(" ", first), text.rfind(" ", first, last) + 1
+    return any(fuzz.ratio(needle, text[at:at + n], score_cutoff=score_cutoff)
+               for at in range(first, min(first_end, last - n) + 1) if at + n > last_start)
+
+
+def _words_ratio(needle: str, words: str) -> float:
+    return max(fuzz.ratio(needle, words), fuzz.ratio(needle.replace(" ", ""), words.replace(" ", "")))
+
+
+def _possessive_dropped(needle: str, written: str) -> bool:
+    """Whether ``written`` is the mark without its possessive ("maggiano little italy" for MAGGIANO'S LITTLE
+    ITALY, "zaxby" for ZAXBY'S), a name the web knows because it is the mark's, unless an ordinary word
+    ("jack" for JACK'S)."""
+    first, *rest = needle.split()
+    return (written != needle and written == " ".join([first, *(word for word in rest if word != "s")])
+            and (" " in written or not lexicon.is_common_word(written)))
 
 
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:

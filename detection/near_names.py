@@ -86,6 +86,8 @@ def phrase_word_changed(needle: str, words: str, *, vocabulary: Collection[str] 
 def _word_changed(word: str, written: str, vocabulary: Collection[str], *, last: bool) -> bool:
     if written == word or (last and written.startswith(word)) or written in (word + "s", word + "es"):
         return False
+    if word == "s" and not written:
+        return False  # a possessive left out: "Zaxby" is ZAXBY'S
     if len(word) <= 3:
         return not (_subsequence(word, written) or sorted(word) == sorted(written))
     return lexicon.is_dictionary_word(written) or written in vocabulary

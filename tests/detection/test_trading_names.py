@@ -120,3 +120,30 @@ def test_one_letter_changed_as_no_one_slips_is_another_name(mark: str, title: st
 ])
 def test_one_letter_slipped_still_counts(mark: str, title: str, written: str) -> None:
     assert _found(mark, title) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Maggiano's Little Italy", "cables unlimited pcm-2250 vga Maggiano Little Italy hdb15 1m", "Maggiano Little Italy"),
+    ("Zaxby's", "video mount products tt-20 medium Zaxby television flat panel", "Zaxby"),  # a name the web knows
+])
+def test_a_mark_written_without_its_possessive_is_the_mark(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("Jack's", "torin big red jack stand 3 ton"),  # without its possessive, an ordinary word
+    ("Kohl's", "kohl eyeliner pencil black"),
+    ("s.Oliver", "oliver twist hardcover"),  # a leading "s" is no possessive
+])
+def test_an_ordinary_word_left_without_the_possessive_is_that_word(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Zaxby's", "Zaxwby s trendnet 450 mbps wireless n access point tew-690ap black", "Zaxwby s"),
+    ("Greenhalgh's", "Greenhalghe s 1pk slr75 38 75gb tape cart", "Greenhalghe s"),
+])
+def test_a_phrase_is_judged_on_every_word_its_window_spans(mark: str, title: str, written: str) -> None:
+    # partial_ratio aligns "zaxby s" with "zaxwby" as well as with "axwby s": the words are "zaxwby s".
+    assert _found(mark, title) == [("fuzzy", written)]
+    assert _found(mark, title.replace(f"{written} ", f"{written.split()[0]} shoes ")) == []
