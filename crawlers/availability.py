@@ -47,7 +47,15 @@ IN_PHRASES = (
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"
     r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn|متوفر|متوفرة|متاح|في المخزون|במלאי"
 )
+# a product on sale before its release ("Vorbestellbar", "予約受付中"): neither in stock nor sold out
+PRE_PHRASES = (
+    r"pre-?order\w*|vorbestell\w*|pré-?commande|pr[eé]-?vent[ae]|pré-?venda|in preordine|preordina\w*|przedsprzedaż\w*"
+    r"|p[řr]e?dobjednávk\w*|voorbestel\w*|förbeställ\w*|forudbestil\w*|forhåndsbestill\w*|ennakkotila\w*"
+    r"|ön sipariş\w*|предзаказ\w*|передзамовлення"
+    r"|予約受付中?|予約商品|予約販売|予約注文|予約する|预售|預購|예약\s?(?:판매|구매|주문)|사전\s?예약"
+)
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
+_PRE = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
 _IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")
 
 
@@ -63,9 +71,11 @@ def availability_term(value: Any) -> str | None:
 
 
 def availability_phrase(text: str | None) -> str | None:
-    """InStock/OutOfStock from a short visible text ("14 in stock", "Sold out", "在庫なし"), else None."""
+    """InStock/OutOfStock/PreOrder from a short visible text ("14 in stock", "Sold out", "Vorbestellbar"), else None."""
     if not text or len(text) > 120:
         return None
+    if _PRE.search(text):
+        return "PreOrder"
     if _OUT.search(text) or _SOLD.match(text):
         return "OutOfStock"
     if _IN.search(text):

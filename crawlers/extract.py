@@ -421,6 +421,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         # og:price of a product whose price varies is its lowest; the state names the variant on the page
         sources.insert(len(structured) if state.pop("variant_price", False) else len(sources), state)
         sources.append(heuristics(sel, base, locale))  # only when structured data left gaps (it costs ~40 %)
+        if state.get("sku") and sources[-1].get("sku") not in (None, state["sku"]) and not _shown(sel, str(state["sku"])):
+            del state["sku"]  # an analytics id the page never shows ("item_id": "18277") is not the code it labels
         if limited and sources[-1].get("availability") == "OutOfStock":
             for source in structured:
                 source["availability"] = "OutOfStock"
@@ -452,6 +454,12 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     if lang:
         out["language"] = lang.split("-")[0].split("_")[0].lower()
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def _shown(sel: Selector, value: str) -> bool:
+    """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes)."""
+    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    return any(value in text for text in texts)
 
 
 def _is_old(source: dict[str, Any], old: list[str], locale: Locale | None) -> bool:

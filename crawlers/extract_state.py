@@ -235,7 +235,7 @@ def from_state(sel: Selector, title_hint: str | None) -> dict[str, Any]:
     ``product`` and carries a price; Shopify's state gives prices in cents.
     """
     best: tuple[int, dict[str, Any]] | None = None
-    page_currency = None
+    page_currency = named_brand = None
     for kind, document in state_documents(sel):
         for key, node in _walk(document):
             if page_currency is None:
@@ -244,9 +244,11 @@ def from_state(sel: Selector, title_hint: str | None) -> dict[str, Any]:
             if not any(k in node for k in (*PRICE_KEYS, *SKU_KEYS, *BRAND_KEYS, *VARIANT_KEYS, "variants")):
                 continue
             fields = _fields(node, cents=kind == "shopify")
-            if not (fields.get("price") or fields.get("sku")):
-                continue
             named = _similar(fields.get("title"), title_hint)
+            if not (fields.get("price") or fields.get("sku")):
+                # Apollo's normalised cache keeps the price in another node ("GraphqlPrice:1834567")
+                named_brand = named_brand or (fields.get("brand") if named else None)
+                continue
             keyed = (re.search(r"(?i)product|item|detail|current", key) is not None
                      and re.search(r"(?i)recommend|related|similar|also|cart|basket|upsell|cross|bundle|list", key) is None)
             if not named and not (keyed and "price" in fields) and kind != "shopify":
@@ -256,8 +258,9 @@ def from_state(sel: Selector, title_hint: str | None) -> dict[str, Any]:
             if best is None or score > best[0]:
                 best = (score, fields)
     if best is None:
-        return {}
+        return {"brand": named_brand} if named_brand else {}
     fields = dict(best[1])
     fields.setdefault("currency", page_currency)
+    fields.setdefault("brand", named_brand)
     fields.pop("title", None)
     return {k: v for k, v in fields.items() if v}

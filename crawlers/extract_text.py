@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from crawlers.availability import availability_phrase
+from crawlers.availability import PRE_PHRASES, availability_phrase
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
@@ -80,6 +80,7 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
                   r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
                   r"læg i kurv|lisää ostoskoriin|sepete ekle|(?:أضف|إضافة|اضافة) (?:إلى |الى |لل)?(?:ال)?سلة|اشتر(?:ي)? الآن|"
                   r"הוסף לסל|הוספה לסל")
+_PREORDER = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
 _DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
 # stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
 _STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
@@ -90,7 +91,8 @@ _STATE_BADGE = re.compile(r"(?i)sold-?out|out-?of-?stock|soldout|unavailable")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
-              r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?|Código|Cod\.|"
+              r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?"
+              r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|produ[ct]?to|prodotto)|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
@@ -101,7 +103,7 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Prod
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
-              r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|Réf(?:érence|\.)?\s+fabricant"
+              r"|Herstellernummer|Herstellerartikelnummer|Hersteller-?Nr\.?|R[ée]f(?:[ée]rence|\.)?\s+(?:del? )?fabricante?"
               r"|Valmistajan (?:koodi|tuotekoodi)|Kod producenta|Código (?:del )?fabricante|Codice produttore|Numero di parte|Fabrikantcode|Model Kodu"
               r"|型番|型号|型號|모델명|Модель|Model\s+name|رقم الموديل|الموديل")
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
@@ -304,10 +306,9 @@ class Page:
                         break
                     self.holds_old.add(id(parent))
                     parent = parent.getparent()
-        self.buttons = [n for n in self.nodes if n.element.tag in ("button", "a", "input") and not n.noise
-                        and _BUY.search(" ".join((_text_of(n.element, 80), n.element.attrib.get("value", ""),
-                                                  n.element.attrib.get("name", ""), n.element.attrib.get("id", ""),
-                                                  n.element.attrib.get("class", ""), n.element.attrib.get("title", ""))))]
+        self.buttons = [n for n in self.nodes if (n.element.tag in ("button", "a", "input")
+                                                  or n.element.attrib.get("role") == "button") and not n.noise
+                        and (_BUY.search(_button_marks(n.element)) or _PREORDER.search(_button_label(n.element)))]
         headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
         h1 = next((n for n in headings if _similar(_text_of(n.element, 300), title_hint)), None) or (
             headings[0] if headings else None) or self._title_element(title_hint)
@@ -520,7 +521,25 @@ class Page:
             return found
         links = self.sel.xpath("//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb']"
                                "//a[contains(@href,'brand')]")[:20]
-        return next((b for link in links if (b := _brand(link.xpath("normalize-space(.)").get()))), None)
+        return next((b for link in links if (b := _brand(link.xpath("normalize-space(.)").get()))), None) or (
+            self._crumb_brand())
+
+    def _crumb_brand(self) -> str | None:
+        """The breadcrumb's deepest category when the <h1> names it inside ("Eletroportáteis > Mondial" over
+        "Fritadeira Air Fryer Mondial Family 5L"): a shop that files products under their brand. Not a first crumb,
+        not a product noun that ends the title ("Soundbar > Sonos Arc Soundbar"), not a lower-case word."""
+        if not self.title:
+            return None
+        trail = self.sel.xpath("(//*[contains(@class,'breadcrumb') or @aria-label='breadcrumb'])[1]")
+        crumbs = trail.xpath(".//a").xpath("normalize-space(.)").getall()[:12]
+        # the product's own crumb, when it is a link, is most of the title
+        crumbs = [c for c in crumbs if c and not (len(c) * 2 > len(self.title) and _similar(c, self.title))]
+        if len(crumbs) < 2 or len(crumbs[-1].split()) > 3 or not re.search(r"[^\W\d_]", crumbs[-1]):
+            return None
+        deepest = crumbs[-1]
+        if deepest[0].islower() or not re.search(rf"(?<!\w){re.escape(deepest)}(?!\w)(?=.*\w)", self.title):
+            return None
+        return _brand(deepest)
 
     def _around_heading(self, element: Any) -> bool:
         """Whether ``element`` holds the <h1> ("<div class=pdp-brand-title><a>YETI</a><h1>…"): not a brand block."""
@@ -565,6 +584,7 @@ class Page:
 
     def availability(self) -> str | None:
         enabled = [b for b in self.buttons if not b.hidden and "disabled" not in b.element.attrib
+                   and b.element.attrib.get("aria-disabled") != "true"
                    and not _DISABLED.search(b.element.attrib.get("class", ""))]
         for node in self.nodes:
             if node.noise or node.hidden or not _STOCK_ATTR.search(_attrs(node.element)):
@@ -581,9 +601,22 @@ class Page:
                    and not (enabled and term == "OutOfStock" and _STATE_BADGE.search(_state_marks(p.node.element)))]
         if any(term == "OutOfStock" for _, term in phrases):
             return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
+        if enabled and all(_PREORDER.search(_button_label(b.element)) for b in enabled):
+            return "PreOrder"  # the only way to buy is to order ahead of the release ("Jetzt vorbestellen", "予約する")
         if self.buttons:
             return "InStock"
         return phrases[0][1] if phrases else None
+
+
+def _button_label(element: Any) -> str:
+    return f"{_text_of(element, 80)} {element.attrib.get('value', '')}"
+
+
+def _button_marks(element: Any) -> str:
+    """A button's label with the attributes that name its action (name, id, class, title)."""
+    attrs = element.attrib
+    return " ".join((_button_label(element), attrs.get("name", ""), attrs.get("id", ""), attrs.get("class", ""),
+                     attrs.get("title", "")))
 
 
 def _state_marks(element: Any) -> str:

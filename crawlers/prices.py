@@ -33,6 +33,8 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"),
     ("ر.س", "SAR"), ("د.إ", "AED"), ("ج.م", "EGP"), ("د.ك", "KWD"), ("ر.ق", "QAR"), ("د.ب", "BHD"), ("ر.ع", "OMR"),
     ("SAR", "SAR"), ("KWD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
+    ("₸", "KZT"), ("KZT", "KZT"), ("тг", "KZT"), ("₼", "AZN"), ("AZN", "AZN"),
+    ("₮", "MNT"), ("MNT", "MNT"), ("RSD", "RSD"),
     ("￥", None), ("¥", None), ("kr", None), ("$", None), ("Rs.", None), ("Rs", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
@@ -51,6 +53,7 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
                     "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
                     "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON", "PK": "PKR", "LK": "LKR", "NP": "NPR",
                     "BD": "BDT", "NG": "NGN", "KE": "KES", "GH": "GHS", "EG": "EGP",
+                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD",
                     **{c: "EUR" for c in EURO_COUNTRIES}}
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",

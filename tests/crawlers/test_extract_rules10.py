@@ -1,5 +1,6 @@
-"""Extraction rules found by the tenth held-out set (club prices, shipping after a tax note, code labels): each rule
-on a minimal page, with the near case it must not catch."""
+"""Extraction rules found by the tenth held-out set (club prices, shipping after a tax note, code labels) and the
+eleventh (preorders, role=button buy buttons, analytics ids, Spanish code labels, brands filed as a breadcrumb
+category): each rule on a minimal page, with the near case it must not catch."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from crawlers.availability import availability_phrase
 from tests.crawlers.test_extract_sources import listing, page
 
 
@@ -103,3 +105,78 @@ def test_a_vendor_line_over_a_title_that_starts_with_it_is_the_brand() -> None:
         return listing(html, "https://shop.example.nl/p").get("brand")
     assert brand("Moccamaster", "Moccamaster KBG Select Polished Silver") == "Moccamaster"
     assert brand("Moccamaster KBG", "Moccamaster KBG Select") is None  # a line that is most of the title
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Vorbestellbar – voraussichtlicher Versand ab 05.06.2026", "PreOrder"),
+    ("予約受付中", "PreOrder"),
+    ("Pre-order now", "PreOrder"),
+    ("Disponible en précommande", "PreOrder"),
+    ("Auf Lager", "InStock"),  # the near cases keep their terms
+    ("Nicht mehr lieferbar", "OutOfStock"),
+    ("Order now", None),
+])
+def test_preorder_wording_is_a_preorder(text: str, term: str | None) -> None:
+    assert availability_phrase(text) == term
+
+
+def availability_of(body: str, *, lang: str = "en") -> str | None:
+    return listing(page(f"<h1>Nintendo Switch 2 Bundle</h1><span class=\"price\">509,99 €</span>{body}",
+                        lang=lang), "https://shop.example.de/p").get("availability")
+
+
+def test_a_page_whose_only_buy_button_orders_ahead_is_a_preorder() -> None:
+    assert availability_of("<button>Jetzt vorbestellen</button>", lang="de") == "PreOrder"
+    assert availability_of('<button type="submit" class="add-cart">予約する</button>', lang="ja") == "PreOrder"
+    both = "<button>In den Warenkorb</button><button>Vorbestellen (Farbe Rot)</button>"
+    assert availability_of(both, lang="de") == "InStock"  # one variant can be bought now
+    assert availability_of("<button>In den Warenkorb</button>", lang="de") == "InStock"
+
+
+def test_a_role_button_is_a_buy_button() -> None:
+    button = '<div class="sqs-add-to-cart-button" role="button" tabindex="0">Add To Cart</div>'
+    assert availability_of(button) == "InStock"
+    assert availability_of(button.replace('role="button"', 'role="button" aria-disabled="true"')) == "OutOfStock"
+    assert availability_of(button.replace(' role="button"', "")) is None  # a plain block says nothing
+
+
+@pytest.mark.parametrize(("html", "sku"), [
+    ('<div class="codes"><span>Cód. artículo: <strong>1087766</strong></span></div>', "1087766"),
+    ('<div class="codes"><span>Código do produto: <b>AFN-50-BI</b></span></div>', "AFN-50-BI"),
+    ('<div class="codes"><span>Cód. artículo: <strong>Azul</strong></span></div>', None),
+])
+def test_spanish_and_portuguese_article_code_labels(html: str, sku: str | None) -> None:
+    assert listing(page(f"<h1>ASUS TUF Gaming VG27AQ3A</h1>{html}", lang="es")).get("sku") == sku
+
+
+DATALAYER = ('<script>dataLayer.push({"event":"view_item","ecommerce":{"currency":"PLN","items":[{"item_id":"18277",'
+             '"item_name":"Philips Airfryer XL","price":449.00}]}});</script>')
+
+
+def test_an_analytics_id_the_page_never_shows_gives_way_to_the_code_it_labels() -> None:
+    body = '<h1>Philips Airfryer XL</h1><strong class="price">449,00 zł</strong>{}'
+    shown = '<ul><li>Kod produktu: <strong>HD9270/90</strong></li></ul>'
+    url = "https://shop.example.pl/product-pol-18277-airfryer.html"
+    assert listing(page(body.format(shown), lang="pl", head=DATALAYER), url)["sku"] == "HD9270/90"
+    assert listing(page(body.format(""), lang="pl", head=DATALAYER), url)["sku"] == "18277"  # no code shown
+    with_id = shown + "<p>Nr katalogowy 18277</p>"
+    assert listing(page(body.format(with_id), lang="pl", head=DATALAYER), url)["sku"] == "18277"  # the page shows it
+
+
+def crumb_brand(crumbs: str, h1: str) -> str | None:
+    body = (f'<div class="breadcrumbs"><a href="/">Início</a> &gt; {crumbs}</div><h1>{h1}</h1>'
+            '<span class="price">R$1.234,56</span>')
+    return listing(page(body, lang="pt-BR"), "https://loja.example.com.br/produtos/p").get("brand")
+
+
+def test_a_brand_filed_as_the_deepest_breadcrumb_category_is_the_brand() -> None:
+    crumbs = '<a href="/eletro/">Eletroportáteis</a> &gt; <a href="/eletro/mondial/">Mondial</a>'
+    assert crumb_brand(crumbs, "Fritadeira Air Fryer Mondial Family 5L") == "Mondial"
+    assert crumb_brand(crumbs, "Fritadeira Air Fryer Family 5L") is None  # the title does not name it
+    noun = '<a href="/audio/">Audio</a> &gt; <a href="/audio/soundbar/">Soundbar</a>'
+    assert crumb_brand(noun, "Sonos Arc Soundbar") is None  # the product noun that ends the title
+    lower = '<a href="/cafe/">Café</a> &gt; <a href="/cafe/moido/">moído</a>'
+    assert crumb_brand(lower, "Café Pilão moído 500g") is None
+    home = ('<div class="breadcrumbs"><a href="/">Mondial</a></div><h1>Fritadeira Air Fryer Mondial Family</h1>'
+            '<span class="price">R$1.234,56</span>')
+    assert listing(page(home, lang="pt-BR")).get("brand") is None  # the only crumb is the way home

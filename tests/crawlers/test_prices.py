@@ -19,6 +19,8 @@ from crawlers.prices import Locale, detect_currency, normalise_currency, page_lo
     ("1.299 €", "1299", "EUR"),
     ("CHF 1'299.50", "1299.50", "CHF"),
     ("￥88.00", "88.00", "CNY"),
+    ("379 990 ₸", "379990", "KZT"),
+    ("12 490 тг", "12490", "KZT"),
     ("17.99", "17.99", None),
 ])
 def test_prices_across_locales(text: str, amount: str, currency: str | None) -> None:
@@ -66,6 +68,7 @@ def test_page_locale_from_lang_and_tld() -> None:
     assert page_locale("https://shop.example.de/p", "de") == Locale("DE", "de")
     assert page_locale("https://shop.example.com/p", "ja").currency == "JPY"
     assert page_locale("https://shop.example.com/p", None).currency is None
+    assert page_locale("https://bazar.kz/shop/p/1", "ru").currency == "KZT"
 
 
 @pytest.mark.parametrize(("text", "currency", "amount"), [
