@@ -69,6 +69,9 @@ def _confusables() -> dict[str, str]:
     return table
 
 
+# Letters drawn like Latin ones that TR39 does not list as confusable but homoglyph tools use (dnstwist's
+# glyph table): schwa for a, kra for k, eng for n, wynn for p, u bar for u, and the ligatures æ and œ.
+_DRAWN_AS = {"ə": "a", "ĸ": "k", "ŋ": "n", "ƿ": "p", "ʉ": "u", "æ": "ae", "œ": "oe"}
 _DECORATED = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER (?:SMALL CAPITAL )?([A-Z]) WITH [A-Z ]+|LATIN LETTER SMALL CAPITAL ([A-Z])")
 
 
@@ -92,7 +95,7 @@ def fold_char(char: str) -> tuple[str, bool]:
     for c in text:
         if unicodedata.category(c) == "Cf":
             continue  # invisible (zero-width space, soft hyphen): "s\u200bony" is "sony"
-        c = confusables.get(c) or _decorated_letter(c) or c
+        c = confusables.get(c) or _DRAWN_AS.get(c) or _decorated_letter(c) or c
         out.append(c if c.isalnum() else " ")
     folded = "".join(out)
     homoglyph = not char.isascii() and folded.isascii() and folded.strip() != ""

@@ -25,6 +25,13 @@ def test_letters_with_strokes_and_hooks_fold_like_accents() -> None:
     assert base_form("Sołid").homoglyph == (False, False, True, False, False)
 
 
+def test_letters_tr39_does_not_list_but_homoglyph_tools_use_fold_to_the_letter_they_draw() -> None:
+    # dnstwist's glyphs: schwa, kra, eng, wynn, u bar, and the ligatures (dev look-alikes of real marks)
+    assert normalise("Uṛner Kəntonalbank Multiƿharrna ĸodak ŋike Ʉber") == "urner kantonalbank multipharrna kodak nike uber"
+    assert normalise("Æsop Œuvre") == "aesop oeuvre"
+    assert base_form("Kəntonalbank").homoglyph[:3] == (False, True, False)
+
+
 def test_separators_collapse_and_emoji_are_separators() -> None:
     assert normalise("  Nike!!  Air\tMax 😀 90 ") == "nike air max 90"
     assert normalise("😀😀") == ""

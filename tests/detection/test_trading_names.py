@@ -147,3 +147,8 @@ def test_a_phrase_is_judged_on_every_word_its_window_spans(mark: str, title: str
     # partial_ratio aligns "zaxby s" with "zaxwby" as well as with "axwby s": the words are "zaxwby s".
     assert _found(mark, title) == [("fuzzy", written)]
     assert _found(mark, title.replace(f"{written} ", f"{written.split()[0]} shoes ")) == []
+
+
+def test_a_phrase_drawn_with_letters_tr39_does_not_list_is_a_homoglyph() -> None:
+    assert _found("Urner Kantonalbank", "targus a7 backpack designed to Uṛner Kəntonalbank protect 16-inch") == [
+        ("homoglyph", "Uṛner Kəntonalbank")]
