@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from detection.matcher import Matcher
+from detection.vocabulary import learn_vocabulary
 
 # Marketplace titles run to a few hundred characters (Amazon allows 200, eBay 80); a longer one
 # is a description or a broken scrape. It is rejected, not truncated: a cut title can hide or invent a hit.
@@ -96,6 +97,18 @@ def read_listings(path: Path, *, report: Report | None = None) -> Iterator[tuple
                     report(LineProblem(number, problem or "unusable"))
                 continue
             yield number, listing
+
+
+def learn_from_listings(path: Path) -> set[str]:
+    """The domain vocabulary of a listings file itself (:func:`detection.vocabulary.learn_vocabulary` over its
+    usable lines' titles and brand fields): with no vocabulary given, the batch vouches for its own product
+    names, which appear under several brands or in many listings."""
+    def records() -> Iterator[tuple[str | None, str | None]]:
+        for _, listing in read_listings(path):
+            brand = listing.get("brand")
+            yield listing["title"], brand if isinstance(brand, str) else None
+
+    return learn_vocabulary(records())
 
 
 def count_lines(path: Path) -> int:

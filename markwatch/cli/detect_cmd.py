@@ -36,7 +36,10 @@ def match(
     vocabulary: Path | None = typer.Option(
         None, "--vocabulary", exists=True, dir_okay=False, readable=True,
         help="Domain vocabulary (one word per line, as `markwatch vocabulary learn` writes): fuzzy matches "
-             "on these words are not reported."),
+             "on these words are not reported. Without it the vocabulary is learned from the listings file."),
+    learn: bool = typer.Option(True, "--learn/--no-learn",
+                               help="Without --vocabulary: learn the domain vocabulary from the listings themselves "
+                                    "(words in titles of 3 brands or 8 listings); --no-learn uses English words only."),
 ) -> None:
     """Match listings against marks offline and print one JSON line per hit (no services needed).
 
@@ -45,7 +48,14 @@ def match(
     """
     from detection.marks import MarkCsvError, read_marks_csv
     from detection.matcher import Matcher
-    from detection.offline import LineProblem, ListingsFileError, count_lines, match_listings, read_listings
+    from detection.offline import (
+        LineProblem,
+        ListingsFileError,
+        count_lines,
+        learn_from_listings,
+        match_listings,
+        read_listings,
+    )
     from detection.vocabulary import read_vocabulary
 
     try:
@@ -56,7 +66,16 @@ def match(
     # that the first collection would walk, and matching makes no reference cycles (see
     # matcher._collector_paused); what the matcher holds is frozen out of any later one.
     gc.disable()
-    matcher = Matcher(specs, vocabulary=read_vocabulary(vocabulary))
+    if vocabulary is not None or not learn:
+        words = read_vocabulary(vocabulary)
+    else:
+        try:
+            words = frozenset(learn_from_listings(listings))
+        except ListingsFileError as exc:
+            raise fail(str(exc), EXIT_USAGE) from exc
+        err_console.print(f"vocabulary: {len(words):,} words learned from {listings} (no --vocabulary given)",
+                          highlight=False, markup=False, soft_wrap=True)
+    matcher = Matcher(specs, vocabulary=words)
     gc.freeze()
 
     skipped: list[LineProblem] = []

@@ -36,6 +36,24 @@ def test_out_file_and_threshold(tmp_path: Path) -> None:
     assert any(h["listing_id"] == "a6" and h["score"] == 70 for h in hits)
 
 
+def test_without_a_vocabulary_the_listings_vouch_for_their_own_product_names(tmp_path: Path) -> None:
+    # Acer's Veriton desktops are one letter from VERIZON; a line named in eight listings is a product's own name.
+    marks, listings = tmp_path / "marks.csv", tmp_path / "listings.jsonl"
+    marks.write_text("id,mark\n1,Verizon\n", encoding="utf-8")
+    rows = [{"id": f"v{i}", "title": f"acer veriton m{i}20 desktop pc", "brand": "Acer"} for i in range(8)]
+    rows.append({"id": "fake", "title": "Verizom prepaid sim card", "brand": "Generic"})
+    listings.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+    code, out, err = _run("--marks", str(marks), "--listings", str(listings))
+    assert code == 0, err
+    assert [json.loads(line)["listing_id"] for line in out.splitlines()] == ["fake"]
+    assert "words learned from" in err
+
+    code, out, _ = _run("--marks", str(marks), "--listings", str(listings), "--no-learn")
+    assert code == 0
+    assert sorted(json.loads(line)["listing_id"] for line in out.splitlines()) == ["fake"] + [f"v{i}" for i in range(8)]
+
+
 def test_bad_marks_csv_is_a_usage_error(tmp_path: Path) -> None:
     marks = tmp_path / "marks.csv"
     marks.write_text("owner\nNike\n", encoding="utf-8")
