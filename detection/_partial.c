@@ -20,7 +20,8 @@
  * 64 characters, or a score within 1e-6 of the cutoff, is left to rapidfuzz.
  *
  * For the matcher, search_many also applies Matcher._locate's rules where they reject every
- * window they skip (window_may_stand, on_ordinary_words, joins), finds near-word forms
+ * window they skip (window_may_stand, on_ordinary_words, joins), drops forms no run of the text's
+ * words may spell before scoring them (may_spell, csrc/spelling.h), finds near-word forms
  * (collect_near) and whole-token forms (whole_token_forms); tests/detection/test_screening.py
  * checks that the matcher's hits are unchanged.
  */
@@ -30,6 +31,7 @@
 
 #include "hashing.h"
 #include "lcs.h"
+#include "spelling.h"
 #include "table.h"
 
 #define FULL_KEY_LIMIT 70     /* most deletion patterns per window for a keyed form */
@@ -122,7 +124,14 @@ typedef struct {
     uint32_t *gram_first, *gram_last;
     size_t grams_room;
     size_t keys_room;
+    uint8_t *spelled;         /* per form: 1 if screen mode drops it unless some run of words may spell it */
+    ch_t *spelled_chars;      /* those forms without their spaces (at offsets), with their lengths and */
+    int *spelled_lengths;     /* the keys of their skeletons; the longest skeleton's length */
+    uint64_t *skeleton_keys;
+    int longest_skeleton;
+    Spelling spelling;        /* scratch: the current text's words (see may_spell) */
     uint32_t generation;
+    long long unspelt;        /* forms screen mode dropped as spelled by no run of words */
     long long searched, keyed_scored, counted_scored, whole_scored;  /* counters for stats() */
 } Index;
 
@@ -138,6 +147,8 @@ static void index_dealloc(Index *self) {
     free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts); free(self->exact_starts);
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->gram_slot_codes);
     free(self->gram_first); free(self->gram_last);
+    free(self->spelled); free(self->spelled_chars); free(self->spelled_lengths); free(self->skeleton_keys);
+    spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -369,6 +380,46 @@ static int add_near_keys(Index *self, uint32_t f, Vec *near, uint64_t *prefix) {
     return 0;
 }
 
+/* The word-rule forms that screen mode keeps only where a run of the text's words may spell them, or
+   scoring 100 (Matcher._locate asks plausible_variant of every other match): all but the near-word
+   forms, which it lists when they do not reach the cutoff and so must see scored. */
+static int plan_spellings(Index *self) {
+    size_t total = self->count ? self->offsets[self->count - 1] + self->lengths[self->count - 1] : 0;
+    self->spelled = calloc((size_t)self->count + 1, 1);
+    self->spelled_chars = malloc((total + 1) * sizeof(ch_t));
+    self->spelled_lengths = calloc((size_t)self->count + 1, sizeof(int));
+    self->skeleton_keys = calloc((size_t)self->count + 1, sizeof(uint64_t));
+    if (!self->spelled || !self->spelled_chars || !self->spelled_lengths || !self->skeleton_keys) return -1;
+    for (uint32_t f = 0; f < (uint32_t)self->count && f < (uint32_t)self->word_rule_count; f++) {
+        int n = self->lengths[f], m = 0;
+        if (!n || !self->word_rule[f] || near_form(self, f)) continue;
+        const ch_t *form = self->chars + self->offsets[f];
+        ch_t *letters = self->spelled_chars + self->offsets[f];
+        Skeleton skeleton = {{0, 0, 0}, 0, 0};
+        for (int i = 0; i < n; i++)
+            if (form[i] != ' ') skeleton_feed(&skeleton, 0, letters[m++] = form[i]);
+        self->spelled[f] = 1;
+        self->spelled_lengths[f] = m;
+        self->skeleton_keys[f] = skeleton_key(&skeleton);
+        int length = skeleton_done(&skeleton).length;
+        if (length > self->longest_skeleton) self->longest_skeleton = length;
+    }
+    return 0;
+}
+
+/* Whether the shorter of the form and the text holds the other: then, and only then, partial_ratio is 100. */
+static int holds_exactly(const Index *self, uint32_t f, const ch_t *text, int len) {
+    const ch_t *form = self->chars + self->offsets[f];
+    int n = self->lengths[f];
+    if (n <= len && n >= 2 && (!bigram_held(self->spelling.text_bigrams, form[0], form[1]) ||
+                               !bigram_held(self->spelling.text_bigrams, form[n - 2], form[n - 1]))) return 0;
+    const ch_t *outer = n <= len ? text : form, *inner = n <= len ? form : text;
+    int outer_len = n <= len ? len : n, inner_len = n <= len ? n : len;
+    for (int at = 0; at + inner_len <= outer_len; at++)
+        if (outer[at] == inner[0] && !memcmp(outer + at, inner, (size_t)inner_len * sizeof(ch_t))) return 1;
+    return 0;
+}
+
 static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"forms", "score_cutoff", "word_rule", "near_lengths", "ordinary_words", NULL};
     PyObject *forms, *ordinary_words = NULL;
@@ -497,6 +548,7 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
         for (int i = 0; i < n; i++) words += form[i] == ' ';
         if (words > self->most_words) self->most_words = words;
     }
+    if (!status && self->word_rule) status = plan_spellings(self);
     if (!status) status = table_build(&self->near, &near) | table_build(&self->exact, &exact);
     free(near.data);
     free(exact.data);
@@ -1311,6 +1363,11 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
         }
+        int spelling = word_rule && self->spelled && c.form_count;
+        if (spelling && spelling_of(&self->spelling, text, (int)len, self->longest_skeleton)) {
+            PyErr_NoMemory();
+            goto fail;
+        }
         Scored *grown = realloc(scored, (c.form_count + 1) * sizeof(Scored));
         if (!grown) { PyErr_NoMemory(); goto fail; }
         scored = grown;
@@ -1319,6 +1376,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             uint32_t f = c.forms[i];
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            if (spelling && self->spelled[f] &&
+                !may_spell(&self->spelling, self->spelled_chars + self->offsets[f], self->spelled_lengths[f],
+                           self->skeleton_keys[f]) && !holds_exactly(self, f, text, (int)len)) {
+                self->unspelt++;
+                continue;
+            }
             if (!whole && self->modes[f] == MODE_COUNT && self->lengths[f] <= MAX_NEEDLE) {
                 int held = diagonals_hold(self, &c, f, text, (int)len, joins, join_count);
                 if (held < 0) { PyErr_NoMemory(); goto fail; }
@@ -1387,11 +1450,11 @@ fail:
 static PyObject *index_stats(Index *self, PyObject *unused) {
     size_t full = 0;
     for (int n = 0; n <= MAX_NEEDLE; n++) full += self->full[n].size;
-    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
                          "edge_keys", (Py_ssize_t)self->edge.size, "bigram_entries", (Py_ssize_t)self->bigram.size,
                          "always", (Py_ssize_t)self->always_count, "texts", self->searched,
                          "keyed_scored", self->keyed_scored, "counted_scored", self->counted_scored,
-                         "whole_scored", self->whole_scored);
+                         "whole_scored", self->whole_scored, "unspelt", self->unspelt);
 }
 
 static PyMethodDef index_methods[] = {
@@ -1416,7 +1479,37 @@ static PyTypeObject IndexType = {
     .tp_methods = index_methods,
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_partial", "Exact partial_ratio search (see Index).", -1, NULL};
+/* spelled_by(form, words): may_spell on its own, for the tests that pin it to detection.variants. */
+static PyObject *spelled_by(PyObject *unused, PyObject *args) {
+    PyObject *form_text, *words_text;
+    if (!PyArg_ParseTuple(args, "UU", &form_text, &words_text)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(form_text), len = PyUnicode_GET_LENGTH(words_text);
+    ch_t *form = PyUnicode_AsUCS4Copy(form_text), *words = PyUnicode_AsUCS4Copy(words_text);
+    Spelling spelling = {0};
+    Skeleton skeleton = {{0, 0, 0}, 0, 0};
+    int m = 0, found = -1;
+    if (form && words) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (form[i] != ' ') skeleton_feed(&skeleton, 0, form[m++] = form[i]);
+        found = spelling_of(&spelling, words, (int)len, skeleton_done(&skeleton).length) ? -1
+                : may_spell(&spelling, form, m, skeleton_key(&skeleton));
+        if (found < 0) PyErr_NoMemory();
+    }
+    PyMem_Free(form);
+    PyMem_Free(words);
+    spelling_free(&spelling);
+    return found < 0 ? NULL : PyBool_FromLong(found);
+}
+
+static PyMethodDef module_methods[] = {
+    {"spelled_by", spelled_by, METH_VARARGS,
+     "spelled_by(form, words) -> whether some run of the space-separated words, without spaces, has the form's\n"
+     "skeleton or lies within max_edits of it (detection.variants.plausible_variant, letters aside)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_partial", "Exact partial_ratio search (see Index).", -1,
+                                    module_methods};
 
 PyMODINIT_FUNC PyInit__partial(void) {
     if (PyType_Ready(&IndexType) < 0) return NULL;
