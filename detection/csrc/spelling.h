@@ -82,16 +82,40 @@ static int osa_within(const ch_t *a, int m, const ch_t *b, int len, int k, int *
     return previous[len] <= k;
 }
 
+/* Whether some of 2k + 1 pieces of a (m characters) lies in b at its own place, give or take k: k edits
+   (a swap across two pieces touches both) leave one untouched, shifted by the letters added or dropped. */
+static int piece_kept(const ch_t *a, int m, const ch_t *b, int len, int k) {
+    int pieces = 2 * k + 1;
+    if (m < pieces) return 1;
+    for (int t = 0; t < pieces; t++) {
+        int from = t * m / pieces, size = (t + 1) * m / pieces - from;
+        for (int at = from - k; at <= from + k; at++) {
+            if (at < 0 || at + size > len) continue;
+            int i = 0;
+            while (i < size && a[from + i] == b[at + i]) i++;
+            if (i == size) return 1;
+        }
+    }
+    return 0;
+}
+
 /* A text's whole words without their spaces (letters), where each word starts and ends there, the
-   skeleton keys of its runs of words (an open-addressing set, 0 for an empty slot), and the bigrams of
-   its letters and of the text itself as bit sets. */
+   skeleton keys of its runs of words (an open-addressing set, 0 for an empty slot), the bigrams of its
+   letters and of the text itself as bit sets, and where each bigram of its letters lies. */
 #define SPELLING_BIT_WORDS 64
 typedef struct {
     uint64_t letter_bigrams[SPELLING_BIT_WORDS], text_bigrams[SPELLING_BIT_WORDS];
     ch_t *letters;
     int *word_from, *word_to, words, length, room;
-    uint64_t *runs;
-    size_t run_mask, run_room;
+    uint64_t *runs, *run_keys;  /* the set, and its keys in a list */
+    uint64_t *codes, *code_slots;  /* the letters' distinct bigrams (spelling_bigram), and a set of them */
+    int code_count, *code_last, *gram_before;  /* per slot: the bigram's last place; per place, the one before */
+    int *word_at;                  /* per letter: the word starting there, or -1 */
+    size_t code_mask;
+    int *run_starts, *length_first, longest_run;  /* runs of up to longest_run letters by length: those of
+                                                     L letters start at run_starts[length_first[L]:...[L + 1]] */
+    size_t starts_room;
+    size_t run_mask, run_room, run_count, keys_room;
     int *rows;
 } Spelling;
 
@@ -108,12 +132,15 @@ static inline int bigram_held(const uint64_t *bits, ch_t a, ch_t b) {
 }
 
 static void spelling_free(Spelling *s) {
-    free(s->letters); free(s->word_from); free(s->word_to); free(s->runs); free(s->rows);
+    free(s->letters); free(s->word_from); free(s->word_to); free(s->runs); free(s->run_keys); free(s->rows);
+    free(s->codes); free(s->code_slots); free(s->code_last); free(s->gram_before); free(s->word_at);
+    free(s->run_starts); free(s->length_first);
 }
 
 static void run_insert(Spelling *s, uint64_t key) {
     size_t slot = key & s->run_mask;
     while (s->runs[slot] && s->runs[slot] != key) slot = (slot + 1) & s->run_mask;
+    if (!s->runs[slot]) s->run_keys[s->run_count++] = key;
     s->runs[slot] = key;
 }
 
@@ -126,27 +153,51 @@ static int run_held(const Spelling *s, uint64_t key) {
     return 0;
 }
 
-/* The text's words and the skeleton keys of its runs of words whose skeletons have at most longest
-   characters (the longest skeleton among the forms). -1 if out of memory. */
-static int spelling_of(Spelling *s, const ch_t *text, int len, int longest) {
+static int runs_by_length(Spelling *s, int longest_run);
+
+/* The text's words, its runs of words of up to longest_run letters by length, the skeleton keys of the
+   runs whose skeletons have at most longest characters (the longest skeleton among the forms), and
+   where each bigram of its letters lies. -1 if out of memory. */
+static int spelling_of(Spelling *s, const ch_t *text, int len, int longest, int longest_run) {
     if (len + 1 > s->room) {
         int room = len * 2 + 64;
         if (grow(&s->letters, room * sizeof(ch_t)) || grow(&s->word_from, room * sizeof(int)) ||
-            grow(&s->word_to, room * sizeof(int)) || grow(&s->rows, 3 * ((size_t)room + 1) * sizeof(int))) return -1;
+            grow(&s->word_to, room * sizeof(int)) || grow(&s->rows, 3 * ((size_t)room + 1) * sizeof(int)) ||
+            grow(&s->codes, room * sizeof(uint64_t)) || grow(&s->code_slots, 4 * (size_t)room * sizeof(uint64_t)) ||
+            grow(&s->code_last, 4 * (size_t)room * sizeof(int)) || grow(&s->gram_before, room * sizeof(int)) ||
+            grow(&s->word_at, room * sizeof(int)))
+            return -1;
         s->room = room;
     }
     int count = 0;
     s->words = 0;
     for (int i = 0; i < len; i++) {
         if (text[i] == ' ') continue;
-        if (!i || text[i - 1] == ' ') s->word_from[s->words++] = count;
+        s->word_at[count] = -1;
+        if (!i || text[i - 1] == ' ') s->word_at[count] = s->words, s->word_from[s->words++] = count;
         s->letters[count++] = text[i];
         if (i + 1 == len || text[i + 1] == ' ') s->word_to[s->words - 1] = count;
     }
     s->length = count;
+    if (runs_by_length(s, longest_run)) return -1;
     memset(s->letter_bigrams, 0, sizeof s->letter_bigrams);
     memset(s->text_bigrams, 0, sizeof s->text_bigrams);
-    for (int i = 0; i + 1 < count; i++) bigram_set(s->letter_bigrams, s->letters[i], s->letters[i + 1]);
+    size_t code_mask = 1;
+    while (code_mask < 2 * (size_t)count) code_mask *= 2;  /* at most 4 * room slots */
+    memset(s->code_slots, 0, code_mask * sizeof(uint64_t));
+    code_mask--;
+    s->code_count = 0;
+    s->code_mask = code_mask;
+    for (int i = 0; i + 1 < count; i++) {  /* a code of 0 (an empty slot) is read as 1: at worst a collision */
+        bigram_set(s->letter_bigrams, s->letters[i], s->letters[i + 1]);
+        uint64_t code = spelling_bigram(s->letters[i], s->letters[i + 1]), slot;
+        code += !code;
+        for (slot = code & code_mask; s->code_slots[slot] && s->code_slots[slot] != code;)
+            slot = (slot + 1) & code_mask;
+        if (!s->code_slots[slot]) s->code_slots[slot] = code, s->codes[s->code_count++] = code, s->code_last[slot] = -1;
+        s->gram_before[i] = s->code_last[slot];
+        s->code_last[slot] = i;
+    }
     for (int i = 0; i + 1 < len; i++) bigram_set(s->text_bigrams, text[i], text[i + 1]);
     size_t runs = 0;
     for (int first = 0; first < s->words; first++)
@@ -158,6 +209,11 @@ static int spelling_of(Spelling *s, const ch_t *text, int len, int longest) {
         if (grow(&s->runs, slots * sizeof(uint64_t))) return -1;
         s->run_room = slots;
     }
+    if (runs + 1 > s->keys_room) {
+        if (grow(&s->run_keys, (runs + 1) * sizeof(uint64_t))) return -1;
+        s->keys_room = runs + 1;
+    }
+    s->run_count = 0;
     s->run_mask = slots - 1;
     memset(s->runs, 0, slots * sizeof(uint64_t));
     for (int first = 0; first < s->words; first++) {
@@ -169,6 +225,79 @@ static int spelling_of(Spelling *s, const ch_t *text, int len, int longest) {
             run_insert(s, skeleton_key(&skeleton));
         }
     }
+    return 0;
+}
+
+/* The last place of the bigram a[0:2] among the text's letters, or -1 (earlier ones: gram_before). */
+static inline int gram_last(const Spelling *s, const ch_t *a) {
+    uint64_t code = spelling_bigram(a[0], a[1]);
+    code += !code;
+    for (size_t slot = code & s->code_mask; s->code_slots[slot]; slot = (slot + 1) & s->code_mask)
+        if (s->code_slots[slot] == code) return s->code_last[slot];
+    return -1;
+}
+
+/* Whether some run of words starting at letter start, of m - k to m + k letters, is within k of a. */
+static int runs_from(const Spelling *s, const ch_t *a, int m, int k, int start) {
+    if (start < 0 || start >= s->length || s->word_at[start] < 0) return 0;
+    for (int last = s->word_at[start]; last < s->words; last++) {
+        int length = s->word_to[last] - start;
+        if (length > m + k) break;
+        if (length >= m - k && osa_within(a, m, s->letters + start, length, k, s->rows)) return 1;
+    }
+    return 0;
+}
+
+/* may_spell's OSA search over the runs starting where some piece of piece_kept (of two letters or more)
+   lies in the text's letters, give or take k, rather than over every run of a fitting length. */
+static int pieces_found(const Spelling *s, const ch_t *a, int m, int k) {
+    int pieces = 2 * k + 1;
+    for (int t = 0; t < pieces; t++) {
+        int from = t * m / pieces, size = (t + 1) * m / pieces - from;
+        for (int p = gram_last(s, a + from); p >= 0; p = s->gram_before[p]) {
+            if (p + size > s->length) continue;
+            int i = 2;
+            while (i < size && a[from + i] == s->letters[p + i]) i++;
+            if (i < size) continue;
+            for (int at = from - k; at <= from + k; at++)
+                if (runs_from(s, a, m, k, p - at)) return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether some piece of piece_kept has all its bigrams among the text's letters. */
+static int piece_held(const Spelling *s, const ch_t *a, int m, int k) {
+    int pieces = 2 * k + 1;
+    if (m < 2 * pieces) return 1;  /* pieces of one letter have no bigram */
+    for (int t = 0; t < pieces; t++) {
+        int from = t * m / pieces, to = (t + 1) * m / pieces, i = from;
+        while (i + 1 < to && bigram_held(s->letter_bigrams, a[i], a[i + 1])) i++;
+        if (i + 1 >= to) return 1;
+    }
+    return 0;
+}
+
+/* The runs of words of at most longest_run letters, grouped by length (a counting sort). */
+static int runs_by_length(Spelling *s, int longest_run) {
+    if (longest_run > s->length) longest_run = s->length;
+    size_t runs = 0;
+    for (int first = 0; first < s->words; first++)
+        for (int last = first; last < s->words && s->word_to[last] - s->word_from[first] <= longest_run; last++) runs++;
+    if (grow(&s->length_first, ((size_t)longest_run + 2) * sizeof(int)) ||
+        (runs + 1 > s->starts_room && grow(&s->run_starts, (runs + 1) * sizeof(int)))) return -1;
+    if (runs + 1 > s->starts_room) s->starts_room = runs + 1;
+    s->longest_run = longest_run;
+    memset(s->length_first, 0, ((size_t)longest_run + 2) * sizeof(int));
+    for (int first = 0; first < s->words; first++)
+        for (int last = first; last < s->words && s->word_to[last] - s->word_from[first] <= longest_run; last++)
+            s->length_first[s->word_to[last] - s->word_from[first] + 1]++;
+    for (int l = 1; l <= longest_run + 1; l++) s->length_first[l] += s->length_first[l - 1];
+    for (int first = 0; first < s->words; first++)  /* length_first[L + 1] counts up to the end of L's */
+        for (int last = first; last < s->words && s->word_to[last] - s->word_from[first] <= longest_run; last++)
+            s->run_starts[s->length_first[s->word_to[last] - s->word_from[first]]++] = s->word_from[first];
+    for (int l = longest_run; l > 0; l--) s->length_first[l] = s->length_first[l - 1];
+    s->length_first[0] = 0;
     return 0;
 }
 
@@ -184,11 +313,13 @@ static int may_spell(const Spelling *s, const ch_t *form, int m, uint64_t key) {
     int missing = 0;
     for (int i = 0; i + 1 < m; i++)
         if (!bigram_held(s->letter_bigrams, form[i], form[i + 1]) && ++missing > 3 * k) return 0;
-    for (int first = 0; first < s->words; first++)
-        for (int last = first; last < s->words; last++) {
-            int length = s->word_to[last] - s->word_from[first];
-            if (length > m + k) break;
-            if (length >= m - k && osa_within(form, m, s->letters + s->word_from[first], length, k, s->rows)) return 1;
+    if (!piece_held(s, form, m, k)) return 0;
+    if (m >= 2 * (2 * k + 1)) return pieces_found(s, form, m, k);
+    int low = m - k > 1 ? m - k : 1, high = m + k < s->longest_run ? m + k : s->longest_run;
+    for (int length = low; length <= high; length++)
+        for (int r = s->length_first[length]; r < s->length_first[length + 1]; r++) {
+            const ch_t *run = s->letters + s->run_starts[r];
+            if (piece_kept(form, m, run, length, k) && osa_within(form, m, run, length, k, s->rows)) return 1;
         }
     return 0;
 }
