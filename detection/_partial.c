@@ -11,7 +11,9 @@
  *   keyed forms    every m-subsequence of the form (full windows, and each edge m) is hashed;
  *                  a text's windows look up theirs (hash collisions only add candidates);
  *   counted forms  long ones, whose deletion sets would be large: runs of windows sharing at
- *                  least the bigrams a window reaching the cutoff must share (count_shared);
+ *                  least the bigrams a window reaching the cutoff must share (count_shared); in
+ *                  screen mode, those with word rules by their rarest bigrams and skeleton instead
+ *                  (plan_rare), since only whole words spelling them, or the form itself, stand;
  *   always         forms whose bigram bound is vacuous; direct: forms at least as long as the
  *                  text, where the text becomes the needle.
  *
@@ -20,7 +22,8 @@
  * 64 characters, or a score within 1e-6 of the cutoff, is left to rapidfuzz.
  *
  * For the matcher, search_many also applies Matcher._locate's rules where they reject every
- * window they skip (window_may_stand, on_ordinary_words, joins), finds near-word forms
+ * window they skip (window_may_stand, on_ordinary_words, joins), drops forms no run of the text's
+ * words may spell before scoring them (may_spell, csrc/spelling.h), finds near-word forms
  * (collect_near) and whole-token forms (whole_token_forms); tests/detection/test_screening.py
  * checks that the matcher's hits are unchanged.
  */
@@ -30,6 +33,7 @@
 
 #include "hashing.h"
 #include "lcs.h"
+#include "spelling.h"
 #include "table.h"
 
 #define FULL_KEY_LIMIT 70     /* most deletion patterns per window for a keyed form */
@@ -122,7 +126,18 @@ typedef struct {
     uint32_t *gram_first, *gram_last;
     size_t grams_room;
     size_t keys_room;
+    uint8_t *spelled;         /* per form: 1 if screen mode drops it unless some run of words may spell it */
+    ch_t *spelled_chars;      /* those forms without their spaces (at offsets), with their lengths and */
+    int *spelled_lengths;     /* the keys of their skeletons; the longest skeleton's length */
+    uint64_t *skeleton_keys;
+    int longest_skeleton, longest_spelled;
+    Table spelled_bigram;     /* count_shared's postings of the counted forms found by spelling in screen mode */
+    Table rare, skeletons;    /* those forms by a few of their rarest bigrams (letters only), and by skeleton; */
+    uint8_t *rare_need, *rare_count;  /* how many of those bigrams a text must have; how many it has */
+    uint32_t *rare_stamp;
+    Spelling spelling;        /* scratch: the current text's words (see may_spell) */
     uint32_t generation;
+    long long unspelt;        /* forms screen mode dropped as spelled by no run of words */
     long long searched, keyed_scored, counted_scored, whole_scored;  /* counters for stats() */
 } Index;
 
@@ -138,6 +153,10 @@ static void index_dealloc(Index *self) {
     free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts); free(self->exact_starts);
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->gram_slot_codes);
     free(self->gram_first); free(self->gram_last);
+    free(self->spelled); free(self->spelled_chars); free(self->spelled_lengths); free(self->skeleton_keys);
+    table_free(&self->spelled_bigram); table_free(&self->rare); table_free(&self->skeletons);
+    free(self->rare_need); free(self->rare_count); free(self->rare_stamp);
+    spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -369,6 +388,104 @@ static int add_near_keys(Index *self, uint32_t f, Vec *near, uint64_t *prefix) {
     return 0;
 }
 
+/* The word-rule forms that screen mode keeps only where a run of the text's words may spell them, or
+   scoring 100 (Matcher._locate asks plausible_variant of every other match): all but the near-word
+   forms, which it lists when they do not reach the cutoff and so must see scored. */
+static int plan_spellings(Index *self) {
+    size_t total = self->count ? self->offsets[self->count - 1] + self->lengths[self->count - 1] : 0;
+    self->spelled = calloc((size_t)self->count + 1, 1);
+    self->spelled_chars = malloc((total + 1) * sizeof(ch_t));
+    self->spelled_lengths = calloc((size_t)self->count + 1, sizeof(int));
+    self->skeleton_keys = calloc((size_t)self->count + 1, sizeof(uint64_t));
+    if (!self->spelled || !self->spelled_chars || !self->spelled_lengths || !self->skeleton_keys) return -1;
+    for (uint32_t f = 0; f < (uint32_t)self->count && f < (uint32_t)self->word_rule_count; f++) {
+        int n = self->lengths[f], m = 0;
+        if (!n || !self->word_rule[f] || near_form(self, f)) continue;
+        const ch_t *form = self->chars + self->offsets[f];
+        ch_t *letters = self->spelled_chars + self->offsets[f];
+        Skeleton skeleton = {{0, 0, 0}, 0, 0};
+        for (int i = 0; i < n; i++)
+            if (form[i] != ' ') skeleton_feed(&skeleton, 0, letters[m++] = form[i]);
+        self->spelled[f] = 1;
+        self->spelled_lengths[f] = m;
+        self->skeleton_keys[f] = skeleton_key(&skeleton);
+        int length = skeleton_done(&skeleton).length;
+        if (length > self->longest_skeleton) self->longest_skeleton = length;
+        if (m > self->longest_spelled) self->longest_spelled = m;
+    }
+    return 0;
+}
+
+#define LOST 6   /* 3 * max_edits: the most distinct bigrams of a form a run of words within max_edits lacks */
+#define RARE 12  /* the most of a form's bigrams kept to find it by */
+static inline uint64_t rare_key(uint64_t code) { return mix64(code ^ 0x52415245ULL); }
+
+/* The counted forms screen mode finds by spelling (forms, of count): keyed by the (at most) RARE of their
+   letters' distinct bigrams the fewest of them share, of which all but LOST must be among the text's
+   letters, and by skeleton. A form scoring 100, or spelled by a run of the text's words (see may_spell),
+   has all of its bigrams or all but LOST among them. */
+static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
+    Vec all = {0, 0, 0, sizeof(Entry)}, rare = {0, 0, 0, sizeof(Entry)}, skeletons = {0, 0, 0, sizeof(Entry)};
+    uint64_t *codes = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
+    int *shared = malloc(((size_t)self->max_length + 2) * sizeof(int));
+    Table frequency = {0};
+    self->rare_need = calloc((size_t)self->count + 1, 1);
+    self->rare_count = calloc((size_t)self->count + 1, 1);
+    self->rare_stamp = calloc((size_t)self->count + 1, sizeof(uint32_t));
+    int status = codes && shared && self->rare_need && self->rare_count && self->rare_stamp ? 0 : -1;
+    for (size_t i = 0; i < count && !status; i++) {
+        uint32_t f = forms[i];
+        const ch_t *letters = self->spelled_chars + self->offsets[f];
+        int distinct = distinct_bigrams(letters, self->spelled_lengths[f], codes);
+        for (int k = 0; k < distinct && !status; k++) status = vec_push(&all, &(Entry){codes[k], f});
+    }
+    if (!status) status = table_build(&frequency, &all);
+    for (size_t i = 0; i < count && !status; i++) {
+        uint32_t f = forms[i];
+        const ch_t *letters = self->spelled_chars + self->offsets[f];
+        int m = self->spelled_lengths[f], distinct = 0;
+        for (int k = 0; k + 1 < m; k++) {  /* its distinct bigrams, and how many forms share each */
+            uint64_t code = bigram_code(letters[k], letters[k + 1]);
+            int seen = 0;
+            for (int j = 0; j < distinct && !seen; j++) seen = codes[j] == code;
+            if (seen) continue;
+            uint32_t first, last;
+            table_find(&frequency, code, &first, &last);
+            codes[distinct] = rare_key(code);
+            shared[distinct++] = (int)(last - first);
+        }
+        int kept = distinct < RARE ? distinct : RARE;
+        self->rare_need[f] = (uint8_t)(kept - LOST);
+        for (int r = 0; r < kept && !status; r++) {  /* the least shared, one at a time */
+            int pick = r;
+            for (int j = r + 1; j < distinct; j++) if (shared[j] < shared[pick]) pick = j;
+            uint64_t code = codes[pick];
+            int held = shared[pick];
+            codes[pick] = codes[r], shared[pick] = shared[r];
+            codes[r] = code, shared[r] = held;
+            status = vec_push(&rare, &(Entry){code, f});
+        }
+        if (!status) status = vec_push(&skeletons, &(Entry){self->skeleton_keys[f], f});
+    }
+    if (!status) status = table_build(&self->rare, &rare) | table_build(&self->skeletons, &skeletons);
+    table_free(&frequency);
+    free(all.data); free(rare.data); free(skeletons.data); free(codes); free(shared);
+    return status;
+}
+
+/* Whether the shorter of the form and the text holds the other: then, and only then, partial_ratio is 100. */
+static int holds_exactly(const Index *self, uint32_t f, const ch_t *text, int len) {
+    const ch_t *form = self->chars + self->offsets[f];
+    int n = self->lengths[f];
+    if (n <= len && n >= 2 && (!bigram_held(self->spelling.text_bigrams, form[0], form[1]) ||
+                               !bigram_held(self->spelling.text_bigrams, form[n - 2], form[n - 1]))) return 0;
+    const ch_t *outer = n <= len ? text : form, *inner = n <= len ? form : text;
+    int outer_len = n <= len ? len : n, inner_len = n <= len ? n : len;
+    for (int at = 0; at + inner_len <= outer_len; at++)
+        if (outer[at] == inner[0] && !memcmp(outer + at, inner, (size_t)inner_len * sizeof(ch_t))) return 1;
+    return 0;
+}
+
 static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     static char *keywords[] = {"forms", "score_cutoff", "word_rule", "near_lengths", "ordinary_words", NULL};
     PyObject *forms, *ordinary_words = NULL;
@@ -441,8 +558,13 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     Py_DECREF(sequence);
     sort_lengths = self->lengths;
     qsort(self->by_length, count, sizeof(uint32_t), by_length_cmp);
+    if (self->word_rule && plan_spellings(self)) {
+        PyErr_NoMemory();
+        return -1;
+    }
 
     Vec full[MAX_NEEDLE + 1], edge = {0, 0, 0, sizeof(Entry)}, grams = {0, 0, 0, sizeof(Entry)};
+    Vec spelled_grams = {0, 0, 0, sizeof(Entry)}, by_spelling = {0, 0, 0, sizeof(uint32_t)};
     for (int n = 0; n <= MAX_NEEDLE; n++) full[n] = (Vec){0, 0, 0, sizeof(Entry)};
     Vec always = {0, 0, 0, sizeof(uint32_t)}, counted_forms = {0, 0, 0, sizeof(Counted)};
     Vec stripped = {0, 0, 0, sizeof(Entry)};
@@ -481,9 +603,15 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             if (w - m > counted.edge_high) counted.edge_high = w - m;
         }
         status = vec_push(&counted_forms, &counted);
+        int spelt = 0;
+        if (self->spelled && self->spelled[f]) {  /* codes is scratch here: the form's own are counted again */
+            spelt = distinct_bigrams(self->spelled_chars + self->offsets[f], self->spelled_lengths[f], codes) > LOST;
+            distinct = distinct_bigrams(self->chars + self->offsets[f], n, codes);
+        }
+        if (spelt && !status) status = vec_push(&by_spelling, &f);
         for (int i = 0; i < distinct && !status; i++) {
             Entry e = {bucket_key(codes[i], bucket_of(n)), (uint32_t)(counted_forms.len - 1)};
-            status = vec_push(&grams, &e);
+            status = vec_push(spelt ? &spelled_grams : &grams, &e);
         }
     }
     Vec near = {0, 0, 0, sizeof(Entry)}, exact = {0, 0, 0, sizeof(Entry)};
@@ -507,8 +635,9 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
         free(full[n].data);
     }
     if (!status) status = table_build(&self->edge, &edge) | table_build(&self->bigram, &grams) |
-                          table_build(&self->stripped, &stripped);
-    free(edge.data); free(grams.data); free(stripped.data);
+                          table_build(&self->stripped, &stripped) | table_build(&self->spelled_bigram, &spelled_grams);
+    if (!status) status = plan_rare(self, by_spelling.data, by_spelling.len);
+    free(edge.data); free(grams.data); free(stripped.data); free(spelled_grams.data); free(by_spelling.data);
     self->always = always.data;
     self->always_count = always.len;
     self->counted = counted_forms.data;
@@ -575,6 +704,7 @@ static void next_generation(Index *self) {
         for (size_t i = 0; i < self->counted_count; i++) self->counted[i].stamp = 0;
         memset(self->reached, 0, self->count * sizeof(uint32_t));
         memset(self->near_stamp, 0, self->count * sizeof(uint32_t));
+        if (self->rare_stamp) memset(self->rare_stamp, 0, self->count * sizeof(uint32_t));
         self->generation = 1;
     }
 }
@@ -607,13 +737,14 @@ static inline int32_t run_end(const Index *self, uint32_t f, const Slide *w, int
 
 /* A window entering (step 1) or leaving (-1) bigram key: counted forms reaching their threshold
    open a run of windows, those falling under it close theirs. */
-static inline int shared_add(Index *self, Candidates *c, uint32_t first, uint32_t last, int step, const Slide *w) {
+static inline int shared_add(Index *self, const Table *postings, Candidates *c, uint32_t first, uint32_t last, int step,
+                             const Slide *w) {
     for (uint32_t k = first; k < last; k++) {
-        Counted *counted = &self->counted[self->bigram.forms[k]];
+        Counted *counted = &self->counted[postings->forms[k]];
         if (counted->stamp != self->generation) {
             counted->stamp = self->generation;
             counted->shared = 0;
-            self->touched[self->touched_count++] = self->bigram.forms[k];
+            self->touched[self->touched_count++] = postings->forms[k];
         }
         counted->shared += step;
         uint32_t f = counted->form;
@@ -647,7 +778,8 @@ static int edge_hits(Index *self, Candidates *c, uint8_t edges) {
 /* Counted forms sharing enough distinct bigrams with some window of their bucket's length: each
    gets runs of window starts to score (see Hit). With joins (join_count >= 0), only the windows
    that may hold one slide. */
-static int count_shared(Index *self, const ch_t *text, int len, Candidates *c, const int *joins, int join_count) {
+static int count_shared(Index *self, const Table *postings, const ch_t *text, int len, Candidates *c, const int *joins,
+                        int join_count) {
     int grams = len - 1;
     if (reserve_grams(self, (size_t)grams)) return -1;
     uint64_t *codes = self->gram_codes;
@@ -680,7 +812,7 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c, c
             }
             uint64_t key = bucket_key(codes[i], b);
             first[i] = last[i] = 0;
-            if (table_maybe(&self->bigram, key)) table_find(&self->bigram, key, &first[i], &last[i]);
+            if (table_maybe(postings, key)) table_find(postings, key, &first[i], &last[i]);
         }
         int span = BUCKET_WINDOWS[b] - 1 < grams ? BUCKET_WINDOWS[b] - 1 : grams;  /* bigrams per window */
         self->touched_count = 0;
@@ -697,15 +829,15 @@ static int count_shared(Index *self, const ch_t *text, int len, Candidates *c, c
             if (w.start > end) continue;  /* cannot happen (joins lie inside the text): a guard */
         }
         for (int i = w.start; i < w.start + span; i++)
-            if (previous[i] < w.start && shared_add(self, c, first[i], last[i], 1, &w)) return -1;
+            if (previous[i] < w.start && shared_add(self, postings, c, first[i], last[i], 1, &w)) return -1;
         uint8_t edges = (w.start == 0 ? PREFIXES : 0) | (w.start == w.last ? SUFFIXES : 0);
         if (edges && edge_hits(self, c, edges)) return -1;
         int opened = w.start;
         for (w.start++; w.start <= end; w.start++) {
             int gone = w.start - 1, added = w.start + span - 1;
             /* Distinct bigrams: one leaves unless it recurs in the window, one enters unless it was there. */
-            if (next[gone] > added && shared_add(self, c, first[gone], last[gone], -1, &w)) return -1;
-            if (previous[added] < gone && shared_add(self, c, first[added], last[added], 1, &w)) return -1;
+            if (next[gone] > added && shared_add(self, postings, c, first[gone], last[gone], -1, &w)) return -1;
+            if (previous[added] < gone && shared_add(self, postings, c, first[added], last[added], 1, &w)) return -1;
         }
         if (end == w.last && end > opened && edge_hits(self, c, SUFFIXES)) return -1;
     }
@@ -856,16 +988,44 @@ static int may_reach(const Index *self, uint32_t f, int len, const int *held, in
     return 200.0 * shared / (len + shared) >= self->cutoff - 1e-6;
 }
 
+/* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
+   over the whole text. */
+static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
+    for (int i = 0; i < s->code_count; i++) {
+        uint64_t key = rare_key(s->codes[i]);
+        if (!table_maybe(&self->rare, key)) continue;
+        uint32_t first, last;
+        table_find(&self->rare, key, &first, &last);
+        for (uint32_t k = first; k < last; k++) {
+            uint32_t f = self->rare.forms[k];
+            if (self->rare_stamp[f] != self->generation) self->rare_stamp[f] = self->generation, self->rare_count[f] = 0;
+            if (++self->rare_count[f] == self->rare_need[f] && candidate_add(c, f, WHOLE, WHOLE, 0)) return -1;
+        }
+    }
+    for (size_t r = 0; r < s->run_count; r++) {
+        if (!table_maybe(&self->skeletons, s->run_keys[r])) continue;
+        uint32_t first, last;
+        table_find(&self->skeletons, s->run_keys[r], &first, &last);
+        for (uint32_t k = first; k < last; k++)
+            if (candidate_add(c, self->skeletons.forms[k], WHOLE, WHOLE, 0)) return -1;
+    }
+    return 0;
+}
+
 /* Every form that may reach the cutoff against text, into c: keyed, counted, always and direct. */
 static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
-                   const int *joins, int join_count, const Words *ordinary) {
+                   const int *joins, int join_count, const Words *ordinary, const Spelling *spelling) {
     for (int n = 1; n < len && n <= MAX_NEEDLE; n++) {
         if (self->full_d[n] < 0 || !self->keyed[n]) continue;
         if (keyed_windows(self, n, text, len, prefix, c, joins, join_count, ordinary) ||
             edge_windows(self, n, len, prefix, c, joins, join_count)) return -1;
     }
     if (ordinary && self->stripped.size && stripped_runs(self, text, len, prefix, ordinary, c)) return -1;
-    if (self->bigram.size && len >= 2 && count_shared(self, text, len, c, joins, join_count)) return -1;
+    if (self->bigram.size && len >= 2 && count_shared(self, &self->bigram, text, len, c, joins, join_count)) return -1;
+    /* In screen mode the forms found by spelling need not be counted (see plan_rare). */
+    if (spelling ? spelled_candidates(self, spelling, c)
+                 : self->spelled_bigram.size && len >= 2 &&
+                   count_shared(self, &self->spelled_bigram, text, len, c, joins, join_count)) return -1;
     for (size_t i = 0; i < self->always_count; i++)
         if (candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
@@ -1306,8 +1466,14 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         if (value) ordinary_marks(self, text, (int)len, prefix, (uint8_t)value, joins, join_count < 0 ? 0 : join_count,
                                   marks);
         if (word_rule) words_of(text, (int)len, value ? marks : NULL, &words);
+        int spelling = word_rule && self->spelled && len;
+        if (spelling && spelling_of(&self->spelling, text, (int)len, self->longest_skeleton,
+                                 self->longest_spelled + 2)) {
+            PyErr_NoMemory();
+            goto fail;
+        }
         if (len && collect(self, text, (int)len, prefix, &c, joins, join_count,
-                           word_rule && value && word_cutoff > 0 ? &words : NULL)) {
+                           word_rule && value && word_cutoff > 0 ? &words : NULL, spelling ? &self->spelling : NULL)) {
             if (!PyErr_Occurred()) PyErr_NoMemory();
             goto fail;
         }
@@ -1319,6 +1485,12 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             uint32_t f = c.forms[i];
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            if (spelling && self->spelled[f] &&
+                !may_spell(&self->spelling, self->spelled_chars + self->offsets[f], self->spelled_lengths[f],
+                           self->skeleton_keys[f]) && !holds_exactly(self, f, text, (int)len)) {
+                self->unspelt++;
+                continue;
+            }
             if (!whole && self->modes[f] == MODE_COUNT && self->lengths[f] <= MAX_NEEDLE) {
                 int held = diagonals_hold(self, &c, f, text, (int)len, joins, join_count);
                 if (held < 0) { PyErr_NoMemory(); goto fail; }
@@ -1387,11 +1559,12 @@ fail:
 static PyObject *index_stats(Index *self, PyObject *unused) {
     size_t full = 0;
     for (int n = 0; n <= MAX_NEEDLE; n++) full += self->full[n].size;
-    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
-                         "edge_keys", (Py_ssize_t)self->edge.size, "bigram_entries", (Py_ssize_t)self->bigram.size,
+    return Py_BuildValue("{s:n,s:n,s:n,s:n,s:L,s:L,s:L,s:L,s:L}", "full_keys", (Py_ssize_t)full,
+                         "edge_keys", (Py_ssize_t)self->edge.size,
+                         "bigram_entries", (Py_ssize_t)(self->bigram.size + self->spelled_bigram.size),
                          "always", (Py_ssize_t)self->always_count, "texts", self->searched,
                          "keyed_scored", self->keyed_scored, "counted_scored", self->counted_scored,
-                         "whole_scored", self->whole_scored);
+                         "whole_scored", self->whole_scored, "unspelt", self->unspelt);
 }
 
 static PyMethodDef index_methods[] = {
@@ -1416,7 +1589,37 @@ static PyTypeObject IndexType = {
     .tp_methods = index_methods,
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_partial", "Exact partial_ratio search (see Index).", -1, NULL};
+/* spelled_by(form, words): may_spell on its own, for the tests that pin it to detection.variants. */
+static PyObject *spelled_by(PyObject *unused, PyObject *args) {
+    PyObject *form_text, *words_text;
+    if (!PyArg_ParseTuple(args, "UU", &form_text, &words_text)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(form_text), len = PyUnicode_GET_LENGTH(words_text);
+    ch_t *form = PyUnicode_AsUCS4Copy(form_text), *words = PyUnicode_AsUCS4Copy(words_text);
+    Spelling spelling = {0};
+    Skeleton skeleton = {{0, 0, 0}, 0, 0};
+    int m = 0, found = -1;
+    if (form && words) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (form[i] != ' ') skeleton_feed(&skeleton, 0, form[m++] = form[i]);
+        found = spelling_of(&spelling, words, (int)len, skeleton_done(&skeleton).length, m + 2) ? -1
+                : may_spell(&spelling, form, m, skeleton_key(&skeleton));
+        if (found < 0) PyErr_NoMemory();
+    }
+    PyMem_Free(form);
+    PyMem_Free(words);
+    spelling_free(&spelling);
+    return found < 0 ? NULL : PyBool_FromLong(found);
+}
+
+static PyMethodDef module_methods[] = {
+    {"spelled_by", spelled_by, METH_VARARGS,
+     "spelled_by(form, words) -> whether some run of the space-separated words, without spaces, has the form's\n"
+     "skeleton or lies within max_edits of it (detection.variants.plausible_variant, letters aside)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_partial", "Exact partial_ratio search (see Index).", -1,
+                                    module_methods};
 
 PyMODINIT_FUNC PyInit__partial(void) {
     if (PyType_Ready(&IndexType) < 0) return NULL;

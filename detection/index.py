@@ -81,7 +81,10 @@ class CandidateIndex:
         cutoff (so on the one it picks):
 
         - ``word_cutoff``: a ``word_rule`` form scoring under 100 needs a window whose whole words
-          its ``ratio`` (with spaces, or both without) could bring to ``word_cutoff``;
+          its ``ratio`` (with spaces, or both without) could bring to ``word_cutoff``, and (but for
+          the near-word forms) a run of whole words ``plausible_variant`` could accept: without
+          spaces, the form's skeleton or within ``max_edits`` of it (:mod:`detection.variants`);
+          the longer such forms are then found by their rarest bigrams and skeleton, not counted;
         - ``ordinary`` (per text, None, 1 for a base form or 2 for a spacing form, whose words are
           judged as the base form's: split at its joins): with ``word_cutoff``, such a form is also
           rejected where those words are all ordinary and do not spell it, or, scoring 100 in a

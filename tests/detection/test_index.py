@@ -58,11 +58,12 @@ def test_edge_windows_of_7_to_12_character_forms(forms: list[str], cut: int, noi
 @settings(max_examples=300, deadline=None)
 @given(forms=st.lists(st.text(alphabet="abcdé漢 ", min_size=1, max_size=30), min_size=1, max_size=6),
        queries=st.lists(st.text(alphabet="abcdé漢 ", max_size=90), min_size=1, max_size=3),
-       cutoff=st.sampled_from([50, 60, 66.66666666666667, 75, 80, 87.5, 100]))
+       cutoff=st.sampled_from([50, 60, 66.66666666666667, 75, 80, 87.5, 100]), word_rule=st.booleans())
 def test_long_forms_low_cutoffs_and_any_script_match_brute_force(forms: list[str], queries: list[str],
-                                                                  cutoff: float) -> None:
-    """Every path of the core: keyed, counted and always-scored forms, texts shorter than a form."""
-    index = CandidateIndex(forms)
+                                                                  cutoff: float, word_rule: bool) -> None:
+    """Every path of the core: keyed, counted and always-scored forms, texts shorter than a form; with
+    word rules too, which the plain search does not apply (their forms are counted apart)."""
+    index = CandidateIndex(forms, word_rule=[True] * len(forms) if word_rule else None)
     for query, got in zip(queries, index.search_many(queries, score_cutoff=cutoff), strict=True):
         assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
 
@@ -91,9 +92,10 @@ def test_bad_arguments_are_refused_with_a_reason() -> None:
 @given(forms=st.lists(st.text(alphabet=LETTERS, min_size=13, max_size=40), min_size=1, max_size=4),
        edits=st.lists(st.tuples(st.integers(min_value=0, max_value=39), st.sampled_from(LETTERS + "-")), max_size=6),
        before=st.text(alphabet=LETTERS, max_size=40), after=st.text(alphabet=LETTERS, max_size=40),
-       cutoff=st.sampled_from([80, 85, 90]))
+       cutoff=st.sampled_from([80, 85, 90]), word_rule=st.booleans())
 def test_long_forms_misspelt_anywhere_in_a_text_match_brute_force(forms: list[str], edits: list[tuple[int, str]],
-                                                                   before: str, after: str, cutoff: float) -> None:
+                                                                   before: str, after: str, cutoff: float,
+                                                                   word_rule: bool) -> None:
     """A long form with characters deleted, inserted or replaced at any offset: the narrowed windows
     of the counted forms, and the texts shorter than a form, keep every brute-force pair."""
     planted = list(forms[0])
@@ -106,7 +108,8 @@ def test_long_forms_misspelt_anywhere_in_a_text_match_brute_force(forms: list[st
         if not planted:
             planted = ["a"]
     queries = [before + "".join(planted) + after, "".join(planted), "".join(planted)[: len(planted) // 2]]
-    for query, got in zip(queries, CandidateIndex(forms).search_many(queries, score_cutoff=cutoff), strict=True):
+    index = CandidateIndex(forms, word_rule=[True] * len(forms) if word_rule else None)
+    for query, got in zip(queries, index.search_many(queries, score_cutoff=cutoff), strict=True):
         assert got == sorted(brute_force(query, forms, score_cutoff=cutoff))
 
 

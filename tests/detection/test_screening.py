@@ -85,6 +85,43 @@ def test_screening_never_changes_a_match(marks: list[MarkSpec], batch: list[str]
         batch, score_cutoff=cutoff, contexts=contexts)
 
 
+# Marks longer than the index's keyed forms (found by shared bigrams) and as long as short titles.
+LONG_BRANDS = ["cooler master", "maggiano's little italy", "black and decker", "hewlett packard", "tommy hilfiger",
+               "the north face", "sportmaster", "printmaster", "vivienne westwood", "clarins", "zaxby's",
+               "mammut sports group", "nnamdi", "cloudflare", "li-ning", "under armour"]
+LOOK_ALIKES = {"m": "rn", "w": "vv", "d": "cl", "l": "i"}
+LETTER_WORDS = [word for word in WORDS if not any(c.isdigit() for c in word)]
+
+
+@st.composite
+def long_titles(draw: st.DrawFn) -> str:
+    """Titles of a few words: long marks or their words, misspelt, drawn with look-alikes, run together.
+    No digits for letters: the leet forms' whole-token screen misses a longer form holding the whole
+    text ("arm0ur" for UNDER ARMOUR), a gap of its own (see the lead's notes), not this search's."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    pieces = []
+    for _ in range(rng.randint(1, 5)):
+        piece = rng.choice(LONG_BRANDS + [word for brand in LONG_BRANDS for word in brand.split()] + LETTER_WORDS)
+        if rng.random() < 0.5:
+            variant = _variant(piece, rng)
+            piece = piece if any(c.isdigit() for c in variant) else variant
+        if rng.random() < 0.3:
+            at = rng.randrange(len(piece))
+            piece = piece[:at] + LOOK_ALIKES.get(piece[at], piece[at]) + piece[at + 1:]
+        if rng.random() < 0.2:
+            piece = piece.replace(" ", rng.choice(["", " ", "-"]))
+        pieces.append(piece)
+    return rng.choice([" ", "", "-"]).join(pieces) if len(pieces) == 2 else " ".join(pieces)
+
+
+@settings(max_examples=150, deadline=None)
+@given(batch=st.lists(long_titles(), min_size=1, max_size=12), cutoff=st.sampled_from([75.0, 80.0, 85.0]))
+def test_screening_never_changes_a_match_on_long_marks(batch: list[str], cutoff: float) -> None:
+    marks = [MarkSpec(i, brand) for i, brand in enumerate(LONG_BRANDS)]
+    assert Matcher(marks).match_many(batch, score_cutoff=cutoff) == _unscreened(Matcher(marks)).match_many(
+        batch, score_cutoff=cutoff)
+
+
 def test_screening_never_changes_a_match_on_real_titles(shared_data: Path) -> None:
     """Real brands as marks, real titles with counterfeit spellings of them (as bench/detect.py builds)."""
     rows = []
