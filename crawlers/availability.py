@@ -55,7 +55,7 @@ PRE_PHRASES = (
     r"|予約受付中?|予約商品|予約販売|予約注文|予約する|预售|預購|예약\s?(?:판매|구매|주문)|사전\s?예약"
 )
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
-_PRE = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
+PREORDER = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
 _IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")
 
 
@@ -74,7 +74,7 @@ def availability_phrase(text: str | None) -> str | None:
     """InStock/OutOfStock/PreOrder from a short visible text ("14 in stock", "Sold out", "Vorbestellbar"), else None."""
     if not text or len(text) > 120:
         return None
-    if _PRE.search(text):
+    if PREORDER.search(text):
         return "PreOrder"
     if _OUT.search(text) or _SOLD.match(text):
         return "OutOfStock"

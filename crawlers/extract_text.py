@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from crawlers.availability import PRE_PHRASES, availability_phrase
+from crawlers.availability import PREORDER, availability_phrase
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
@@ -80,7 +80,6 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
                   r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
                   r"læg i kurv|lisää ostoskoriin|sepete ekle|(?:أضف|إضافة|اضافة) (?:إلى |الى |لل)?(?:ال)?سلة|اشتر(?:ي)? الآن|"
                   r"הוסף לסל|הוספה לסל")
-_PREORDER = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
 _DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
 # stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
 _STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
@@ -308,7 +307,7 @@ class Page:
                     parent = parent.getparent()
         self.buttons = [n for n in self.nodes if (n.element.tag in ("button", "a", "input")
                                                   or n.element.attrib.get("role") == "button") and not n.noise
-                        and (_BUY.search(_button_marks(n.element)) or _PREORDER.search(_button_label(n.element)))]
+                        and (_BUY.search(_button_marks(n.element)) or PREORDER.search(_button_label(n.element)))]
         headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
         h1 = next((n for n in headings if _similar(_text_of(n.element, 300), title_hint)), None) or (
             headings[0] if headings else None) or self._title_element(title_hint)
@@ -601,7 +600,7 @@ class Page:
                    and not (enabled and term == "OutOfStock" and _STATE_BADGE.search(_state_marks(p.node.element)))]
         if any(term == "OutOfStock" for _, term in phrases):
             return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
-        if enabled and all(_PREORDER.search(_button_label(b.element)) for b in enabled):
+        if enabled and all(PREORDER.search(_button_label(b.element)) for b in enabled):
             return "PreOrder"  # the only way to buy is to order ahead of the release ("Jetzt vorbestellen", "予約する")
         if self.buttons:
             return "InStock"
