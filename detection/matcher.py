@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from detection import lexicon
 from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
@@ -287,8 +288,9 @@ class Matcher:
             # The words as the listing wrote them (a spacing form has joined some), normalised; for the
             # base form that is its own text, whole words being folded one character at a time.
             written = words if form.kind == "base" else normalise(text[slice(*form.span(start, end, len(text)))])
+            word_slipped = info.level.level != ORDINARY and _one_word_slipped(needle, written, info.level.phrase)
             if self._ordinary(written) and not (form.kind == "base" and self._phrase_misspelt(needle, written)) and not (
-                    _possessive_dropped(needle, written)):
+                    _possessive_dropped(needle, written) or word_slipped):
                 return None  # words and names of their own ("case" for ACASE, "denon" for ODEON) are no variant
             if not plausible_variant(needle, words):
                 return None  # "printmaster" is three edits from SPORTMASTER: another name; "delonghi" no ELON
@@ -297,7 +299,7 @@ class Matcher:
             if number_changed(needle, words):
                 return None  # "g1000" is another model than G2000, "plus2" a model name numbered, not PLUSH
             phrase = _phrase_of(info, needle)
-            if phrase and phrase_word_changed(phrase, words, vocabulary=self._vocabulary):
+            if phrase and not word_slipped and phrase_word_changed(phrase, words, vocabulary=self._vocabulary):
                 return None  # "scanexpress" is no SAQ EXPRESS, "onestep" no ONE STOP
             if not phrase and compound(words) and not compound(needle):
                 return None  # "truepower" is TRUE POWER, a phrase of its own, not TYREPOWER misspelt
@@ -403,6 +405,20 @@ def _possessive_dropped(needle: str, written: str) -> bool:
             and (" " in written or not lexicon.is_common_word(written)))
 
 
+def _one_word_slipped(needle: str, written: str, plain_phrase: bool) -> bool:
+    """Whether ``written`` is a phrase of three words or more written word for word but for one word an edit
+    off ("te yard milkshake bar", "biog red stores", "agri gol charge"): the words written exactly name the
+    mark, whatever the slipped word now spells; in a phrase of ordinary words, unless it spells another word
+    ("unlocked cell phone" is no UNLOCKED CELL PHONES)."""
+    marked, words = needle.split(), written.split()
+    if len(marked) < PHRASE_SLIP_WORDS or len(marked) != len(words):
+        return False
+    changed = [(mark_word, word) for mark_word, word in zip(marked, words, strict=True) if mark_word != word]
+    kept = sum(len(word) for word in marked) - sum(len(mark_word) for mark_word, _ in changed)
+    return (len(changed) == 1 and kept >= PHRASE_SLIP_KEPT and OSA.distance(*changed[0], score_cutoff=1) <= 1
+            and not (plain_phrase and lexicon.is_common_word(changed[0][1])))
+
+
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
     """Whether the word around an exact match is the mark with one letter added at its end ("Telegramx",
     "Novix"): a misspelling, judged as one (a word or name of its own, "blacks", is not). Letters before
@@ -424,6 +440,9 @@ _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps onl
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}
+# A phrase of this many words, all but one written exactly with this many letters, is the mark (_one_word_slipped).
+PHRASE_SLIP_WORDS = 3
+PHRASE_SLIP_KEPT = 5
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 

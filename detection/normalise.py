@@ -224,12 +224,16 @@ def _spacing_form(text: str, base: Form) -> Form | None:
     tokens = base.text.split(" ")
     if len(tokens) < 2:
         return None
+    # Letters as written: a Cyrillic б folds to the digit 6 but still spells a word letter by letter.
+    letters = [c.isalpha() or text[origin].isalpha() for c, origin in zip(base.text, base.offsets, strict=True)]
     joins = set()
     position = -1  # the space before tokens[n]
     for n in range(len(tokens) - 1):
         token, following = tokens[n], tokens[n + 1]
+        start = position + 1
         position += len(token) + 1
-        if not (token.isascii() and token.isalpha() and following.isascii() and following.isalpha()):
+        if not (token and following and all(letters[start:position])
+                and all(letters[position + 1:position + 1 + len(following)])):
             continue
         if max(len(token), len(following)) > 2:
             gap = text[base.offsets[position - 1] + 1: base.offsets[position + 1]]

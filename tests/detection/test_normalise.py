@@ -52,6 +52,14 @@ def test_spacing_tricks_are_joined() -> None:
     assert "spacing" not in _kinds("mini kettle")
 
 
+def test_letters_of_any_script_spaced_out_are_joined() -> None:
+    assert _kinds("Л у к о й л multi functional light baton")["spacing"].startswith(_kinds("Лукойл")["base"])
+    assert _kinds("lexmark 12035sa 常.陽.銀.行 toner")["spacing"] == "lexmark 12035sa 常陽銀行 toner"
+    # б folds to the digit 6, yet was written as a letter between the dots
+    assert _kinds("roxio toast Б.У.Ш.Е 11 pro")["spacing"] == f"roxio toast {_kinds('Буше')['base']} 11 pro"
+    assert "spacing" not in _kinds("Лукойл масло моторное 5 литров")
+
+
 def test_tripled_letters_collapse() -> None:
     assert _kinds("niiike")["collapsed"] == "nike"
     assert "collapsed" not in _kinds("coffee mug")

@@ -152,3 +152,34 @@ def test_a_phrase_is_judged_on_every_word_its_window_spans(mark: str, title: str
 def test_a_phrase_drawn_with_letters_tr39_does_not_list_is_a_homoglyph() -> None:
     assert _found("Urner Kantonalbank", "targus a7 backpack designed to Uṛner Kəntonalbank protect 16-inch") == [
         ("homoglyph", "Uṛner Kəntonalbank")]
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("The Yard Milkshake Bar", "pc treasures external Te Yard Milkshake Bar dvd-rw drive pink", "Te Yard Milkshake Bar"),
+    ("East of England CO-OP", "East of england cot op us brown bear w7-63t-blk large tilt adjustable mount",
+     "East of england cot op"),
+    ("Agri Go Charge", "da-lite fast-fold deluxe screen system - Agri Gol Charge projection screen - 16",
+     "Agri Gol Charge"),
+    ("ABN AMRO MeesPierson", "AN AMRO Meespierson pny 4gb class 4 purple sd card", "AN AMRO Meespierson"),
+])
+def test_a_long_phrase_with_one_word_slipped_is_the_mark(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("fuzzy", written)]
+
+
+@pytest.mark.parametrize(("mark", "title"), [
+    ("Unlocked Cell Phones", "motorola milestone xt720 gsm quadband unlocked cell phone with 8mp camera"),
+    ("The Bargain! Shop", "2-in-1 The Bargain Hop lens cleaner"),  # a phrase of words slipped into a word
+    ("Phone House", "galaxy technology geforce gt430 Phone Hose 1 gb graphics card"),  # two words: a word changed
+])
+def test_a_phrase_of_words_slipped_into_words_or_a_short_phrase_changed_is_no_slip(mark: str, title: str) -> None:
+    assert _found(mark, title) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Лукойл", "usb to parallel ieee 1284 printer adapter cable pc Л у к о й л connect your old", "Л у к о й л"),
+    ("Ярослав", "Я.Р.О.С.Л.А.В hoffco 06-ce-mak1 mobile accessory kit", "Я.Р.О.С.Л.А.В"),
+    ("中華電信", "中.華.電.信 trendnet securview wireless day night internet surveillance camera", "中.華.電.信"),
+    ("буше", "roxio toast Б.У.Ш.Е 11 pro software", "Б.У.Ш.Е"),
+])
+def test_a_mark_of_another_script_spaced_out_letter_by_letter_is_found(mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("spacing", written)]
