@@ -70,6 +70,7 @@ HOLDOUT8 = ROOT / "bench" / "data" / "extract_holdout8"
 HOLDOUT9 = ROOT / "bench" / "data" / "extract_holdout9"
 HOLDOUT10 = ROOT / "bench" / "data" / "extract_holdout10"
 HOLDOUT11 = ROOT / "bench" / "data" / "extract_holdout11"
+HOLDOUT12 = ROOT / "bench" / "data" / "extract_holdout12"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -225,7 +226,8 @@ def main() -> None:
             "holdout8": written_pages(HOLDOUT8, "holdout8"),
             "holdout9": written_pages(HOLDOUT9, "holdout9"),
             "holdout10": written_pages(HOLDOUT10, "holdout10"),
-            "holdout11": written_pages(HOLDOUT11, "holdout11")}
+            "holdout11": written_pages(HOLDOUT11, "holdout11"),
+            "holdout12": written_pages(HOLDOUT12, "holdout12")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
