@@ -28,7 +28,12 @@ Three sources, printed apart so the figures on real pages stay visible on their 
   Me in EUC-JP, plentymarkets, Zid with Eastern Arabic digits, a Greek comparison page, a Kazakh marketplace, preorder
   and discontinued pages, twitter:data only), truth committed first, first run: price / SKU / brand / availability F1
   1.0 / 0.919 / 0.971 / 0.923 (currency 0.976), the same as main's; after that round's rules, tuned on it: 1.0 / 1.0 /
-  1.0 / 1.0, every other set unchanged);
+  1.0 / 1.0, every other set unchanged); ``extract_holdout12``, 20 pages of platforms and locales the others lack (SAP
+  Commerce, Sylius, CS-Cart, Volusion, Shift4Shop, Square Online, Saleor, Drupal Commerce, MakeShop, marketplaces with
+  other sellers' offers, store-card, Pix and instalment prices, AggregateOffer ranges, collection-only and backordered
+  items, reviews quoting other prices), truth committed first, first run: price / SKU / brand / availability F1 0.821 /
+  0.944 / 0.919 / 0.769 (currency 0.974), the same as main's; after that round's rules, tuned on it: 1.0 / 1.0 / 1.0 /
+  1.0, every other set unchanged);
 - **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
 
 A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
@@ -70,6 +75,7 @@ HOLDOUT8 = ROOT / "bench" / "data" / "extract_holdout8"
 HOLDOUT9 = ROOT / "bench" / "data" / "extract_holdout9"
 HOLDOUT10 = ROOT / "bench" / "data" / "extract_holdout10"
 HOLDOUT11 = ROOT / "bench" / "data" / "extract_holdout11"
+HOLDOUT12 = ROOT / "bench" / "data" / "extract_holdout12"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -225,7 +231,8 @@ def main() -> None:
             "holdout8": written_pages(HOLDOUT8, "holdout8"),
             "holdout9": written_pages(HOLDOUT9, "holdout9"),
             "holdout10": written_pages(HOLDOUT10, "holdout10"),
-            "holdout11": written_pages(HOLDOUT11, "holdout11")}
+            "holdout11": written_pages(HOLDOUT11, "holdout11"),
+            "holdout12": written_pages(HOLDOUT12, "holdout12")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]

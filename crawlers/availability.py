@@ -54,6 +54,11 @@ PRE_PHRASES = (
     r"|ön sipariş\w*|предзаказ\w*|передзамовлення"
     r"|予約受付中?|予約商品|予約販売|予約注文|予約する|预售|預購|예약\s?(?:판매|구매|주문)|사전\s?예약"
 )
+# an item the shop takes orders for and ships when its supplier delivers ("Backordered – ships in 3-5 weeks"), not
+# an in-stock line that allows it ("27 in stock (can be backordered)")
+BACK_PHRASES = (r"(?<!can be )(?<!may be )back-?ordered|on back-?order|back-?order(?:ed)? (?:only|now|item)|"
+                r"available (?:on|for|as) back-?order|en reliquat|im rückstand")
+_BACK = re.compile(rf"(?i)(?<![\w])(?:{BACK_PHRASES})(?![\w])")
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
 PREORDER = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
 _IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")
@@ -71,11 +76,14 @@ def availability_term(value: Any) -> str | None:
 
 
 def availability_phrase(text: str | None) -> str | None:
-    """InStock/OutOfStock/PreOrder from a short visible text ("14 in stock", "Sold out", "Vorbestellbar"), else None."""
+    """InStock/OutOfStock/PreOrder/BackOrder from a short visible text ("14 in stock", "Sold out", "Vorbestellbar",
+    "Backordered"), else None."""
     if not text or len(text) > 120:
         return None
     if PREORDER.search(text):
         return "PreOrder"
+    if _BACK.search(text):
+        return "BackOrder"
     if _OUT.search(text) or _SOLD.match(text):
         return "OutOfStock"
     if _IN.search(text):

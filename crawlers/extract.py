@@ -194,6 +194,10 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
             best = (amount, amount, found)
     if best is not None:
         out["price"], out["currency"] = str(best[1]), best[2]
+        spread = [o for o in chosen[:1] or offers if o.get("price") in (None, "") and o.get("highPrice") not in (None, "")]
+        high, _ = _amount(spread[0]["highPrice"], spread[0].get("priceCurrency"), locale) if len(spread) == 1 else (None, None)
+        if high is not None and high > best[0]:
+            out["price_span"] = (best[0], high)  # the lowest of several sellers' or conditions' prices
     elif offers and (currency := _text(offers[0].get("priceCurrency"))):
         out["currency"] = currency
     raw_terms = [_text(o.get("availability")) or "" for o in chosen[:1] or offers]
@@ -415,12 +419,15 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     structured = [from_product(p, base, page_url=offer_url, locale=locale)
                   for p in _structured_product(sel, text, base, title, offer_url, rdfa)]
     limited = any(s.pop("availability_limited", False) for s in structured)
+    spans = [s.pop("price_span", None) for s in structured]
     sources: list[dict[str, Any]] = [*structured, meta]
+    visible: dict[str, Any] = {}
     if limited or not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
         state = from_state(sel, title)
         # og:price of a product whose price varies is its lowest; the state names the variant on the page
         sources.insert(len(structured) if state.pop("variant_price", False) else len(sources), state)
-        sources.append(heuristics(sel, base, locale))  # only when structured data left gaps (it costs ~40 %)
+        visible = heuristics(sel, base, locale)
+        sources.append(visible)  # only when structured data left gaps (it costs ~40 %)
         if state.get("sku") and sources[-1].get("sku") not in (None, state["sku"]) and not _shown(sel, str(state["sku"])):
             del state["sku"]  # an analytics id the page never shows ("item_id": "18277") is not the code it labels
         if limited and sources[-1].get("availability") == "OutOfStock":
@@ -442,6 +449,11 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         amount, currency = _amount(seen["price"], seen.get("currency") or out.get("currency"), locale)
         if amount is not None:
             out["price"], out["currency"] = str(amount), currency
+    span = spans[0] if spans and out.get("price") == structured[0].get("price") else None
+    if span and visible.get("price") and _within(visible, span, out["price"], locale):
+        # an AggregateOffer's lowPrice is the cheapest of several sellers or conditions; the page shows its own
+        amount, currency = _amount(visible["price"], visible.get("currency") or out.get("currency"), locale)
+        out["price"], out["currency"] = str(amount), currency or out.get("currency")
     if out.get("price") and not out.get("currency"):
         declared = next((s["currency"] for s in sources if s.get("currency")), None)
         out["currency"] = normalise_currency(declared, locale) or locale.currency
@@ -460,6 +472,13 @@ def _shown(sel: Selector, value: str) -> bool:
     """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes)."""
     texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
     return any(value in text for text in texts)
+
+
+def _within(source: dict[str, Any], span: tuple[Decimal, Decimal], price: str | None,
+            locale: Locale | None) -> bool:
+    """Whether the visible price is another amount of an AggregateOffer's range (lowPrice..highPrice)."""
+    amount, _ = _amount(source["price"], source.get("currency"), locale)
+    return amount is not None and span[0] < amount <= span[1] and str(amount) != price
 
 
 def _is_old(source: dict[str, Any], old: list[str], locale: Locale | None) -> bool:

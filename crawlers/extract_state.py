@@ -170,6 +170,33 @@ def _first(node: dict[str, Any], keys: tuple[str, ...]) -> Any:
     return next((node[k] for k in keys if node.get(k) not in (None, "", [], {})), None)
 
 
+_BRAND_NAME = re.compile(r"(?i)^\s*(?:brand(?:[ _-]?name)?|marke|marque|marca|merk|merek|marka|märke|merkki|márka"
+                         r"|značka|бренд|ブランド|品牌|브랜드|thương hiệu)\s*$")
+ATTRIBUTE_KEYS = ("attributes", "specifications", "custom_attributes", "customAttributes", "properties", "features")
+
+
+def _attribute_brand(node: dict[str, Any]) -> str | None:
+    """The brand in a product's list of named attributes: Saleor's ``{"attribute": {"name": "Marka"}, "values":
+    [{"name": "Fjällräven"}]}``, commercetools' or Magento's ``{"name": "brand", "value": "…"}``."""
+    for key in ATTRIBUTE_KEYS:
+        entries = node.get(key)
+        for entry in entries[:100] if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            label = entry.get("attribute") if isinstance(entry.get("attribute"), dict) else entry
+            names = [label.get(k) for k in ("name", "label", "code", "slug", "key", "attribute_code")]
+            if not any(isinstance(n, str) and _BRAND_NAME.match(n) for n in names):
+                continue
+            for value in (entry.get("value"), entry.get("values"), entry.get("text")):
+                if isinstance(value, list):
+                    value = value[0] if value else None
+                if isinstance(value, dict):
+                    value = value.get("name") or value.get("label") or value.get("value")
+                if isinstance(value, str) and value.strip():
+                    return value.strip()[:200]
+    return None
+
+
 def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {"title": _scalar(_first(node, NAME_KEYS))}
     for key in PRICE_KEYS:
@@ -182,7 +209,7 @@ def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dic
     out["currency"] = out.get("currency") or next(
         (str(node[k]) for k in CURRENCY_KEYS if isinstance(node.get(k), str) and _ISO.fullmatch(node[k])), None)
     out["sku"] = _scalar(_first(node, SKU_KEYS))
-    out["brand"] = _scalar(_first(node, BRAND_KEYS))
+    out["brand"] = _scalar(_first(node, BRAND_KEYS)) or _attribute_brand(node)
     for key in STOCK_KEYS:
         value = node.get(key)
         if isinstance(value, dict):

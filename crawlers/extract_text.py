@@ -23,11 +23,11 @@ _NOISE_TOKEN = re.compile(r"(?i)^(?:(?:site|page|global|main|top|app)[-_]+)?(?:h
                           r"|megamenu|masthead)(?:$|[-_])")
 _NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|drawer|icon)|blockcart|related|upsell|"
                          r"cross-?sell|recomm|carousel|similar|also-?(?:bought|like|viewed|purchased)|recently|breadcrumb|"
-                         r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored")
+                         r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored|other-?(?:sellers?|offers?|merchants?|vendors?)")
 _OLD = re.compile(r"(?<![a-z0-9])(?<!with-)(?<!has-)(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
                   r"|msrp|uvp|crossed"
                   r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
-_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
+_WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|(?<!prices-)list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
                        r"|without-?tax|excl(?:uding)?-?tax|ex-?tax)")  # a tax-exclusive price beside the gross one
 _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poupe|sparen|\bspar(?:a|e)?\b|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                         r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
@@ -52,6 +52,9 @@ _PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final pric
 # a price for members only ("Club price £11.00", "Beauty Insider price"): not the price everyone pays
 _MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|card(?:holder)?|plus)[\s-]*(?:price|prices|preis|prix)"
                      r"\s*[:：]?\s*$|(?<![a-z])(?:member|club|loyalty)-?price")
+# the price for holders of the shop's card ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой"): a members' price
+_CARD = re.compile(r"(?i)(?<!\w)(?:con|with|mit|avec|com|c|с|ile)\s+(?:[^\W\d]+\s+){0,2}?(?:tarjeta|card|karte|carte|"
+                   r"cartão|картой|kartı|kartą)(?!\w)")
 _PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
 _OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
               r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
@@ -64,7 +67,9 @@ _OLD_BEFORE = re.compile(rf"(?i)(?:^|\W)(?:{_OLD_WORDS})\s*[:：]?\s*$")  # "…
 _RELATED_HEADING = re.compile(
     r"(?i)^\s*(?:related|similar|recommended|you (?:may|might) also|customers (?:who|also)|frequently bought|"
     r"people (?:also|who)|recently viewed|more (?:from|items)|other (?:products|items)|also (?:bought|viewed)|"
-    r"accessories|zubehör|tilbehør|ähnliche|empfohlen|kunden kauften|das könnte|produits (?:similaires|associés)|"
+    r"other (?:sellers|offers|merchants|vendors)|more (?:offers|sellers|buying choices)|weitere angebote|"
+    r"autres (?:vendeurs|offres)|otros vendedores|outras ofertas|mais ofertas|altri venditori|andere verkopers|"
+    r"diğer satıcılar|другие продавцы|その他の出品者|accessories|zubehör|tilbehør|ähnliche|empfohlen|kunden kauften|das könnte|produits (?:similaires|associés)|"
     r"kunden,? (?:die|welche) [^.]{0,40}(?:auch|ebenfalls)|vous aimerez|productos relacionados|los clientes también|también te|prodotti correlati|quem viu|рекомендуем|"
     r"похожие|(?:з|с) цим товаром|с этим товаром|この商品を見た人|おすすめ|この出品者の商品|相关推荐|猜你喜欢|看了此商品|"
     r"함께 보면|관련 상품|منتجات (?:مشابهة|ذات صلة)|قد يعجبك|lainnya di toko|sản phẩm tương tự|hasonló termékek|vaak samen gekocht)")
@@ -87,6 +92,10 @@ _STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|p
 # a theme's badge for a state it shows by a class on the product ("price__badge-sold-out"): not a statement while
 # the buy button is enabled
 _STATE_BADGE = re.compile(r"(?i)sold-?out|out-?of-?stock|soldout|unavailable")
+# home delivery not offered for an item that stores hold ("Sorry, delivery is not available for this item")
+_NO_DELIVERY = re.compile(r"(?i)(?:delivery|shipping|lieferung|versand|livraison|envío|entrega|despacho|consegna)"
+                          r"\s+(?:is\s+|ist\s+|n'est\s+pas\s+)?(?:not|nicht|non|no)\s+(?:available|verfügbar|möglich|"
+                          r"disponible|disponível|disponibile)|(?:not|un)available for (?:home )?(?:delivery|shipping)")
 _STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
@@ -97,7 +106,7 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Prod
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
-              r"|N[°º]\s*d['’]article"
+              r"|N[°º]\s*d['’]article|Code\s+(?:produit|article)|Cat\.\s?no\.?"
               r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
@@ -113,6 +122,7 @@ MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|F
                 r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
                 r"|الشركة المصنعة|יצרן")
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
+_INLINE_TAGS = frozenset({"span", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "small", "em", "label", "p"})
 _PRODUCT_BLOCK = re.compile(r"(?i)product|item|entry|article|pdp|detail")
 
 
@@ -167,9 +177,14 @@ def _attrs(element: Any) -> str:
 
 
 def _noisy(element: Any) -> bool:
-    """Whether an element is site chrome or another product's block (header, menu, cart, related items…)."""
+    """Whether an element is site chrome or another product's block (header, menu, cart, related items…).
+
+    A bare "header" class on a heading or inline element is typography (Semantic UI's "ui large header" on the
+    price of a Sylius shop), not the site's header."""
     marks = f"{element.attrib.get('class') or ''} {element.attrib.get('id') or ''}"
-    return bool(_NOISE_PART.search(marks)) or any(_NOISE_TOKEN.match(token) for token in marks.split())
+    typographic = element.tag in _INLINE_TAGS
+    return bool(_NOISE_PART.search(marks)) or any(_NOISE_TOKEN.match(token) and not (typographic and token == "header")
+                                                  for token in marks.split())
 
 
 def _scan(root: Any, hint: str | None = None) -> tuple[list[_Node], list[_Text]]:
@@ -306,10 +321,13 @@ class Page:
                     self.holds_old.add(id(parent))
                     parent = parent.getparent()
         self.buttons = [n for n in self.nodes if (n.element.tag in ("button", "a", "input")
-                                                  or n.element.attrib.get("role") == "button") and not n.noise
+                                                  or n.element.attrib.get("role") == "button" or _styled_button(n.element))
+                        and not n.noise
                         and (_BUY.search(_button_marks(n.element)) or PREORDER.search(_button_label(n.element)))]
         headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
-        h1 = next((n for n in headings if _similar(_text_of(n.element, 300), title_hint)), None) or (
+        # the longest <h1> named like the page: a brand in an <h1> of its own above the name (Myntra) is not the title
+        named = [n for n in headings if _similar(_text_of(n.element, 300), title_hint)]
+        h1 = max(named, key=lambda n: len(_text_of(n.element, 300)), default=None) or (
             headings[0] if headings else None) or self._title_element(title_hint)
         self.heading, self.hint = h1, title_hint
         anchor = h1 or (self.buttons[0] if self.buttons else None)
@@ -433,7 +451,9 @@ class Page:
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
         if old == 2:
             return []
-        if _MEMBER.search(self._text_before(node.index)) or _MEMBER.search(_attrs(node.element).lower()[:200]):
+        alts = " ".join(node.element.xpath(".//img/@alt")[:3] + (parent.xpath("./img/@alt")[:3] if parent is not None else []))
+        if (_MEMBER.search(self._text_before(node.index)) or _MEMBER.search(_attrs(node.element).lower()[:200])
+                or _CARD.search(f"{alts} {text}") or (single and _CARD.search(context))):
             old = max(old, 1)  # a members' price only when nothing else is found
         if old == 0 and _PAY_LABEL.match(self._text_before(node.index)):
             old = -1  # "Your Price $799.99" beside an unlabelled online price
@@ -495,7 +515,7 @@ class Page:
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
             logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
-                    or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider", marks)
+                    or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider|seller", marks)
                     or ("logo" in marks and not logo) or self._around_heading(node.element)):
                 continue
             text = attrs.get("content") or _text_of(node.element, 80)
@@ -584,19 +604,21 @@ class Page:
     def availability(self) -> str | None:
         enabled = [b for b in self.buttons if not b.hidden and "disabled" not in b.element.attrib
                    and b.element.attrib.get("aria-disabled") != "true"
-                   and not _DISABLED.search(b.element.attrib.get("class", ""))]
+                   and not _DISABLED.search(b.element.attrib.get("class", ""))
+                   and not (_styled_button(b.element) and "disabled" in b.element.attrib.get("class", "").lower())]
         for node in self.nodes:
             if node.noise or node.hidden or not _STOCK_ATTR.search(_attrs(node.element)):
                 continue
             text = _text_of(node.element, 120) or node.element.attrib.get("title")
             term = availability_phrase(text)
-            if term and not _STORE.search(text or ""):
+            if term and not _STORE.search(text or "") and not _NO_DELIVERY.search(text or ""):
                 return term
         if self.buttons and not enabled:
             return "OutOfStock"
         phrases = [(self._distance(p.index), term) for p in self.texts
                    if not p.node.noise and not p.node.hidden and len(p.text) < 60
                    and (term := availability_phrase(p.text)) and not _STORE.search(p.text)
+                   and not _NO_DELIVERY.search(p.text)
                    and not (enabled and term == "OutOfStock" and _STATE_BADGE.search(_state_marks(p.node.element)))]
         if any(term == "OutOfStock" for _, term in phrases):
             return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
@@ -605,6 +627,16 @@ class Page:
         if self.buttons:
             return "InStock"
         return phrases[0][1] if phrases else None
+
+
+_BUTTON_CLASS = re.compile(r"(?i)(?:^|[-_\s])(?:btn|button)(?:$|[-_\s])")
+
+
+def _styled_button(element: Any) -> bool:
+    """A <div>/<span> styled as a button ("<div class=pdp-add-to-bag pdp-button>ADD TO BAG</div>") that holds no
+    real control (a wrapper of a <button> is not the button)."""
+    return (element.tag in ("div", "span") and bool(_BUTTON_CLASS.search(element.attrib.get("class") or ""))
+            and not element.xpath(".//button|.//a|.//input"))
 
 
 def _button_label(element: Any) -> str:

@@ -1,15 +1,18 @@
 """Extraction rules found by the tenth held-out set (club prices, shipping after a tax note, code labels) and the
 eleventh (preorders, role=button buy buttons, analytics ids, Spanish code labels, brands filed as a breadcrumb
-category): each rule on a minimal page, with the near case it must not catch."""
+category) and the twelfth (typographic header classes, other sellers' offers, store-card prices, delivery-only
+unavailability, backorders, AggregateOffer ranges, brands in their own <h1> or a state's attributes): each rule on a
+minimal page, with the near case it must not catch."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 
 from crawlers.availability import availability_phrase
-from tests.crawlers.test_extract_sources import listing, page
+from tests.crawlers.test_extract_sources import jsonld, listing, page
 
 
 def price_of(body: str, *, lang: str = "en", url: str = "https://shop.example/p/1") -> tuple:
@@ -137,7 +140,8 @@ def test_a_role_button_is_a_buy_button() -> None:
     button = '<div class="sqs-add-to-cart-button" role="button" tabindex="0">Add To Cart</div>'
     assert availability_of(button) == "InStock"
     assert availability_of(button.replace('role="button"', 'role="button" aria-disabled="true"')) == "OutOfStock"
-    assert availability_of(button.replace(' role="button"', "")) is None  # a plain block says nothing
+    plain = '<div class="sqs-add-to-cart" tabindex="0">Add To Cart</div>'
+    assert availability_of(plain) is None  # a block that neither role nor class makes a button says nothing
 
 
 @pytest.mark.parametrize(("html", "sku"), [
@@ -180,3 +184,117 @@ def test_a_brand_filed_as_the_deepest_breadcrumb_category_is_the_brand() -> None
     home = ('<div class="breadcrumbs"><a href="/">Mondial</a></div><h1>Fritadeira Air Fryer Mondial Family</h1>'
             '<span class="price">R$1.234,56</span>')
     assert listing(page(home, lang="pt-BR")).get("brand") is None  # the only crumb is the way home
+
+
+# --- rules found by the twelfth held-out set ------------------------------------------------------------------
+
+def test_a_header_class_on_a_heading_or_span_is_typography_not_site_chrome() -> None:
+    body = ('<h1 class="ui huge header">Slip Le Marius bleu marine</h1><div class="ui grid"><span class="ui large header"'
+            ' id="product-price">39,00 €</span><span class="ui small sub header"><del>45,00 €</del></span></div>')
+    assert price_of(body, lang="fr", url="https://shop.example.fr/p") == (Decimal("39.00"), "EUR")
+    chrome = '<div class="header"><span>Panier 5,00 €</span></div><h1>Slip Le Marius bleu marine</h1>'
+    assert listing(page(chrome, lang="fr"), "https://shop.example.fr/p").get("price") is None
+
+
+@pytest.mark.parametrize(("html", "lang", "sku"), [
+    ('<small>Code produit : <span>MARIUS-MAR</span></small>', "fr", "MARIUS-MAR"),
+    ('<p class="cat-no">Cat. no. <span>845/2301</span></p>', "en", "845/2301"),
+    ('<p>Cat food: <span>Whiskas</span></p>', "en", None),
+])
+def test_french_product_code_and_catalogue_number_labels(html: str, lang: str, sku: str | None) -> None:
+    assert listing(page(f"<h1>Product</h1>{html}", lang=lang)).get("sku") == sku
+
+
+OTHER_SELLERS = ('<h1>Philips Airfryer XXL HD9650/90</h1><div class="price">7.499,00 TL</div>'
+                 '<button id="addToCart">Sepete ekle</button><div class="other-merchants"><h3>Diğer satıcılar (3)</h3>'
+                 '<table><tr><td>EvAletiDünyası</td><td>7.799,90 TL</td><td>Tükendi</td></tr></table></div>')
+
+
+def test_other_sellers_sold_out_offers_are_not_the_pages_stock() -> None:
+    item = listing(page(OTHER_SELLERS, lang="tr"), "https://shop.example.com.tr/p")
+    assert (item["price"], item["availability"]) == (Decimal("7499.00"), "InStock")
+    by_heading = OTHER_SELLERS.replace('class="other-merchants"', 'class="box"')
+    assert listing(page(by_heading, lang="tr"), "https://shop.example.com.tr/p")["availability"] == "InStock"
+    own = OTHER_SELLERS.replace('<button id="addToCart">Sepete ekle</button>', '<p class="stock">Tükendi</p>')
+    assert listing(page(own, lang="tr"), "https://shop.example.com.tr/p")["availability"] == "OutOfStock"
+
+
+def test_a_brand_in_its_own_h1_above_the_name_and_a_seller_block_that_is_no_brand() -> None:
+    def html(heads: str) -> str:
+        return ('<!doctype html><html lang="en"><head><title>Roadster Men Olive Green Cotton Casual Shirt</title>'
+                f'</head><body>{heads}<span class="pdp-price">₹759</span><p class="supplier-productSellerContainer">'
+                'Seller: <span class="supplier-productSellerName">Omnitech Retail</span></p></body></html>')
+    url = "https://shop.example.in/p"
+    split = html('<h1 class="pdp-title">Roadster</h1><h1 class="pdp-name">Men Olive Green Cotton Casual Shirt</h1>')
+    assert listing(split, url)["brand"] == "Roadster"
+    one = html("<h1>Roadster Men Olive Green Cotton Casual Shirt</h1>")
+    assert listing(one, url).get("brand") is None  # neither the seller nor a guess from the title
+
+
+def test_a_div_styled_as_a_button_is_a_buy_button_a_wrapper_of_one_is_not() -> None:
+    body = '<h1>Casual Shirt</h1><span class="price">₹759</span><div class="pdp-add-to-bag pdp-button">ADD TO BAG</div>'
+    assert listing(page(body), "https://shop.example.in/p")["availability"] == "InStock"
+    wrapped = ('<h1>Casual Shirt</h1><span class="price">₹759</span><div class="product-form__buttons">'
+               '<button type="submit" disabled>Add to cart</button></div>')
+    assert listing(page(wrapped), "https://shop.example.in/p")["availability"] == "OutOfStock"
+    greyed = body.replace("pdp-button", "pdp-button pdp-button--disabled")
+    assert listing(page(greyed), "https://shop.example.in/p")["availability"] == "OutOfStock"
+
+
+def test_a_store_card_price_is_a_members_price() -> None:
+    body = ('<h1>Maleta Spin Tech 5.0 55 cm</h1><ol class="prices-list"><li class="prices-0"><div>'
+            '<span>$ 17.990</span><img src="/cmr.svg" alt="Precio con tarjeta CMR"></div></li><li class="prices-1">'
+            '<div><span>$ 19.990</span><span>Internet</span></div></li><li class="prices-2"><div>'
+            '<span class="crossed">$ 29.990</span></div></li></ol>')
+    assert price_of(body, lang="es-CL", url="https://shop.example.cl/p") == (Decimal("19990"), "CLP")
+    worded = ('<h1>Сковорода Tefal 26 см</h1><div class="price-card"><span>2 590 ₽</span> <span>c Озон Картой</span>'
+              '</div><div class="price-main"><span>2 890 ₽</span> <span>без Озон Карты</span></div>')
+    assert price_of(worded, lang="ru", url="https://shop.example.ru/p")[0] == Decimal("2890")
+    only = '<h1>Сковорода Tefal 26 см</h1><div><span>2 590 ₽</span> <span>c Озон Картой</span></div>'
+    assert price_of(only, lang="ru", url="https://shop.example.ru/p")[0] == Decimal("2590")  # the only price stays
+
+
+def test_delivery_not_offered_for_an_item_in_stores_is_not_out_of_stock() -> None:
+    body = ('<h1>Dyson V8 Advanced</h1><h2>£279.99</h2><div class="delivery"><p class="unavailable">Sorry, delivery is '
+            'not available for this item</p></div><div class="collection"><p class="stock-status">In stock at <b>Leeds'
+            '</b></p></div><button>Add to trolley for collection</button>')
+    assert listing(page(body), "https://shop.example.co.uk/p")["availability"] == "InStock"
+    gone = body.replace("Sorry, delivery is not available for this item", "Out of stock").replace("In stock at", "")
+    assert listing(page(gone), "https://shop.example.co.uk/p")["availability"] == "OutOfStock"
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("Backordered – ships in 3-5 weeks", "BackOrder"),
+    ("Available on backorder", "BackOrder"),
+    ("27 in stock (can be backordered)", "InStock"),
+    ("Ships in 3-5 days", "InStock"),
+])
+def test_backorder_wording(text: str, term: str) -> None:
+    assert availability_phrase(text) == term
+
+
+def aggregate_page(shown: str) -> str:
+    data = {"@context": "https://schema.org", "@type": "Product", "name": "iPhone 13 128 Go", "sku": "IP13-128",
+            "brand": {"@type": "Brand", "name": "Apple"},
+            "offers": {"@type": "AggregateOffer", "priceCurrency": "EUR", "lowPrice": "389.00", "highPrice": "469.00",
+                       "offerCount": 3, "availability": "https://schema.org/InStock"}}
+    return page(f'<h1>iPhone 13 128 Go</h1><span class="price">{shown}</span>', lang="fr", head=jsonld(data))
+
+
+@pytest.mark.parametrize(("shown", "price"), [("429,00 €", "429.00"), ("389,00 €", "389.00"), ("19,00 €", "389.00")])
+def test_an_aggregate_offers_low_price_gives_way_to_the_shown_price_within_its_range(shown: str, price: str) -> None:
+    assert listing(aggregate_page(shown), "https://shop.example.fr/p")["price"] == Decimal(price)
+
+
+def saleor_page(attribute: str) -> str:
+    state = {"props": {"pageProps": {"product": {
+        "name": "Plecak Kånken 16 l", "attributes": [{"attribute": {"slug": attribute.lower(), "name": attribute},
+                                                       "values": [{"name": "Fjällräven"}]}],
+        "variants": [{"sku": "F23510-326", "pricing": {"price": {"gross": {"amount": 349.99, "currency": "PLN"}}}}]}}}}
+    return page('<div id="__next"><h1>Plecak Kånken 16 l</h1></div><script id="__NEXT_DATA__" '
+                f'type="application/json">{json.dumps(state)}</script>', lang="pl")
+
+
+def test_a_brand_among_a_state_products_named_attributes() -> None:
+    assert listing(saleor_page("Marka"), "https://shop.example.pl/p")["brand"] == "Fjällräven"
+    assert listing(saleor_page("Kolor"), "https://shop.example.pl/p").get("brand") is None
