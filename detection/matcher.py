@@ -416,7 +416,7 @@ def _one_word_slipped(needle: str, written: str, plain_phrase: bool) -> bool:
     changed = [(mark_word, word) for mark_word, word in zip(marked, words, strict=True) if mark_word != word]
     kept = sum(len(word) for word in marked) - sum(len(mark_word) for mark_word, _ in changed)
     return (len(changed) == 1 and kept >= PHRASE_SLIP_KEPT and OSA.distance(*changed[0], score_cutoff=1) <= 1
-            and not (plain_phrase and lexicon.is_common_word(changed[0][1])))
+            and not (plain_phrase and lexicon.is_dictionary_word(changed[0][1])))
 
 
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:

@@ -156,6 +156,8 @@ def test_a_phrase_drawn_with_letters_tr39_does_not_list_is_a_homoglyph() -> None
 
 @pytest.mark.parametrize(("mark", "title", "written"), [
     ("The Yard Milkshake Bar", "pc treasures external Te Yard Milkshake Bar dvd-rw drive pink", "Te Yard Milkshake Bar"),
+    ("The Yard Milkshake Bar", "Thes Yard Milkshake Bar thecus n5200xxx 5-bay network attached storage",
+     "Thes Yard Milkshake Bar"),  # a spelling the web knows, but no English word
     ("East of England CO-OP", "East of england cot op us brown bear w7-63t-blk large tilt adjustable mount",
      "East of england cot op"),
     ("Agri Go Charge", "da-lite fast-fold deluxe screen system - Agri Gol Charge projection screen - 16",
