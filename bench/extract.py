@@ -76,6 +76,7 @@ HOLDOUT9 = ROOT / "bench" / "data" / "extract_holdout9"
 HOLDOUT10 = ROOT / "bench" / "data" / "extract_holdout10"
 HOLDOUT11 = ROOT / "bench" / "data" / "extract_holdout11"
 HOLDOUT12 = ROOT / "bench" / "data" / "extract_holdout12"
+HOLDOUT13 = ROOT / "bench" / "data" / "extract_holdout13"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -232,7 +233,8 @@ def main() -> None:
             "holdout9": written_pages(HOLDOUT9, "holdout9"),
             "holdout10": written_pages(HOLDOUT10, "holdout10"),
             "holdout11": written_pages(HOLDOUT11, "holdout11"),
-            "holdout12": written_pages(HOLDOUT12, "holdout12")}
+            "holdout12": written_pages(HOLDOUT12, "holdout12"),
+            "holdout13": written_pages(HOLDOUT13, "holdout13")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
