@@ -32,6 +32,9 @@ OUT_PHRASES = (
     r"|nie je skladom|tükendi|stokta yok|elfogyott|nincs raktáron|stoc epuizat|loppu varastosta|εξαντλήθηκε"
     r"|在庫なし|在庫切れ|売り切れ|完売|品切れ|販売終了|无货|缺货|售罄|已售完|暂时售完|已下架|暂无库存|품절|일시품절"
     r"|غير متوفر|غير متاح|نفدت الكمية|نفذت الكمية|نفد من المخزون|אזל מהמלאי|לא במלאי"
+    r"|pole laos|läbi müüdud|otsas|išparduota|nėra sandėlyje|nav noliktavā|nav pieejams|izpārdots|изчерпан"
+    r"|няма наличност|не е налич\w*|(?:nema|nije) na (?:stanju|zalihi|lageru)|rasprodano|ni na zalogi|razprodano"
+    r"|ไม่มีสินค้า|สินค้าหมด|หมดชั่วคราว"
     # a second-hand or one-off item that found its buyer: "Vendu", "This item has been sold" (not "Sold by …")
     r"|(?:this item|the item|cet article|l'article|dieser artikel|der artikel|este artículo|questo articolo|dit artikel)"
     r" (?:has been|was|a été|wurde|fue|è stato|is) (?:sold|vendu|verkauft|vendido|venduto|verkocht)(?! by| par| von| por| da| door)"
@@ -46,6 +49,8 @@ IN_PHRASES = (
     r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"
     r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn|متوفر|متوفرة|متاح|في المخزون|במלאי"
+    r"|laos\s+\d+\+?\s*tk|saadaval|yra sandėlyje|prekė sandėlyje|turime sandėlyje|ir noliktavā|pieejams|в наличност|наличен|налично"
+    r"|na (?:stanju|zalihi|zalogi|lageru)|มีสินค้า|พร้อมส่ง"
 )
 # a product on sale before its release ("Vorbestellbar", "予約受付中"): neither in stock nor sold out
 PRE_PHRASES = (
@@ -56,10 +61,16 @@ PRE_PHRASES = (
 )
 # an item the shop takes orders for and ships when its supplier delivers ("Backordered – ships in 3-5 weeks"), not
 # an in-stock line that allows it ("27 in stock (can be backordered)")
+# "Available to order" (UK shops): not held in stock, ordered in from the maker ("usually dispatched within 10-14 days")
 BACK_PHRASES = (r"(?<!can be )(?<!may be )back-?ordered|on back-?order|back-?order(?:ed)? (?:only|now|item)|"
-                r"available (?:on|for|as) back-?order|en reliquat|im rückstand")
+                r"available (?:on|for|as) back-?order|en reliquat|im rückstand|(?<!also )available to order")
 _BACK = re.compile(rf"(?i)(?<![\w])(?:{BACK_PHRASES})(?![\w])")
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
+# an item announced but not yet on sale ("Coming soon", "Bientôt disponible"): unavailable when nothing can be bought
+SOON_PHRASES = (r"coming soon|bientôt disponible|prochainement disponible|demnächst (?:erhältlich|verfügbar)|próximamente"
+                r"|disponible pronto|em breve|prossimamente|binnenkort (?:beschikbaar|verkrijgbaar|leverbaar)|wkrótce dostępn\w*"
+                r"|近日発売|近日入荷|发售预告|即将(?:上市|开售|到货)|敬請期待|곧 출시|출시 예정|скоро в продаже|เร็วๆ นี้")
+SOON = re.compile(rf"(?i)(?<![\w])(?:{SOON_PHRASES})")
 PREORDER = re.compile(rf"(?i)(?<![\w])(?:{PRE_PHRASES})")
 _IN = re.compile(rf"(?i)(?<![\w])(?:{IN_PHRASES})(?![\w])")
 

@@ -206,6 +206,11 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
     terms = [availability_term(t) for t in raw_terms]
     terms = [t for t in terms if t] or [availability_term(_text(product.get("availability")))]
     out["availability"] = "InStock" if "InStock" in terms and not chosen else (terms[0] if terms else None)
+    offer_skus = {_text(o.get("sku")) for o in offers} - {None}
+    if not chosen and len(offer_skus) > 1 and out["sku"] in offer_skus and out["mpn"]:
+        out["sku"] = out["mpn"]  # the product's "sku" is one of its sizes' (VTEX's first item id): its reference is the MPN
+    if (chosen and len(offers) > 1) or any(re.sub(r"[\s_-]", "", t).lower().endswith("instoreonly") for t in raw_terms):
+        out["availability_fixed"] = True  # the offer of the page's own variant, or held by stores: not the page's buy box
     if chosen and (variant_sku := _text(chosen[0].get("sku"))):
         out["sku"] = variant_sku  # the offer of the page's variant names its own SKU
     for offer in chosen[:1] or offers:
@@ -433,6 +438,14 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         if limited and sources[-1].get("availability") == "OutOfStock":
             for source in structured:
                 source["availability"] = "OutOfStock"
+        if visible.pop("unavailable_shown", False) and not availability_fixed(structured):
+            # the page says it cannot be bought ("Temporarily unavailable", no enabled buy button) while the
+            # structured data, generated apart from the stock, still says InStock
+            for source in sources[:-1]:
+                if availability_term(source.get("availability")) == "InStock":
+                    source["availability"] = "OutOfStock"
+    for source in structured:
+        source.pop("availability_fixed", None)
     seen = sources[-1] if sources[-1].get("old_prices") else {}
     seen_old = seen.pop("old_prices", [])
     out: dict[str, Any] = {}
@@ -466,6 +479,12 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     if lang:
         out["language"] = lang.split("-")[0].split("_")[0].lower()
     return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+
+def availability_fixed(structured: list[dict[str, Any]]) -> bool:
+    """Whether the structured availability is that of the offer for the page's own variant URL, or InStoreOnly:
+    a buy box the page disables does not contradict it."""
+    return any(s.get("availability_fixed") for s in structured)
 
 
 def _shown(sel: Selector, value: str) -> bool:

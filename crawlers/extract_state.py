@@ -236,8 +236,8 @@ def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dic
     varies = chosen is None and node.get("price_varies") is True and variants
     if varies:
         chosen = next((v for v in variants if v.get("available") is True), variants[0])
-    elif chosen is None and variants:
-        chosen = variants[0]
+    elif chosen is None and variants:  # the variant the state marks as selected, else the first
+        chosen = next((v for v in variants if v.get("selected") is True or v.get("isSelected") is True), variants[0])
     if chosen is not None and depth < 2:
         first = _fields(chosen, cents=cents, depth=depth + 1)
         for key in ("sku", "price", "availability"):

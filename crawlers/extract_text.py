@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from crawlers.availability import PREORDER, availability_phrase
+from crawlers.availability import PREORDER, SOON, availability_phrase
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
 MAX_ELEMENTS = 60_000
@@ -34,6 +34,11 @@ _NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|pou
                         r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
                         r"\bfrom \d+ items|\bab \d+ stück|ex\.?\s*(?:tax|vat|gst)|excl?\.?\s*(?:vat|tax|gst|btw|mwst|iva)|exkl\.?|"
                         r"券|クーポン|쿠폰|满\d+减|"
+                        # instalments and monthly amounts in more languages ("Järelmaks alates 15,28 € kuus")
+                        r"järelmaks|\bkuus\b|/\s*(?:kuu|mėn|mēn|mes|mês|mois|mese|maand|měs|mies|hó)\b|\bmėn\.|dalimis|"
+                        r"изплащане|на месец|месечн|mjesečn|mesečn|meses sin intereses|\bmeses\b|mensualit|"
+                        r"ผ่อน|เดือนละ|"
+                        r"zzgl\.?\s*(?:\d+\s*%\s*)?(?:mwst|ust)|plus vat|\+\s*vat\b|excl\.?\s*btw|"
                         r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|未税|без (?:ндс|пдв)|"
                         # the lowest price of the last 30 days that EU law makes shops print beside a reduction
                         r"(?:lowest|niedrigst|najniższ|plus bas|più bass|más baj|laagste|nejnižší|najnižšia|lägsta|"
@@ -44,8 +49,21 @@ _QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\
                          r"inkl\.?\s*mwst\.?|"
                          r"zzgl\.?\s*versand\w*|free shipping|frete grátis|envío gratis|livraison gratuite|"
                          r"versandkostenfrei")
-_INSTALMENT = re.compile(r"(?i)(?:payments?|installments?|instalments?|cuotas|parcelas|rate|raten|mensualités|دفعات)"
+_INSTALMENT = re.compile(r"(?i)(?:payments?|installments?|instalments?|cuotas|parcelas|rate|raten|mensualités|دفعات"
+                         r"|järelmaks\w* alates|dalimis nuo|месеца по|เดือนละ)"
                          r"(?: of| de| à| da| von| بقيمة)?\s*[:：]?\s*$|\b\d{1,2}\s?[x×]\s?(?:de\s)?$")
+# the words after an amount that make it a monthly one ("€ 15,28 kuus", "$75/mo", "44,31 € на месец")
+_MONTHLY = re.compile(r"(?i)\s*(?:/\s*|per\s+|a\s+|al\s+|par\s+|pro\s+|za\s+|на\s+|в\s+)?(?:mo|month|monat|mtl|mois|mes|mese"
+                      r"|maand|kuus|kuu|mėn|mēn|měs|mies|hó|месец|месяц|міс|เดือน)(?![^\W\d_])")
+# "Starting at $699", "ab 49 €": the lowest of the prices a product's options have, not the one chosen
+_FROM_TEXT = re.compile(r"(?i)^\s*(?:starting at|starts at|from|as low as|à partir de|dès|desde|a partir de|vanaf|ab|od"
+                        r"|från|fra|alkaen|от|від)\s*[:：]?\s*\D{0,4}\d")
+_FROM_BEFORE = re.compile(r"(?i)(?:^|\W)(?:starting at|starts at|from|as low as|à partir de|dès|desde|a partir de|vanaf"
+                          r"|ab)\s*[:：]?\s*$")
+# a note right after an amount that makes it the tax-exclusive one ("￥19,800<span>(税抜)</span>")
+_EXCL_NOTE = re.compile(r"(?i)^\s*[(（]?\s*(?:税抜|税別|本体価格|excl?\.?\s*(?:vat|tax|gst|btw|mwst|iva)|ex\.?\s*(?:vat|tax|gst)"
+                        r"|zzgl\.?\s*(?:\d+\s*%\s*)?(?:mwst|ust)|\+\s*vat|plus vat|hors taxes?|ht(?![^\W\d_])|netto(?![^\W\d_])"
+                        r"|без ндс|bez dph|sin iva|ohne mwst)")
 # a label that names the amount after it as the one to pay
 _PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price|sale price|ihr preis|jetzt nur|"
                         r"votre prix|prix final|su precio|tu precio|il tuo prezzo|uw prijs|twoja cena|din pris)\s*[:：]?\s*$")
@@ -84,7 +102,10 @@ _BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|b
                   r"(?<!como )\bcomprar\b|adicionar à sacola|mua ngay|thêm vào giỏ|beli(?: langsung| sekarang)|"
                   r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
                   r"læg i kurv|lisää ostoskoriin|sepete ekle|(?:أضف|إضافة|اضافة) (?:إلى |الى |لل)?(?:ال)?سلة|اشتر(?:ي)? الآن|"
-                  r"הוסף לסל|הוספה לסל")
+                  r"הוסף לסל|הוספה לסל|lisa ostukorvi|(?:į|i) krepšelį|pievienot grozam|dodaj u košaricu|"
+                  r"dodaj v košarico|(?<![\w])купи(?![\w])|(?:หยิบ|เพิ่ม)?ใส่ตะกร้า|เพิ่มลงตะกร้า|ซื้อ(?:เลย|ทันที)")
+# a grocery or quick-add button whose whole label is the bare verb ("Añadir", "Add")
+_BARE_BUY = re.compile(r"(?i)\s*(?:add|añadir|agregar|ajouter|hinzufügen|aggiungi|toevoegen|adicionar|dodaj|lisa)\s*")
 _DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
 # stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
 _STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
@@ -107,6 +128,8 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Prod
               r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
               r"|N[°º]\s*d['’]article|Code\s+(?:produit|article)|Cat\.\s?no\.?"
+              r"|Our\s+(?:code|ref(?:erence)?|part\s+(?:no\.?|number))|Stock\s+code|注文コード|Tootekood|Prekės kodas"
+              r"|Preces kods|Šifra(?:\s+(?:proizvoda|artikla))?|Код на (?:продукта|артикула)"
               r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
@@ -117,10 +140,10 @@ MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
 BRAND_LABELS = (r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Merek|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?"
                 r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke"
-                r"|العلامة التجارية|الماركة|מותג")
+                r"|العلامة التجارية|الماركة|מותג|Kaubamärk|Prekės ženklas|Zīmols|Марка|Brend")
 MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
                 r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
-                r"|الشركة المصنعة|יצרן")
+                r"|الشركة المصنعة|יצרן|Tootja|Gamintojas|Ražotājs|Производител|Proizvođač|Proizvajalec")
 _SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 _INLINE_TAGS = frozenset({"span", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "small", "em", "label", "p"})
 _PRODUCT_BLOCK = re.compile(r"(?i)product|item|entry|article|pdp|detail")
@@ -286,6 +309,50 @@ def _price_text(element: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else ""
 
 
+def _unchosen(element: Any) -> bool:
+    """Whether an amount sits in a choice that is not the chosen one: an option button with aria-checked="false"
+    (a size's price), or a block whose one radio button is unchecked while another of its group is checked
+    ("Subscribe & Save $40.46" beside the checked one-time purchase)."""
+    for depth, block in enumerate([element, *element.iterancestors()]):
+        if depth > 4:
+            break
+        attrs = block.attrib
+        if "false" in (attrs.get("aria-checked"), attrs.get("aria-selected")):
+            return True
+        if "true" in (attrs.get("aria-checked"), attrs.get("aria-selected")):
+            return False
+        radios = block.xpath(".//input[@type='radio']")
+        if len(radios) > 1:
+            return False
+        if radios:
+            name = radios[0].attrib.get("name")
+            return ("checked" not in radios[0].attrib and bool(name)
+                    and bool(block.xpath("//input[@type='radio'][@name=$n][@checked]", n=name)))
+    return False
+
+
+def _note_after(element: Any) -> str:
+    """The short text right after an element: its tail, else its next sibling's text."""
+    tail = (element.tail or "").strip()
+    if tail:
+        return tail[:30]
+    following = element.getnext()
+    return _text_of(following, 30) if following is not None and isinstance(following.tag, str) else ""
+
+
+_DATA_PRICE_KEYS = ("data-price", "data-product-price", "data-price-amount", "data-final-price", "data-sale-price")
+
+
+def _data_price(element: Any) -> str | None:
+    """A decimal amount in a data- price attribute with its data- currency ("489.00 EUR"), else None; integers
+    are left alone (they may be cents)."""
+    value = next((element.attrib[k].strip() for k in _DATA_PRICE_KEYS if k in element.attrib), "")
+    if not re.fullmatch(r"\d{1,9}\.\d{1,2}", value):
+        return None
+    currency = (element.attrib.get("data-currency") or element.attrib.get("data-price-currency") or "").strip()
+    return f"{value} {currency}" if re.fullmatch(r"[A-Z]{3}", currency) else value
+
+
 def _text_of(element: Any, limit: int = 120) -> str:
     parts: list[str] = []
     size = 0
@@ -323,7 +390,8 @@ class Page:
         self.buttons = [n for n in self.nodes if (n.element.tag in ("button", "a", "input")
                                                   or n.element.attrib.get("role") == "button" or _styled_button(n.element))
                         and not n.noise
-                        and (_BUY.search(_button_marks(n.element)) or PREORDER.search(_button_label(n.element)))]
+                        and (_BUY.search(_button_marks(n.element)) or PREORDER.search(_button_label(n.element))
+                             or (n.element.tag in ("button", "input") and _BARE_BUY.fullmatch(_button_label(n.element))))]
         headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
         # the longest <h1> named like the page: a brand in an <h1> of its own above the name (Myntra) is not the title
         named = [n for n in headings if _similar(_text_of(n.element, 300), title_hint)]
@@ -362,8 +430,12 @@ class Page:
             if not priced:
                 continue
             text = element.attrib.get("content") or _price_text(element)
-            if text and re.search(r"\d", text):
-                candidates.extend(self._candidate(node, text, 0))
+            found = self._candidate(node, text, 0) if text and re.search(r"\d", text) else []
+            if not found and (value := _data_price(element)):
+                # the amount only in an attribute that a script renders ("<div data-price=489.00>…<span
+                # class=js-price></span>"): a last resort, after the prices the page shows as text
+                found = self._candidate(node, value, 2, own=True)
+            candidates.extend(found)
         for piece in self.texts:
             if (len(piece.text) < 60 and re.search(r"\d", piece.text) and piece.node.old == 0
                     and id(piece.node.element) in self.holds_old):
@@ -433,6 +505,9 @@ class Page:
         at = context.find(bare.strip()[:20]) if bare.strip() else -1
         if at > 0 and _INSTALMENT.search(context[max(0, at - 40):at]):
             return []  # "or 4 interest-free payments of <b>$2.25</b>", "10x de <b>R$ 217,65</b>"
+        end = at + len(bare.strip()) if at >= 0 and context.startswith(bare.strip(), at) else -1
+        if end > 0 and _MONTHLY.match(context[end:end + 20]):
+            return []  # "Järelmaks alates <b>15,28 €</b> kuus", "<b>$75</b>/mo": a monthly amount
         if len(_AMOUNTS.sub("", _MONEY.sub("", _PERCENT.sub("", bare))).strip()) > 30:
             return []  # a sentence that mentions an amount, not a price block
         money = _MONEY.search(text)
@@ -455,6 +530,11 @@ class Page:
         if (_MEMBER.search(self._text_before(node.index)) or _MEMBER.search(_attrs(node.element).lower()[:200])
                 or _CARD.search(f"{alts} {text}") or (single and _CARD.search(context))):
             old = max(old, 1)  # a members' price only when nothing else is found
+        if old == 0 and (_FROM_TEXT.match(text) or _FROM_BEFORE.search(self._text_before(node.index))
+                         or _unchosen(node.element) or _EXCL_NOTE.match(_note_after(node.element))):
+            old = 1  # a "from" price, the price of an option not chosen, a tax-exclusive one: only when nothing else is
+        if kind == 2:
+            old = max(old, 1)
         if old == 0 and _PAY_LABEL.match(self._text_before(node.index)):
             old = -1  # "Your Price $799.99" beside an unlabelled online price
         key = (old, int(node.noise), self._distance(node.index), kind)
@@ -602,6 +682,11 @@ class Page:
         return None
 
     def availability(self) -> str | None:
+        return self.availability_shown()[0]
+
+    def availability_shown(self) -> tuple[str | None, bool]:
+        """(term, whether the page plainly says the item cannot be bought): an out-of-stock or "coming soon"
+        statement with no enabled buy button, which outweighs structured data left at InStock."""
         enabled = [b for b in self.buttons if not b.hidden and "disabled" not in b.element.attrib
                    and b.element.attrib.get("aria-disabled") != "true"
                    and not _DISABLED.search(b.element.attrib.get("class", ""))
@@ -612,23 +697,30 @@ class Page:
             text = _text_of(node.element, 120) or node.element.attrib.get("title")
             term = availability_phrase(text)
             if term and not _STORE.search(text or "") and not _NO_DELIVERY.search(text or ""):
-                return term
-        if self.buttons and not enabled:
-            return "OutOfStock"
-        phrases = [(self._distance(p.index), term) for p in self.texts
+                return term, term == "OutOfStock" and not enabled and not _OPTION_MARKS.search(_state_marks(node.element))
+        soon = not enabled and any(not p.node.noise and not p.node.hidden and len(p.text) < 60 and SOON.search(p.text)
+                                   for p in self.texts)
+        phrases = [(self._distance(p.index), term, not _OPTION_MARKS.search(_state_marks(p.node.element)))
+                   for p in self.texts
                    if not p.node.noise and not p.node.hidden and len(p.text) < 60
                    and (term := availability_phrase(p.text)) and not _STORE.search(p.text)
                    and not _NO_DELIVERY.search(p.text)
                    and not (enabled and term == "OutOfStock" and _STATE_BADGE.search(_state_marks(p.node.element)))]
-        if any(term == "OutOfStock" for _, term in phrases):
-            return min((d, t) for d, t in phrases if t == "OutOfStock")[1]
+        if self.buttons and not enabled:  # said plainly when a statement, not an option's badge, goes with it
+            return "OutOfStock", soon or any(term == "OutOfStock" and plain for _, term, plain in phrases)
+        if any(term == "OutOfStock" for _, term, _ in phrases):  # "Notify me" beside "Coming soon" is said plainly
+            return min((d, t) for d, t, _ in phrases if t == "OutOfStock")[1], soon
+        if soon:
+            return "OutOfStock", True  # announced, not yet on sale, and nothing to buy it with
         if enabled and all(PREORDER.search(_button_label(b.element)) for b in enabled):
-            return "PreOrder"  # the only way to buy is to order ahead of the release ("Jetzt vorbestellen", "予約する")
+            return "PreOrder", False  # the only way to buy is to order ahead of the release ("Jetzt vorbestellen")
         if self.buttons:
-            return "InStock"
-        return phrases[0][1] if phrases else None
+            return "InStock", False
+        return (phrases[0][1] if phrases else None), False
 
 
+# the block of one option ("swatch", "size", "variant"): its "Sold out" is that option's, not the product's
+_OPTION_MARKS = re.compile(r"(?i)swatch|size|variant|option|colou?r|select")
 _BUTTON_CLASS = re.compile(r"(?i)(?:^|[-_\s])(?:btn|button)(?:$|[-_\s])")
 
 
@@ -684,6 +776,9 @@ def _brand(text: str | None) -> str | None:
     text = re.sub(r"(?i)^(?:by|von|par|di|door|de|från|av)\s+", "", text)
     if not text or len(text) > 60 or len(text.split()) > 6 or not re.search(r"[^\W\d_]", text):
         return None
+    latin = re.fullmatch(r"([A-Za-z][\w&'.\- ]*?)\s*[（(]([^）()]+)[）)]", text)
+    if latin and not re.search(r"[A-Za-z]", latin.group(2)):
+        text = latin.group(1)  # "TRUSCO（トラスコ中山）": the brand with its name in another script
     if re.fullmatch(r"(?i)(?:our |all |shop by |top |popular )?(?:brands?|marken?|marques?)|n/?a|none|other|generic"
                     r"|unbranded", text):
         return None
@@ -707,6 +802,7 @@ def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str 
         out["price"], out["currency"] = price
     else:
         out["currency"] = page.currency()
-    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=page.availability(),
-               old_prices=page.old_prices() if price else None)
+    availability, unavailable = page.availability_shown()
+    out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=availability,
+               old_prices=page.old_prices() if price else None, unavailable_shown=unavailable)
     return {k: v for k, v in out.items() if v}
