@@ -70,12 +70,17 @@ typedef struct { int w, m; } EdgeNeed;
    start may hold its bigrams on (see diagonals_hold). */
 typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t stamp; int deletions, edge_low, edge_high; } Counted;
 
+/* One of a form's distinct characters (non-ASCII ones as one, slot 128) and how often it occurs. */
+typedef struct { int32_t slot, count; } CharCount;
+
 typedef struct {
     PyObject_HEAD
     double cutoff;
     int count;
     ch_t *chars;          /* all forms, concatenated */
     uint64_t *form_grams; /* at each character of a form but its last: the bigram code starting there */
+    CharCount *char_counts;   /* per form (at its offset): its distinct characters and their counts (may_reach) */
+    int *distinct_chars;
     size_t *offsets;
     int *lengths;
     uint8_t *modes;
@@ -144,7 +149,7 @@ typedef struct {
 } Index;
 
 static void index_dealloc(Index *self) {
-    free(self->chars); free(self->form_grams); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
+    free(self->chars); free(self->form_grams); free(self->char_counts); free(self->distinct_chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
     free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
@@ -548,7 +553,9 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     }
     self->chars = malloc((total + 1) * sizeof(ch_t));
     self->form_grams = malloc((total + 1) * sizeof(uint64_t));
-    if (failed || !self->chars || !self->form_grams || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
+    self->char_counts = malloc((total + 1) * sizeof(CharCount));
+    self->distinct_chars = calloc(count + 1, sizeof(int));
+    if (failed || !self->chars || !self->form_grams || !self->char_counts || !self->distinct_chars || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
         Py_DECREF(sequence);
         PyErr_NoMemory();
         return -1;
@@ -560,6 +567,15 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             return -1;
         }
         self->by_length[i] = (uint32_t)i;
+        CharCount *counts = self->char_counts + self->offsets[i];
+        for (int k = 0, distinct = 0; k < self->lengths[i]; k++) {
+            ch_t ch = self->chars[self->offsets[i] + k];
+            int slot = ch < 128 ? (int)ch : 128, at = 0;
+            while (at < distinct && counts[at].slot != slot) at++;
+            if (at == distinct) counts[distinct++] = (CharCount){slot, 0};
+            counts[at].count++;
+            self->distinct_chars[i] = distinct;
+        }
         for (int k = 0; k + 1 < self->lengths[i]; k++)
             self->form_grams[self->offsets[i] + k] = bigram_code(self->chars[self->offsets[i] + k],
                                                                  self->chars[self->offsets[i] + k + 1]);
@@ -984,16 +1000,12 @@ static int edge_windows(Index *self, int n, int len, const uint64_t *prefix, Can
 
 /* Whether a form may reach the cutoff against a text of len characters: no alignment keeps more than the
    characters they share (as multisets; held: the text's, non-ASCII as one), at most i, so no window of w
-   characters scores over 200 i / (n + w) <= 200 i / (s + i), s the shorter length. used is scratch,
-   all zero between calls. */
-static int may_reach(const Index *self, uint32_t f, int len, const int *held, int *used) {
-    const ch_t *form = self->chars + self->offsets[f];
+   characters scores over 200 i / (n + w) <= 200 i / (s + i), s the shorter length. */
+static int may_reach(const Index *self, uint32_t f, int len, const int *held) {
+    const CharCount *counts = self->char_counts + self->offsets[f];
     int n = self->lengths[f], shared = 0;
-    for (int k = 0; k < n; k++) {
-        int slot = form[k] < 128 ? (int)form[k] : 128;
-        if (used[slot] < held[slot]) used[slot]++, shared++;
-    }
-    for (int k = 0; k < n; k++) used[form[k] < 128 ? (int)form[k] : 128] = 0;
+    for (int k = 0; k < self->distinct_chars[f]; k++)
+        shared += counts[k].count < held[counts[k].slot] ? counts[k].count : held[counts[k].slot];
     return 200.0 * shared / ((n < len ? n : len) + shared) >= self->cutoff - 1e-6;
 }
 
@@ -1036,11 +1048,11 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
     if (spelling ? spelled_candidates(self, spelling, c)
                  : self->spelled_bigram.size && len >= 2 &&
                    count_shared(self, &self->spelled_bigram, text, len, c, joins, join_count)) return -1;
-    int held[129] = {0}, used[129] = {0};
+    int held[129] = {0};
     for (int i = 0; i < len; i++) held[text[i] < 128 ? text[i] : 128]++;
     /* The always forms are mostly short Chinese names: a Latin text shares too few of their characters. */
     for (size_t i = 0; i < self->always_count; i++)
-        if (may_reach(self, self->always[i], len, held, used) && candidate_add(c, self->always[i], WHOLE, WHOLE, 0))
+        if (may_reach(self, self->always[i], len, held) && candidate_add(c, self->always[i], WHOLE, WHOLE, 0))
             return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
     size_t low = 0, high = (size_t)self->count;
@@ -1050,7 +1062,7 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
     }
     for (size_t i = low; i < (size_t)self->count; i++) {
         uint32_t f = self->by_length[i];
-        if (!may_reach(self, f, len, held, used)) continue;
+        if (!may_reach(self, f, len, held)) continue;
         if (candidate_add(c, f, WHOLE, WHOLE, 0)) return -1;
     }
     return 0;
