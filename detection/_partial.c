@@ -70,12 +70,17 @@ typedef struct { int w, m; } EdgeNeed;
    start may hold its bigrams on (see diagonals_hold). */
 typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t stamp; int deletions, edge_low, edge_high; } Counted;
 
+/* One of a form's distinct characters (non-ASCII ones as one, slot 128) and how often it occurs. */
+typedef struct { int32_t slot, count; } CharCount;
+
 typedef struct {
     PyObject_HEAD
     double cutoff;
     int count;
     ch_t *chars;          /* all forms, concatenated */
     uint64_t *form_grams; /* at each character of a form but its last: the bigram code starting there */
+    CharCount *char_counts;   /* per form (at its offset): its distinct characters and their counts (may_reach) */
+    int *distinct_chars;
     size_t *offsets;
     int *lengths;
     uint8_t *modes;
@@ -127,14 +132,16 @@ typedef struct {
     size_t grams_room;
     size_t keys_room;
     uint8_t *spelled;         /* per form: 1 if screen mode drops it unless some run of words may spell it */
-    ch_t *spelled_chars;      /* those forms without their spaces (at offsets), with their lengths and */
+    ch_t *spelled_chars;      /* those forms without their spaces (at offsets), their bigram codes, lengths and */
+    uint64_t *spelled_grams;
     int *spelled_lengths;     /* the keys of their skeletons; the longest skeleton's length */
     uint64_t *skeleton_keys;
     int longest_skeleton, longest_spelled;
     Table spelled_bigram;     /* count_shared's postings of the counted forms found by spelling in screen mode */
     Table rare, skeletons;    /* those forms by a few of their rarest bigrams (letters only), and by skeleton; */
-    uint8_t *rare_need, *rare_count;  /* how many of those bigrams a text must have; how many it has */
-    uint32_t *rare_stamp;
+    uint32_t *rare_forms;     /* the rare table's postings are numbers into these: the forms, */
+    uint8_t *rare_need, *rare_left;   /* how many of their bigrams a text must have, and how many more it lacks */
+    size_t rare_count;
     Spelling spelling;        /* scratch: the current text's words (see may_spell) */
     uint32_t generation;
     long long unspelt;        /* forms screen mode dropped as spelled by no run of words */
@@ -142,7 +149,7 @@ typedef struct {
 } Index;
 
 static void index_dealloc(Index *self) {
-    free(self->chars); free(self->form_grams); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
+    free(self->chars); free(self->form_grams); free(self->char_counts); free(self->distinct_chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
     free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
@@ -153,9 +160,9 @@ static void index_dealloc(Index *self) {
     free(self->stamp); free(self->last_hit); free(self->keys); free(self->passed); free(self->starts); free(self->exact_starts);
     free(self->gram_codes); free(self->gram_previous); free(self->gram_next); free(self->gram_slots); free(self->gram_slot_codes);
     free(self->gram_first); free(self->gram_last);
-    free(self->spelled); free(self->spelled_chars); free(self->spelled_lengths); free(self->skeleton_keys);
+    free(self->spelled); free(self->spelled_chars); free(self->spelled_grams); free(self->spelled_lengths); free(self->skeleton_keys);
     table_free(&self->spelled_bigram); table_free(&self->rare); table_free(&self->skeletons);
-    free(self->rare_need); free(self->rare_count); free(self->rare_stamp);
+    free(self->rare_forms); free(self->rare_need); free(self->rare_left);
     spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -395,9 +402,11 @@ static int plan_spellings(Index *self) {
     size_t total = self->count ? self->offsets[self->count - 1] + self->lengths[self->count - 1] : 0;
     self->spelled = calloc((size_t)self->count + 1, 1);
     self->spelled_chars = malloc((total + 1) * sizeof(ch_t));
+    self->spelled_grams = malloc((total + 1) * sizeof(uint64_t));
     self->spelled_lengths = calloc((size_t)self->count + 1, sizeof(int));
     self->skeleton_keys = calloc((size_t)self->count + 1, sizeof(uint64_t));
-    if (!self->spelled || !self->spelled_chars || !self->spelled_lengths || !self->skeleton_keys) return -1;
+    if (!self->spelled || !self->spelled_chars || !self->spelled_grams || !self->spelled_lengths ||
+        !self->skeleton_keys) return -1;
     for (uint32_t f = 0; f < (uint32_t)self->count && f < (uint32_t)self->word_rule_count; f++) {
         int n = self->lengths[f], m = 0;
         if (!n || !self->word_rule[f] || near_form(self, f)) continue;
@@ -406,6 +415,7 @@ static int plan_spellings(Index *self) {
         Skeleton skeleton = {{0, 0, 0}, 0, 0};
         for (int i = 0; i < n; i++)
             if (form[i] != ' ') skeleton_feed(&skeleton, 0, letters[m++] = form[i]);
+        spelling_grams(letters, m, self->spelled_grams + self->offsets[f]);
         self->spelled[f] = 1;
         self->spelled_lengths[f] = m;
         self->skeleton_keys[f] = skeleton_key(&skeleton);
@@ -423,16 +433,18 @@ static inline uint64_t rare_key(uint64_t code) { return mix64(code ^ 0x52415245U
 /* The counted forms screen mode finds by spelling (forms, of count): keyed by the (at most) RARE of their
    letters' distinct bigrams the fewest of them share, of which all but LOST must be among the text's
    letters, and by skeleton. A form scoring 100, or spelled by a run of the text's words (see may_spell),
-   has all of its bigrams or all but LOST among them. */
+   has all of its bigrams or all but LOST among them. The forms are numbered densely (their counts fit in
+   the first level of cache). */
 static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
     Vec all = {0, 0, 0, sizeof(Entry)}, rare = {0, 0, 0, sizeof(Entry)}, skeletons = {0, 0, 0, sizeof(Entry)};
     uint64_t *codes = malloc(((size_t)self->max_length + 2) * sizeof(uint64_t));
     int *shared = malloc(((size_t)self->max_length + 2) * sizeof(int));
     Table frequency = {0};
-    self->rare_need = calloc((size_t)self->count + 1, 1);
-    self->rare_count = calloc((size_t)self->count + 1, 1);
-    self->rare_stamp = calloc((size_t)self->count + 1, sizeof(uint32_t));
-    int status = codes && shared && self->rare_need && self->rare_count && self->rare_stamp ? 0 : -1;
+    self->rare_forms = malloc((count + 1) * sizeof(uint32_t));
+    self->rare_need = calloc(count + 1, 1);
+    self->rare_left = calloc(count + 1, 1);
+    self->rare_count = count;
+    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left ? 0 : -1;
     for (size_t i = 0; i < count && !status; i++) {
         uint32_t f = forms[i];
         const ch_t *letters = self->spelled_chars + self->offsets[f];
@@ -455,7 +467,8 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
             shared[distinct++] = (int)(last - first);
         }
         int kept = distinct < RARE ? distinct : RARE;
-        self->rare_need[f] = (uint8_t)(kept - LOST);
+        self->rare_forms[i] = f;
+        self->rare_need[i] = (uint8_t)(kept - LOST);
         for (int r = 0; r < kept && !status; r++) {  /* the least shared, one at a time */
             int pick = r;
             for (int j = r + 1; j < distinct; j++) if (shared[j] < shared[pick]) pick = j;
@@ -463,7 +476,7 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
             int held = shared[pick];
             codes[pick] = codes[r], shared[pick] = shared[r];
             codes[r] = code, shared[r] = held;
-            status = vec_push(&rare, &(Entry){code, f});
+            status = vec_push(&rare, &(Entry){code, (uint32_t)i});
         }
         if (!status) status = vec_push(&skeletons, &(Entry){self->skeleton_keys[f], f});
     }
@@ -477,8 +490,9 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
 static int holds_exactly(const Index *self, uint32_t f, const ch_t *text, int len) {
     const ch_t *form = self->chars + self->offsets[f];
     int n = self->lengths[f];
-    if (n <= len && n >= 2 && (!bigram_held(self->spelling.text_bigrams, form[0], form[1]) ||
-                               !bigram_held(self->spelling.text_bigrams, form[n - 2], form[n - 1]))) return 0;
+    const uint64_t *grams = self->form_grams + self->offsets[f];
+    if (n <= len && n >= 2 && (!code_held(self->spelling.text_bigrams, grams[0]) ||
+                               !code_held(self->spelling.text_bigrams, grams[n - 2]))) return 0;
     const ch_t *outer = n <= len ? text : form, *inner = n <= len ? form : text;
     int outer_len = n <= len ? len : n, inner_len = n <= len ? n : len;
     for (int at = 0; at + inner_len <= outer_len; at++)
@@ -539,7 +553,9 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     }
     self->chars = malloc((total + 1) * sizeof(ch_t));
     self->form_grams = malloc((total + 1) * sizeof(uint64_t));
-    if (failed || !self->chars || !self->form_grams || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
+    self->char_counts = malloc((total + 1) * sizeof(CharCount));
+    self->distinct_chars = calloc(count + 1, sizeof(int));
+    if (failed || !self->chars || !self->form_grams || !self->char_counts || !self->distinct_chars || powers_reserve(&self->powers, (size_t)self->max_length + MAX_DELETIONS + 2) || plan_lengths(self)) {
         Py_DECREF(sequence);
         PyErr_NoMemory();
         return -1;
@@ -551,6 +567,15 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
             return -1;
         }
         self->by_length[i] = (uint32_t)i;
+        CharCount *counts = self->char_counts + self->offsets[i];
+        for (int k = 0, distinct = 0; k < self->lengths[i]; k++) {
+            ch_t ch = self->chars[self->offsets[i] + k];
+            int slot = ch < 128 ? (int)ch : 128, at = 0;
+            while (at < distinct && counts[at].slot != slot) at++;
+            if (at == distinct) counts[distinct++] = (CharCount){slot, 0};
+            counts[at].count++;
+            self->distinct_chars[i] = distinct;
+        }
         for (int k = 0; k + 1 < self->lengths[i]; k++)
             self->form_grams[self->offsets[i] + k] = bigram_code(self->chars[self->offsets[i] + k],
                                                                  self->chars[self->offsets[i] + k + 1]);
@@ -704,7 +729,6 @@ static void next_generation(Index *self) {
         for (size_t i = 0; i < self->counted_count; i++) self->counted[i].stamp = 0;
         memset(self->reached, 0, self->count * sizeof(uint32_t));
         memset(self->near_stamp, 0, self->count * sizeof(uint32_t));
-        if (self->rare_stamp) memset(self->rare_stamp, 0, self->count * sizeof(uint32_t));
         self->generation = 1;
     }
 }
@@ -974,32 +998,30 @@ static int edge_windows(Index *self, int n, int len, const uint64_t *prefix, Can
     return 0;
 }
 
-/* Whether a form at least as long as the text may reach the cutoff: no alignment keeps more than the
-   characters they share (as multisets; held: the text's, non-ASCII as one), at most i, so no score
-   exceeds 200 i / (len + i). used is scratch, all zero between calls. */
-static int may_reach(const Index *self, uint32_t f, int len, const int *held, int *used) {
-    const ch_t *form = self->chars + self->offsets[f];
+/* Whether a form may reach the cutoff against a text of len characters: no alignment keeps more than the
+   characters they share (as multisets; held: the text's, non-ASCII as one), at most i, so no window of w
+   characters scores over 200 i / (n + w) <= 200 i / (s + i), s the shorter length. */
+static int may_reach(const Index *self, uint32_t f, int len, const int *held) {
+    const CharCount *counts = self->char_counts + self->offsets[f];
     int n = self->lengths[f], shared = 0;
-    for (int k = 0; k < n; k++) {
-        int slot = form[k] < 128 ? (int)form[k] : 128;
-        if (used[slot] < held[slot]) used[slot]++, shared++;
-    }
-    for (int k = 0; k < n; k++) used[form[k] < 128 ? (int)form[k] : 128] = 0;
-    return 200.0 * shared / (len + shared) >= self->cutoff - 1e-6;
+    for (int k = 0; k < self->distinct_chars[f]; k++)
+        shared += counts[k].count < held[counts[k].slot] ? counts[k].count : held[counts[k].slot];
+    return 200.0 * shared / ((n < len ? n : len) + shared) >= self->cutoff - 1e-6;
 }
 
 /* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
    over the whole text. */
 static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
+    uint8_t *left = self->rare_left;
+    memcpy(left, self->rare_need, self->rare_count);
     for (int i = 0; i < s->code_count; i++) {
         uint64_t key = rare_key(s->codes[i]);
         if (!table_maybe(&self->rare, key)) continue;
         uint32_t first, last;
         table_find(&self->rare, key, &first, &last);
         for (uint32_t k = first; k < last; k++) {
-            uint32_t f = self->rare.forms[k];
-            if (self->rare_stamp[f] != self->generation) self->rare_stamp[f] = self->generation, self->rare_count[f] = 0;
-            if (++self->rare_count[f] == self->rare_need[f] && candidate_add(c, f, WHOLE, WHOLE, 0)) return -1;
+            uint32_t r = self->rare.forms[k];  /* left wraps past 0 at the form's later bigrams: added once */
+            if (--left[r] == 0 && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0)) return -1;
         }
     }
     for (size_t r = 0; r < s->run_count; r++) {
@@ -1026,19 +1048,21 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
     if (spelling ? spelled_candidates(self, spelling, c)
                  : self->spelled_bigram.size && len >= 2 &&
                    count_shared(self, &self->spelled_bigram, text, len, c, joins, join_count)) return -1;
+    int held[129] = {0};
+    for (int i = 0; i < len; i++) held[text[i] < 128 ? text[i] : 128]++;
+    /* The always forms are mostly short Chinese names: a Latin text shares too few of their characters. */
     for (size_t i = 0; i < self->always_count; i++)
-        if (candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
+        if (may_reach(self, self->always[i], len, held) && candidate_add(c, self->always[i], WHOLE, WHOLE, 0))
+            return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
     size_t low = 0, high = (size_t)self->count;
     while (low < high) {
         size_t mid = (low + high) / 2;
         if (self->lengths[self->by_length[mid]] < len) low = mid + 1; else high = mid;
     }
-    int held[129] = {0}, used[129] = {0};
-    for (int i = 0; i < len; i++) held[text[i] < 128 ? text[i] : 128]++;
     for (size_t i = low; i < (size_t)self->count; i++) {
         uint32_t f = self->by_length[i];
-        if (!may_reach(self, f, len, held, used)) continue;
+        if (!may_reach(self, f, len, held)) continue;
         if (candidate_add(c, f, WHOLE, WHOLE, 0)) return -1;
     }
     return 0;
@@ -1486,8 +1510,8 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
             if (spelling && self->spelled[f] &&
-                !may_spell(&self->spelling, self->spelled_chars + self->offsets[f], self->spelled_lengths[f],
-                           self->skeleton_keys[f]) && !holds_exactly(self, f, text, (int)len)) {
+                !may_spell(&self->spelling, self->spelled_chars + self->offsets[f], self->spelled_grams + self->offsets[f],
+                           self->spelled_lengths[f], self->skeleton_keys[f]) && !holds_exactly(self, f, text, (int)len)) {
                 self->unspelt++;
                 continue;
             }
@@ -1595,18 +1619,21 @@ static PyObject *spelled_by(PyObject *unused, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UU", &form_text, &words_text)) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(form_text), len = PyUnicode_GET_LENGTH(words_text);
     ch_t *form = PyUnicode_AsUCS4Copy(form_text), *words = PyUnicode_AsUCS4Copy(words_text);
+    uint64_t *grams = PyMem_Malloc(((size_t)n + 1) * sizeof(uint64_t));
     Spelling spelling = {0};
     Skeleton skeleton = {{0, 0, 0}, 0, 0};
     int m = 0, found = -1;
-    if (form && words) {
+    if (form && words && grams) {
         for (Py_ssize_t i = 0; i < n; i++)
             if (form[i] != ' ') skeleton_feed(&skeleton, 0, form[m++] = form[i]);
+        spelling_grams(form, m, grams);
         found = spelling_of(&spelling, words, (int)len, skeleton_done(&skeleton).length, m + 2) ? -1
-                : may_spell(&spelling, form, m, skeleton_key(&skeleton));
-        if (found < 0) PyErr_NoMemory();
+                : may_spell(&spelling, form, grams, m, skeleton_key(&skeleton));
     }
+    if (found < 0) PyErr_NoMemory();
     PyMem_Free(form);
     PyMem_Free(words);
+    PyMem_Free(grams);
     spelling_free(&spelling);
     return found < 0 ? NULL : PyBool_FromLong(found);
 }

@@ -14,8 +14,10 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import tldextract
+if TYPE_CHECKING:
+    import tldextract
 
 MAX_HOST_TEXT = 2048  # longer texts are not taken for URLs
 # Subdomains that name a service of the site, not its owner.
@@ -58,6 +60,8 @@ class Host:
 
 @cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # here: it imports requests and urllib3 (a fifth of a second), and titles need no host
+
     # suffix_list_urls=() and cache_dir=None: only the snapshot shipped inside the package is read.
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True,
                                  fallback_to_snapshot=True)

@@ -56,6 +56,11 @@ def is_known_spelling(word: str) -> bool:
     return word in _at_least(KNOWN_ZIPF) or word in _dictionary()
 
 
+def is_frequent(word: str, min_zipf: float) -> bool:
+    """Whether ``zipf(word) >= min_zipf`` (``min_zipf`` of one decimal), without building the table of frequencies."""
+    return word in _at_least(min_zipf)
+
+
 def is_dictionary_word(word: str) -> bool:
     """Whether a normalised single word is a lower-case dictionary entry (a word, not a name)."""
     return word in _dictionary()

@@ -125,4 +125,4 @@ def compound(text: str) -> bool:
 
 
 def _frequent_word(word: str) -> bool:
-    return lexicon.is_dictionary_word(word) and lexicon.zipf(word) >= COMPOUND_ZIPF
+    return lexicon.is_dictionary_word(word) and lexicon.is_frequent(word, COMPOUND_ZIPF)

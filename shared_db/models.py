@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from shared_db.bounds import ELASTICSEARCH_ID_BYTES
+from shared_db.roles import Role
 
 
 def utcnow() -> datetime:
@@ -43,13 +44,6 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, list[str]: JSON, list[int]: JSON}
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    AUTHORITY = "authority"
-    RIGHTS_HOLDER = "rights_holder"
 
 
 class HitStatus(enum.StrEnum):

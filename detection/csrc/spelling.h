@@ -126,9 +126,13 @@ static inline void bigram_set(uint64_t *bits, ch_t a, ch_t b) {
     bits[code >> 58] |= 1ULL << (code & 63);
 }
 
-static inline int bigram_held(const uint64_t *bits, ch_t a, ch_t b) {
-    uint64_t code = spelling_bigram(a, b);
-    return (bits[code >> 58] >> (code & 63)) & 1;
+static inline int code_held(const uint64_t *bits, uint64_t code) { return (bits[code >> 58] >> (code & 63)) & 1; }
+
+static inline int bigram_held(const uint64_t *bits, ch_t a, ch_t b) { return code_held(bits, spelling_bigram(a, b)); }
+
+/* The bigram codes of a[0:m] (m - 1 of them), as may_spell takes them. */
+static void spelling_grams(const ch_t *a, int m, uint64_t *grams) {
+    for (int i = 0; i + 1 < m; i++) grams[i] = spelling_bigram(a[i], a[i + 1]);
 }
 
 static void spelling_free(Spelling *s) {
@@ -228,9 +232,8 @@ static int spelling_of(Spelling *s, const ch_t *text, int len, int longest, int 
     return 0;
 }
 
-/* The last place of the bigram a[0:2] among the text's letters, or -1 (earlier ones: gram_before). */
-static inline int gram_last(const Spelling *s, const ch_t *a) {
-    uint64_t code = spelling_bigram(a[0], a[1]);
+/* The last place of the bigram with this code among the text's letters, or -1 (earlier ones: gram_before). */
+static inline int gram_last(const Spelling *s, uint64_t code) {
     code += !code;
     for (size_t slot = code & s->code_mask; s->code_slots[slot]; slot = (slot + 1) & s->code_mask)
         if (s->code_slots[slot] == code) return s->code_last[slot];
@@ -250,11 +253,11 @@ static int runs_from(const Spelling *s, const ch_t *a, int m, int k, int start) 
 
 /* may_spell's OSA search over the runs starting where some piece of piece_kept (of two letters or more)
    lies in the text's letters, give or take k, rather than over every run of a fitting length. */
-static int pieces_found(const Spelling *s, const ch_t *a, int m, int k) {
+static int pieces_found(const Spelling *s, const ch_t *a, const uint64_t *grams, int m, int k) {
     int pieces = 2 * k + 1;
     for (int t = 0; t < pieces; t++) {
         int from = t * m / pieces, size = (t + 1) * m / pieces - from;
-        for (int p = gram_last(s, a + from); p >= 0; p = s->gram_before[p]) {
+        for (int p = gram_last(s, grams[from]); p >= 0; p = s->gram_before[p]) {
             if (p + size > s->length) continue;
             int i = 2;
             while (i < size && a[from + i] == s->letters[p + i]) i++;
@@ -267,12 +270,12 @@ static int pieces_found(const Spelling *s, const ch_t *a, int m, int k) {
 }
 
 /* Whether some piece of piece_kept has all its bigrams among the text's letters. */
-static int piece_held(const Spelling *s, const ch_t *a, int m, int k) {
+static int piece_held(const Spelling *s, const uint64_t *grams, int m, int k) {
     int pieces = 2 * k + 1;
     if (m < 2 * pieces) return 1;  /* pieces of one letter have no bigram */
     for (int t = 0; t < pieces; t++) {
         int from = t * m / pieces, to = (t + 1) * m / pieces, i = from;
-        while (i + 1 < to && bigram_held(s->letter_bigrams, a[i], a[i + 1])) i++;
+        while (i + 1 < to && code_held(s->letter_bigrams, grams[i])) i++;
         if (i + 1 >= to) return 1;
     }
     return 0;
@@ -302,9 +305,9 @@ static int runs_by_length(Spelling *s, int longest_run) {
 }
 
 /* Whether some run of the text's words, without spaces, may be a plausible variant of the form whose
-   letters (spaces removed) are form[0:m] and whose skeleton has key: the same skeleton, or within
-   max_edits(m) edits. */
-static int may_spell(const Spelling *s, const ch_t *form, int m, uint64_t key) {
+   letters (spaces removed) are form[0:m], with their bigram codes (spelling_grams), and whose skeleton
+   has key: the same skeleton, or within max_edits(m) edits. */
+static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams, int m, uint64_t key) {
     if (run_held(s, key)) return 1;
     int k = m <= 8 ? 1 : 2;
     if (s->length < m - k) return 0;
@@ -312,9 +315,9 @@ static int may_spell(const Spelling *s, const ch_t *form, int m, uint64_t key) {
        rest lie in the run, so among the text's letters. */
     int missing = 0;
     for (int i = 0; i + 1 < m; i++)
-        if (!bigram_held(s->letter_bigrams, form[i], form[i + 1]) && ++missing > 3 * k) return 0;
-    if (!piece_held(s, form, m, k)) return 0;
-    if (m >= 2 * (2 * k + 1)) return pieces_found(s, form, m, k);
+        if (!code_held(s->letter_bigrams, grams[i]) && ++missing > 3 * k) return 0;
+    if (!piece_held(s, grams, m, k)) return 0;
+    if (m >= 2 * (2 * k + 1)) return pieces_found(s, form, grams, m, k);
     int low = m - k > 1 ? m - k : 1, high = m + k < s->longest_run ? m + k : s->longest_run;
     for (int length = low; length <= high; length++)
         for (int r = s->length_first[length]; r < s->length_first[length + 1]; r++) {

@@ -27,10 +27,49 @@ static inline uint64_t filter_bits_of(uint64_t key) { return (1ULL << (key & 63)
 
 static inline uint64_t stored_key(uint64_t key) { return key ? key : 1; }
 
+#define RADIX_BITS 11
+#define RADIX_MIN 4096  /* fewer entries are left to qsort */
+
+/* e sorted by entry_order, as qsort would, but in linear time: a stable radix sort by key, then each run
+   of equal keys put in form order (entries mostly come in form order already). -1 if out of memory. */
+static int entries_sort(Entry *e, size_t len) {
+    if (len < RADIX_MIN) {
+        if (len) qsort(e, len, sizeof(Entry), entry_order);
+        return 0;
+    }
+    Entry *spare = malloc(len * sizeof(Entry)), *from = e, *to = spare;
+    size_t *counts = malloc(((size_t)1 << RADIX_BITS) * sizeof(size_t));
+    if (!spare || !counts) { free(spare); free(counts); return -1; }
+    const size_t buckets = (size_t)1 << RADIX_BITS;
+    for (int shift = 0; shift < 64; shift += RADIX_BITS) {
+        memset(counts, 0, buckets * sizeof(size_t));
+        for (size_t i = 0; i < len; i++) counts[(from[i].key >> shift) & (buckets - 1)]++;
+        if (counts[(from[0].key >> shift) & (buckets - 1)] == len) continue;  /* one digit for all: in order */
+        for (size_t b = 0, at = 0; b < buckets; b++) {
+            size_t n = counts[b];
+            counts[b] = at;
+            at += n;
+        }
+        for (size_t i = 0; i < len; i++) to[counts[(from[i].key >> shift) & (buckets - 1)]++] = from[i];
+        Entry *swap = from;
+        from = to, to = swap;
+    }
+    if (from != e) memcpy(e, from, len * sizeof(Entry));
+    free(spare);
+    free(counts);
+    for (size_t first = 0, last; first < len; first = last) {
+        int ordered = 1;
+        for (last = first + 1; last < len && e[last].key == e[first].key; last++)
+            ordered &= e[last - 1].form <= e[last].form;
+        if (!ordered) qsort(e + first, last - first, sizeof(Entry), entry_order);
+    }
+    return 0;
+}
+
 static int table_build(Table *t, Vec *entries) {
     Entry *e = entries->data;
     for (size_t i = 0; i < entries->len; i++) e[i].key = stored_key(e[i].key);
-    if (entries->len) qsort(e, entries->len, sizeof(Entry), entry_order);
+    if (entries_sort(e, entries->len)) return -1;
     size_t size = 0, distinct = 0;
     for (size_t i = 0; i < entries->len; i++)
         if (!size || e[i].key != e[size - 1].key || e[i].form != e[size - 1].form) e[size++] = e[i];

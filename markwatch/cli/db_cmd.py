@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import Engine
 
 from markwatch.cli.common import EXIT_USAGE, clear_errors, console, fail
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 db = typer.Typer(help="Migrate the markwatch database (SQLite or PostgreSQL).", no_args_is_help=True)
 

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from markwatch.cli.common import EXIT_FAILURE, EXIT_USAGE, clear_errors, console, fail
-from shared_db.models import Role
+from shared_db.roles import Role
 
 users = typer.Typer(help="Manage markwatch user accounts.", no_args_is_help=True)
 
