@@ -339,11 +339,11 @@ class Matcher:
             self._word_piece(piece, leading=at == 0) for at, piece in enumerate(pieces))
 
     def _word_piece(self, piece: str, *, leading: bool) -> bool:
-        """A piece of a hyphenated spelling that is a word: an English dictionary word (not merely a spelling the
-        web knows: "cac", "tus" are), a domain or registered word, two letters of English, or one letter in front."""
+        """A piece of a hyphenated spelling that is a word: a common word (not merely a known spelling:
+        "auna", "alli" are), a domain or registered word, two letters of English, or one letter in front."""
         if len(piece) <= 2:
             return piece in _TWO_LETTER_WORDS or (len(piece) == 1 and leading)
-        return lexicon.is_dictionary_word(piece) or piece in self._phrase_blockers
+        return lexicon.is_common_word(piece) or piece in self._phrase_blockers
 
     def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
         """Whether an exact match inside a longer word is the mark joined to ordinary words."""
