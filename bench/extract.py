@@ -147,7 +147,8 @@ def load_extractor(rev: str) -> Callable[[bytes, str], dict[str, Any]]:
     package = folder / "baseline_crawlers"
     package.mkdir()
     (package / "__init__.py").write_text("")
-    for name in ("extract", "extract_state", "extract_text", "availability", "prices", "normalise"):
+    for name in ("extract", "extract_state", "extract_text", "page_words", "page_labels", "page_nodes", "availability",
+                 "prices", "normalise"):
         shown = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:crawlers/{name}.py"], capture_output=True,
                                text=True)
         if shown.returncode == 0:  # older revisions have fewer modules
