@@ -62,6 +62,18 @@ def test_a_from_price_ranks_below_the_chosen_one() -> None:
     assert price_of('<h1>CloudRest Hybrid Mattress</h1><p class="from">Starting at $699</p>')[0] == Decimal("699")
 
 
+@pytest.mark.parametrize(("word", "lang", "url"), [("ab", "de", "https://shop.example.de/p"),
+                                                   ("od", "cs", "https://shop.example.cz/p"),
+                                                   ("från", "sv", "https://shop.example.se/p"),
+                                                   ("alkaen", "fi", "https://shop.example.fi/p")])
+def test_a_from_word_in_its_own_element_makes_the_next_amount_a_from_price(word: str, lang: str, url: str) -> None:
+    body = (f'<h1>Sängram Nordic 160</h1><p class="from"><span>{word}</span> <span>1 299 €</span></p>'
+            '<div class="size"><button>180</button></div><div class="now"><span>1 499 €</span></div>')
+    assert price_of(body, lang=lang, url=url)[0] == Decimal("1499")
+    alone = body.replace(f"<span>{word}</span> ", "")  # without the word, the first amount is the price
+    assert price_of(alone, lang=lang, url=url)[0] == Decimal("1299")
+
+
 def test_the_price_of_an_option_not_chosen_is_not_the_price() -> None:
     buttons = ('<h1>Pro Plan Dry Dog Food</h1><div role="radiogroup">'
                '<button role="radio" aria-checked="false"><span>4-lb bag</span><span>$22.48</span></button>'
