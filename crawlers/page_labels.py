@@ -34,6 +34,7 @@ SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 
 
 def label_pattern(pattern: str) -> re.Pattern[str]:
+    """A regex for a labelled value ("SKU: AB-12", "Art.-Nr. 123"): the label, a separator, the value as ``rest``."""
     return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.])\s+|\s*$)(?P<rest>.*)$",
                       re.I | re.S)
 
@@ -53,6 +54,7 @@ BYLINE = re.compile(r"(?i)^\s*(?:visit the (.{1,50}?) store|brand:\s*(.{1,50})|s
 
 
 def product_code(text: str | None) -> str | None:
+    """The text if it reads as a product code (digits, separators or capitals, at most 40 characters), else None."""
     text = (text or "").strip()
     if len(text) > 40 or not CODE.fullmatch(text) or re.fullmatch(r"(?i)n/?a|none|null|tbd|unknown|0+", text):
         return None
@@ -63,6 +65,7 @@ def product_code(text: str | None) -> str | None:
 
 
 def brand_name(text: str | None) -> str | None:
+    """The text as a brand name ("by " and a name in another script removed), None for placeholders like "Generic"."""
     text = " ".join((text or "").split()).strip(" :：|-")
     text = re.sub(r"(?i)^(?:by|von|par|di|door|de|från|av)\s+", "", text)
     if not text or len(text) > 60 or len(text.split()) > 6 or not re.search(r"[^\W\d_]", text):

@@ -49,6 +49,7 @@ class Text:
 
 
 def marking_attrs(element: Any) -> str:
+    """The attributes that mark an element's role (class, id, itemprop, price type, strike flags) as one string."""
     return " ".join(f"{k} {v}" for k, v in element.attrib.items() if k in ("class", "id", "itemprop", "data-price-type")
                     or k.startswith("data-a-strike"))
 
@@ -208,6 +209,7 @@ def data_price(element: Any) -> str | None:
 
 
 def text_of(element: Any, limit: int = 120) -> str:
+    """The element's text, spaces folded, numbers in separate elements kept apart; "" when longer than ``limit``."""
     parts: list[str] = []
     size = 0
     for piece in element.itertext():
@@ -228,6 +230,7 @@ def styled_button(element: Any) -> bool:
 
 
 def button_label(element: Any) -> str:
+    """A button's visible label with its ``value`` (an <input type=submit> has only the latter)."""
     return f"{text_of(element, 80)} {element.attrib.get('value', '')}"
 
 
@@ -239,6 +242,7 @@ def button_marks(element: Any) -> str:
 
 
 def state_marks(element: Any) -> str:
+    """The classes of an element and its parent, where themes put a state ("sold-out", "is-disabled")."""
     parent = element.getparent()
     outer = (parent.attrib.get("class") or "") if parent is not None else ""
     return f"{element.attrib.get('class') or ''} {outer}"
@@ -251,6 +255,7 @@ def own_text(element: Any) -> str:
 
 
 def similar_text(a: str | None, b: str | None) -> bool:
+    """Whether two texts are the same, case and spaces folded, or one holds the other (4 characters or more)."""
     if not a or not b:
         return False
     a, b = " ".join(a.casefold().split()), " ".join(b.casefold().split())
