@@ -132,6 +132,12 @@ def _names(text: str, aliases: tuple[str, ...]) -> frozenset[str]:
     return frozenset(normalise(name) for name in (text, *aliases))
 
 
+def names_stated_brand(context: Mapping[str, Any] | None, words: str) -> bool:
+    """Whether the listing's brand field is ``words`` (normalised): then they name that brand, not a mark misspelt."""
+    brand = context.get("brand") if context else None
+    return bool(brand) and _normalised(str(brand)) == words
+
+
 def assess_context(mark: MarkSpec, context: Mapping[str, Any] | None) -> Adjustment:
     """Score adjustment from category fit, authorised seller, price and brand field."""
     if not context:

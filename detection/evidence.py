@@ -35,10 +35,12 @@ class Evidence(NamedTuple):
 
 def misspelt(needle: str, words: str, score: float, level: Distinctiveness) -> bool:
     """Whether a located non-exact match is a single word misspelling a weak or ordinary mark of four
-    letters or more, keeping its first letter. Matcher._locate has already rejected words and names of their
-    own and spellings more than one slip away, so such a word is no language's: the mark disguised."""
+    letters or more, keeping its first letter; from five letters, also with its first letter replaced or a
+    letter put in front ("Dactus", "Xsprint"), though not dropped: "atrix" is a name, not MATRIX.
+    Matcher._locate has already rejected words and names of their own and spellings more than one slip
+    away, so such a word is no language's: the mark disguised."""
     return (score < 100 and level.length >= SHORT_LENGTH and " " not in needle and " " not in words
-            and words[:1] == needle[:1])
+            and (words[:1] == needle[:1] or (level.length > SHORT_LENGTH and len(words) >= len(needle))))
 
 
 def evidence_points(level: Distinctiveness, evidence: Evidence) -> float:

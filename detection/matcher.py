@@ -20,8 +20,15 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from detection import lexicon
-from detection.context import Adjustment, assess_context, common_word_marks, common_words, may_support
-from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, Distinctiveness, assess
+from detection.context import (
+    Adjustment,
+    assess_context,
+    common_word_marks,
+    common_words,
+    may_support,
+    names_stated_brand,
+)
+from detection.distinctiveness import ORDINARY, SHORT_LENGTH, STRONG, WEAK, Distinctiveness, assess
 from detection.evidence import (
     Evidence,
     context_allows,
@@ -210,8 +217,13 @@ class Matcher:
         if located is None:
             return None
         start, end, score, at_boundary = located
-        adjustment = self._adjustment(info.mark, context)
         doubled = score < 100 and form.kind == "base" and letter_doubled(needle, form.text, start, end)
+        if score < 100 and info.level.level == WEAK and not doubled and names_stated_brand(context,
+                                                                                           form.text[start:end]):
+            # One slip is a quarter of a four-letter mark: a brand field stating that spelling names another
+            # brand ("arkon" is no ARKO). Doubled letters stay a disguise; longer marks keep their recall.
+            return None
+        adjustment = self._adjustment(info.mark, context)
         disguise = doubled or disguised(text, form, start, end, info.level) or (
             form.kind == "spacing" and info.level.level == ORDINARY and self._split_off_words(text, form, start, end))
         evidence = Evidence(score, at_boundary, form.kind, disguise,
@@ -339,11 +351,15 @@ class Matcher:
             self._word_piece(piece, leading=at == 0) for at, piece in enumerate(pieces))
 
     def _word_piece(self, piece: str, *, leading: bool) -> bool:
-        """A piece of a hyphenated spelling that is a word: a common word (not merely a known spelling:
-        "auna", "alli" are), a domain or registered word, two letters of English, or one letter in front."""
+        """A piece of a hyphenated spelling that is an English word (not merely frequent in some language or
+        a registered mark's word: "fos-sil", "glo-bal", "cac-tus" are no words), a domain word, two letters of
+        English, or one letter in front."""
         if len(piece) <= 2:
             return piece in _TWO_LETTER_WORDS or (len(piece) == 1 and leading)
-        return lexicon.is_common_word(piece) or piece in self._phrase_blockers
+        if len(piece) == 3:  # the frequent English words hold rarer fragments of three letters too ("fos", "glo")
+            return (lexicon.is_dictionary_word(piece) or piece in self._vocabulary
+                    or (piece in self._english and lexicon.is_frequent(piece, _PIECE_ZIPF)))
+        return piece in self._english or lexicon.is_dictionary_word(piece) or piece in self._vocabulary
 
     def _joined_to_words(self, needle: str, text: str, start: int, end: int) -> bool:
         """Whether an exact match inside a longer word is the mark joined to ordinary words."""
@@ -406,12 +422,12 @@ def _possessive_dropped(needle: str, written: str) -> bool:
 
 
 def _one_word_slipped(needle: str, written: str, plain_phrase: bool) -> bool:
-    """Whether ``written`` is a phrase of three words or more written word for word but for one word an edit
-    off ("te yard milkshake bar", "biog red stores", "agri gol charge"): the words written exactly name the
+    """Whether ``written`` is a phrase written word for word but for one word an edit off ("te yard milkshake
+    bar", "biog red stores", "jobcentre puls"), the rest of at least five letters: the words written exactly name the
     mark, whatever the slipped word now spells; in a phrase of ordinary words, unless it spells another word
     ("unlocked cell phone" is no UNLOCKED CELL PHONES)."""
     marked, words = needle.split(), written.split()
-    if len(marked) < PHRASE_SLIP_WORDS or len(marked) != len(words):
+    if len(marked) < 2 or len(marked) != len(words):
         return False
     changed = [(mark_word, word) for mark_word, word in zip(marked, words, strict=True) if mark_word != word]
     kept = sum(len(word) for word in marked) - sum(len(mark_word) for mark_word, _ in changed)
@@ -434,14 +450,14 @@ def _letter_added(needle: str, text: str, start: int, end: int, level: Distincti
 # off a word, not a piece of the mark (see Matcher._split_off_words).
 _TWO_LETTER_WORDS = frozenset("a i am an as at be by co de do ex go he if in is it me my no of on or re so to un up "
                               "us we".split())
+_PIECE_ZIPF = 3.3  # a three-letter piece this frequent is a word ("ide-a" is IDE-A, "fos-sil" FOSSIL split)
 JOINED_LENGTH = 6  # marks this long also count joined to ordinary words ("adidasoriginals"); "astro"+"bright" is a name
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
 _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}
-# A phrase of this many words, all but one written exactly with this many letters, is the mark (_one_word_slipped).
-PHRASE_SLIP_WORDS = 3
+# A phrase written exactly but for one word, with this many letters kept, is the mark (_one_word_slipped).
 PHRASE_SLIP_KEPT = 5
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 

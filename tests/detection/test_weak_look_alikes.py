@@ -47,6 +47,15 @@ def test_words_built_on_a_weak_mark_stay_words_of_their_own(mark: str, title: st
     assert _found(mark, title) == []
 
 
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Rogers", "thermaltake lha0010-b luxa2 Eogers f2 headphone white", "Eogers"),
+    ("Cactus", "sandisk ultra sdhc 4 gb Dactus class 4 flash memory card sdsdh-4096", "Dactus"),
+])
+def test_an_ordinary_word_of_five_letters_with_its_first_letter_replaced_into_no_word_counts(
+        mark: str, title: str, written: str) -> None:
+    assert _found(mark, title) == [("fuzzy", written)]
+
+
 @pytest.mark.parametrize(("mark", "title"), [
     ("Grunt", "Grund cables unlimited usb-5010-03m usb 2.0 a to b cable"),  # a German word
     ("Origin", "final draft Origins 8 academic hybrid cd"),  # English, inflected
@@ -61,6 +70,10 @@ def test_a_near_word_that_is_a_word_or_changes_the_first_letter_is_not_a_misspel
     ("Twitch", "motorola 89485n entertainment center webtop access kit Twit-ch for motorola", "Twit-ch"),
     ("Relay", "Rela-y sharp el-334mb basic calculator", "Rela-y"),  # one letter split off at the end
     ("Alliance", "belkin high-speed internet modem Alli-ance cable rj11m m 15ft .", "Alli-ance"),  # known spellings
+    # Pieces of three letters that wordfreq lists among frequent English words but are rarer fragments.
+    ("Fossil", "Fos-sil sony lcjtsa w clear protective jacket for bloggie camera", "Fos-sil"),
+    ("Sprint", "Spr-int royal ds3 postal rate scale 17012y", "Spr-int"),
+    ("Rogers", "usrobotic v. 92 Rog-ers pci software faxmodem usr5670", "Rog-ers"),
 ])
 def test_a_hyphen_that_splits_an_ordinary_word_into_no_words_is_a_disguise(mark: str, title: str,
                                                                            written: str) -> None:
@@ -183,3 +196,20 @@ def test_a_mark_with_a_letter_written_twice_is_a_misspelling(mark: str, title: s
 ])
 def test_a_letter_written_twice_into_a_known_spelling_is_no_misspelling(mark: str, title: str) -> None:
     assert _found(mark, title, {"brand": "Tenba"}) == []
+
+
+@pytest.mark.parametrize(("mark", "title", "brand", "written"), [
+    ("ARKO", "arkon bbbold112 deluxe non-skid weighted dashboard mount for blackberry", "arkon", "arkon"),
+    ("Velo", "veho vcc004muviblk black micro dv camcorder", "Veho", "veho"),
+])
+def test_a_weak_mark_misspelt_into_the_listings_stated_brand_is_that_brand(mark: str, title: str, brand: str,
+                                                                          written: str) -> None:
+    assert _found(mark, title, {"brand": brand}) == []
+    assert _found(mark, title, {"brand": "Acme"}) == [("fuzzy", written)]  # another brand field: the mark misspelt
+
+
+def test_a_longer_mark_misspelt_or_a_short_one_doubled_into_the_stated_brand_is_still_reported() -> None:
+    """Counterfeiters state their spelling as the brand too: longer marks keep their fuzzy recall (see also
+    test_trading_names), and a doubled letter stays a disguise."""
+    assert _found("Panasonic", "Panasonik lumix camera battery", {"brand": "Panasonik"}) == [("fuzzy", "Panasonik")]
+    assert _found("Nike", "Nikke air running shoes", {"brand": "Nikke"}) == [("fuzzy", "Nikke")]
