@@ -473,5 +473,6 @@ def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str 
     availability, unavailable = page.availability_shown()
     out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=availability,
                old_prices=page.old_prices() if price else None, unavailable_shown=unavailable,
-               available_shown=page.in_stock_said, amounts_shown=page.amounts_shown() if price else None)
+               available_shown=page.in_stock_said, amounts_shown=page.amounts_shown() if price else None,
+               no_product=availability_phrase(page.title) == "OutOfStock")
     return {k: v for k, v in out.items() if v}

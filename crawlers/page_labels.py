@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
-              r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?"
+              r"\.?|Artikelnummer|Bestellnummer|Référence|R[eé]f(?:[eé]rence)?\.?|Codice(?:\s+articolo)?"
               r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|produ[ct]?to|prodotto)|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
