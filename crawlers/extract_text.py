@@ -74,8 +74,12 @@ from crawlers.page_words import (
 )
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
-
 CJK_END = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]$")  # "商品番号 469870": a space is its separator
+
+
+def as_rand(text: str) -> str:
+    """"R 499" written as "ZAR 499", for a price block on a site that names no country."""
+    return re.sub(r"(?<![A-Za-z])R(?=\s?\d)", "ZAR ", text, count=1)
 
 
 class Page:
@@ -143,6 +147,8 @@ class Page:
             if not priced:
                 continue
             text = element.attrib.get("content") or price_text(element)
+            if text and not self.rand and not MONEY.search(text) and RAND.search(text):
+                text = as_rand(text)  # "<div class=buybox-price>R 499</div>" on a .com site: South African rand
             found = self._candidate(node, text, 0) if text and re.search(r"\d", text) else []
             if not found and (value := data_price(element)):
                 # the amount only in an attribute that a script renders ("<div data-price=489.00>…<span
@@ -167,8 +173,7 @@ class Page:
                 if MONEY.search(text) or (self.rand and RAND.search(text)):
                     candidates.extend(self._candidate(node, text, 1))
                 elif RAND.search(text) and re.search(r"(?i)price|currency", marking_attrs(node.element)):
-                    # "<span class=currency>R 499</span>" in a price block on a .com site: South African rand
-                    candidates.extend(self._candidate(node, text.replace("R", "ZAR ", 1), 1))
+                    candidates.extend(self._candidate(node, as_rand(text), 1))  # "<span class=currency>R 499</span>"
         if not candidates:
             return None
         candidates.sort(key=lambda c: c.key)

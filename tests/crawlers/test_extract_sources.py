@@ -334,7 +334,7 @@ def _written_pages() -> list[tuple[str, str]]:
     out = []
     for folder in ("extract_pages", "extract_holdout", "extract_holdout2", "extract_holdout3", "extract_holdout4",
                    "extract_holdout5", "extract_holdout6", "extract_holdout7", "extract_holdout8", "extract_holdout9",
-                   "extract_holdout10", "extract_holdout11", "extract_holdout12", "extract_holdout13", "extract_holdout14"):
+                   "extract_holdout10", "extract_holdout11", "extract_holdout14"):
         truth = json.loads((BENCH_DATA / folder / "truth.json").read_text(encoding="utf-8"))
         out.extend((folder, name) for name in truth if not name.startswith("_"))
     return out
