@@ -44,7 +44,7 @@ _SOLD = re.compile(r"(?i)^\s*(?:sold|vendu|vendue|verkauft|vendido|vendida|vendu
                    r"|prodáno|продано|продан|已售出|売却済み?|販売済み?|판매완료)\s*[.!]?\s*$")
 IN_PHRASES = (
     r"in stock|available(?: now| to ship| for delivery)?|only \d+ left|\d+ (?:left|available)|more than \d+ available"
-    r"|ready to ship|ships (?:today|tomorrow|in \d)|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
+    r"|ready to ship|ships (?:today|tomorrow|in \d)|(?:made (?:&|and) )?dispatched (?:in|within) \d|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
     r"|en stock|disponible|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
     r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"

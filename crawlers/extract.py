@@ -271,7 +271,12 @@ def _best_product(nodes: list[Any], title: str | None = None, page_url: str | No
             product[key] = index[ref["@id"]]
     variants = [v for v in _as_list(product.get("hasVariant")) if isinstance(v, dict)]
     if variants and not product.get("offers"):
-        chosen = next((v for v in variants if _same_url(_text(v.get("url")), page_url)), variants[0])
+        chosen = next((v for v in variants if _same_url(_text(v.get("url")), page_url)), None)
+        if chosen is None and _text(product.get("productGroupID")) and not any(_text(v.get("url")) for v in variants):
+            # no variant named by the page's URL: all its variants' offers, and the code the page shows (the group's
+            # or the selected model's), not its first size's
+            return {**product, "offers": [o for v in variants for o in _offers(v)]}
+        chosen = chosen or variants[0]
         merged = {**product, **{k: v for k, v in chosen.items() if v not in (None, "", [])}}
         merged["brand"] = chosen.get("brand") or product.get("brand")
         merged["name"] = product.get("name") or chosen.get("name")
@@ -427,11 +432,15 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     spans = [s.pop("price_span", None) for s in structured]
     sources: list[dict[str, Any]] = [*structured, meta]
     visible: dict[str, Any] = {}
+    no_product = False
     if limited or not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
         state = from_state(sel, title)
         # og:price of a product whose price varies is its lowest; the state names the variant on the page
         sources.insert(len(structured) if state.pop("variant_price", False) else len(sources), state)
         visible = heuristics(sel, base, locale)
+        shown_amounts = visible.pop("amounts_shown", None)
+        available_shown = visible.pop("available_shown", False)
+        no_product = visible.pop("no_product", False)
         sources.append(visible)  # only when structured data left gaps (it costs ~40 %)
         if state.get("sku") and sources[-1].get("sku") not in (None, state["sku"]) and not _shown(sel, str(state["sku"])):
             del state["sku"]  # an analytics id the page never shows ("item_id": "18277") is not the code it labels
@@ -444,6 +453,19 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
             for source in sources[:-1]:
                 if availability_term(source.get("availability")) == "InStock":
                     source["availability"] = "OutOfStock"
+        if (available_shown and not availability_fixed(structured)
+                and all(availability_term(s.get("availability")) in ("OutOfStock", None) for s in sources[:-1])):
+            # the page's stock line says in stock beside an enabled buy button; structured data says sold out
+            for source in sources[:-1]:
+                source.pop("availability", None)
+        if shown_amounts and visible.get("price") and visible.get("old_prices"):
+            low, high = Decimal(visible["price"]), max(Decimal(p) for p in visible["old_prices"])
+            for source in sources[:-1]:
+                amount = _amount(source.get("price"), source.get("currency"), locale)[0] if source.get("price") else None
+                if amount is not None and low < amount < high and str(amount.normalize()) not in shown_amounts:
+                    # a price the page shows nowhere, between its sale price and the struck-through one: the
+                    # structured data left at an earlier price, before the sale
+                    source.pop("price", None)
     for source in structured:
         source.pop("availability_fixed", None)
     seen = sources[-1] if sources[-1].get("old_prices") else {}
@@ -471,6 +493,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         declared = next((s["currency"] for s in sources if s.get("currency")), None)
         out["currency"] = normalise_currency(declared, locale) or locale.currency
     out["availability"] = availability_term(out.get("availability")) or out.get("availability")
+    if no_product and not any(out.get(k) for k in ("price", "sku", "mpn", "gtin", "brand")):
+        out.pop("availability", None)  # a removed product's page ("<h1>No longer available") has no stock to report
     if not out.get("sku") and out.get("mpn"):
         out["sku"] = out["mpn"]
     out["url"] = page_url if canonical else out.get("url") or url

@@ -31,7 +31,7 @@ PRICE_KEYS = ("discountedSalePrice", "discountedPrice", "salePrice", "sale_price
 PRICE_PARTS = ("current", "sale", "final", "selling", "now", "value", "amount", "raw", "price", "min",
                "minVariantPrice", "minPrice", "lowPrice", "minimum")
 SKU_KEYS = ("sku", "skuId", "sku_id", "skuCode", "productSku", "itemNumber", "productCode", "product_code",
-            "item_id", "itemId", "usItemId", "productId", "product_id", "partNumber")
+            "item_id", "itemId", "usItemId", "productId", "product_id", "partNumber", "reference")
 BRAND_KEYS = ("brand", "brandName", "brand_name", "vendor", "manufacturer", "item_brand")
 STOCK_KEYS = ("availability", "stockStatus", "stock_status", "inventoryStatus", "availabilityStatus", "inStock",
               "in_stock", "isInStock", "is_in_stock", "available", "isAvailable", "availableForSale", "soldOut",

@@ -74,6 +74,13 @@ from crawlers.page_words import (
 )
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
+CJK_END = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]$")  # "商品番号 469870": a space is its separator
+
+
+def as_rand(text: str) -> str:
+    """"R 499" written as "ZAR 499", for a price block on a site that names no country."""
+    return re.sub(r"(?<![A-Za-z])R(?=\s?\d)", "ZAR ", text, count=1)
+
 
 class Page:
     """One parsed page for the visible-text heuristics (scanned once)."""
@@ -107,6 +114,7 @@ class Page:
         h1 = max(named, key=lambda n: len(text_of(n.element, 300)), default=None) or (
             headings[0] if headings else None) or self._title_element(title_hint)
         self.heading, self.hint = h1, title_hint
+        self.in_stock_said = False
         anchor = h1 or (self.buttons[0] if self.buttons else None)
         self.anchor = anchor.index if anchor else 0
         self.title = text_of(h1.element, 300) if h1 is not None else None
@@ -139,6 +147,8 @@ class Page:
             if not priced:
                 continue
             text = element.attrib.get("content") or price_text(element)
+            if text and not self.rand and not MONEY.search(text) and RAND.search(text):
+                text = as_rand(text)  # "<div class=buybox-price>R 499</div>" on a .com site: South African rand
             found = self._candidate(node, text, 0) if text and re.search(r"\d", text) else []
             if not found and (value := data_price(element)):
                 # the amount only in an attribute that a script renders ("<div data-price=489.00>…<span
@@ -162,6 +172,8 @@ class Page:
                         node, text = self.position[id(parent)], outer
                 if MONEY.search(text) or (self.rand and RAND.search(text)):
                     candidates.extend(self._candidate(node, text, 1))
+                elif RAND.search(text) and re.search(r"(?i)price|currency", marking_attrs(node.element)):
+                    candidates.extend(self._candidate(node, as_rand(text), 1))  # "<span class=currency>R 499</span>"
         if not candidates:
             return None
         candidates.sort(key=lambda c: c.key)
@@ -178,8 +190,21 @@ class Page:
             return best.amount, best.currency
         rivals = [c for c in candidates if c.key[0] == best.key[0] and c.node.element.getparent() is parent
                   and (c is best or c.marked)]  # a split "59" + ",99" is one price, not two
+        if len({c.amount for c in rivals}) > 2:  # a row of quantity tiers ("1 | 5 | 15 | 30+"): the first is one unit's
+            return best.amount, best.currency
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
+
+    def amounts_shown(self) -> set[str]:
+        """Every amount the page shows in a short money text (related blocks and old prices included)."""
+        out = set()
+        for node in self.nodes:
+            text = price_text(node.element, 40)
+            if text and MONEY.search(text) and len(AMOUNTS.findall(text)) == 1:
+                amount, _ = parse_price(ascii_digits(EURO_CENTS.sub(r"\1,\2 €", text)), None, self.locale)
+                if amount is not None:
+                    out.add(str(amount.normalize()))
+        return out
 
     def old_prices(self) -> list[str]:
         """The struck-through or "was" amounts of the page outside related-product blocks."""
@@ -257,7 +282,8 @@ class Page:
             if not match:
                 continue
             rest = match.group("rest").split(" | ")[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
-            if rest and (match.group("sep").strip() or piece.text[:match.start("sep")].endswith(("#", "."))):
+            before = piece.text[:match.start("sep")]
+            if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)):
                 value = valid(rest)
                 if value:
                     return value
@@ -345,7 +371,9 @@ class Page:
         if len(crumbs) < 2 or len(crumbs[-1].split()) > 3 or not re.search(r"[^\W\d_]", crumbs[-1]):
             return None
         deepest = crumbs[-1]
-        if deepest[0].islower() or not re.search(rf"(?<!\w){re.escape(deepest)}(?!\w)(?=.*\w)", self.title):
+        if deepest.casefold().startswith(crumbs[-2].casefold() + " "):
+            deepest = deepest[len(crumbs[-2]):].strip()  # "Tủ lạnh > Tủ lạnh Samsung": the category, then its brand
+        if not deepest or deepest[0].islower() or not re.search(rf"(?<!\w){re.escape(deepest)}(?!\w)(?=.*\w)", self.title):
             return None
         return brand_name(deepest)
 
@@ -373,6 +401,9 @@ class Page:
             if (value and self.title and len(value) * 2 <= len(self.title)
                     and re.match(rf"{re.escape(value.casefold())}\b", self.title.casefold())):
                 return value
+        caps = re.match(r"([A-Z][A-Z&'\-]{2,19}) (?=[A-Z0-9-]{5,}\s)(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])", self.title or "")
+        if caps and not (self.title or "").isupper():
+            return brand_name(caps.group(1))  # "SAMSUNG QE55Q60DAUXXU 55\" Smart TV": the maker in capitals, its model code
         before = [p for p in self.texts if p.index < self.heading.index and not p.node.noise][-1:]
         hint = " ".join((self.hint or "").split()).casefold()
         if before and self.title and len(before[0].text) <= 40:
@@ -390,6 +421,11 @@ class Page:
                 return detect_currency(piece.text, self.locale)
         return None
 
+    def _holds_stock_lines(self, node: Node) -> bool:
+        """Whether a stock block holds stock lines of its own (online, then the local store): they speak apart."""
+        return any(isinstance(d.tag, str) and STOCK_ATTR.search(marking_attrs(d)) and text_of(d, 120)
+                   for d in node.element.iterdescendants())
+
     def availability(self) -> str | None:
         return self.availability_shown()[0]
 
@@ -401,11 +437,12 @@ class Page:
                    and not DISABLED.search(b.element.attrib.get("class", ""))
                    and not (styled_button(b.element) and "disabled" in b.element.attrib.get("class", "").lower())]
         for node in self.nodes:
-            if node.noise or node.hidden or not STOCK_ATTR.search(marking_attrs(node.element)):
+            if node.noise or node.hidden or not STOCK_ATTR.search(marking_attrs(node.element)) or self._holds_stock_lines(node):
                 continue
             text = text_of(node.element, 120) or node.element.attrib.get("title")
             term = availability_phrase(text)
             if term and not STORE.search(text or "") and not NO_DELIVERY.search(text or ""):
+                self.in_stock_said = term == "InStock" and bool(enabled)
                 return term, term == "OutOfStock" and not enabled and not OPTION_MARKS.search(state_marks(node.element))
         soon = not enabled and any(not p.node.noise and not p.node.hidden and len(p.text) < 60 and SOON.search(p.text)
                                    for p in self.texts)
@@ -440,5 +477,7 @@ def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str 
         out["currency"] = page.currency()
     availability, unavailable = page.availability_shown()
     out.update(sku=page.sku(), mpn=page.mpn(), gtin=page.gtin(), brand=page.brand(), availability=availability,
-               old_prices=page.old_prices() if price else None, unavailable_shown=unavailable)
+               old_prices=page.old_prices() if price else None, unavailable_shown=unavailable,
+               available_shown=page.in_stock_said, amounts_shown=page.amounts_shown() if price else None,
+               no_product=availability_phrase(page.title) == "OutOfStock")
     return {k: v for k, v in out.items() if v}

@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
-              r"\.?|Artikelnummer|Bestellnummer|Référence|Ref(?:erence)?\.?|Codice(?:\s+articolo)?"
+              r"\.?|Artikelnummer|Bestellnummer|Référence|R[eé]f(?:[eé]rence)?\.?|Codice(?:\s+articolo)?"
               r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|produ[ct]?to|prodotto)|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
-              r"|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
+              r"|Kod(?:\s+(?!producenta\b|EAN\b|kreskowy\b)[\w.\-]{2,20})?|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
               r"|N[°º]\s*d['’]article|Code\s+(?:produit|article)|Cat\.\s?no\.?"
               r"|Our\s+(?:code|ref(?:erence)?|part\s+(?:no\.?|number))|Stock\s+code|注文コード|Tootekood|Prekės kodas"
@@ -25,7 +25,7 @@ MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No
               r"|型番|型号|型號|모델명|Модель|Model\s+name|رقم الموديل|الموديل")
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
 BRAND_LABELS = (r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Merek|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?"
-                r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke"
+                r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Hãng(?: sản xuất)?|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke"
                 r"|العلامة التجارية|الماركة|מותג|Kaubamärk|Prekės ženklas|Zīmols|Марка|Brend")
 MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
                 r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
@@ -35,7 +35,7 @@ SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 
 def label_pattern(pattern: str) -> re.Pattern[str]:
     """A regex for a labelled value ("SKU: AB-12", "Art.-Nr. 123"): the label, a separator, the value as ``rest``."""
-    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.])\s+|\s*$)(?P<rest>.*)$",
+    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])\s+|\s*$)(?P<rest>.*)$",
                       re.I | re.S)
 
 
