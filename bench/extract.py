@@ -46,6 +46,11 @@ Three sources, printed apart so the figures on real pages stay visible on their 
   in JSON-LD, microdata, visible text only, JS state or stale structured data, truth committed first, first run: price / SKU / brand / availability F1
   0.875 / 0.800 / 0.933 / 0.848 (currency 1.0), the same as main's; after that round's rules, tuned on it: 1.0 /
   1.0 / 1.0 / 1.0, and the four misses left on holdout5, holdout6 and holdout10 fixed, every other set unchanged;
+  ``extract_holdout15``, 18 pages of shops and locales the others lack (Power NO, Conrad DE, Menards with a mail-in
+  rebate, Micro Center with open-box and in-store only, Reverb with an Apollo cache, Temu, Musinsa in '원', Nitori,
+  books.com.tw in '元', Nykaa, B.TECH in 'EGP', Ripley PE in 'S/', Kilimall in 'KSh', Douglas size variants, SSENSE,
+  Kmart AU, Screwfix inc./ex. VAT, Canadian Tire), the data in JSON-LD, microdata, visible text, JS state or stale
+  structured data, truth committed first;
 - **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
 
 A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
@@ -90,6 +95,7 @@ HOLDOUT11 = ROOT / "bench" / "data" / "extract_holdout11"
 HOLDOUT12 = ROOT / "bench" / "data" / "extract_holdout12"
 HOLDOUT13 = ROOT / "bench" / "data" / "extract_holdout13"
 HOLDOUT14 = ROOT / "bench" / "data" / "extract_holdout14"
+HOLDOUT15 = ROOT / "bench" / "data" / "extract_holdout15"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -249,7 +255,8 @@ def main() -> None:
             "holdout11": written_pages(HOLDOUT11, "holdout11"),
             "holdout12": written_pages(HOLDOUT12, "holdout12"),
             "holdout13": written_pages(HOLDOUT13, "holdout13"),
-            "holdout14": written_pages(HOLDOUT14, "holdout14")}
+            "holdout14": written_pages(HOLDOUT14, "holdout14"),
+            "holdout15": written_pages(HOLDOUT15, "holdout15")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
