@@ -24,8 +24,8 @@ OUT_PHRASES = (
     r"(?:back|available)|benachrichtig|sobald .{0,30}(?:lieferbar|verfügbar)|me prévenir|avísame|avisarme|"
     r"入荷お知らせ|再入荷|到货通知|재입고 알림|сообщить о (?:поступлении|наличии)|уведомить о поступлении|"
     r"повідомити про наявність|немає в наявності|закінчився|stok habis|hết hàng|"
-    r"out of stock|sold out|currently unavailable|temporarily unavailable|no longer available|not available"
-    r"|unavailable|nicht (?:mehr )?(?:zur verfügung|auf lager|verfügbar|lieferbar|vorrätig)|ausverkauft|vergriffen"
+    r"out of stock|(?<!almost )(?<!nearly )sold out|currently unavailable|temporarily unavailable|no longer available|not available"
+    r"|unavailable|nicht (?:mehr )?(?:zur verfügung|auf lager|verfügbar|lieferbar|vorrätig)|(?<!fast )ausverkauft|vergriffen"
     r"|rupture de stock|épuisé|epuise|indisponible|agotado|sin stock|no disponible|esaurito|non disponibile"
     r"|niet (?:op voorraad|leverbaar|beschikbaar)|uitverkocht|slutsåld|slut i lager|ej i lager|udsolgt"
     r"|utsolgt|brak w magazynie|niedostępny|wyprzedane|нет в наличии|esgotado|indisponível|není skladem|vyprodáno"
@@ -44,7 +44,7 @@ _SOLD = re.compile(r"(?i)^\s*(?:sold|vendu|vendue|verkauft|vendido|vendida|vendu
                    r"|prodáno|продано|продан|已售出|売却済み?|販売済み?|판매완료)\s*[.!]?\s*$")
 IN_PHRASES = (
     r"in stock|available(?: now| to ship| for delivery)?|only \d+ left|\d+ (?:left|available)|more than \d+ available"
-    r"|ready to ship|ships (?:today|tomorrow|in \d)|(?:made (?:&|and) )?dispatched (?:in|within) \d|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
+    r"|(?:almost|nearly) sold out|fast ausverkauft|ready to ship|ships (?:today|tomorrow|in \d)|(?:made (?:&|and) )?dispatched (?:in|within) \d|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
     r"|en stock|disponible|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
     r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"

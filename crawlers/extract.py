@@ -185,7 +185,15 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
         "images": _images(product.get("image"), base), "category": _text(product.get("category")),
     }
     offers = _offers(product)
+    conditions = [str(o.get("itemCondition") or "").rsplit("/", 1)[-1].lower() for o in offers]
+    if "newcondition" in conditions and len(set(conditions)) > 1:
+        # a new item's offer beside used or refurbished ones (open box, second hand): the page's own item is new
+        offers = [o for o, c in zip(offers, conditions, strict=True) if c in ("newcondition", "")]
     chosen = [o for o in offers if _same_url(_text(o.get("url")), page_url)]
+    query = set(re.split(r"[=&]", urlsplit(page_url or "").query)) - {""}
+    if not chosen and query and len(offers) > 1:
+        # "?variant=081434" naming one offer by its SKU (the size selected on the page)
+        chosen = [o for o in offers if _text(o.get("sku")) in query]
     best: tuple[Decimal, Decimal, str | None] | None = None
     for offer in chosen[:1] or offers:
         price, currency = _offer_price(offer)
@@ -479,7 +487,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         for key, value in source.items():
             if key not in ("price", "currency") and not out.get(key):
                 out[key] = value
-    if seen_old and out.get("price") in seen_old and seen.get("price") and not _is_old(seen, seen_old, locale):
+    if (seen_old and out.get("price") and Decimal(out["price"]) in {Decimal(p) for p in seen_old} and seen.get("price")
+            and not _is_old(seen, seen_old, locale)):
         # structured data left at the price the page now shows struck through: the page's current price
         amount, currency = _amount(seen["price"], seen.get("currency") or out.get("currency"), locale)
         if amount is not None:
@@ -526,7 +535,7 @@ def _within(source: dict[str, Any], span: tuple[Decimal, Decimal], price: str | 
 
 def _is_old(source: dict[str, Any], old: list[str], locale: Locale | None) -> bool:
     amount, _ = _amount(source["price"], source.get("currency"), locale)
-    return amount is None or str(amount) in old
+    return amount is None or amount in {Decimal(p) for p in old}
 
 
 def _script_language(text: str) -> str | None:

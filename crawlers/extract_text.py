@@ -20,6 +20,7 @@ from crawlers.page_labels import (
     BRAND_RE,
     BYLINE,
     GTIN_RE,
+    ISBN_RE,
     MAKER_LABELS,
     MAKER_RE,
     MPN_RE,
@@ -229,7 +230,10 @@ class Page:
         text = ascii_digits(text)
         probe = PERCENT.sub(" ", EURO_CENTS.sub(r"\1,\2 €", text))  # "199€99" is one amount, "-30%" none
         if len(AMOUNTS.findall(probe)) > 1 and not RANGE.search(probe):
-            return []
+            sale = _discounted(text, self.locale)
+            if sale is None:
+                return []
+            text = sale  # "$3.48 -62% $9.27" in one block: the sale price, its discount and the price before
         parent = node.element.getparent()
         context = ascii_digits(unqualified(text_of(parent, 100))) if parent is not None else ""
         single = len(AMOUNTS.findall(PERCENT.sub(" ", context))) == 1
@@ -265,7 +269,7 @@ class Page:
                 or CARD.search(f"{alts} {text}") or (single and CARD.search(context))):
             old = max(old, 1)  # a members' price only when nothing else is found
         if old == 0 and (FROM_TEXT.match(text) or FROM_BEFORE.search(self._text_before(node.index))
-                         or unchosen(node.element) or EXCL_NOTE.match(note_after(node.element))):
+                         or unchosen(node.element) or _excl_note(note_after(node.element))):
             old = 1  # a "from" price, the price of an option not chosen, a tax-exclusive one: only when nothing else is
         if kind == 2:
             old = max(old, 1)
@@ -313,7 +317,9 @@ class Page:
                         value = product_code(SKU_PREFIX.sub("", text or ""))
                         if value:
                             return value
-        return self._labelled(SKU_RE, product_code) or self._labelled(SHOP_NUMBER_RE, product_code)
+        # a book's only code is the ISBN it shows
+        return (self._labelled(SKU_RE, product_code) or self._labelled(SHOP_NUMBER_RE, product_code)
+                or (None if self.mpn() else self._labelled(ISBN_RE, _isbn)))
 
     def mpn(self) -> str | None:
         return self._labelled(MPN_RE, product_code)
@@ -463,6 +469,32 @@ class Page:
         if self.buttons:
             return "InStock", False
         return (phrases[0][1] if phrases else None), False
+
+
+def _discounted(text: str, locale: Locale | None) -> str | None:
+    """The sale price of a block that holds it, a discount and the price before ("$3.48 -62% $9.27") when the
+    discount takes the one to the other, else None."""
+    parts = PERCENT.split(text)
+    percent = PERCENT.search(text)
+    if len(parts) != 2 or percent is None or not all(MONEY.search(p) and len(AMOUNTS.findall(p)) == 1 for p in parts):
+        return None
+    (low, _), (high, _) = sorted((parse_price(p, None, locale) for p in parts), key=lambda a: a[0] or 0)
+    rate = Decimal(re.sub(r"[^\d.,]", "", percent.group()).replace(",", ".")) / 100
+    kept = rate if "折" in percent.group() else 1 - rate  # "79折" keeps 79 %, "-62%" takes 62 % off
+    if low is None or high is None or not low < high or abs(low - high * kept) > high * Decimal("0.02"):
+        return None
+    return next(p for p in parts if parse_price(p, None, locale)[0] == low).strip()
+
+
+def _excl_note(note: str) -> bool:
+    """Whether the text after an amount marks it tax-exclusive ("(税抜)"), not labels an amount of its own
+    ("本体価格 27,264円" on the next line, below the tax-inclusive price)."""
+    return bool(EXCL_NOTE.match(note)) and not MONEY.search(note)
+
+
+def _isbn(text: str) -> str | None:
+    digits = re.sub(r"[\s-]", "", text)
+    return digits if re.fullmatch(r"97[89]\d{10}|\d{9}[\dX]", digits) else None
 
 
 def visible_fields(sel: Selector, locale: Locale | None = None, title_hint: str | None = None) -> dict[str, Any]:

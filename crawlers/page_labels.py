@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-SKU_LABELS = (r"(?:[A-Z][a-z]+\s)?SKU|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
+SKU_LABELS = (r"(?:[A-Z][a-z]+[®™]?\s)?SKU|Keycode|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|R[eé]f(?:[eé]rence)?\.?|Codice(?:\s+articolo)?"
               r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|produ[ct]?to|prodotto)|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
-              r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
+              r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|품번|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Kod(?:\s+(?!producenta\b|EAN\b|kreskowy\b)[\w.\-]{2,20})?|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
@@ -39,8 +39,8 @@ def label_pattern(pattern: str) -> re.Pattern[str]:
                       re.I | re.S)
 
 
-SKU_RE, MPN_RE, GTIN_RE, BRAND_RE, MAKER_RE = (label_pattern(p) for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS,
-                                                                          BRAND_LABELS, MAKER_LABELS))
+SKU_RE, MPN_RE, GTIN_RE, BRAND_RE, MAKER_RE, ISBN_RE = (label_pattern(p) for p in (
+    SKU_LABELS, MPN_LABELS, GTIN_LABELS, BRAND_LABELS, MAKER_LABELS, r"ISBN(?:-?13)?"))
 ANY_LABEL = re.compile("|".join(f"(?:{p})" for p in (SKU_LABELS, MPN_LABELS, GTIN_LABELS, BRAND_LABELS,
                                                      MAKER_LABELS)), re.I)
 SKU_PREFIX = re.compile(rf"(?i)^\s*(?:(?:{SKU_LABELS})(?:\s*\([^()]{{1,20}}\))?\s*[:：#]?|[^:：\d]{{1,30}}[:：])\s*")

@@ -20,7 +20,7 @@ NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poup
                        r"изплащане|на месец|месечн|mjesečn|mesečn|meses sin intereses|\bmeses\b|mensualit|"
                        r"ผ่อน|เดือนละ|"
                        r"zzgl\.?\s*(?:\d+\s*%\s*)?(?:mwst|ust)|plus vat|\+\s*vat\b|excl\.?\s*btw|"
-                       r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|未税|без (?:ндс|пдв)|"
+                       r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|本体価格|未税|без (?:ндс|пдв)|"
                        # the lowest price of the last 30 days that EU law makes shops print beside a reduction
                        r"(?:lowest|niedrigst|najniższ|plus bas|più bass|más baj|laagste|nejnižší|najnižšia|lägsta|"
                        r"laveste|alacsonyabb|legalacsonyabb|cel mai mic|alhaisin|alin|χαμηλότερ)\w*\D{0,40}\b30\s*(?:days?|tage?n?|"
@@ -53,12 +53,12 @@ MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|car
 # the price for holders of the shop's card ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой"): a members' price
 CARD = re.compile(r"(?i)(?<!\w)(?:con|with|mit|avec|com|c|с|ile)\s+(?:[^\W\d]+\s+){0,2}?(?:tarjeta|card|karte|carte|"
                   r"cartão|картой|kartı|kartą)(?!\w)")
-PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*%")
+PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*(?:%|折(?!扣))")  # "79折": 79 % of the list price
 OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
              r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
              r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
              r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
-             r"原价|定价|市场价|定価|市售價|原價|建議售價|prp|adviesprijs|før|eredeti ár|běžná cena|старая цена|"
+             r"原价|定价|定價|市场价|定価|市售價|原價|建議售價|prp|adviesprijs|før|eredeti ár|běžná cena|старая цена|"
              r"было|було|giá gốc|harga (?:asli|normal)")
 OLD_TEXT = re.compile(rf"(?i)^\s*(?:{OLD_WORDS})(?:\W|$)")
 OLD_BEFORE = re.compile(rf"(?i)(?:^|\W)(?:{OLD_WORDS})\s*[:：]?\s*$")  # "… 定価 ¥38,500 …"
@@ -95,7 +95,7 @@ STATE_BADGE = re.compile(r"(?i)sold-?out|out-?of-?stock|soldout|unavailable")
 # home delivery not offered for an item that stores hold ("Sorry, delivery is not available for this item")
 NO_DELIVERY = re.compile(r"(?i)(?:delivery|shipping|lieferung|versand|livraison|envío|entrega|despacho|consegna)"
                          r"\s+(?:is\s+|ist\s+|n'est\s+pas\s+)?(?:not|nicht|non|no)\s+(?:available|verfügbar|möglich|"
-                         r"disponible|disponível|disponibile)|(?:not|un)available for (?:home )?(?:delivery|shipping)")
+                         r"disponible|disponível|disponibile)|(?:not\s|un)available for (?:home )?(?:delivery|shipping)")
 STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 # the block of one option ("swatch", "size", "variant"): its "Sold out" is that option's, not the product's
 OPTION_MARKS = re.compile(r"(?i)swatch|size|variant|option|colou?r|select")

@@ -18,7 +18,7 @@ from price_parser import Price
 # Markers mapped to None are ambiguous: the locale decides (see :func:`resolve_symbol`).
 CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("US $", "USD"), ("US$", "USD"), ("USD", "USD"), ("EUR", "EUR"), ("€", "EUR"), ("GBP", "GBP"),
-    ("£", "GBP"), ("RMB", "CNY"), ("CNY", "CNY"), ("元", "CNY"), ("JPY", "JPY"), ("円", "JPY"),
+    ("£", "GBP"), ("RMB", "CNY"), ("CNY", "CNY"), ("JPY", "JPY"), ("円", "JPY"),
     ("PLN", "PLN"), ("zł", "PLN"), ("zl", "PLN"), ("CHF", "CHF"), ("CA$", "CAD"), ("C$", "CAD"),
     ("CAD", "CAD"), ("AU$", "AUD"), ("A$", "AUD"), ("AUD", "AUD"), ("NZ$", "NZD"), ("NZD", "NZD"),
     ("HK$", "HKD"), ("HKD", "HKD"), ("NT$", "TWD"), ("TWD", "TWD"), ("S$", "SGD"), ("SGD", "SGD"),
@@ -35,14 +35,16 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("SAR", "SAR"), ("KWD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
     ("₸", "KZT"), ("KZT", "KZT"), ("тг", "KZT"), ("₼", "AZN"), ("AZN", "AZN"),
     ("₮", "MNT"), ("MNT", "MNT"), ("RSD", "RSD"),
-    ("￥", None), ("¥", None), ("kr", None), ("$", None), ("Rs.", None), ("Rs", None),
+    ("￥", None), ("¥", None), ("元", None), ("kr", None), ("$", None), ("Rs.", None), ("Rs", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
                                                                        "ARS", "CLP", "COP", "PEN", "IDR", "MYR",
                                                                        "UYU", "UAH", "NPR"}
 _SYMBOLS = "|".join(re.escape(m) for m, _ in CURRENCY_MARKERS if not m.isalpha())
 _WORDS = "|".join(sorted({m for m, _ in CURRENCY_MARKERS if m.isalpha()} | set(ISO_CODES), key=len, reverse=True))
-MONEY = re.compile(rf"(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))\s*\d"
+# the Peruvian sol, "S/ 4,299" or "S/. 4,299": only before the amount ("2024 S/S" is a season)
+SOL = re.compile(r"(?<![\w/])S/\.?\s?(?=\d)")
+MONEY = re.compile(rf"{SOL.pattern}|(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))\s*\d"
                    rf"|\d[\d.,'\s\u00a0]*\s*(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))")
 """A text that holds an amount with a currency marker ("US $12", "1.299,00 €", "12,50 zł", "1.299,99 TL")."""
 EURO_COUNTRIES = frozenset("AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split())
@@ -53,7 +55,7 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
                     "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
                     "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON", "PK": "PKR", "LK": "LKR", "NP": "NPR",
                     "BD": "BDT", "NG": "NGN", "KE": "KES", "GH": "GHS", "EG": "EGP",
-                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD",
+                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD", "PE": "PEN", "UY": "UYU",
                     **{c: "EUR" for c in EURO_COUNTRIES}}
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
@@ -118,6 +120,8 @@ def resolve_symbol(marker: str, locale: Locale | None) -> str:
     country, language = (locale.country, locale.language) if locale else (None, None)
     if marker in ("¥", "￥"):
         return "JPY" if country == "JP" or (language == "ja" and country in (None, "JP")) else "CNY"
+    if marker == "元":  # yuan, and the Taiwan and Hong Kong dollars written in Chinese
+        return {"TW": "TWD", "HK": "HKD"}.get(country or "", "CNY")
     if marker in ("Rs", "Rs."):  # rupees
         return {"PK": "PKR", "LK": "LKR", "NP": "NPR"}.get(country or "", "INR")
     if marker == "kr":
@@ -127,6 +131,8 @@ def resolve_symbol(marker: str, locale: Locale | None) -> str:
 
 def detect_currency(text: str, locale: Locale | None = None) -> str | None:
     """The ISO 4217 code a price text refers to, or None."""
+    if SOL.search(text):
+        return "PEN"
     upper = text.upper()
     for marker, code in CURRENCY_MARKERS:
         if marker.isascii() and marker.isalpha():
