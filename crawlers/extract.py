@@ -452,6 +452,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         sources.append(visible)  # only when structured data left gaps (it costs ~40 %)
         if state.get("sku") and sources[-1].get("sku") not in (None, state["sku"]) and not _shown(sel, str(state["sku"])):
             del state["sku"]  # an analytics id the page never shows ("item_id": "18277") is not the code it labels
+        if state.get("sku") and _ean13(str(state["sku"])) and not _shown(sel, str(state["sku"])):
+            state.setdefault("gtin", state.pop("sku"))  # a barcode the state calls "sku" and the page never shows
         if limited and sources[-1].get("availability") == "OutOfStock":
             for source in structured:
                 source["availability"] = "OutOfStock"
@@ -518,6 +520,14 @@ def availability_fixed(structured: list[dict[str, Any]]) -> bool:
     """Whether the structured availability is that of the offer for the page's own variant URL, or InStoreOnly:
     a buy box the page disables does not contradict it."""
     return any(s.get("availability_fixed") for s in structured)
+
+
+def _ean13(value: str) -> bool:
+    """Whether ``value`` is an EAN-13 with a valid check digit."""
+    if not re.fullmatch(r"\d{13}", value):
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(value[:12]))
+    return (10 - total % 10) % 10 == int(value[12])
 
 
 def _shown(sel: Selector, value: str) -> bool:
