@@ -17,7 +17,7 @@ import json
 import re
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import extruct
 from parsel import Selector
@@ -190,7 +190,7 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
         # a new item's offer beside used or refurbished ones (open box, second hand): the page's own item is new
         offers = [o for o, c in zip(offers, conditions, strict=True) if c in ("newcondition", "")]
     chosen = [o for o in offers if _same_url(_text(o.get("url")), page_url)]
-    query = set(re.split(r"[=&]", urlsplit(page_url or "").query)) - {""}
+    query = {v for _, v in parse_qsl(urlsplit(page_url or "").query) if len(v) >= 3}
     if not chosen and query and len(offers) > 1:
         # "?variant=081434" naming one offer by its SKU (the size selected on the page)
         chosen = [o for o in offers if _text(o.get("sku")) in query]
