@@ -422,12 +422,12 @@ def _possessive_dropped(needle: str, written: str) -> bool:
 
 
 def _one_word_slipped(needle: str, written: str, plain_phrase: bool) -> bool:
-    """Whether ``written`` is a phrase written word for word but for one word an edit off ("te yard milkshake
-    bar", "biog red stores", "jobcentre puls"), the rest of at least five letters: the words written exactly name the
+    """Whether ``written`` is a phrase of three words or more written word for word but for one word an edit
+    off ("te yard milkshake bar", "biog red stores", "agri gol charge"): the words written exactly name the
     mark, whatever the slipped word now spells; in a phrase of ordinary words, unless it spells another word
     ("unlocked cell phone" is no UNLOCKED CELL PHONES)."""
     marked, words = needle.split(), written.split()
-    if len(marked) < 2 or len(marked) != len(words):
+    if len(marked) < PHRASE_SLIP_WORDS or len(marked) != len(words):
         return False
     changed = [(mark_word, word) for mark_word, word in zip(marked, words, strict=True) if mark_word != word]
     kept = sum(len(word) for word in marked) - sum(len(mark_word) for mark_word, _ in changed)
@@ -457,7 +457,8 @@ _WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps onl
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}
-# A phrase written exactly but for one word, with this many letters kept, is the mark (_one_word_slipped).
+# A phrase of this many words, all but one written exactly with this many letters, is the mark (_one_word_slipped).
+PHRASE_SLIP_WORDS = 3
 PHRASE_SLIP_KEPT = 5
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 

@@ -163,10 +163,8 @@ def test_a_phrase_drawn_with_letters_tr39_does_not_list_is_a_homoglyph() -> None
     ("Agri Go Charge", "da-lite fast-fold deluxe screen system - Agri Gol Charge projection screen - 16",
      "Agri Gol Charge"),
     ("ABN AMRO MeesPierson", "AN AMRO Meespierson pny 4gb class 4 purple sd card", "AN AMRO Meespierson"),
-    # Two words, the other of five letters or more, written exactly.
-    ("Jobcentre Plus", "Jobcentre Puls toshiba swivel-retractable 16 gb flash drive silver", "Jobcentre Puls"),
 ])
-def test_a_phrase_with_one_word_slipped_is_the_mark(mark: str, title: str, written: str) -> None:
+def test_a_long_phrase_with_one_word_slipped_is_the_mark(mark: str, title: str, written: str) -> None:
     assert _found(mark, title) == [("fuzzy", written)]
 
 
