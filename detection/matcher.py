@@ -218,10 +218,7 @@ class Matcher:
             return None
         start, end, score, at_boundary = located
         doubled = score < 100 and form.kind == "base" and letter_doubled(needle, form.text, start, end)
-        if score < 100 and info.level.level == WEAK and not doubled and names_stated_brand(context,
-                                                                                           form.text[start:end]):
-            # One slip is a quarter of a four-letter mark: a brand field stating that spelling names another
-            # brand ("arkon" is no ARKO). Doubled letters stay a disguise; longer marks keep their recall.
+        if score < 100 and not doubled and _names_another_brand(needle, form.text[start:end], info.level, context):
             return None
         adjustment = self._adjustment(info.mark, context)
         disguise = doubled or disguised(text, form, start, end, info.level) or (
@@ -366,6 +363,14 @@ class Matcher:
         word = text[slice(*words_around(text, start, end))].replace(" ", "")
         return (len(needle) >= JOINED_LENGTH and word not in self._common
                 and joined_with_words(needle, word, lexicon.is_common_word))
+
+
+def _names_another_brand(needle: str, words: str, level: Distinctiveness, context: Mapping[str, Any] | None) -> bool:
+    """Whether a misspelling of the mark is the brand the listing's brand field states, and so that brand: for a
+    mark of four letters or fewer, where one slip is a quarter of it ("arkon" is no ARKO), or with another first
+    letter ("cradlepoint" is no TRADEPOINT). Counterfeiters state their spelling as the brand too, but keep the
+    mark's look: "Addidas", "Panasonik" (and a letter doubled, which the caller leaves out) stay reported."""
+    return (level.level == WEAK or words[:1] != needle[:1]) and names_stated_brand(context, words)
 
 
 def _phrase_of(info: _MarkForm, needle: str) -> str:

@@ -208,6 +208,12 @@ def test_a_weak_mark_misspelt_into_the_listings_stated_brand_is_that_brand(mark:
     assert _found(mark, title, {"brand": "Acme"}) == [("fuzzy", written)]  # another brand field: the mark misspelt
 
 
+def test_a_misspelling_with_another_first_letter_that_is_the_stated_brand_is_that_brand() -> None:
+    title = "cradlepoint mobile broadband 3g 4g n router mbr900cp"
+    assert _found("TradePoint", title, {"brand": "cradlepoint"}) == []
+    assert _found("TradePoint", title, {"brand": "Acme"}) == [("fuzzy", "cradlepoint")]
+
+
 def test_a_longer_mark_misspelt_or_a_short_one_doubled_into_the_stated_brand_is_still_reported() -> None:
     """Counterfeiters state their spelling as the brand too: longer marks keep their fuzzy recall (see also
     test_trading_names), and a doubled letter stays a disguise."""
