@@ -486,13 +486,15 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
     return status;
 }
 
-/* Whether the shorter of the form and the text holds the other: then, and only then, partial_ratio is 100. */
+/* Whether the shorter of the form and the text holds the other: then, and only then, partial_ratio is 100.
+   A form without spaces is its spelled letters: those (just read by may_spell) are read instead. */
 static int holds_exactly(const Index *self, uint32_t f, const ch_t *text, int len) {
-    const ch_t *form = self->chars + self->offsets[f];
-    int n = self->lengths[f];
-    const uint64_t *grams = self->form_grams + self->offsets[f];
-    if (n <= len && n >= 2 && (!code_held(self->spelling.text_bigrams, grams[0]) ||
-                               !code_held(self->spelling.text_bigrams, grams[n - 2]))) return 0;
+    int n = self->lengths[f], spaceless = self->spelled[f] && self->spelled_lengths[f] == n;
+    const ch_t *form = (spaceless ? self->spelled_chars : self->chars) + self->offsets[f];
+    const uint64_t *grams = (spaceless ? self->spelled_grams : self->form_grams) + self->offsets[f];
+    if (n <= len)  /* the text holds every bigram of a form it holds */
+        for (int i = 0; i + 1 < n; i++)
+            if (!code_held(self->spelling.text_bigrams, grams[i])) return 0;
     const ch_t *outer = n <= len ? text : form, *inner = n <= len ? form : text;
     int outer_len = n <= len ? len : n, inner_len = n <= len ? n : len;
     for (int at = 0; at + inner_len <= outer_len; at++)
@@ -703,6 +705,30 @@ static inline int candidate_add(Candidates *c, uint32_t form, int32_t where, int
     c->hits[c->count] = (Hit){where, until, fresh ? -1 : self->last_hit[form], edges};
     self->last_hit[form] = (int32_t)c->count++;
     return 0;
+}
+
+/* The candidate loop of search_many reads a few arrays at each form, mostly out of cache: fetch the
+   per-form entries PREFETCH_FAR candidates ahead and (their offsets having come) the spelled letters and
+   bigram codes PREFETCH_NEAR ahead. */
+#define PREFETCH_FAR 16
+#define PREFETCH_NEAR 8
+static inline void prefetch_candidate(const Index *self, const Candidates *c, size_t i, int spelling) {
+    if (i + PREFETCH_FAR < c->form_count) {
+        uint32_t f = c->forms[i + PREFETCH_FAR];
+        __builtin_prefetch(&self->last_hit[f]);
+        __builtin_prefetch(&self->offsets[f]);
+        __builtin_prefetch(&self->lengths[f]);
+        if (spelling) {
+            __builtin_prefetch(&self->spelled[f]);
+            __builtin_prefetch(&self->spelled_lengths[f]);
+            __builtin_prefetch(&self->skeleton_keys[f]);
+        }
+    }
+    if (spelling && i + PREFETCH_NEAR < c->form_count) {
+        uint32_t f = c->forms[i + PREFETCH_NEAR];
+        __builtin_prefetch(self->spelled_grams + self->offsets[f]);
+        __builtin_prefetch(self->spelled_chars + self->offsets[f]);
+    }
 }
 
 static int lookup(Candidates *c, const Table *t, uint64_t key, int32_t where, uint8_t edges) {
@@ -1507,6 +1533,7 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         size_t kept = 0;
         for (size_t i = 0; i < c.form_count; i++) {
             uint32_t f = c.forms[i];
+            prefetch_candidate(self, &c, i, spelling);
             int whole = 0;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
             if (spelling && self->spelled[f] &&
