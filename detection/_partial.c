@@ -727,6 +727,7 @@ static inline void prefetch_candidate(const Index *self, const Candidates *c, si
     if (spelling && i + PREFETCH_NEAR < c->form_count) {
         uint32_t f = c->forms[i + PREFETCH_NEAR];
         __builtin_prefetch(self->spelled_grams + self->offsets[f]);
+        __builtin_prefetch(self->spelled_grams + self->offsets[f] + 8);
         __builtin_prefetch(self->spelled_chars + self->offsets[f]);
     }
 }
@@ -955,6 +956,8 @@ static int stripped_runs(Index *self, const ch_t *text, int len, const uint64_t 
     return 0;
 }
 
+#define FILTER_AHEAD 16  /* keys whose filter words are fetched ahead of their test (mostly out of cache) */
+
 /* Keyed forms of n characters: the windows whose keys meet theirs. With joins (sorted; join_count -1
    for none), only windows holding characters i and i + 1 of some join i (see search_many). */
 static int keyed_windows(Index *self, int n, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
@@ -992,9 +995,11 @@ static int keyed_windows(Index *self, int n, const ch_t *text, int len, const ui
         keys[plain_keys + i] = subsequence_key(&self->powers, prefix, starts[plain_windows + i], n, NULL, 0, whole_tag(n));
     uint32_t *passed = self->passed;
     size_t kept = 0;
+    const Table *table = &self->full[n];
     for (size_t i = 0; i < total; i++) {
+        if (i + FILTER_AHEAD < total) table_prefetch(table, keys[i + FILTER_AHEAD]);
         passed[kept] = (uint32_t)i;
-        kept += table_maybe(&self->full[n], keys[i]);
+        kept += table_maybe(table, keys[i]);
     }
     for (size_t i = 0; i < kept; i++) {
         size_t at = passed[i];
