@@ -1539,11 +1539,14 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         for (size_t i = 0; i < c.form_count; i++) {
             uint32_t f = c.forms[i];
             prefetch_candidate(self, &c, i, spelling);
-            int whole = 0;
+            int whole = 0, lacking;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            /* The letters of a text holding a form (spaces removed from both) hold the form's letters. */
             if (spelling && self->spelled[f] &&
                 !may_spell(&self->spelling, self->spelled_chars + self->offsets[f], self->spelled_grams + self->offsets[f],
-                           self->spelled_lengths[f], self->skeleton_keys[f]) && !holds_exactly(self, f, text, (int)len)) {
+                           self->spelled_lengths[f], self->skeleton_keys[f], &lacking) &&
+                (lacking && self->lengths[f] <= len ? 1
+                 : !holds_exactly(self, f, text, (int)len))) {
                 self->unspelt++;
                 continue;
             }
@@ -1659,8 +1662,9 @@ static PyObject *spelled_by(PyObject *unused, PyObject *args) {
         for (Py_ssize_t i = 0; i < n; i++)
             if (form[i] != ' ') skeleton_feed(&skeleton, 0, form[m++] = form[i]);
         spelling_grams(form, m, grams);
+        int lacking;
         found = spelling_of(&spelling, words, (int)len, skeleton_done(&skeleton).length, m + 2) ? -1
-                : may_spell(&spelling, form, grams, m, skeleton_key(&skeleton));
+                : may_spell(&spelling, form, grams, m, skeleton_key(&skeleton), &lacking);
     }
     if (found < 0) PyErr_NoMemory();
     PyMem_Free(form);

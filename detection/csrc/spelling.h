@@ -331,8 +331,10 @@ static int runs_by_length(Spelling *s, int longest_run) {
 
 /* Whether some run of the text's words, without spaces, may be a plausible variant of the form whose
    letters (spaces removed) are form[0:m], with their bigram codes (spelling_grams), and whose skeleton
-   has key: the same skeleton, or within max_edits(m) edits. */
-static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams, int m, uint64_t key) {
+   has key: the same skeleton, or within max_edits(m) edits. *lacking: how many of those bigrams the text's
+   letters lack, counted up to 3 max_edits(m) + 1 (0 when not counted). */
+static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams, int m, uint64_t key, int *lacking) {
+    *lacking = 0;
     if (run_held(s, key)) return 1;
     int k = m <= 8 ? 1 : 2;
     if (s->length < m - k) return 0;
@@ -340,7 +342,9 @@ static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams,
        rest lie in the run, so among the text's letters. */
     int missing = 0;
     for (int i = 0; i + 1 < m; i++)
-        if (!code_held(s->letter_bigrams, grams[i]) && ++missing > 3 * k) return 0;
+        if (!code_held(s->letter_bigrams, grams[i]) && ++missing > 3 * k) break;
+    *lacking = missing;
+    if (missing > 3 * k) return 0;
     if (!piece_held(s, grams, m, k)) return 0;
     Bag bag;
     bag.counted = 0;
