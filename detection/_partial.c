@@ -486,13 +486,15 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
     return status;
 }
 
-/* Whether the shorter of the form and the text holds the other: then, and only then, partial_ratio is 100. */
+/* Whether the shorter of the form and the text holds the other: then, and only then, partial_ratio is 100.
+   A form without spaces is its spelled letters: those (just read by may_spell) are read instead. */
 static int holds_exactly(const Index *self, uint32_t f, const ch_t *text, int len) {
-    const ch_t *form = self->chars + self->offsets[f];
-    int n = self->lengths[f];
-    const uint64_t *grams = self->form_grams + self->offsets[f];
-    if (n <= len && n >= 2 && (!code_held(self->spelling.text_bigrams, grams[0]) ||
-                               !code_held(self->spelling.text_bigrams, grams[n - 2]))) return 0;
+    int n = self->lengths[f], spaceless = self->spelled[f] && self->spelled_lengths[f] == n;
+    const ch_t *form = (spaceless ? self->spelled_chars : self->chars) + self->offsets[f];
+    const uint64_t *grams = (spaceless ? self->spelled_grams : self->form_grams) + self->offsets[f];
+    if (n <= len)  /* the text holds every bigram of a form it holds */
+        for (int i = 0; i + 1 < n; i++)
+            if (!code_held(self->spelling.text_bigrams, grams[i])) return 0;
     const ch_t *outer = n <= len ? text : form, *inner = n <= len ? form : text;
     int outer_len = n <= len ? len : n, inner_len = n <= len ? n : len;
     for (int at = 0; at + inner_len <= outer_len; at++)
@@ -703,6 +705,31 @@ static inline int candidate_add(Candidates *c, uint32_t form, int32_t where, int
     c->hits[c->count] = (Hit){where, until, fresh ? -1 : self->last_hit[form], edges};
     self->last_hit[form] = (int32_t)c->count++;
     return 0;
+}
+
+/* The candidate loop of search_many reads a few arrays at each form, mostly out of cache: fetch the
+   per-form entries PREFETCH_FAR candidates ahead and (their offsets having come) the spelled letters and
+   bigram codes PREFETCH_NEAR ahead. */
+#define PREFETCH_FAR 16
+#define PREFETCH_NEAR 8
+static inline void prefetch_candidate(const Index *self, const Candidates *c, size_t i, int spelling) {
+    if (i + PREFETCH_FAR < c->form_count) {
+        uint32_t f = c->forms[i + PREFETCH_FAR];
+        __builtin_prefetch(&self->last_hit[f]);
+        __builtin_prefetch(&self->offsets[f]);
+        __builtin_prefetch(&self->lengths[f]);
+        if (spelling) {
+            __builtin_prefetch(&self->spelled[f]);
+            __builtin_prefetch(&self->spelled_lengths[f]);
+            __builtin_prefetch(&self->skeleton_keys[f]);
+        }
+    }
+    if (spelling && i + PREFETCH_NEAR < c->form_count) {
+        uint32_t f = c->forms[i + PREFETCH_NEAR];
+        __builtin_prefetch(self->spelled_grams + self->offsets[f]);
+        __builtin_prefetch(self->spelled_grams + self->offsets[f] + 8);
+        __builtin_prefetch(self->spelled_chars + self->offsets[f]);
+    }
 }
 
 static int lookup(Candidates *c, const Table *t, uint64_t key, int32_t where, uint8_t edges) {
@@ -929,6 +956,8 @@ static int stripped_runs(Index *self, const ch_t *text, int len, const uint64_t 
     return 0;
 }
 
+#define FILTER_AHEAD 16  /* keys whose filter words are fetched ahead of their test (mostly out of cache) */
+
 /* Keyed forms of n characters: the windows whose keys meet theirs. With joins (sorted; join_count -1
    for none), only windows holding characters i and i + 1 of some join i (see search_many). */
 static int keyed_windows(Index *self, int n, const ch_t *text, int len, const uint64_t *prefix, Candidates *c,
@@ -966,9 +995,11 @@ static int keyed_windows(Index *self, int n, const ch_t *text, int len, const ui
         keys[plain_keys + i] = subsequence_key(&self->powers, prefix, starts[plain_windows + i], n, NULL, 0, whole_tag(n));
     uint32_t *passed = self->passed;
     size_t kept = 0;
+    const Table *table = &self->full[n];
     for (size_t i = 0; i < total; i++) {
+        if (i + FILTER_AHEAD < total) table_prefetch(table, keys[i + FILTER_AHEAD]);
         passed[kept] = (uint32_t)i;
-        kept += table_maybe(&self->full[n], keys[i]);
+        kept += table_maybe(table, keys[i]);
     }
     for (size_t i = 0; i < kept; i++) {
         size_t at = passed[i];
@@ -1507,11 +1538,15 @@ static PyObject *index_search_many(Index *self, PyObject *args) {
         size_t kept = 0;
         for (size_t i = 0; i < c.form_count; i++) {
             uint32_t f = c.forms[i];
-            int whole = 0;
+            prefetch_candidate(self, &c, i, spelling);
+            int whole = 0, lacking;
             for (int32_t h = self->last_hit[f]; h >= 0 && !whole; h = c.hits[h].next) whole = c.hits[h].where == WHOLE;
+            /* The letters of a text holding a form (spaces removed from both) hold the form's letters. */
             if (spelling && self->spelled[f] &&
                 !may_spell(&self->spelling, self->spelled_chars + self->offsets[f], self->spelled_grams + self->offsets[f],
-                           self->spelled_lengths[f], self->skeleton_keys[f]) && !holds_exactly(self, f, text, (int)len)) {
+                           self->spelled_lengths[f], self->skeleton_keys[f], &lacking) &&
+                (lacking && self->lengths[f] <= len ? 1
+                 : !holds_exactly(self, f, text, (int)len))) {
                 self->unspelt++;
                 continue;
             }
@@ -1627,8 +1662,9 @@ static PyObject *spelled_by(PyObject *unused, PyObject *args) {
         for (Py_ssize_t i = 0; i < n; i++)
             if (form[i] != ' ') skeleton_feed(&skeleton, 0, form[m++] = form[i]);
         spelling_grams(form, m, grams);
+        int lacking;
         found = spelling_of(&spelling, words, (int)len, skeleton_done(&skeleton).length, m + 2) ? -1
-                : may_spell(&spelling, form, grams, m, skeleton_key(&skeleton));
+                : may_spell(&spelling, form, grams, m, skeleton_key(&skeleton), &lacking);
     }
     if (found < 0) PyErr_NoMemory();
     PyMem_Free(form);

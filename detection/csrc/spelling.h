@@ -82,6 +82,30 @@ static int osa_within(const ch_t *a, int m, const ch_t *b, int len, int k, int *
     return previous[len] <= k;
 }
 
+/* The letter bag of a form (its letters counted by their low five bits), counted at first use. */
+typedef struct { uint8_t counts[32]; int counted; } Bag;
+
+/* A necessary condition of osa_within(a, m, b, len, k): an edit adds or removes at most one letter on
+   each side, so at most k of a's letters and k of b's find no partner in the other (letters sharing
+   their low five bits only partner more of them). */
+static inline int bag_within(Bag *bag, const ch_t *a, int m, const ch_t *b, int len, int k) {
+    if (m > 255) return 1;  /* the counts are bytes */
+    if (!bag->counted) {
+        memset(bag->counts, 0, sizeof bag->counts);
+        for (int i = 0; i < m; i++) bag->counts[a[i] & 31]++;
+        bag->counted = 1;
+    }
+    uint8_t left[32];
+    memcpy(left, bag->counts, sizeof left);
+    int unmatched = 0;
+    for (int j = 0; j < len; j++) {
+        uint8_t *count = &left[b[j] & 31];
+        if (*count) (*count)--;
+        else if (++unmatched > k) return 0;
+    }
+    return m - (len - unmatched) <= k;
+}
+
 /* Whether some of 2k + 1 pieces of a (m characters) lies in b at its own place, give or take k: k edits
    (a swap across two pieces touches both) leave one untouched, shifted by the letters added or dropped. */
 static int piece_kept(const ch_t *a, int m, const ch_t *b, int len, int k) {
@@ -241,19 +265,20 @@ static inline int gram_last(const Spelling *s, uint64_t code) {
 }
 
 /* Whether some run of words starting at letter start, of m - k to m + k letters, is within k of a. */
-static int runs_from(const Spelling *s, const ch_t *a, int m, int k, int start) {
+static int runs_from(const Spelling *s, const ch_t *a, Bag *bag, int m, int k, int start) {
     if (start < 0 || start >= s->length || s->word_at[start] < 0) return 0;
     for (int last = s->word_at[start]; last < s->words; last++) {
         int length = s->word_to[last] - start;
         if (length > m + k) break;
-        if (length >= m - k && osa_within(a, m, s->letters + start, length, k, s->rows)) return 1;
+        if (length >= m - k && bag_within(bag, a, m, s->letters + start, length, k) &&
+            osa_within(a, m, s->letters + start, length, k, s->rows)) return 1;
     }
     return 0;
 }
 
 /* may_spell's OSA search over the runs starting where some piece of piece_kept (of two letters or more)
    lies in the text's letters, give or take k, rather than over every run of a fitting length. */
-static int pieces_found(const Spelling *s, const ch_t *a, const uint64_t *grams, int m, int k) {
+static int pieces_found(const Spelling *s, const ch_t *a, Bag *bag, const uint64_t *grams, int m, int k) {
     int pieces = 2 * k + 1;
     for (int t = 0; t < pieces; t++) {
         int from = t * m / pieces, size = (t + 1) * m / pieces - from;
@@ -263,7 +288,7 @@ static int pieces_found(const Spelling *s, const ch_t *a, const uint64_t *grams,
             while (i < size && a[from + i] == s->letters[p + i]) i++;
             if (i < size) continue;
             for (int at = from - k; at <= from + k; at++)
-                if (runs_from(s, a, m, k, p - at)) return 1;
+                if (runs_from(s, a, bag, m, k, p - at)) return 1;
         }
     }
     return 0;
@@ -306,8 +331,10 @@ static int runs_by_length(Spelling *s, int longest_run) {
 
 /* Whether some run of the text's words, without spaces, may be a plausible variant of the form whose
    letters (spaces removed) are form[0:m], with their bigram codes (spelling_grams), and whose skeleton
-   has key: the same skeleton, or within max_edits(m) edits. */
-static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams, int m, uint64_t key) {
+   has key: the same skeleton, or within max_edits(m) edits. *lacking: how many of those bigrams the text's
+   letters lack, counted up to 3 max_edits(m) + 1 (0 when not counted). */
+static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams, int m, uint64_t key, int *lacking) {
+    *lacking = 0;
     if (run_held(s, key)) return 1;
     int k = m <= 8 ? 1 : 2;
     if (s->length < m - k) return 0;
@@ -315,14 +342,19 @@ static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams,
        rest lie in the run, so among the text's letters. */
     int missing = 0;
     for (int i = 0; i + 1 < m; i++)
-        if (!code_held(s->letter_bigrams, grams[i]) && ++missing > 3 * k) return 0;
+        if (!code_held(s->letter_bigrams, grams[i]) && ++missing > 3 * k) break;
+    *lacking = missing;
+    if (missing > 3 * k) return 0;
     if (!piece_held(s, grams, m, k)) return 0;
-    if (m >= 2 * (2 * k + 1)) return pieces_found(s, form, grams, m, k);
+    Bag bag;
+    bag.counted = 0;
+    if (m >= 2 * (2 * k + 1)) return pieces_found(s, form, &bag, grams, m, k);
     int low = m - k > 1 ? m - k : 1, high = m + k < s->longest_run ? m + k : s->longest_run;
     for (int length = low; length <= high; length++)
         for (int r = s->length_first[length]; r < s->length_first[length + 1]; r++) {
             const ch_t *run = s->letters + s->run_starts[r];
-            if (piece_kept(form, m, run, length, k) && osa_within(form, m, run, length, k, s->rows)) return 1;
+            if (piece_kept(form, m, run, length, k) && bag_within(&bag, form, m, run, length, k) &&
+                osa_within(form, m, run, length, k, s->rows)) return 1;
         }
     return 0;
 }

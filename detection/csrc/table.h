@@ -104,6 +104,10 @@ static inline int table_maybe(const Table *t, uint64_t key) {
     return (t->filter[key >> (64 - t->filter_bits + 6)] & want) == want;
 }
 
+static inline void table_prefetch(const Table *t, uint64_t key) {
+    __builtin_prefetch(&t->filter[stored_key(key) >> (64 - t->filter_bits + 6)]);
+}
+
 /* The forms under key: [*first, *last) in t->forms; empty when the key is absent. */
 static inline void table_find(const Table *t, uint64_t key, uint32_t *first, uint32_t *last) {
     key = stored_key(key);
