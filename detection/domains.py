@@ -353,8 +353,9 @@ def _inflected(piece: Piece, start: int, end: int, form: str) -> bool:
 
 
 def _label_forms(label: str) -> list[Form]:
-    """The forms a label is read in: base, and where it has them, digits read as letters and tripled letters."""
-    return [form for form in title_forms(label) if form.kind in ("base", "leet", "leet_l", "collapsed")]
+    """The forms a label is read in: base, and where it has them, digits read as letters, tripled letters and
+    letter pairs drawn as one ("sarnsung")."""
+    return [form for form in title_forms(label) if form.kind in ("base", "leet", "leet_l", "collapsed", "glyphs")]
 
 
 def _dictionary_like(word: str) -> bool:

@@ -60,8 +60,8 @@ def disguised(text: str, form: Form, start: int, end: int, level: Distinctivenes
     """Whether the match is written with a disguise: digits for letters, letters of another script (or,
     for marks that are not ordinary words, accents; for any mark, several different accents or a Latin
     letter merely drawn alike in a text that has no others), repeated letters or letters split by separators."""
-    if form.kind in ("leet", "leet_l", "collapsed"):
-        return True  # Matcher._locate kept these only where a digit was read or a run collapsed
+    if form.kind in ("leet", "leet_l", "collapsed", "glyphs"):
+        return True  # Matcher._locate kept these only where a digit or a letter pair was read or a run collapsed
     if form.kind == "spacing":
         pieces = form.text[start:end].count(" ") + len([i for i in spacing_joins(text, form) if start <= i < end - 1]) + 1
         if level.needs_support:

@@ -54,7 +54,8 @@ from shared_db.messages import detection as M
 
 DEFAULT_CUTOFF = 80.0
 KINDS = ("exact", "alias", "fuzzy", "homoglyph", "leet", "spacing", "transliteration", "phonetic", "domain")
-_FORM_ORDER = {"base": 0, "simplified": 1, "leet": 2, "leet_l": 3, "spacing": 4, "collapsed": 5, "pinyin": 6}
+_FORM_ORDER = {"base": 0, "simplified": 1, "leet": 2, "leet_l": 3, "spacing": 4, "collapsed": 5, "glyphs": 6,
+               "pinyin": 7}
 _SOURCE_ORDER = {"text": 0, "alias": 1, "transliteration": 2}
 _VARIANT_ORDER = {"base": 0, "joined": 1, "simplified": 2, "collapsed": 3, "pinyin": 4}
 
@@ -276,6 +277,8 @@ class Matcher:
             return None  # the base form has this match already, with its word boundaries
         if form.kind == "collapsed" and not _collapses(text, form, start, end):
             return None  # likewise: no repeated letter was collapsed inside this match
+        if form.kind == "glyphs" and (score < 100 or not at_boundary or not any(form.homoglyph[start:end])):
+            return None  # letter pairs read as one only where that spells the mark exactly: "Sarnsung"
         if is_han(needle):
             # Chinese does not separate its words; but its characters carry the mark: "50" is no 50嵐.
             return (start, end, score, True) if keeps_han(needle, form.text[start:end]) else None
@@ -458,7 +461,7 @@ _TWO_LETTER_WORDS = frozenset("a i am an as at be by co de do ex go he if in is 
 _PIECE_ZIPF = 3.3  # a three-letter piece this frequent is a word ("ide-a" is IDE-A, "fos-sil" FOSSIL split)
 JOINED_LENGTH = 6  # marks this long also count joined to ordinary words ("adidasoriginals"); "astro"+"bright" is a name
 WORD_LENGTHS = (4, 6)  # single-word marks this long also match whole words one edit away (see _with_near)
-_WHOLE_TOKENS_ONLY = ("leet", "leet_l")  # forms whose matches _locate keeps only as exact whole tokens
+_WHOLE_TOKENS_ONLY = ("leet", "leet_l", "glyphs")  # forms whose matches _locate keeps only as exact whole tokens
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from detection import lexicon
 from detection._forms import ascii_title_forms
 
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "$": "s", "@": "a", "!": "i", "|": "l"}
@@ -30,7 +31,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1
 class Form:
     """A normalised rendering of a text: ``text`` plus, per character, its original index and flags."""
 
-    kind: str  # base | leet | leet_l | spacing | collapsed | simplified | pinyin
+    kind: str  # base | leet | leet_l | spacing | collapsed | glyphs | simplified | pinyin
     text: str
     offsets: tuple[int, ...]
     homoglyph: tuple[bool, ...]  # the original character was folded from another script/width/accent
@@ -282,8 +283,46 @@ def _chinese_forms(base: Form) -> list[Form]:
 def title_forms(text: str) -> list[Form]:
     """Every form of a listing text to search marks in, the base form first, without duplicates."""
     if text.isascii():  # most titles: the same forms, compiled (tests compare it with _title_forms)
-        return [Form(kind, form, offsets, (False,) * len(offsets)) for kind, form, offsets in ascii_title_forms(text)]
+        forms = [Form(kind, form, offsets, (False,) * len(offsets)) for kind, form, offsets in ascii_title_forms(text)]
+        glyphs = _glyphs_form(forms[0])
+        return [*forms, glyphs] if glyphs is not None else forms
     return _title_forms(text)
+
+
+def _glyphs_form(base: Form) -> Form | None:
+    """Letter pairs drawn like one letter read as it ("Sarnsung", "Tvvitter", "Clell": rn, rr, nn → m, vv → w,
+    cl → d), in words no language spells: "modern" and "clean" are words. Replaced letters are flagged as
+    look-alikes, so a match must include one (see Matcher._locate)."""
+    text = base.text
+    if not _GLYPH_PAIRS.search(text):
+        return None
+    chars, offsets, flags = [], [], []
+    changed = False
+    for word in re.finditer(r"[^ ]+| ", text):
+        start, written = word.start(), word.group()
+        if written == " " or not _GLYPH_PAIRS.search(written) or lexicon.is_known_spelling(written):
+            chars.extend(written)
+            offsets.extend(base.offsets[start:word.end()])
+            flags.extend(base.homoglyph[start:word.end()])
+            continue
+        at = 0
+        for pair in _GLYPH_PAIRS.finditer(written):
+            chars.extend(written[at:pair.start()])
+            offsets.extend(base.offsets[start + at:start + pair.start()])
+            flags.extend(base.homoglyph[start + at:start + pair.start()])
+            chars.append(_GLYPHS[pair.group()])
+            offsets.append(base.offsets[start + pair.start()])
+            flags.append(True)
+            at = pair.end()
+        chars.extend(written[at:])
+        offsets.extend(base.offsets[start + at:word.end()])
+        flags.extend(base.homoglyph[start + at:word.end()])
+        changed = True
+    return Form("glyphs", "".join(chars), tuple(offsets), tuple(flags)) if changed else None
+
+
+_GLYPHS = {"rn": "m", "rr": "m", "nn": "m", "vv": "w", "cl": "d"}
+_GLYPH_PAIRS = re.compile("|".join(_GLYPHS))
 
 
 def _title_forms(text: str) -> list[Form]:
@@ -297,6 +336,9 @@ def _title_forms(text: str) -> list[Form]:
             forms.append(extra)
     if is_han(base.text):
         forms.extend(_chinese_forms(base))
+    glyphs = _glyphs_form(base)
+    if glyphs is not None:
+        forms.append(glyphs)
     seen: set[str] = set()
     unique = []
     for form in forms:

@@ -77,6 +77,20 @@ def test_distinctive_marks_keep_their_look_alikes(title: str, kind: str) -> None
     assert [m.kind for m in found] == [kind]
 
 
+@pytest.mark.parametrize(("mark", "title", "written"), [
+    ("Samsung", "Sarnsung galaxy s2 case", "Sarnsung"), ("Twitter", "Tvvitter phone case", "Tvvitter"),
+    ("Optimum", "Optirṅum hp c4197a premium quality compatible fuser", "Optirṅum"),  # a dev look-alike (dnstwist)
+    ("Dell", "Clell inspiron laptop battery", "Clell"),
+])
+def test_letter_pairs_drawn_like_a_letter_of_the_mark_are_a_homoglyph(mark: str, title: str, written: str) -> None:
+    assert [(m.kind, m.matched_text) for m in Matcher([MarkSpec(1, mark)]).match(title)] == [("homoglyph", written)]
+
+
+def test_letter_pairs_in_words_of_their_own_or_short_of_the_mark_are_no_homoglyph() -> None:
+    assert Matcher([MarkSpec(1, "Modem")]).match("modern office chair") == []  # an English word
+    assert Matcher([MarkSpec(1, "Samsung")]).match("sarnsungs galaxy case") == []  # not the mark exactly
+
+
 def test_a_registered_mark_is_no_misspelling_of_another() -> None:
     both = Matcher([MarkSpec(1, "Denon"), MarkSpec(2, "Odeon")])
     assert [m.mark_id for m in both.match("denon avr-1912 receiver")] == [1]

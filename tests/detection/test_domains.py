@@ -133,6 +133,16 @@ def test_url_path_and_query_are_ignored(matcher: DomainMatcher) -> None:
 def test_digits_for_letters_and_repeated_letters(matcher: DomainMatcher) -> None:
     assert found(matcher, "wwwfac3b00k-login.com") == {"Facebook": "fac3b00k"}
     assert found(matcher, "paypaaal-help.net") == {"PayPal": "paypaaal"}
+    assert found(matcher, "faceboook-rnessages.com") == {"Facebook": "faceboook"}  # "rnessages": no mark
+
+
+def test_letter_pairs_drawn_as_one_letter() -> None:
+    matcher = DomainMatcher([MarkSpec(1, "Samsung"), MarkSpec(2, "Microsoft"), MarkSpec(3, "Twitter")])
+    [match] = matcher.match("sarnsungstore.net")
+    assert (match.mark_id, match.matched_text) == (1, "sarnsung")
+    assert any("look-alike characters" in reason for reason in match.reasons)
+    assert [m.matched_text for m in matcher.match("login.rnicrosoft-verify.com")] == ["rnicrosoft"]
+    assert matcher.match("tvvitter-verify.com") == []  # "twitter" is an English word: only as written
 
 
 def test_authorised_domains_are_not_hits() -> None:

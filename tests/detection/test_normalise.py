@@ -32,6 +32,15 @@ def test_letters_tr39_does_not_list_but_homoglyph_tools_use_fold_to_the_letter_t
     assert base_form("Kəntonalbank").homoglyph[:3] == (False, True, False)
 
 
+def test_letter_pairs_drawn_like_one_letter_are_read_as_it_in_words_no_language_spells() -> None:
+    assert _kinds("Sarnsung galaxy s2 case")["glyphs"] == "samsung galaxy s2 case"
+    assert _kinds("Tvvitter Clell rnodem")["glyphs"] == "twitter dell modem"
+    assert "glyphs" not in _kinds("modern clean corner burn")  # words of their own keep their letters
+    [_, glyphs] = title_forms("Optirṅum kit")  # after folding: "optirnum"
+    assert (glyphs.text, glyphs.homoglyph[:7]) == ("optimum kit", (False,) * 4 + (True, False, False))
+    assert glyphs.span(0, 7, len("Optirṅum kit")) == (0, 8)  # the pair maps back to both letters
+
+
 def test_separators_collapse_and_emoji_are_separators() -> None:
     assert normalise("  Nike!!  Air\tMax 😀 90 ") == "nike air max 90"
     assert normalise("😀😀") == ""
