@@ -58,7 +58,8 @@ Three sources, printed apart so the figures on real pages stay visible on their 
   Shift_JIS with お取り寄せ, Konga in '₦', a Tilda store, Prom.ua in '₴', Spryker with prices in cents, BigCommerce
   Catalyst with split spans, Shopify Horizon with the variant SKU only in JSON-LD, eXtra in Arabic-Indic digits, Coppel
   with cash and credit prices, Jumia MA in 'Dhs', Tiki in '₫', Sephora out of stock only in a disabled button, InSales out
-  of stock), truth committed first, first run: not yet measured;
+  of stock), truth committed first, first run: price / SKU / brand / availability F1 0.529 / 0.824 / 0.824 /
+  0.914 (currency 0.909), the same as main's;
 - **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
 
 A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
