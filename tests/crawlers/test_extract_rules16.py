@@ -1,0 +1,53 @@
+"""Extraction rules found by the sixteenth held-out set (shops and locales the others lack): the rial and the
+Moroccan dirham, codes written in Arabic-Indic digits, a wallet or in-basket price beside the price, "お取り寄せ" as
+available to order: each rule on a minimal page, with the near case it must not catch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crawlers.availability import availability_phrase
+from crawlers.prices import detect_currency, page_locale
+from tests.crawlers.test_extract_sources import jsonld, listing, page
+
+
+def test_the_rial_and_the_moroccan_dirham() -> None:
+    product = {"@context": "https://schema.org", "@type": "Product", "name": "Galaxy A55",
+               "offers": {"@type": "Offer", "price": 189990000, "priceCurrency": "IRR"}}
+    item = listing(page("<h1>Galaxy A55</h1>", lang="fa", head=jsonld(product)), "https://shop.example.ir/p/1")
+    assert (item["price"], item["currency"]) == (Decimal("189990000"), "IRR")
+    body = '<h1>Redmi Note 13</h1><span class="price">2 149,00 Dhs</span>'
+    item = listing(page(body, lang="fr-MA"), "https://shop.example.ma/p/1")
+    assert (item["price"], item["currency"]) == (Decimal("2149.00"), "MAD")
+    # "Dhs" in the Emirates is their dirham
+    assert detect_currency("Dhs 1,299", page_locale("https://shop.example.ae/p/1", "en-AE")) == "AED"
+
+
+def test_a_code_in_arabic_indic_digits_is_read_in_ascii() -> None:
+    body = '<h1>لابتوب لينوفو</h1><div>رمز المنتج: ١٠٠٤١٢٣٤٥</div><span class="price">٣٬٨٩٩ ر.س</span>'
+    item = listing(page(body, lang="ar-SA"), "https://shop.example.sa/p/1")
+    assert item["sku"] == "100412345"
+    assert item["price"] == Decimal("3899")
+
+
+def test_a_wallet_price_is_not_the_price() -> None:
+    body = ('<h1>Кроссовки Gel-Venture 9</h1><p><span class="wallet-price">5 975 ₽</span><span>с WB Кошельком</span></p>'
+            '<p><ins class="final-price">6 290 ₽</ins> <del class="old-price">11 990 ₽</del></p>')
+    assert listing(page(body, lang="ru"), "https://shop.example.ru/p/1")["price"] == Decimal("6290")
+    # without the wallet the first price is the price
+    near = body.replace("с WB Кошельком", "Цена")
+    assert listing(page(near, lang="ru"), "https://shop.example.ru/p/1")["price"] == Decimal("5975")
+
+
+def test_an_in_basket_price_is_not_the_price() -> None:
+    body = ('<h1>Philips Airfryer XL</h1><div class="newPrice">3.999,00 TL</div>'
+            '<div class="basketPrice">Sepette <b>3.799,05 TL</b></div>')
+    assert listing(page(body, lang="tr"), "https://shop.example.com.tr/p/1")["price"] == Decimal("3999.00")
+    near = ('<h1>Philips Airfryer XL</h1><div class="basketPrice">Fiyat <b>3.799,05 TL</b></div>'
+            '<div class="newPrice">3.999,00 TL</div>')
+    assert listing(page(near, lang="tr"), "https://shop.example.com.tr/p/1")["price"] == Decimal("3799.05")
+
+
+def test_otoriyose_is_available_to_order() -> None:
+    assert availability_phrase("お取り寄せ（通常3～5日で発送）") == "BackOrder"
+    assert availability_phrase("在庫あり") == "InStock"
