@@ -51,3 +51,26 @@ def test_an_in_basket_price_is_not_the_price() -> None:
 def test_otoriyose_is_available_to_order() -> None:
     assert availability_phrase("お取り寄せ（通常3～5日で発送）") == "BackOrder"
     assert availability_phrase("在庫あり") == "InStock"
+
+
+SIZES = {"@context": "http://schema.org", "@type": "Product", "name": "Dew Drops", "brand": "Glow Recipe", "sku": "2421234",
+         "offers": [{"@type": "Offer", "sku": "2421234", "price": "35.00", "priceCurrency": "USD",
+                     "availability": "http://schema.org/InStock"},
+                    {"@type": "Offer", "sku": "2399876", "price": "16.00", "priceCurrency": "USD",
+                     "availability": "http://schema.org/InStock"}]}
+
+
+def test_the_offer_of_the_products_own_sku_among_sizes() -> None:
+    item = listing(page("<h1>Dew Drops</h1><p>Item 2421234</p>", head=jsonld(SIZES)))
+    assert item["price"] == Decimal("35.00")
+    # offers not naming the product's SKU: the lowest
+    other = {**SIZES, "sku": "P466123"}
+    assert listing(page("<h1>Dew Drops</h1>", head=jsonld(other)))["price"] == Decimal("16.00")
+
+
+def test_a_disabled_buy_button_named_by_a_test_hook_outweighs_variant_offers() -> None:
+    body = ('<h1>Dew Drops</h1><p>Item 2421234</p><p><b data-at="price">$35.00</b></p>'
+            '<button data-at="add_to_basket_btn" disabled>Out of Stock</button>')
+    assert listing(page(body, head=jsonld(SIZES)))["availability"] == "OutOfStock"
+    enabled = body.replace(" disabled>Out of Stock", ">Add to Basket")
+    assert listing(page(enabled, head=jsonld(SIZES)))["availability"] == "InStock"
