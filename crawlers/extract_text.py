@@ -168,6 +168,12 @@ class Page:
                 node, text = piece.node, price_text(piece.node.element) or piece.text
                 if not MONEY.search(text) and AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
                     parent = node.element.getparent()
+                    for _ in range(2):  # through wrappers of the amount alone ("<span><strong>348,000</strong></span>円")
+                        if parent is None or (up := parent.getparent()) is None or text_of(parent, 40).strip() != text.strip():
+                            break
+                        if len(AMOUNTS.findall(price_text(up, 40))) != 1:
+                            break  # "<strong><b>79</b></strong>折<b>261</b>元": the block holds another amount
+                        parent = up
                     outer = price_text(parent, 40) if parent is not None else ""
                     if outer and MONEY.search(outer) and id(parent) in self.position:
                         node, text = self.position[id(parent)], outer

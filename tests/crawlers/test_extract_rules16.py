@@ -74,3 +74,14 @@ def test_a_disabled_buy_button_named_by_a_test_hook_outweighs_variant_offers() -
     assert listing(page(body, head=jsonld(SIZES)))["availability"] == "OutOfStock"
     enabled = body.replace(" disabled>Out of Stock", ">Add to Basket")
     assert listing(page(enabled, head=jsonld(SIZES)))["availability"] == "InStock"
+
+
+def test_an_amount_wrapped_twice_takes_the_currency_after_its_wrappers() -> None:
+    body = ('<h1>ドラム式洗濯乾燥機 NA-LX129CL</h1><table><tr><th>価格</th>'
+            '<td><span class="fsL"><strong>348,000</strong></span>円（税込）</td></tr></table>')
+    item = listing(page(body, lang="ja"), "https://shop.example.jp/p/1")
+    assert (item["price"], item["currency"]) == (Decimal("348000"), "JPY")
+    # a block holding a discount and the price: the wrapped "79" is the discount, not the price
+    book = ('<h1>原子習慣</h1><ul><li>優惠價：<strong><b>79</b></strong>折<strong class="price01"><b>261</b></strong>元</li>'
+            '</ul>')
+    assert listing(page(book, lang="zh-TW"), "https://shop.example.com.tw/p/1")["price"] == Decimal("261")
