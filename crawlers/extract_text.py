@@ -156,7 +156,7 @@ class Page:
                 # class=js-price></span>"): a last resort, after the prices the page shows as text
                 found = self._candidate(node, value, 2, own=True)
             candidates.extend(found)
-        for piece in self.texts:
+        for at, piece in enumerate(self.texts):
             if (len(piece.text) < 60 and re.search(r"\d", piece.text) and piece.node.old == 0
                     and id(piece.node.element) in self.holds_old):
                 # text of its own in a block that also holds the old price ("<s>59,90</s><br>Nur 44,90 EUR")
@@ -166,7 +166,9 @@ class Page:
             if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
                 node, text = piece.node, price_text(piece.node.element) or piece.text
-                if not MONEY.search(text) and AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
+                if not MONEY.search(text) and (joined := self._split_amount(at)):
+                    text = joined  # "<span>$</span><span>129</span><span>.95</span>"
+                elif not MONEY.search(text) and AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
                     parent = node.element.getparent()
                     for _ in range(2):  # through wrappers of the amount alone ("<span><strong>348,000</strong></span>円")
                         if parent is None or (up := parent.getparent()) is None or text_of(parent, 40).strip() != text.strip():
@@ -201,6 +203,16 @@ class Page:
             return best.amount, best.currency
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
+
+    def _split_amount(self, at: int) -> str | None:
+        """The price a bare amount makes with the symbol before it and the cents after it, each in an element of
+        its own ("<span>$</span><span>129</span><span>.95</span>"), else None."""
+        if not 0 < at < len(self.texts) - 1 or not AMOUNTS.fullmatch(self.texts[at].text.strip()):
+            return None
+        before, after = self.texts[at - 1].text.strip(), self.texts[at + 1].text.strip()
+        if len(before) <= 3 and MONEY.fullmatch(f"{before}1") and re.fullmatch(r"[.,]\d{2}", after):
+            return f"{before}{self.texts[at].text.strip()}{after}"
+        return None
 
     def amounts_shown(self) -> set[str]:
         """Every amount the page shows in a short money text (related blocks and old prices included)."""

@@ -138,8 +138,11 @@ def related_sections(root: Any) -> dict[int, Any]:
         if count > 500:
             break
         if RELATED_HEADING.match(text_of(heading, 80)):
-            out.update((id(sibling), sibling) for sibling in heading.itersiblings()
-                       if sibling.tag not in ("main", "article") and next(sibling.iter("h1"), None) is None)
+            siblings = list(heading.itersiblings())
+            cards = sum(s.tag == "article" for s in siblings) >= 2  # a row of product cards, each an <article>
+            out.update((id(sibling), sibling) for sibling in siblings
+                       if (sibling.tag not in ("main", "article") or (cards and sibling.tag == "article"))
+                       and next(sibling.iter("h1"), None) is None)
     return out
 
 

@@ -85,3 +85,26 @@ def test_an_amount_wrapped_twice_takes_the_currency_after_its_wrappers() -> None
     book = ('<h1>原子習慣</h1><ul><li>優惠價：<strong><b>79</b></strong>折<strong class="price01"><b>261</b></strong>元</li>'
             '</ul>')
     assert listing(page(book, lang="zh-TW"), "https://shop.example.com.tw/p/1")["price"] == Decimal("261")
+
+
+CATALYST = ('<h1>Trail Runner 2 Boot</h1><div><span class="sr-only">Sale price</span><span>$</span><span>129</span>'
+            '<span class="align-super">.95</span> <span class="sr-only">Original price</span>'
+            '<span class="line-through">$179.95</span></div>')
+
+
+def test_a_price_split_into_symbol_amount_and_cents_beside_a_line_through_one() -> None:
+    assert listing(page(CATALYST), "https://shop.example.com/p/1")["price"] == Decimal("129.95")
+    # a Tailwind "line-through" price alone is still not the price
+    alone = '<h1>Trail Runner 2 Boot</h1><span class="line-through">$179.95</span><span class="price">$149.00</span>'
+    assert listing(page(alone), "https://shop.example.com/p/1")["price"] == Decimal("149.00")
+
+
+def test_product_cards_in_articles_after_a_related_heading_are_not_the_price() -> None:
+    body = ('<h1>Trail Runner 2 Boot</h1><button>Add to Cart</button>'
+            '<section><h2>Related Products</h2><article><h3>Trail Sock</h3><span>$24.00</span></article>'
+            '<article><h3>Spray</h3><span>$12.95</span></article></section>')
+    assert listing(page(body), "https://shop.example.com/p/1").get("price") is None
+    # one article after such a heading may be the product itself
+    single = ('<section><h2>Related Products</h2><article><h3>Trail Runner 2 Boot</h3><span>$24.00</span>'
+              '</article></section>')
+    assert listing(page(single), "https://shop.example.com/p/1")["price"] == Decimal("24.00")
