@@ -354,7 +354,8 @@ class Page:
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
             logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
-                    or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider|seller", marks)
+                    or re.search(r"(?<!product-)brands|navbar|site-?brand|footer|carousel|slider|seller", marks)
+                    or (re.search(r"header", marks) and not re.search(r"product[\w-]*header", marks))
                     or ("logo" in marks and not logo) or self._around_heading(node.element)):
                 continue
             text = attrs.get("content") or text_of(node.element, 80)
@@ -365,7 +366,7 @@ class Page:
             value = brand_name(text)
             if value:
                 return value
-        found = self._labelled(MAKER_RE, brand_name)
+        found = self._brand_link() or self._labelled(MAKER_RE, brand_name)
         if found:
             return found
         for piece in self.texts:
@@ -381,6 +382,19 @@ class Page:
                                "//a[contains(@href,'brand')]")[:20]
         return next((b for link in links if (b := brand_name(link.xpath("normalize-space(.)").get()))), None) or (
             self._crumb_brand())
+
+    def _brand_link(self) -> str | None:
+        """A link to the brand's page named as its address names it ("<a href=/marcas/electrolux/>Electrolux</a>"),
+        outside the site's menus, the breadcrumb and other products' blocks."""
+        for node in self.nodes:
+            href = node.element.attrib.get("href", "") if node.element.tag == "a" else ""
+            match = BRAND_HREF.search(href)
+            if node.noise or not match:
+                continue
+            text = text_of(node.element, 60)
+            if text and re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") == match.group(1).lower():
+                return brand_name(text)
+        return None
 
     def _crumb_brand(self) -> str | None:
         """The breadcrumb's deepest category when the <h1> names it inside ("Eletroportáteis > Mondial" over
@@ -487,6 +501,10 @@ class Page:
         if self.buttons:
             return "InStock", False
         return (phrases[0][1] if phrases else None), False
+
+
+BRAND_HREF = re.compile(r"/(?:brands?|marcas?|marken?|marques?|merk(?:en)?|thuong-hieu|markalar)/([a-z0-9][a-z0-9-]*)"
+                        r"(?:\.html?)?/?(?:[?#]|$)", re.I)
 
 
 def _discounted(text: str, locale: Locale | None) -> str | None:

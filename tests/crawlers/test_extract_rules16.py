@@ -108,3 +108,22 @@ def test_product_cards_in_articles_after_a_related_heading_are_not_the_price() -
     single = ('<section><h2>Related Products</h2><article><h3>Trail Runner 2 Boot</h3><span>$24.00</span>'
               '</article></section>')
     assert listing(page(single), "https://shop.example.com/p/1")["price"] == Decimal("24.00")
+
+
+def test_a_link_to_the_brands_page_named_like_its_address() -> None:
+    body = ('<h1>Geladeira Frost Free Duplex 474L IF55</h1><p>Código 237843900 | '
+            '<a href="/marcas/electrolux/">Electrolux</a></p><span class="price">R$ 4.699,00</span>')
+    assert listing(page(body, lang="pt-BR"), "https://shop.example.com.br/p/1")["brand"] == "Electrolux"
+    # a link to the brands index, or one whose text is not the brand of its address, names no brand
+    near = body.replace('<a href="/marcas/electrolux/">Electrolux</a>', '<a href="/marcas/electrolux/">Ver mais</a>')
+    assert listing(page(near, lang="pt-BR"), "https://shop.example.com.br/p/1").get("brand") is None
+
+
+def test_a_brand_in_the_product_header_block() -> None:
+    body = ('<div class="product-page__header"><a class="product-page__header-brand" href="/b/9">ASICS</a>'
+            '<h1>Кроссовки мужские Gel-Venture 9</h1></div><span class="price">6 290 ₽</span>')
+    assert listing(page(body, lang="ru"), "https://shop.example.ru/p/1")["brand"] == "ASICS"
+    # the site header's brand is the shop's
+    site = ('<div class="header"><span class="header-brand">Wildberries</span></div>'
+            '<h1>Кроссовки мужские Gel-Venture 9</h1><span class="price">6 290 ₽</span>')
+    assert listing(page(site, lang="ru"), "https://shop.example.ru/p/1").get("brand") != "Wildberries"
