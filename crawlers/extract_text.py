@@ -210,9 +210,16 @@ class Page:
         if not 0 < at < len(self.texts) - 1 or not AMOUNTS.fullmatch(self.texts[at].text.strip()):
             return None
         before, after = self.texts[at - 1].text.strip(), self.texts[at + 1].text.strip()
-        if len(before) <= 3 and MONEY.fullmatch(f"{before}1") and re.fullmatch(r"[.,]\d{2}", after):
-            return f"{before}{self.texts[at].text.strip()}{after}"
-        return None
+        if not (len(before) <= 3 and MONEY.fullmatch(f"{before}1") and re.fullmatch(r"[.,]\d{2}", after)):
+            return None
+        block = self.texts[at].node.element.getparent()
+        if block is not None:  # beside it only struck prices: "$3 .48 -10% $9.27" is no sale block
+            count = len(AMOUNTS.findall(PERCENT.sub(" ", text_of(block, 200))))
+            struck = sum(len(AMOUNTS.findall(text_of(d, 60))) for d in block.iterdescendants()
+                         if (n := self.position.get(id(d))) is not None and n.old == 2)
+            if count - struck != 1:
+                return None
+        return f"{before}{self.texts[at].text.strip()}{after}"
 
     def amounts_shown(self) -> set[str]:
         """Every amount the page shows in a short money text (related blocks and old prices included)."""
