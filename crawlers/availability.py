@@ -61,9 +61,9 @@ PRE_PHRASES = (
 )
 # an item the shop takes orders for and ships when its supplier delivers ("Backordered – ships in 3-5 weeks"), not
 # an in-stock line that allows it ("27 in stock (can be backordered)")
-# "Available to order" (UK shops): not held in stock, ordered in from the maker ("usually dispatched within 10-14 days")
+# "Available to order" (UK shops), "お取り寄せ" (Japanese shops): not held in stock, ordered in from the maker ("usually dispatched within 10-14 days")
 BACK_PHRASES = (r"(?<!can be )(?<!may be )back-?ordered|on back-?order|back-?order(?:ed)? (?:only|now|item)|"
-                r"available (?:on|for|as) back-?order|en reliquat|im rückstand|(?<!also )available to order")
+                r"available (?:on|for|as) back-?order|en reliquat|im rückstand|(?<!also )available to order|お取り寄せ|取り寄せ品?")
 _BACK = re.compile(rf"(?i)(?<![\w])(?:{BACK_PHRASES})(?![\w])")
 _OUT = re.compile(rf"(?i)(?<![\w])(?:{OUT_PHRASES})")
 # an item announced but not yet on sale ("Coming soon", "Bientôt disponible"): unavailable when nothing can be bought

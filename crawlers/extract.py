@@ -194,27 +194,32 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
     if not chosen and query and len(offers) > 1:
         # "?variant=081434" naming one offer by its SKU (the size selected on the page)
         chosen = [o for o in offers if _text(o.get("sku")) in query]
+    offer_skus = {_text(o.get("sku")) for o in offers} - {None}
+    own = [o for o in offers if _text(o.get("sku")) == out["sku"]] if not chosen and not out["mpn"] else []
+    picked = chosen[:1] or (own if len(own) == 1 and len(offer_skus) > 1 else offers)
+    # several sizes' offers and the product's SKU naming one: the page shows that size (Sephora's "Item 2421234")
     best: tuple[Decimal, Decimal, str | None] | None = None
-    for offer in chosen[:1] or offers:
+    for offer in picked:
         price, currency = _offer_price(offer)
         amount, found = _amount(price, currency, locale)
         if amount is not None and (best is None or amount < best[0]):
             best = (amount, amount, found)
     if best is not None:
         out["price"], out["currency"] = str(best[1]), best[2]
-        spread = [o for o in chosen[:1] or offers if o.get("price") in (None, "") and o.get("highPrice") not in (None, "")]
+        spread = [o for o in picked if o.get("price") in (None, "") and o.get("highPrice") not in (None, "")]
         high, _ = _amount(spread[0]["highPrice"], spread[0].get("priceCurrency"), locale) if len(spread) == 1 else (None, None)
         if high is not None and high > best[0]:
             out["price_span"] = (best[0], high)  # the lowest of several sellers' or conditions' prices
     elif offers and (currency := _text(offers[0].get("priceCurrency"))):
         out["currency"] = currency
-    raw_terms = [_text(o.get("availability")) or "" for o in chosen[:1] or offers]
+    raw_terms = [_text(o.get("availability")) or "" for o in picked]
     if raw_terms and all("limitedavailability" in t.lower() for t in raw_terms):
         out["availability_limited"] = True  # some platforms (Shopware) say so of items they cannot deliver
     terms = [availability_term(t) for t in raw_terms]
     terms = [t for t in terms if t] or [availability_term(_text(product.get("availability")))]
     out["availability"] = "InStock" if "InStock" in terms and not chosen else (terms[0] if terms else None)
-    offer_skus = {_text(o.get("sku")) for o in offers} - {None}
+    if len(offer_skus) > 1:
+        out["variant_offers"] = True  # the page shows one of them: its stock is for the page to say
     if not chosen and len(offer_skus) > 1 and out["sku"] in offer_skus and out["mpn"]:
         out["sku"] = out["mpn"]  # the product's "sku" is one of its sizes' (VTEX's first item id): its reference is the MPN
     if (chosen and len(offers) > 1) or any(re.sub(r"[\s_-]", "", t).lower().endswith("instoreonly") for t in raw_terms):
@@ -437,11 +442,12 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     structured = [from_product(p, base, page_url=offer_url, locale=locale)
                   for p in _structured_product(sel, text, base, title, offer_url, rdfa)]
     limited = any(s.pop("availability_limited", False) for s in structured)
+    variants = any(s.pop("variant_offers", False) for s in structured[:1])
     spans = [s.pop("price_span", None) for s in structured]
     sources: list[dict[str, Any]] = [*structured, meta]
     visible: dict[str, Any] = {}
     no_product = False
-    if limited or not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
+    if limited or variants or not all(s.get("sku") or s.get("mpn") for s in structured[:1]) or not _has_all(structured, meta):
         state = from_state(sel, title)
         # og:price of a product whose price varies is its lowest; the state names the variant on the page
         sources.insert(len(structured) if state.pop("variant_price", False) else len(sources), state)

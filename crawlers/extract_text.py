@@ -156,7 +156,7 @@ class Page:
                 # class=js-price></span>"): a last resort, after the prices the page shows as text
                 found = self._candidate(node, value, 2, own=True)
             candidates.extend(found)
-        for piece in self.texts:
+        for at, piece in enumerate(self.texts):
             if (len(piece.text) < 60 and re.search(r"\d", piece.text) and piece.node.old == 0
                     and id(piece.node.element) in self.holds_old):
                 # text of its own in a block that also holds the old price ("<s>59,90</s><br>Nur 44,90 EUR")
@@ -166,8 +166,16 @@ class Page:
             if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
                 node, text = piece.node, price_text(piece.node.element) or piece.text
-                if not MONEY.search(text) and AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
+                if not MONEY.search(text) and (joined := self._split_amount(at)):
+                    text = joined  # "<span>$</span><span>129</span><span>.95</span>"
+                elif not MONEY.search(text) and AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
                     parent = node.element.getparent()
+                    for _ in range(2):  # through wrappers of the amount alone ("<span><strong>348,000</strong></span>円")
+                        if parent is None or (up := parent.getparent()) is None or text_of(parent, 40).strip() != text.strip():
+                            break
+                        if len(AMOUNTS.findall(price_text(up, 40))) != 1:
+                            break  # "<strong><b>79</b></strong>折<b>261</b>元": the block holds another amount
+                        parent = up
                     outer = price_text(parent, 40) if parent is not None else ""
                     if outer and MONEY.search(outer) and id(parent) in self.position:
                         node, text = self.position[id(parent)], outer
@@ -195,6 +203,23 @@ class Page:
             return best.amount, best.currency
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
+
+    def _split_amount(self, at: int) -> str | None:
+        """The price a bare amount makes with the symbol before it and the cents after it, each in an element of
+        its own ("<span>$</span><span>129</span><span>.95</span>"), else None."""
+        if not 0 < at < len(self.texts) - 1 or not AMOUNTS.fullmatch(self.texts[at].text.strip()):
+            return None
+        before, after = self.texts[at - 1].text.strip(), self.texts[at + 1].text.strip()
+        if not (len(before) <= 3 and MONEY.fullmatch(f"{before}1") and re.fullmatch(r"[.,]\d{2}", after)):
+            return None
+        block = self.texts[at].node.element.getparent()
+        if block is not None:  # beside it only struck prices: "$3 .48 -10% $9.27" is no sale block
+            count = len(AMOUNTS.findall(PERCENT.sub(" ", text_of(block, 200))))
+            struck = sum(len(AMOUNTS.findall(text_of(d, 60))) for d in block.iterdescendants()
+                         if (n := self.position.get(id(d))) is not None and n.old == 2)
+            if count - struck != 1:
+                return None
+        return f"{before}{self.texts[at].text.strip()}{after}"
 
     def amounts_shown(self) -> set[str]:
         """Every amount the page shows in a short money text (related blocks and old prices included)."""
@@ -336,7 +361,8 @@ class Page:
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
             logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
             if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
-                    or re.search(r"(?<!product-)brands|navbar|site-?brand|header|footer|carousel|slider|seller", marks)
+                    or re.search(r"(?<!product-)brands|navbar|site-?brand|footer|carousel|slider|seller", marks)
+                    or (re.search(r"header", marks) and not re.search(r"product[\w-]*header", marks))
                     or ("logo" in marks and not logo) or self._around_heading(node.element)):
                 continue
             text = attrs.get("content") or text_of(node.element, 80)
@@ -347,7 +373,7 @@ class Page:
             value = brand_name(text)
             if value:
                 return value
-        found = self._labelled(MAKER_RE, brand_name)
+        found = self._brand_link() or self._labelled(MAKER_RE, brand_name)
         if found:
             return found
         for piece in self.texts:
@@ -363,6 +389,19 @@ class Page:
                                "//a[contains(@href,'brand')]")[:20]
         return next((b for link in links if (b := brand_name(link.xpath("normalize-space(.)").get()))), None) or (
             self._crumb_brand())
+
+    def _brand_link(self) -> str | None:
+        """A link to the brand's page named as its address names it ("<a href=/marcas/electrolux/>Electrolux</a>"),
+        outside the site's menus, the breadcrumb and other products' blocks."""
+        for node in self.nodes:
+            href = node.element.attrib.get("href", "") if node.element.tag == "a" else ""
+            match = BRAND_HREF.search(href)
+            if node.noise or not match:
+                continue
+            text = text_of(node.element, 60)
+            if text and re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") == match.group(1).lower():
+                return brand_name(text)
+        return None
 
     def _crumb_brand(self) -> str | None:
         """The breadcrumb's deepest category when the <h1> names it inside ("Eletroportáteis > Mondial" over
@@ -469,6 +508,10 @@ class Page:
         if self.buttons:
             return "InStock", False
         return (phrases[0][1] if phrases else None), False
+
+
+BRAND_HREF = re.compile(r"/(?:brands?|marcas?|marken?|marques?|merk(?:en)?|thuong-hieu|markalar)/([a-z0-9][a-z0-9-]*)"
+                        r"(?:\.html?)?/?(?:[?#]|$)", re.I)
 
 
 def _discounted(text: str, locale: Locale | None) -> str | None:

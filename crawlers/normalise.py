@@ -11,7 +11,7 @@ from typing import Any
 from w3lib.html import remove_tags, replace_entities
 
 from crawlers.availability import availability_term
-from crawlers.prices import normalise_currency, parse_price
+from crawlers.prices import ascii_digits, normalise_currency, parse_price
 from shared_db.es.listings import LISTING_FIELDS
 
 ITEM_FIELDS = tuple(f for f in LISTING_FIELDS if f != "indexed_at")
@@ -123,6 +123,9 @@ def normalise_listing(raw: dict[str, Any], *, problems: list[str] | None = None)
             out[key] = value
     for key in TEXT_FIELDS:
         out[key] = clean_text(raw.get(key))
+    for key in ("sku", "mpn"):  # codes are matched as ASCII: "١٠٠٤١٢٣٤٥" is 100412345
+        if out[key]:
+            out[key] = ascii_digits(out[key])
     price, currency = raw.get("price"), raw.get("currency")
     if isinstance(price, Decimal):
         out["price"], out["currency"] = price, normalise_currency(currency)

@@ -20,6 +20,7 @@ NOISE_PART = re.compile(r"(?i)mini-?cart|cart-(?:count|preview|contents|link|dra
                         r"(?<![a-z])reviews?(?![a-z])|newsletter|cookie|you-?may|sponsored|other-?(?:sellers?|offers?|merchants?|vendors?)")
 INLINE_TAGS = frozenset({"span", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "small", "em", "label", "p"})
 PRODUCT_BLOCK = re.compile(r"(?i)product|item|entry|article|pdp|detail")
+_TEST_HOOKS = ("data-testid", "data-test", "data-qa", "data-at", "data-automation-id")
 INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\ufeff]")
 
 
@@ -137,8 +138,11 @@ def related_sections(root: Any) -> dict[int, Any]:
         if count > 500:
             break
         if RELATED_HEADING.match(text_of(heading, 80)):
-            out.update((id(sibling), sibling) for sibling in heading.itersiblings()
-                       if sibling.tag not in ("main", "article") and next(sibling.iter("h1"), None) is None)
+            siblings = list(heading.itersiblings())
+            cards = sum(s.tag == "article" for s in siblings) >= 2  # a row of product cards, each an <article>
+            out.update((id(sibling), sibling) for sibling in siblings
+                       if (sibling.tag not in ("main", "article") or (cards and sibling.tag == "article"))
+                       and next(sibling.iter("h1"), None) is None)
     return out
 
 
@@ -235,10 +239,11 @@ def button_label(element: Any) -> str:
 
 
 def button_marks(element: Any) -> str:
-    """A button's label with the attributes that name its action (name, id, class, title)."""
+    """A button's label with the attributes that name its action (name, id, class, title, the test hooks of React
+    shops: data-testid="bagButton", data-at="add_to_basket_btn")."""
     attrs = element.attrib
     return " ".join((button_label(element), attrs.get("name", ""), attrs.get("id", ""), attrs.get("class", ""),
-                     attrs.get("title", "")))
+                     attrs.get("title", ""), *(attrs.get(k, "") for k in _TEST_HOOKS)))
 
 
 def state_marks(element: Any) -> str:

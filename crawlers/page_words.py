@@ -7,7 +7,7 @@ import re
 
 OLD = re.compile(r"(?<![a-z0-9])(?<!with-)(?<!has-)(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
                  r"|msrp|uvp|crossed"
-                 r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted)")  # on camel-split, lower-cased attributes
+                 r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted|line-?through)")  # on camel-split, lower-cased attributes
 WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|(?<!prices-)list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
                       r"|without-?tax|excl(?:uding)?-?tax|ex-?tax)")  # a tax-exclusive price beside the gross one
 NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poupe|sparen|\bspar(?:a|e)?\b|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
@@ -50,9 +50,10 @@ PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price
 # a price for members only ("Club price £11.00", "Beauty Insider price"): not the price everyone pays
 MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|card(?:holder)?|plus)[\s-]*(?:price|prices|preis|prix)"
                     r"\s*[:：]?\s*$|(?<![a-z])(?:member|club|loyalty)-?price")
-# the price for holders of the shop's card ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой"): a members' price
+# the price for holders of the shop's card or wallet ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой", "5 975 ₽ с WB
+# Кошельком") or once in the basket ("Sepette 3.799,05 TL"): a members' price
 CARD = re.compile(r"(?i)(?<!\w)(?:con|with|mit|avec|com|c|с|ile)\s+(?:[^\W\d]+\s+){0,2}?(?:tarjeta|card|karte|carte|"
-                  r"cartão|картой|kartı|kartą)(?!\w)")
+                  r"cartão|картой|kartı|kartą|кошельком|wallet)(?!\w)|(?<!\w)(?:sepette|sepet fiyatı)(?!\w)")
 PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*(?:%|折(?!扣))")  # "79折": 79 % of the list price
 OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
              r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"

@@ -34,7 +34,8 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("ر.س", "SAR"), ("د.إ", "AED"), ("ج.م", "EGP"), ("د.ك", "KWD"), ("ر.ق", "QAR"), ("د.ب", "BHD"), ("ر.ع", "OMR"),
     ("SAR", "SAR"), ("KWD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
     ("₸", "KZT"), ("KZT", "KZT"), ("тг", "KZT"), ("₼", "AZN"), ("AZN", "AZN"),
-    ("₮", "MNT"), ("MNT", "MNT"), ("RSD", "RSD"),
+    ("₮", "MNT"), ("MNT", "MNT"), ("RSD", "RSD"), ("ریال", "IRR"), ("﷼", "IRR"), ("IRR", "IRR"),
+    ("د.م.", "MAD"), ("MAD", "MAD"), ("Dhs", None),
     ("￥", None), ("¥", None), ("元", None), ("kr", None), ("$", None), ("Rs.", None), ("Rs", None),
 )
 ISO_CODES = frozenset(code for _, code in CURRENCY_MARKERS if code) | {"RUB", "ZAR", "ILS", "AED", "SAR", "ISK",
@@ -55,7 +56,7 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
                     "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
                     "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON", "PK": "PKR", "LK": "LKR", "NP": "NPR",
                     "BD": "BDT", "NG": "NGN", "KE": "KES", "GH": "GHS", "EG": "EGP",
-                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD", "PE": "PEN", "UY": "UYU",
+                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD", "PE": "PEN", "UY": "UYU", "IR": "IRR", "MA": "MAD",
                     **{c: "EUR" for c in EURO_COUNTRIES}}
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
@@ -124,6 +125,8 @@ def resolve_symbol(marker: str, locale: Locale | None) -> str:
         return {"TW": "TWD", "HK": "HKD"}.get(country or "", "CNY")
     if marker in ("Rs", "Rs."):  # rupees
         return {"PK": "PKR", "LK": "LKR", "NP": "NPR"}.get(country or "", "INR")
+    if marker == "Dhs":  # dirhams: Moroccan, and the UAE's written the same way
+        return "AED" if country == "AE" else "MAD"
     if marker == "kr":
         return _KRONA.get(country or "") or _KRONA.get(language or "") or "SEK"
     return _DOLLAR_COUNTRIES.get(country or "", "USD")
