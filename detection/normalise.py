@@ -285,7 +285,7 @@ def title_forms(text: str) -> list[Form]:
     if text.isascii():  # most titles: the same forms, compiled (tests compare it with _title_forms)
         forms = [Form(kind, form, offsets, (False,) * len(offsets)) for kind, form, offsets in ascii_title_forms(text)]
         glyphs = _glyphs_form(forms[0])
-        return [*forms, glyphs] if glyphs is not None else forms
+        return [*forms, glyphs] if glyphs is not None and glyphs.text not in {f.text for f in forms} else forms
     return _title_forms(text)
 
 
@@ -293,31 +293,28 @@ def _glyphs_form(base: Form) -> Form | None:
     """Letter pairs drawn like one letter read as it ("Sarnsung", "Tvvitter", "Clell": rn, rr, nn → m, vv → w,
     cl → d), in words no language spells: "modern" and "clean" are words. Replaced letters are flagged as
     look-alikes, so a match must include one (see Matcher._locate)."""
-    text = base.text
-    if not _GLYPH_PAIRS.search(text):
+    if not _GLYPH_PAIRS.search(base.text):
         return None
-    chars, offsets, flags = [], [], []
-    changed = False
-    for word in re.finditer(r"[^ ]+| ", text):
-        start, written = word.start(), word.group()
-        if written == " " or not _GLYPH_PAIRS.search(written) or lexicon.is_known_spelling(written):
-            chars.extend(written)
-            offsets.extend(base.offsets[start:word.end()])
-            flags.extend(base.homoglyph[start:word.end()])
+    chars: list[str] = []
+    offsets: list[int] = []
+    flags: list[bool] = []
+
+    def keep(start: int, end: int) -> None:
+        chars.extend(base.text[start:end])
+        offsets.extend(base.offsets[start:end])
+        flags.extend(base.homoglyph[start:end])
+
+    changed, kept = False, 0
+    for word in re.finditer(r"[^ ]+", base.text):
+        if lexicon.is_known_spelling(word.group()):
             continue
-        at = 0
-        for pair in _GLYPH_PAIRS.finditer(written):
-            chars.extend(written[at:pair.start()])
-            offsets.extend(base.offsets[start + at:start + pair.start()])
-            flags.extend(base.homoglyph[start + at:start + pair.start()])
+        for pair in _GLYPH_PAIRS.finditer(base.text, word.start(), word.end()):
+            keep(kept, pair.start())
             chars.append(_GLYPHS[pair.group()])
-            offsets.append(base.offsets[start + pair.start()])
+            offsets.append(base.offsets[pair.start()])
             flags.append(True)
-            at = pair.end()
-        chars.extend(written[at:])
-        offsets.extend(base.offsets[start + at:word.end()])
-        flags.extend(base.homoglyph[start + at:word.end()])
-        changed = True
+            kept, changed = pair.end(), True
+    keep(kept, len(base.text))
     return Form("glyphs", "".join(chars), tuple(offsets), tuple(flags)) if changed else None
 
 
