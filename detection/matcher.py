@@ -369,11 +369,12 @@ class Matcher:
 
 
 def _names_another_brand(needle: str, words: str, level: Distinctiveness, context: Mapping[str, Any] | None) -> bool:
-    """Whether a misspelling of the mark is the brand the listing's brand field states, and so that brand: for a
-    mark of four letters or fewer, where one slip is a quarter of it ("arkon" is no ARKO), or with another first
-    letter ("cradlepoint" is no TRADEPOINT). Counterfeiters state their spelling as the brand too, but keep the
-    mark's look: "Addidas", "Panasonik" (and a letter doubled, which the caller leaves out) stay reported."""
-    return (level.level == WEAK or words[:1] != needle[:1]) and names_stated_brand(context, words)
+    """Whether a misspelling of the mark is the brand the listing's brand field states, and so that brand: with
+    another first letter ("cradlepoint" is no TRADEPOINT), or a four-letter mark with a letter added at its end
+    ("arkon" is no ARKO). Counterfeiters state their spelling as the brand too, but keep the mark's look:
+    "Addidas", "Srony", "Soyn", "Cannon" (and a letter doubled) stay reported."""
+    extended = level.level == WEAK and len(words) == len(needle) + 1 and words.startswith(needle)
+    return (extended or words[:1] != needle[:1]) and names_stated_brand(context, words)
 
 
 def _phrase_of(info: _MarkForm, needle: str) -> str:

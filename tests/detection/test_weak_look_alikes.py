@@ -200,9 +200,8 @@ def test_a_letter_written_twice_into_a_known_spelling_is_no_misspelling(mark: st
 
 @pytest.mark.parametrize(("mark", "title", "brand", "written"), [
     ("ARKO", "arkon bbbold112 deluxe non-skid weighted dashboard mount for blackberry", "arkon", "arkon"),
-    ("Velo", "veho vcc004muviblk black micro dv camcorder", "Veho", "veho"),
 ])
-def test_a_weak_mark_misspelt_into_the_listings_stated_brand_is_that_brand(mark: str, title: str, brand: str,
+def test_a_weak_mark_with_a_letter_added_that_is_the_listings_stated_brand_is_that_brand(mark: str, title: str, brand: str,
                                                                           written: str) -> None:
     assert _found(mark, title, {"brand": brand}) == []
     assert _found(mark, title, {"brand": "Acme"}) == [("fuzzy", written)]  # another brand field: the mark misspelt
@@ -219,3 +218,6 @@ def test_a_longer_mark_misspelt_or_a_short_one_doubled_into_the_stated_brand_is_
     test_trading_names), and a doubled letter stays a disguise."""
     assert _found("Panasonic", "Panasonik lumix camera battery", {"brand": "Panasonik"}) == [("fuzzy", "Panasonik")]
     assert _found("Nike", "Nikke air running shoes", {"brand": "Nikke"}) == [("fuzzy", "Nikke")]
+    # the demo marketplace's counterfeits: a letter inserted or two swapped inside a four-letter mark
+    assert _found("SONY", "srony hdr-xr150 120gb hdd handycam camcorder", {"brand": "srony"}) == [("fuzzy", "srony")]
+    assert _found("SONY", "soyn mdr-v250v monitor series headphones", {"brand": "soyn"}) == [("fuzzy", "soyn")]
