@@ -267,6 +267,8 @@ class Matcher:
         a plausible disguise of the mark (:mod:`detection.variants`), not a word or name of its own.
         """
         start, end = _window(needle, form.text)
+        if form.kind in _WHOLE_TOKENS_ONLY and len(needle) > len(form.text):
+            return None  # a text shorter than the mark holds none of it as a whole token: "tornmy" is no TOMMY HILFIGER
         at_boundary = _at_boundary(form, start, end) or (form.kind == "spacing" and _written_apart(text, form, start, end))
         if info.variant == "pinyin" or form.kind == "pinyin":
             # Sounding alike is only evidence when the whole syllables agree.

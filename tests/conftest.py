@@ -16,11 +16,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 
 from shared_db.db import make_engine
 from shared_db.migrate import upgrade
 from shared_db.settings import Settings, reset_settings
+
+# CI runs the property tests on Hypothesis's fixed seed so a result can be reproduced from its log;
+# elsewhere each run draws new examples, which is how counterexamples are found.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 TEST_ES_PORT = int(os.environ.get("MARKWATCH_TEST_ES_PORT", "9201"))
 PG_ADMIN_URL = os.environ.get("MARKWATCH_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -90,21 +90,17 @@ LONG_BRANDS = ["cooler master", "maggiano's little italy", "black and decker", "
                "the north face", "sportmaster", "printmaster", "vivienne westwood", "clarins", "zaxby's",
                "mammut sports group", "nnamdi", "cloudflare", "li-ning", "under armour"]
 LOOK_ALIKES = {"m": "rn", "w": "vv", "d": "cl", "l": "i"}
-LETTER_WORDS = [word for word in WORDS if not any(c.isdigit() for c in word)]
 
 
 @st.composite
 def long_titles(draw: st.DrawFn) -> str:
-    """Titles of a few words: long marks or their words, misspelt, drawn with look-alikes, run together.
-    No digits for letters: the leet forms' whole-token screen misses a longer form holding the whole
-    text ("arm0ur" for UNDER ARMOUR), a gap of its own (see the lead's notes), not this search's."""
+    """Titles of a few words: long marks or their words, misspelt, drawn with look-alikes, run together."""
     rng = random.Random(draw(st.integers(0, 2**32)))
     pieces = []
     for _ in range(rng.randint(1, 5)):
-        piece = rng.choice(LONG_BRANDS + [word for brand in LONG_BRANDS for word in brand.split()] + LETTER_WORDS)
+        piece = rng.choice(LONG_BRANDS + [word for brand in LONG_BRANDS for word in brand.split()] + WORDS)
         if rng.random() < 0.5:
-            variant = _variant(piece, rng)
-            piece = piece if any(c.isdigit() for c in variant) else variant
+            piece = _variant(piece, rng)
         if rng.random() < 0.3:
             at = rng.randrange(len(piece))
             piece = piece[:at] + LOOK_ALIKES.get(piece[at], piece[at]) + piece[at + 1:]
@@ -120,6 +116,16 @@ def test_screening_never_changes_a_match_on_long_marks(batch: list[str], cutoff:
     marks = [MarkSpec(i, brand) for i, brand in enumerate(LONG_BRANDS)]
     assert Matcher(marks).match_many(batch, score_cutoff=cutoff) == _unscreened(Matcher(marks)).match_many(
         batch, score_cutoff=cutoff)
+
+
+def test_a_look_alike_shorter_than_the_mark_is_judged_alike_screened_or_not() -> None:
+    """A text that is one word of a longer mark, drawn with letter pairs or digits ("tornmy" for
+    TOMMY HILFIGER, CI's counterexample), holds no whole token of the mark: neither search reports it."""
+    marks = [MarkSpec(i, brand) for i, brand in enumerate(LONG_BRANDS)]
+    titles = ["tornmy", "arm0ur", "c1oudflare", "tornmy hilfiger", "under arm0ur"]
+    screened = Matcher(marks).match_many(titles)
+    assert screened == _unscreened(Matcher(marks)).match_many(titles)
+    assert [bool(found) for found in screened] == [False, False, True, True, True]
 
 
 def test_screening_never_changes_a_match_on_real_titles(shared_data: Path) -> None:
