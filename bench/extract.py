@@ -107,6 +107,7 @@ HOLDOUT13 = ROOT / "bench" / "data" / "extract_holdout13"
 HOLDOUT14 = ROOT / "bench" / "data" / "extract_holdout14"
 HOLDOUT15 = ROOT / "bench" / "data" / "extract_holdout15"
 HOLDOUT16 = ROOT / "bench" / "data" / "extract_holdout16"
+HOLDOUT17 = ROOT / "bench" / "data" / "extract_holdout17"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -268,7 +269,8 @@ def main() -> None:
             "holdout13": written_pages(HOLDOUT13, "holdout13"),
             "holdout14": written_pages(HOLDOUT14, "holdout14"),
             "holdout15": written_pages(HOLDOUT15, "holdout15"),
-            "holdout16": written_pages(HOLDOUT16, "holdout16")}
+            "holdout16": written_pages(HOLDOUT16, "holdout16"),
+            "holdout17": written_pages(HOLDOUT17, "holdout17")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
