@@ -219,7 +219,9 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
     terms = [t for t in terms if t] or [availability_term(_text(product.get("availability")))]
     out["availability"] = "InStock" if "InStock" in terms and not chosen else (terms[0] if terms else None)
     if len(offer_skus) > 1:
-        out["variant_offers"] = True  # the page shows one of them: its stock is for the page to say
+        out["variant_offers"] = True
+        if not chosen and not out["sku"] and not out["mpn"] and (stem := _sku_stem(offer_skus)):
+            out["sku_stem"] = stem  # "19384756.0195866789012", "19384756.0195866789029": sizes of product 19384756  # the page shows one of them: its stock is for the page to say
     if not chosen and len(offer_skus) > 1 and out["sku"] in offer_skus and out["mpn"]:
         out["sku"] = out["mpn"]  # the product's "sku" is one of its sizes' (VTEX's first item id): its reference is the MPN
     if (chosen and len(offers) > 1) or any(re.sub(r"[\s_-]", "", t).lower().endswith("instoreonly") for t in raw_terms):
@@ -241,6 +243,33 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
     if not out["sku"] and product_id:
         out["sku"] = product_id.split(":", 1)[-1] if re.match(r"^[a-z]+:", product_id) else product_id
     return {k: v for k, v in out.items() if v not in (None, [], "")}
+
+
+def _sku_stem(skus: set[str]) -> str | None:
+    """The code that every SKU starts with before a separator and a part of its own ("AB12.1", "AB12.2" → "AB12")."""
+    parts = [re.fullmatch(r"(.{4,}?)[._/-]([^._/-]+)", s) for s in skus]
+    stems = {m.group(1) for m in parts if m}
+    return stems.pop() if len(stems) == 1 and all(parts) else None
+
+
+def _size_twins(documents: list[Any], product: dict[str, Any]) -> bool:
+    """Whether the page's JSON-LD holds other Products of the same name with SKUs of their own (one per size)."""
+    name, sku = _text(product.get("name")), _text(product.get("sku"))
+    roots = [n for root in documents for n in _as_list(root) if isinstance(n, dict)]
+    return bool(name and sku) and any(set(_types(n)) & set(PRODUCT_TYPES) and _text(n.get("name")) == name
+                                      and _text(n.get("sku")) not in (None, sku) for n in roots)
+
+
+def _shown_packed(sel: Selector, ids: list[str]) -> str | None:
+    """A reference the page shows with separators whose characters, separators dropped, are part of one of ``ids``
+    ("4387/144/250" shown, "04387144250-1" in the JSON-LD), else None."""
+    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    for text in texts:
+        for code in re.findall(r"(?<![\w/.-])\d+(?:[/.-]\d+)+(?![\w/.-])", text) if len(text) < 80 else []:
+            packed = re.sub(r"\D", "", code)
+            if len(packed) >= 6 and any(packed in re.sub(r"[^\w]", "", i) for i in ids):
+                return code
+    return None
 
 
 def _similar(a: str | None, b: str | None) -> bool:
@@ -380,7 +409,14 @@ def _structured_product(sel: Selector, text: str, base: str, title: str | None, 
                         rdfa: bool) -> list[dict[str, Any]]:
     """The page's product in each structured syntax that has one (JSON-LD, then microdata, then RDFa)."""
     found = []
-    product = _best_product(jsonld_documents(sel), title, url)
+    documents = jsonld_documents(sel)
+    product = _best_product(documents, title, url)
+    if product and _size_twins(documents, product) and not _shown(sel, str(product["sku"])):
+        # one size's id, not the product's code; the page may show the reference they pack ("4387/144/250")
+        packed = [_text(product.get(k)) for k in ("mpn", "sku")]
+        product = {k: v for k, v in product.items() if k not in ("sku", "mpn")}
+        if shown := _shown_packed(sel, [p for p in packed if p]):
+            product["sku"] = shown
     if product:
         found.append(product)
     if not found or not _complete(found[0]):
@@ -444,6 +480,9 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     limited = any(s.pop("availability_limited", False) for s in structured)
     variants = any(s.pop("variant_offers", False) for s in structured[:1])
     spans = [s.pop("price_span", None) for s in structured]
+    stem = structured[0].pop("sku_stem", None) if structured else None
+    if stem and not _shown(sel, str(structured[0]["sku"])) and _shown(sel, stem, start=True):
+        structured[0]["sku"] = stem  # the page shows the sizes' common code, not one size's
     sources: list[dict[str, Any]] = [*structured, meta]
     visible: dict[str, Any] = {}
     no_product = False
@@ -536,10 +575,13 @@ def _ean13(value: str) -> bool:
     return (10 - total % 10) % 10 == int(value[12])
 
 
-def _shown(sel: Selector, value: str) -> bool:
-    """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes)."""
+def _shown(sel: Selector, value: str, *, start: bool = False) -> bool:
+    """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes) as a whole code, not
+    the start of a longer one ("FB-12" of "FB-12-OAT" is the parent's code, not the one shown); with ``start``, also
+    as a code's first part ("19384756" of "19384756_shopuk")."""
     texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
-    return any(value in text for text in texts)
+    pattern = re.compile(rf"(?<![\w-]){re.escape(value)}" + (r"(?![^\W_])" if start else r"(?![\w-])"))
+    return any(value in text and pattern.search(text) for text in texts)
 
 
 def _within(source: dict[str, Any], span: tuple[Decimal, Decimal], price: str | None,

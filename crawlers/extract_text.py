@@ -63,6 +63,7 @@ from crawlers.page_words import (
     NOT_PRICE,
     OLD_BEFORE,
     OLD_TEXT,
+    ONLINE,
     OPTION_MARKS,
     PAY_LABEL,
     PERCENT,
@@ -71,6 +72,7 @@ from crawlers.page_words import (
     STATE_BADGE,
     STOCK_ATTR,
     STORE,
+    STORE_ONLY,
     unqualified,
 )
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
@@ -471,6 +473,11 @@ class Page:
         return any(isinstance(d.tag, str) and STOCK_ATTR.search(marking_attrs(d)) and text_of(d, 120)
                    for d in node.element.iterdescendants())
 
+    def _store_holds_it(self) -> bool:
+        """Whether the page says its stores hold the item ("Im Markt vorrätig", "Nur im Markt erhältlich")."""
+        return any(not p.node.noise and not p.node.hidden and len(p.text) < 80 and STORE.search(p.text)
+                   and (STORE_ONLY.search(p.text) or availability_phrase(p.text) == "InStock") for p in self.texts)
+
     def availability(self) -> str | None:
         return self.availability_shown()[0]
 
@@ -481,11 +488,14 @@ class Page:
                    and b.element.attrib.get("aria-disabled") != "true"
                    and not DISABLED.search(b.element.attrib.get("class", ""))
                    and not (styled_button(b.element) and "disabled" in b.element.attrib.get("class", "").lower())]
+        in_store = self._store_holds_it()
         for node in self.nodes:
             if node.noise or node.hidden or not STOCK_ATTR.search(marking_attrs(node.element)) or self._holds_stock_lines(node):
                 continue
             text = text_of(node.element, 120) or node.element.attrib.get("title")
             term = availability_phrase(text)
+            if in_store and term == "OutOfStock" and ONLINE.search(text or ""):
+                continue
             if term and not STORE.search(text or "") and not NO_DELIVERY.search(text or ""):
                 self.in_stock_said = term == "InStock" and bool(enabled)
                 return term, term == "OutOfStock" and not enabled and not OPTION_MARKS.search(state_marks(node.element))
@@ -495,8 +505,10 @@ class Page:
                    for p in self.texts
                    if not p.node.noise and not p.node.hidden and len(p.text) < 60
                    and (term := availability_phrase(p.text)) and not STORE.search(p.text)
-                   and not NO_DELIVERY.search(p.text)
+                   and not NO_DELIVERY.search(p.text) and not (in_store and term == "OutOfStock" and ONLINE.search(p.text))
                    and not (enabled and term == "OutOfStock" and STATE_BADGE.search(state_marks(p.node.element)))]
+        if in_store and not enabled and not any(term == "OutOfStock" for _, term, _ in phrases):
+            return "InStoreOnly", False  # not sold online, held by the shop's stores
         if self.buttons and not enabled:  # said plainly when a statement, not an option's badge, goes with it
             return "OutOfStock", soon or any(term == "OutOfStock" and plain for _, term, plain in phrases)
         if any(term == "OutOfStock" for _, term, _ in phrases):  # "Notify me" beside "Coming soon" is said plainly

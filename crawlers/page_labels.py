@@ -7,7 +7,7 @@ import re
 
 SKU_LABELS = (r"(?:[A-Z][a-z]+[®™]?\s)?SKU|Keycode|TCIN|Item\s*#|Item\s+(?:number|no\.?)|Product\s+(?:code|number|no\.?|ID)|Art(?:ikel)?\.?[\s-]*(?:Nr|nummer)"
               r"\.?|Artikelnummer|Bestellnummer|Référence|R[eé]f(?:[eé]rence)?\.?|Codice(?:\s+articolo)?"
-              r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|produ[ct]?to|prodotto)|Código|Cod\.|"
+              r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|art\.|produ[ct]?to|prodotto)|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|품번|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
               r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"

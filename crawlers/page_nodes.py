@@ -146,22 +146,37 @@ def related_sections(root: Any) -> dict[int, Any]:
     return out
 
 
+# an element of the cents alone, named so by its class ("<span class=price-fractional>99</span>")
+CENTS_CLASS = re.compile(r"(?i)(?:^|[-_\s])(?:cents?|fraction(?:al)?|decimals?)(?:$|[-_\s])")
+
+
+def _cents(node: Any) -> bool:
+    return node.tag == "sup" or bool(CENTS_CLASS.search(node.attrib.get("class") or "")
+                                     and len(node) == 0 and re.fullmatch(r"\s*\d{2}\s*", node.text or ""))
+
+
 def price_text(element: Any, limit: int = 60) -> str:
-    """The element's text with superscript cents read as decimals ("$79<sup>99</sup>" → "$79.99")."""
-    if not element.xpath(".//sup"):
+    """The element's text with superscript or class-named cents read as decimals ("$79<sup>99</sup>" → "$79.99",
+    "<span>5</span><span class=price-fractional>99</span>" → "5.99")."""
+    if not any(_cents(d) for d in element.iterdescendants() if isinstance(d.tag, str)):
         return text_of(element, limit)
     parts: list[str] = []
 
     def visit(node: Any) -> None:
-        if node.tag == "sup" and re.fullmatch(r"\s*\d{2}\s*", node.text or "") and re.search(r"\d$", "".join(parts)):
+        if _cents(node) and re.fullmatch(r"\s*\d{2}\s*", node.text or "") and re.search(r"\d$", "".join(parts)):
             dot_thousands = re.search(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+$", "".join(parts).strip())
             parts.append(("," if dot_thousands else ".") + node.text.strip())
         else:
-            parts.append(node.text or "")
+            add(node.text or "")
             for child in node:
                 if isinstance(child.tag, str):
                     visit(child)
-                parts.append(child.tail or "")
+                add(child.tail or "")
+
+    def add(piece: str) -> None:
+        if piece[:1].isdigit() and next((p for p in reversed(parts) if p), "")[-1:].isdigit():
+            parts.append(" ")  # two numbers in two elements are not one, as in text_of
+        parts.append(piece)
 
     visit(element)
     text = " ".join("".join(parts).split())
@@ -217,7 +232,7 @@ def text_of(element: Any, limit: int = 120) -> str:
     parts: list[str] = []
     size = 0
     for piece in element.itertext():
-        if parts and parts[-1][-1:].isdigit() and piece[:1].isdigit():
+        if piece[:1].isdigit() and next((p for p in reversed(parts) if p), "")[-1:].isdigit():
             parts.append(" ")  # two numbers in two elements ("1,899" + "26% OFF") are not one
         parts.append(piece)
         size += len(piece)

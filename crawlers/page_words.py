@@ -97,6 +97,11 @@ STATE_BADGE = re.compile(r"(?i)sold-?out|out-?of-?stock|soldout|unavailable")
 NO_DELIVERY = re.compile(r"(?i)(?:delivery|shipping|lieferung|versand|livraison|envío|entrega|despacho|consegna)"
                          r"\s+(?:is\s+|ist\s+|n'est\s+pas\s+)?(?:not|nicht|non|no)\s+(?:available|verfügbar|möglich|"
                          r"disponible|disponível|disponibile)|(?:not\s|un)available for (?:home )?(?:delivery|shipping)")
+# a statement about the online shop alone ("Online nicht verfügbar", "Out of stock online"): beside a store's stock
+# line it says the item is sold in stores only, not that it is sold out
+ONLINE = re.compile(r"(?i)\bonline\b|\ben ligne\b|\bwebshop\b|\bonlineshop\b")
+STORE_ONLY = re.compile(r"(?i)\bnur im markt\b|\bin-store only\b|\bonly (?:available )?in stores?\b|\ben magasin seulement\b"
+                        r"|\buniquement en magasin\b|\bsolo en tienda\b|\balleen in de winkel\b")
 STOCK_ATTR = re.compile(r"(?i)stock|availab|inventory|disponib|lager|zaiko|delivery-status")
 # the block of one option ("swatch", "size", "variant"): its "Sold out" is that option's, not the product's
 OPTION_MARKS = re.compile(r"(?i)swatch|size|variant|option|colou?r|select")
