@@ -42,7 +42,7 @@ from detection.index import CandidateIndex, Screened
 from detection.marks import MarkSpec
 from detection.near_names import compound, keeps_han, number_changed, phrase_word_changed, slip_of_the_hand
 from detection.normalise import LEET, Form, is_han, mark_forms, normalise, spacing_joins, title_forms
-from detection.phrases import MIN_WORD, PhraseIndex
+from detection.phrases import MIN_WORD, PHRASE_SLIP_KEPT, PHRASE_SLIP_WORDS, PhraseIndex
 from detection.variants import (
     brand_position,
     joined_with_words,
@@ -468,9 +468,6 @@ _WHOLE_TOKENS_ONLY = ("leet", "leet_l", "glyphs")  # forms whose matches _locate
 # The forms whose words screen_many judges ordinary, as _locate does: a spacing form's words as the
 # base form's, and only for non-exact matches (2).
 _ORDINARY_WORDS = {"base": 1, "spacing": 2}
-# A phrase of this many words, all but one written exactly with this many letters, is the mark (_one_word_slipped).
-PHRASE_SLIP_WORDS = 3
-PHRASE_SLIP_KEPT = 5
 CONTEXT_MARGIN = 5.0  # the most supporting context adds (a fitting category): see detection.context
 
 
