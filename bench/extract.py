@@ -116,6 +116,7 @@ HOLDOUT14 = ROOT / "bench" / "data" / "extract_holdout14"
 HOLDOUT15 = ROOT / "bench" / "data" / "extract_holdout15"
 HOLDOUT16 = ROOT / "bench" / "data" / "extract_holdout16"
 HOLDOUT17 = ROOT / "bench" / "data" / "extract_holdout17"
+HOLDOUT18 = ROOT / "bench" / "data" / "extract_holdout18"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -278,7 +279,8 @@ def main() -> None:
             "holdout14": written_pages(HOLDOUT14, "holdout14"),
             "holdout15": written_pages(HOLDOUT15, "holdout15"),
             "holdout16": written_pages(HOLDOUT16, "holdout16"),
-            "holdout17": written_pages(HOLDOUT17, "holdout17")}
+            "holdout17": written_pages(HOLDOUT17, "holdout17"),
+            "holdout18": written_pages(HOLDOUT18, "holdout18")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
