@@ -364,8 +364,9 @@ def meta_fields(sel: Selector) -> dict[str, Any]:
         label = meta.get(f"twitter:label{number}", "").lower()
         if label in ("price", "preis", "prix", "prezzo", "precio", "価格", "价格"):
             meta.setdefault("twitter:price", meta.get(f"twitter:data{number}", ""))
-    price = next((meta[k] for k in ("product:sale_price:amount", "product:price:amount", "og:price:amount",
-                                    "price", "twitter:price", "product:price") if meta.get(k)), None)
+    key = next((k for k in ("product:sale_price:amount", "product:price:amount", "og:price:amount",
+                            "price", "twitter:price", "product:price") if meta.get(k)), None)
+    price = meta[key] if key else None
     out = {
         "title": meta.get("og:title"), "description": meta.get("og:description") or meta.get("description"),
         "url": meta.get("og:url"), "images": [meta["og:image"]] if meta.get("og:image") else [],
@@ -381,6 +382,7 @@ def meta_fields(sel: Selector) -> dict[str, Any]:
         "mpn": meta.get("product:mfr_part_no") or meta.get("mpn"), "category": meta.get("product:category"),
     }
     out["availability"] = availability_term(out["availability"]) or out["availability"]
+    out["stray_price"] = key == "price"  # an itemprop meta outside any item, or <meta name=price>
     return {k: v for k, v in out.items() if v}
 
 
@@ -472,6 +474,7 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
             or _script_language(sel.xpath("normalize-space(//title)").get() or ""))
     locale = page_locale(page_url if canonical else url, lang)
     meta = meta_fields(sel)
+    stray = meta.pop("stray_price", False)
     title = sel.xpath("normalize-space(//h1[1])").get() or meta.get("title")
     # the fetched URL names the variant (Shopify's ?variant=…) when the canonical URL is the product's
     offer_url = url if urlsplit(url).query and _same_url(url.split("?")[0], page_url.split("?")[0]) else page_url
@@ -513,6 +516,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
             # the page's stock line says in stock beside an enabled buy button; structured data says sold out
             for source in sources[:-1]:
                 source.pop("availability", None)
+        if stray and shown_amounts and visible.get("price") and _unshown(meta, shown_amounts, locale):
+            meta.pop("price")  # a stray itemprop price the page shows nowhere beside the one it shows: left behind
         if shown_amounts and visible.get("price") and visible.get("old_prices"):
             low, high = Decimal(visible["price"]), max(Decimal(p) for p in visible["old_prices"])
             for source in sources[:-1]:
@@ -553,6 +558,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         out.pop("availability", None)  # a removed product's page ("<h1>No longer available") has no stock to report
     if not out.get("sku") and out.get("mpn"):
         out["sku"] = out["mpn"]
+    if _keyed_by_barcode(out.get("sku"), out.get("gtin"), page_url):
+        out["sku"] = out["gtin"]
     out["url"] = page_url if canonical else out.get("url") or url
     if out.get("seller_url") and not out.get("seller_id"):
         out["seller_id"] = urlsplit(out["seller_url"]).path.rstrip("/").rsplit("/", 1)[-1] or None
@@ -589,6 +596,18 @@ def _within(source: dict[str, Any], span: tuple[Decimal, Decimal], price: str | 
     """Whether the visible price is another amount of an AggregateOffer's range (lowPrice..highPrice)."""
     amount, _ = _amount(source["price"], source.get("currency"), locale)
     return amount is not None and span[0] < amount <= span[1] and str(amount) != price
+
+
+def _keyed_by_barcode(sku: Any, gtin: Any, page_url: str) -> bool:
+    """Whether a page without an item code is keyed by the barcode it shows ("/p/pate-…-3017620425035"): the shop's
+    item code then (a book's ISBN, 978/979…, stays the ISBN)."""
+    code = str(gtin or "")
+    return not sku and bool(code) and not code.startswith(("978", "979")) and code in urlsplit(page_url).path
+
+
+def _unshown(source: dict[str, Any], shown: set[str], locale: Locale | None) -> bool:
+    amount = _amount(source.get("price"), source.get("currency"), locale)[0]
+    return amount is not None and str(amount.normalize()) not in shown
 
 
 def _is_old(source: dict[str, Any], old: list[str], locale: Locale | None) -> bool:

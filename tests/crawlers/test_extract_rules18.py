@@ -1,0 +1,123 @@
+"""Extraction rules found by the eighteenth held-out set (hard pages: several prices each, stale meta, codes and
+stock in odd places): ranges of days or sizes before an amount, spend thresholds, savings blocks, promo-code, Pix and
+subscription prices, "MSRP:" as an old price, a stray itemprop price, a price block named "…_sku", a barcode that keys
+the page, "جنيه", Arabic buy buttons, "Plus que N articles disponibles", a disabled option's "sold out": each rule on
+a minimal page, with the near case it must not catch."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crawlers.availability import availability_phrase
+from crawlers.prices import parse_price
+from tests.crawlers.test_extract_sources import listing, page
+
+US = "https://shop.example.com/p/1"
+BR = "https://loja.example.com.br/p/1"
+
+
+def test_a_range_of_days_before_the_money_is_no_price() -> None:
+    body = ('<h1>Pain Reliever 100 ea</h1><div class="fulfil"><span>Arrives in 3-5 days · Free on $35+</span></div>'
+            '<div id="regular-price-box"><div class="product__price">$13.99</div></div><button>Add to cart</button>')
+    assert listing(page(body), US)["price"] == Decimal("13.99")
+    # a price range keeps its money: "$10 - $20" is a range, read from its low end
+    near = '<h1>Pain Reliever 100 ea</h1><div class="product__price">$10 - $20</div><button>Add to cart</button>'
+    assert listing(page(near), US)["price"] == Decimal("10")
+
+
+def test_a_spend_threshold_is_no_price() -> None:
+    body = ('<div class="title">空氣淨化器 4 Lite</div><div><label>運費</label><div>免運費 · 滿$499，免運費</div></div>'
+            '<div class="pqTWkA">$4,295</div><button>加入購物車</button>')
+    assert listing(page(body, lang="zh-Hant"), "https://shop.example.tw/p/1")["price"] == Decimal("4295")
+
+
+def test_a_savings_block_is_no_price() -> None:
+    body = ('<h1>Tênis Revolution 7</h1><div class="price-box"><div class="price-box__saving">R$ 399,99</div>'
+            '<div class="default-price">R$ 279,99</div></div><button>Comprar</button>')
+    assert listing(page(body, lang="pt-BR"), BR)["price"] == Decimal("279.99")
+    # a "discount" price is the sale price, not a saving
+    near = body.replace("price-box__saving", "price-box__list").replace("default-price", "discount-price")
+    assert listing(page(near, lang="pt-BR"), BR)["price"] == Decimal("279.99")
+
+
+def test_pix_and_promo_code_prices_are_not_the_price() -> None:
+    body = ('<h1>Tênis Revolution 7</h1><div class="price-box"><div class="default-price">R$ 279,99</div>'
+            '<div class="pix-price">R$ 265,99 no Pix</div></div><button>Comprar</button>')
+    assert listing(page(body, lang="pt-BR"), BR)["price"] == Decimal("279.99")
+    coded = ('<h1>Jersey Dress</h1><div class="price-wrapper"><div class="sale-price">Sale $72.50</div>'
+             '<div class="promo-price"><span>$58.00</span> with code <b>FRIEND</b></div></div><button>Add To Bag</button>')
+    assert listing(page(coded), US)["price"] == Decimal("72.50")
+    # two plain prices side by side stay the lower one (the higher one the price before a discount)
+    near = coded.replace(" with code <b>FRIEND</b>", "")
+    assert listing(page(near), US)["price"] == Decimal("58.00")
+
+
+def test_a_checked_autoship_price_is_no_one_time_price() -> None:
+    body = ('<h1>Dry Dog Food, 30-lb bag</h1><div><label><input type="radio" name="p"> Buy once</label>'
+            '<div class="product-price__current">$84.98</div></div><div><label><input type="radio" name="p" checked> '
+            'Autoship</label><div class="product-price product-price--autoship">$80.73</div></div><button>Add to Cart</button>')
+    assert listing(page(body), US)["price"] == Decimal("84.98")
+    # the autoship price alone is still a price
+    alone = '<h1>Dry Dog Food</h1><div class="product-price product-price--autoship">$80.73</div><button>Add to Cart</button>'
+    assert listing(page(alone), US)["price"] == Decimal("80.73")
+
+
+def test_an_og_price_at_the_msrp_gives_way_to_the_price_shown() -> None:
+    head = '<meta property="og:price:amount" content="140.00"><meta property="og:price:currency" content="USD">'
+    body = ('<h1>Ghost 16</h1><div><span class="Tt-z">$112.00</span> <span class="jl-z">MSRP: <span>$140.00</span>'
+            '</span></div><button>Add to Cart</button>')
+    assert listing(page(body, head=head), US)["price"] == Decimal("112.00")
+    # an og price the page shows as its price stays
+    near = body.replace("MSRP: <span>$140.00</span>", "")
+    assert listing(page(near, head=head.replace("140.00", "112.00")), US)["price"] == Decimal("112.00")
+
+
+def test_a_stray_itemprop_price_shown_nowhere_is_left_behind() -> None:
+    head = '<meta itemprop="price" content="39800">'
+    body = '<h1>ドライヤー ナノケア</h1><span class="price1">価格</span> <span class="price2">34,800円</span>'
+    assert listing(page(body, lang="ja", head=head), "https://shop.example.jp/p/1")["price"] == Decimal("34800")
+    # an Open Graph price keeps precedence over the visible one (it is the shop's own statement)
+    og = '<meta property="product:price:amount" content="39800"><meta property="product:price:currency" content="JPY">'
+    assert listing(page(body, lang="ja", head=og), "https://shop.example.jp/p/1")["price"] == Decimal("39800")
+
+
+def test_a_price_block_named_sku_is_no_code() -> None:
+    body = ('<h1>OfficeJet Pro 9125e</h1><div><span>Item #: 24512345</span></div>'
+            '<div class="price-info__final_price_sku"><span>$</span>229<span class="cents">.99</span></div>')
+    assert listing(page(body), US)["sku"] == "24512345"
+    near = '<h1>OfficeJet Pro 9125e</h1><span class="product-sku">HP-9125E</span><span class="price">$229.99</span>'
+    assert listing(page(near), US)["sku"] == "HP-9125E"
+
+
+def test_a_barcode_that_keys_the_page_is_its_item_code() -> None:
+    body = ('<h1>Pâte à tartiner 750g</h1><span class="price">5,69 €</span><dl><dt>EAN</dt><dd>3017620425035</dd></dl>'
+            '<button>Ajouter au panier</button>')
+    assert listing(page(body, lang="fr"), "https://shop.example.fr/p/pate-a-tartiner-3017620425035")["sku"] == "3017620425035"
+    # the barcode alone, not in the address: no item code
+    assert listing(page(body, lang="fr"), "https://shop.example.fr/p/pate-a-tartiner").get("sku") is None
+    # an ISBN in a book's address stays its ISBN
+    book = body.replace("3017620425035", "9781786892737")
+    assert listing(page(book, lang="fr"), "https://shop.example.fr/livre/9781786892737").get("sku") is None
+
+
+def test_egyptian_pounds_and_an_arabic_cart_button() -> None:
+    assert parse_price("9,999.00 جنيه")[1] == "EGP"
+    body = ('<h1>شاومي ريدمي نوت 13</h1><span class="-b">9,999.00 جنيه</span><p>متبقي بعض الوحدات فقط</p>'
+            '<button class="add">أضف إلى عربة التسوق</button>')
+    item = listing(page(body, lang="ar"), "https://shop.example.com.eg/ar/p/1")
+    assert (item["price"], item["currency"], item["availability"]) == (Decimal("9999.00"), "EGP", "InStock")
+
+
+def test_articles_left_say_in_stock() -> None:
+    assert availability_phrase("Plus que 2 articles disponibles") == "InStock"
+    assert availability_phrase("Article non disponible") == "OutOfStock"
+
+
+def test_a_disabled_size_sold_out_beside_an_enabled_buy_button() -> None:
+    body = ('<h1>Pull en maille</h1><span class="price">172,00 €</span><ul class="pdp__opts"><li><button>S</button></li>'
+            '<li><button disabled>L - Épuisé</button></li></ul><button class="add">Ajouter au panier</button>')
+    assert listing(page(body, lang="fr"), "https://shop.example.fr/p/1")["availability"] == "InStock"
+    # the sold-out statement outside any control, the buy button disabled: sold out
+    near = body.replace("<button disabled>L - Épuisé</button>", "<button>L</button>").replace(
+        '<button class="add">', '<p>Épuisé</p><button class="add" disabled>')
+    assert listing(page(near, lang="fr"), "https://shop.example.fr/p/1")["availability"] == "OutOfStock"
