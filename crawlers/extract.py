@@ -260,6 +260,20 @@ def _size_twins(documents: list[Any], product: dict[str, Any]) -> bool:
                                       and _text(n.get("sku")) not in (None, sku) for n in roots)
 
 
+def _shown_grouped(sel: Selector, sku: str) -> str | None:
+    """The code the page shows in digit groups ("054-2713-4") whose digits begin with the leading digits (six or
+    more) of ``sku`` ("0542713P"), when ``sku`` itself is shown nowhere, else None."""
+    lead = re.match(r"\d{6,}", sku)
+    if not lead or _shown(sel, sku):
+        return None
+    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    for text in texts:
+        for code in re.findall(r"(?<![\w/.-])\d+(?:-\d+)+(?![\w/.-])", text) if len(text) < 80 else []:
+            if re.sub(r"\D", "", code).startswith(lead.group()) and code != lead.group():
+                return code
+    return None
+
+
 def _shown_packed(sel: Selector, ids: list[str]) -> str | None:
     """A reference the page shows with separators whose characters, separators dropped, are part of one of ``ids``
     ("4387/144/250" shown, "04387144250-1" in the JSON-LD), else None."""
@@ -486,6 +500,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     stem = structured[0].pop("sku_stem", None) if structured else None
     if stem and not _shown(sel, str(structured[0]["sku"])) and _shown(sel, stem, start=True):
         structured[0]["sku"] = stem  # the page shows the sizes' common code, not one size's
+    if structured and structured[0].get("sku") and (shown := _shown_grouped(sel, str(structured[0]["sku"]))):
+        structured[0]["sku"] = shown  # the page shows the code grouped, with its check digit ("#054-2713-4")
     sources: list[dict[str, Any]] = [*structured, meta]
     visible: dict[str, Any] = {}
     no_product = False
@@ -498,8 +514,11 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         available_shown = visible.pop("available_shown", False)
         no_product = visible.pop("no_product", False)
         sources.append(visible)  # only when structured data left gaps (it costs ~40 %)
-        if state.get("sku") and sources[-1].get("sku") not in (None, state["sku"]) and not _shown(sel, str(state["sku"])):
-            del state["sku"]  # an analytics id the page never shows ("item_id": "18277") is not the code it labels
+        if (state.get("sku") and sources[-1].get("sku") not in (None, state["sku"])
+                and not _shown(sel, str(state["sku"]), titled=False)):
+            # an analytics id the page never shows ("item_id": "18277"), or a model only in the product's name
+            # ("reference": "IF55"), is not the code the page labels
+            del state["sku"]
         if state.get("sku") and _ean13(str(state["sku"])) and not _shown(sel, str(state["sku"])):
             state.setdefault("gtin", state.pop("sku"))  # a barcode the state calls "sku" and the page never shows
         if limited and sources[-1].get("availability") == "OutOfStock":
@@ -582,11 +601,12 @@ def _ean13(value: str) -> bool:
     return (10 - total % 10) % 10 == int(value[12])
 
 
-def _shown(sel: Selector, value: str, *, start: bool = False) -> bool:
+def _shown(sel: Selector, value: str, *, start: bool = False, titled: bool = True) -> bool:
     """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes) as a whole code, not
     the start of a longer one ("FB-12" of "FB-12-OAT" is the parent's code, not the one shown); with ``start``, also
-    as a code's first part ("19384756" of "19384756_shopuk")."""
-    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    as a code's first part ("19384756" of "19384756_shopuk"); without ``titled``, outside the <h1>."""
+    heading = "" if titled else " or ancestor::h1"
+    texts = sel.xpath(f"//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript{heading})]").getall()
     pattern = re.compile(rf"(?<![\w-]){re.escape(value)}" + (r"(?![^\W_])" if start else r"(?![\w-])"))
     return any(value in text and pattern.search(text) for text in texts)
 

@@ -64,6 +64,9 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
             continue
         if kind and "javascript" not in kind and "module" not in kind:
             continue
+        if "__next_f.push(" in text:
+            found.extend(("script", value) for value in _flight_values(text))
+            continue
         for match in _ASSIGNMENT.finditer(text):
             decodes += 1
             if decodes > MAX_DECODES:
@@ -77,6 +80,26 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
             shopify = match.group(3) == "meta" and isinstance(value, dict) and "product" in value
             found.append(("shopify" if shopify else "script", value))
     return found
+
+
+_FLIGHT_PUSH = re.compile(r'__next_f\.push\(\s*(\[\s*1\s*,\s*"(?:[^"\\]|\\.)*"\s*\])\s*\)')
+_FLIGHT_ROW = re.compile(r"^[0-9a-f]{1,6}:(?=[\[{])", re.M)
+
+
+def _flight_values(text: str) -> list[Any]:
+    """The JSON rows of a React Server Components flight payload (Next.js app router:
+    ``self.__next_f.push([1,"5:[\"$\",\"$L12\",null,{…}]\n"])``)."""
+    out: list[Any] = []
+    for push in _FLIGHT_PUSH.finditer(text):
+        try:
+            chunk = json.loads(push.group(1))[1]
+        except (ValueError, IndexError):
+            continue
+        for row in _FLIGHT_ROW.finditer(chunk):
+            value = _loads(chunk[row.end():].split("\n", 1)[0])
+            if value is not None:
+                out.append(value)
+    return out[:MAX_DECODES]
 
 
 _JS_TOKEN = re.compile(r"""\s+|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}\[\],:]|!0|!1|void 0"""

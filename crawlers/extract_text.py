@@ -57,6 +57,7 @@ from crawlers.page_words import (
     FROM_BEFORE,
     FROM_TEXT,
     INSTALMENT,
+    IN_INSTALMENTS,
     MEMBER,
     MONTHLY,
     NO_DELIVERY,
@@ -265,6 +266,8 @@ class Page:
         span = RANGE.search(probe)
         if span and len(AMOUNTS.findall(probe)) > 1 and (money := MONEY.search(probe)) and money.start() > span.end():
             return []  # a range of something else before the money ("3-5 days · Free on $35+", "8-14 坪 … $699")
+        if len(AMOUNTS.findall(probe)) > 1 and (total := IN_INSTALMENTS.match(text)) and MONEY.search(total.group(1)):
+            text = probe = total.group(1)
         if len(AMOUNTS.findall(probe)) > 1 and not span:
             sale = _discounted(text, self.locale)
             if sale is None:
@@ -325,9 +328,10 @@ class Page:
             match = pattern.match(piece.text)
             if not match:
                 continue
-            rest = match.group("rest").split(" | ")[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
+            rest = re.split(r"\s\|(?:\s|$)", match.group("rest"))[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
             before = piece.text[:match.start("sep")]
-            if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)):
+            if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)
+                         or re.fullmatch(r"\d{5,}", rest)):  # "Código 237843900 | Electrolux"
                 value = valid(rest)
                 if value:
                     return value

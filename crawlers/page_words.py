@@ -59,6 +59,8 @@ WITH_CODE = re.compile(r"(?i)^\s*(?:with|w/|using|use) (?:promo |coupon )?code\b
 # Кошельком") or once in the basket ("Sepette 3.799,05 TL"): a members' price
 CARD = re.compile(r"(?i)(?<!\w)(?:con|with|mit|avec|com|c|с|ile)\s+(?:[^\W\d]+\s+){0,2}?(?:tarjeta|card|karte|carte|"
                   r"cartão|картой|kartı|kartą|кошельком|wallet)(?!\w)|(?<!\w)(?:sepette|sepet fiyatı)(?!\w)")
+# the card price as the total of its instalments ("R$ 4.699,00 em 10x de R$ 469,90 sem juros"): that total
+IN_INSTALMENTS = re.compile(r"(?i)^\s*(\D{0,4}\d[\d.,]*)\s+(?:em|en|in)\s+(?:até\s+)?\d{1,2}\s*x\b")
 # the price paid by Pix or boleto ("R$ 265,99 no Pix"): a payment method's, only when nothing else is found
 PIX = re.compile(r"(?i)(?:^|\s)(?:à vista\s+)?(?:no|via|pelo|com)\s+(?:pix|boleto)\b")
 PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*(?:%|折(?!扣))")  # "79折": 79 % of the list price
@@ -67,7 +69,7 @@ OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
              r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
              r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
              r"原价|定价|定價|市场价|定価|市售價|原價|建議售價|prp|adviesprijs|før|eredeti ár|běžná cena|старая цена|"
-             r"было|було|giá gốc|harga (?:asli|normal)")
+             r"было|було|giá gốc|harga (?:asli|normal)|precio a cr[ée]dito")  # a credit total beside the cash price
 OLD_TEXT = re.compile(rf"(?i)^\s*(?:{OLD_WORDS})(?:\W|$)")
 OLD_BEFORE = re.compile(rf"(?i)(?:^|\W)(?:{OLD_WORDS})\s*[:：]?\s*$")  # "… 定価 ¥38,500 …"
 RELATED_HEADING = re.compile(
