@@ -263,12 +263,19 @@ def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dic
         chosen = next((v for v in variants if v.get("selected") is True or v.get("isSelected") is True), variants[0])
     if chosen is not None and depth < 2:
         first = _fields(chosen, cents=cents, depth=depth + 1)
+        if len(variants) > 1 and chosen is variants[0] and _sized(first.get("sku"), first.get("title")):
+            first.pop("sku")  # "NB-MCT-BLK-S" of size "S", no size chosen: one size's code, not the product's
         for key in ("sku", "price", "availability"):
             if first.get(key) and (varies or not out.get(key)):
                 out[key] = first[key]
         if varies and first.get("price"):
             out["variant_price"] = True
     return {k: v for k, v in out.items() if v not in (None, "")}
+
+
+def _sized(sku: str | None, title: str | None) -> bool:
+    """Whether a variant's SKU ends with its own short title, a size ("NB-MCT-BLK-S" of "S")."""
+    return bool(sku and title and len(title) <= 4 and re.search(rf"(?i)[-_/.]{re.escape(title)}$", sku))
 
 
 def _similar(a: str | None, b: str | None) -> bool:

@@ -56,8 +56,8 @@ from crawlers.page_words import (
     EXCL_NOTE,
     FROM_BEFORE,
     FROM_TEXT,
-    INSTALMENT,
     IN_INSTALMENTS,
+    INSTALMENT,
     MEMBER,
     MONTHLY,
     NO_DELIVERY,
@@ -331,7 +331,7 @@ class Page:
             rest = re.split(r"\s\|(?:\s|$)", match.group("rest"))[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
             before = piece.text[:match.start("sep")]
             if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)
-                         or re.fullmatch(r"\d{5,}", rest)):  # "Código 237843900 | Electrolux"
+                         or (re.fullmatch(r"\d{5,}", rest) and " |" in piece.text)):  # "Código 237843900 | X"
                 value = valid(rest)
                 if value:
                     return value

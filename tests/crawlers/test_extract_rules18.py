@@ -6,6 +6,7 @@ a minimal page, with the near case it must not catch."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from crawlers.availability import availability_phrase
@@ -121,3 +122,77 @@ def test_a_disabled_size_sold_out_beside_an_enabled_buy_button() -> None:
     near = body.replace("<button disabled>L - Épuisé</button>", "<button>L</button>").replace(
         '<button class="add">', '<p>Épuisé</p><button class="add" disabled>')
     assert listing(page(near, lang="fr"), "https://shop.example.fr/p/1")["availability"] == "OutOfStock"
+
+
+# --- leftovers of the fifteenth and sixteenth sets ------------------------------------------------------------
+
+MX = "https://tienda.example.com.mx/p/1"
+
+
+def test_a_test_hook_naming_the_original_price_marks_it_old() -> None:
+    body = ('<h1>Geladeira Duplex 474L</h1><div data-testid="price-box"><p data-testid="price-original">R$ 5.299,00</p>'
+            '<p data-testid="installment">R$ 4.699,00 em 10x de R$ 469,90 sem juros</p></div><button>Comprar</button>')
+    assert listing(page(body, lang="pt-BR"), BR)["price"] == Decimal("4699.00")
+    # an instalment alone is no price: "10x de R$ 469,90" names no total
+    near = body.replace("R$ 4.699,00 em 10x de R$ 469,90 sem juros", "10x de R$ 469,90 sem juros")
+    assert listing(page(near, lang="pt-BR"), BR).get("price") != Decimal("469.90")
+
+
+def test_a_credit_total_beside_the_cash_price() -> None:
+    body = ('<h1>Refrigerador 11 pies</h1><div><p class="label">Precio de contado</p><p class="price">$8,999</p></div>'
+            '<div><p class="abono">$340 quincenales</p><p class="total">Precio a crédito: $12,699</p></div>')
+    head = ('<script type="application/ld+json">{"@type": "Product", "name": "Refrigerador 11 pies", "offers": '
+            '{"price": "12699.00", "priceCurrency": "MXN"}}</script>')
+    assert listing(page(body, lang="es-MX", head=head), MX)["price"] == Decimal("8999")
+    # without the credit label the structured price stands
+    near = body.replace("Precio a crédito: $12,699", "$12,699")
+    assert listing(page(near, lang="es-MX", head=head), MX)["price"] == Decimal("12699.00")
+
+
+def test_a_code_after_a_label_and_a_space() -> None:
+    body = '<h1>Geladeira Duplex</h1><p>Código 237843900 | <a href="/marcas/x/">Electrolux</a></p><span class="price">R$ 10,00</span>'
+    assert listing(page(body, lang="pt-BR"), BR)["sku"] == "237843900"
+    # a short number after a label and a space is no code ("Código 12 de barras")
+    near = body.replace("Código 237843900 | ", "Código 12 | ")
+    assert listing(page(near, lang="pt-BR"), BR).get("sku") is None
+
+
+def test_a_state_model_only_in_the_title_yields_to_the_labelled_code() -> None:
+    state = '<script>window.__STATE__ = {"product": {"name": "Geladeira IF55 Inox", "reference": "IF55", "price": 10}};</script>'
+    body = f'<h1>Geladeira IF55 Inox</h1><p>Código: 237843900</p><span class="price">R$ 10,00</span>{state}'
+    assert listing(page(body, lang="pt-BR"), BR)["sku"] == "237843900"
+    # the model also in a spec row: the state's code stands
+    near = body.replace("<p>Código: 237843900</p>", "<p>Código: 237843900</p><p>IF55</p>")
+    assert listing(page(near, lang="pt-BR"), BR)["sku"] == "IF55"
+
+
+def test_a_structured_code_shown_grouped_with_its_check_digit() -> None:
+    head = ('<script type="application/ld+json">{"@type": "Product", "name": "Impact Driver Kit", "sku": "0542713P", '
+            '"offers": {"price": "149.99", "priceCurrency": "CAD"}}</script>')
+    body = '<h1>Impact Driver Kit</h1><div class="product__code">#054-2713-4</div>'
+    assert listing(page(body, head=head), "https://shop.example.ca/p/1")["sku"] == "054-2713-4"
+    # another grouped number (a phone number) is no rendering of the code
+    near = body.replace("#054-2713-4", "Call 1-800-555-0199")
+    assert listing(page(near, head=head), "https://shop.example.ca/p/1")["sku"] == "0542713P"
+
+
+def _flight(product: str) -> str:
+    row = '5:["$","$L12",null,{"product":' + product + '}]\n'
+    return '<script>self.__next_f.push([1,' + json.dumps(row) + '])</script>'
+
+
+def test_the_brand_in_a_react_server_components_payload() -> None:
+    body = ('<h1>Trail Runner 2</h1><span class="price">$129.95</span>'
+            + _flight('{"name":"Trail Runner 2","sku":"NP-TR2","brand":{"name":"Northpeak"},"prices":{"price":129.95}}'))
+    assert listing(page(body), US)["brand"] == "Northpeak"
+
+
+def test_a_first_size_code_is_no_product_code() -> None:
+    variants = ('{"title":"Merino Crew Tee","variants":[{"title":"S","sku":"NB-MCT-S","calculated_price":45},'
+                '{"title":"M","sku":"NB-MCT-M","calculated_price":45}]}')
+    body = '<h1>Merino Crew Tee</h1><span class="price">CA$45.00</span>' + _flight(variants)
+    assert listing(page(body), "https://shop.example.ca/p/1").get("sku") is None
+    # a first variant's code that names no size (a colour's "F23510-326") is still taken
+    colours = variants.replace('"S","sku":"NB-MCT-S"', '"Ox Red","sku":"F23510-326"')
+    coloured = '<h1>Merino Crew Tee</h1><span class="price">CA$45.00</span>' + _flight(colours)
+    assert listing(page(coloured), "https://shop.example.ca/p/1")["sku"] == "F23510-326"
