@@ -293,7 +293,8 @@ def _similar(a: str | None, b: str | None) -> bool:
     return a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
 
 
-def _best_product(nodes: list[Any], title: str | None = None, page_url: str | None = None) -> dict[str, Any] | None:
+def _best_product(nodes: list[Any], title: str | None = None, page_url: str | None = None,
+                  checked: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """The page's own product: not one inside a list or a related-product property, named like the page's
     title, with offers; a ProductGroup gives its variant for the page's URL (else its first), merged with
     the group's fields."""
@@ -328,6 +329,9 @@ def _best_product(nodes: list[Any], title: str | None = None, page_url: str | No
     variants = [v for v in _as_list(product.get("hasVariant")) if isinstance(v, dict)]
     if variants and not product.get("offers"):
         chosen = next((v for v in variants if _same_url(_text(v.get("url")), page_url)), None)
+        # the variant named after the option the page has checked ("… - 32 fl oz" beside <input value="32 fl oz" checked>)
+        named = [v for v in variants if any((_text(v.get("name")) or "").endswith(f" {c}") for c in checked)]
+        chosen = chosen or (named[0] if len(named) == 1 else None)
         if chosen is None and _text(product.get("productGroupID")) and not any(_text(v.get("url")) for v in variants):
             # no variant named by the page's URL: all its variants' offers, and the code the page shows (the group's
             # or the selected model's), not its first size's
@@ -426,7 +430,9 @@ def _structured_product(sel: Selector, text: str, base: str, title: str | None, 
     """The page's product in each structured syntax that has one (JSON-LD, then microdata, then RDFa)."""
     found = []
     documents = jsonld_documents(sel)
-    product = _best_product(documents, title, url)
+    checked = tuple(v.strip() for v in sel.xpath("//input[@type='radio'][@checked]/@value | //option[@selected]/@value")
+                    .getall()[:20] if len(v.strip()) >= 2)
+    product = _best_product(documents, title, url, checked)
     if product and _size_twins(documents, product) and not _shown(sel, str(product["sku"])):
         # one size's id, not the product's code; the page may show the reference they pack ("4387/144/250")
         packed = [_text(product.get(k)) for k in ("mpn", "sku")]

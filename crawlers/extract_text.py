@@ -249,6 +249,8 @@ class Page:
                 amount, _ = parse_price(ascii_digits(text), None, self.locale)
                 if amount is not None and amount > 0:
                     out.append(str(amount))
+            elif before := _before_discount(text, self.locale):
+                out.append(before)
         return out
 
     def _text_before(self, index: int) -> str:
@@ -549,6 +551,22 @@ def _disabled_option(element: Any) -> bool:
     """Whether the text sits in a disabled control ("<button disabled>L - Épuisé</button>"): a sold-out option."""
     return any(e.tag in ("button", "option", "input") and "disabled" in e.attrib
                for e in [element, *list(element.iterancestors())[:2]])
+
+
+def _before_discount(text: str, locale: Locale | None) -> str | None:
+    """The higher of two prices in a block with a discount that takes it to the lower ("$17.990 $21.990 Oferta
+    -18%"), else None."""
+    percent = PERCENT.search(text)
+    if percent is None or "折" in percent.group() or len(PERCENT.findall(text)) != 1:
+        return None
+    pieces = [p for p in re.split(r"\s+(?=\D{0,4}\d)", PERCENT.sub(" ", ascii_digits(text))) if MONEY.search(p)]
+    if len(pieces) != 2 or len(AMOUNTS.findall(PERCENT.sub(" ", text))) != 2:
+        return None
+    (low, _), (high, _) = sorted((parse_price(p, None, locale) for p in pieces), key=lambda a: a[0] or 0)
+    rate = Decimal(re.sub(r"[^\d.,]", "", percent.group()).replace(",", ".")) / 100
+    if low is None or high is None or not low < high or abs(low - high * (1 - rate)) > high * Decimal("0.02"):
+        return None
+    return str(high)
 
 
 def _discounted(text: str, locale: Locale | None) -> str | None:

@@ -196,3 +196,33 @@ def test_a_first_size_code_is_no_product_code() -> None:
     colours = variants.replace('"S","sku":"NB-MCT-S"', '"Ox Red","sku":"F23510-326"')
     coloured = '<h1>Merino Crew Tee</h1><span class="price">CA$45.00</span>' + _flight(colours)
     assert listing(page(coloured), "https://shop.example.ca/p/1")["sku"] == "F23510-326"
+
+
+def _group(name: str) -> str:
+    variants = [{"@type": "Product", "name": f"{name} - {size}", "sku": f"HB-{size[:2]}",
+                 "offers": {"@type": "Offer", "price": price, "priceCurrency": "USD"}}
+                for size, price in (("32 fl oz", "18.00"), ("64 fl oz", "32.00"))]
+    return ('<script type="application/ld+json">' + json.dumps(
+        {"@type": "ProductGroup", "name": name, "productGroupID": "81234", "hasVariant": variants}) + "</script>")
+
+
+def test_the_variant_named_after_the_checked_option() -> None:
+    body = ('<h1>Cold Brew</h1><span class="price">$18.00</span><fieldset><label><input type="radio" name="Size" '
+            'value="32 fl oz" checked>32 fl oz</label><label><input type="radio" name="Size" value="64 fl oz">64 fl oz'
+            '</label></fieldset><button>Add to cart</button>')
+    assert listing(page(body, head=_group("Cold Brew")), US)["sku"] == "HB-32"
+    # no option checked: no size's code
+    near = body.replace(" checked>", ">")
+    assert listing(page(near, head=_group("Cold Brew")), US).get("sku") is None
+
+
+def test_structured_data_at_the_price_before_a_shown_discount() -> None:
+    head = ('<script type="application/ld+json">{"@type": "Product", "name": "Café Huila 1 kg", "offers": '
+            '{"price": "21990", "priceCurrency": "CLP"}}</script>')
+    body = ('<h1>Café Huila 1 kg</h1><div class="form-group"><span class="product-form-price">$17.990</span> '
+            '<span class="product-form-discount">$21.990</span> <span class="badge">Oferta -18%</span></div>')
+    url = "https://tienda.example.cl/p/1"
+    assert listing(page(body, lang="es-CL", head=head), url)["price"] == Decimal("17990")
+    # a percent that does not take the one to the other (points earned) leaves the structured price
+    near = body.replace("Oferta -18%", "Acumula 5% en puntos")
+    assert listing(page(near, lang="es-CL", head=head), url)["price"] == Decimal("21990")
