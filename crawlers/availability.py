@@ -26,7 +26,7 @@ OUT_PHRASES = (
     r"повідомити про наявність|немає в наявності|закінчився|stok habis|hết hàng|"
     r"out of stock|(?<!almost )(?<!nearly )sold out|currently unavailable|temporarily unavailable|no longer available|not available"
     r"|unavailable|nicht (?:mehr )?(?:zur verfügung|auf lager|verfügbar|lieferbar|vorrätig)|(?<!fast )ausverkauft|vergriffen"
-    r"|rupture de stock|épuisé|epuise|indisponible|agotado|sin stock|no disponible|esaurito|non disponibile"
+    r"|rupture de stock|épuisé|epuise|indisponible|(?:non|plus|n'est plus) disponible|agotado|sin stock|no disponible|esaurito|non disponibile"
     r"|niet (?:op voorraad|leverbaar|beschikbaar)|uitverkocht|slutsåld|slut i lager|ej i lager|udsolgt"
     r"|utsolgt|brak w magazynie|niedostępny|wyprzedane|нет в наличии|esgotado|indisponível|není skladem|vyprodáno"
     r"|nie je skladom|tükendi|stokta yok|elfogyott|nincs raktáron|stoc epuizat|loppu varastosta|εξαντλήθηκε"
@@ -45,10 +45,10 @@ _SOLD = re.compile(r"(?i)^\s*(?:sold|vendu|vendue|verkauft|vendido|vendida|vendu
 IN_PHRASES = (
     r"in stock|available(?: now| to ship| for delivery)?|only \d+ left|\d+ (?:left|available)|more than \d+ available"
     r"|(?:almost|nearly) sold out|fast ausverkauft|ready to ship|ships (?:today|tomorrow|in \d)|(?:made (?:&|and) )?dispatched (?:in|within) \d|auf lager|lieferbar|sofort verfügbar|verfügbar|vorrätig"
-    r"|en stock|disponible|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
+    r"|en stock|disponibles?|en existencia|disponibile|op voorraad|leverbaar|i lager|finns i lager|på lager"
     r"|på lager|w magazynie|dostępny|в наличии|em estoque|skladem|na skladě|skladom|stokta(?: var)?|raktáron"
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"
-    r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn|متوفر|متوفرة|متاح|في المخزون|במלאי"
+    r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn|متوفر|متبقي|متوفرة|متاح|في المخزون|במלאי"
     r"|laos\s+\d+\+?\s*tk|saadaval|yra sandėlyje|prekė sandėlyje|turime sandėlyje|ir noliktavā|pieejams|в наличност|наличен|налично"
     r"|na (?:stanju|zalihi|zalogi|lageru)|มีสินค้า|พร้อมส่ง"
 )

@@ -260,6 +260,20 @@ def _size_twins(documents: list[Any], product: dict[str, Any]) -> bool:
                                       and _text(n.get("sku")) not in (None, sku) for n in roots)
 
 
+def _shown_grouped(sel: Selector, sku: str) -> str | None:
+    """The code the page shows in digit groups ("054-2713-4") whose digits begin with the leading digits (six or
+    more) of ``sku`` ("0542713P"), when ``sku`` itself is shown nowhere, else None."""
+    lead = re.match(r"\d{6,}", sku)
+    if not lead or _shown(sel, sku):
+        return None
+    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    for text in texts:
+        for code in re.findall(r"(?<![\w/.-])\d+(?:-\d+)+(?![\w/.-])", text) if len(text) < 80 else []:
+            if re.sub(r"\D", "", code).startswith(lead.group()) and code != lead.group():
+                return code
+    return None
+
+
 def _shown_packed(sel: Selector, ids: list[str]) -> str | None:
     """A reference the page shows with separators whose characters, separators dropped, are part of one of ``ids``
     ("4387/144/250" shown, "04387144250-1" in the JSON-LD), else None."""
@@ -279,7 +293,8 @@ def _similar(a: str | None, b: str | None) -> bool:
     return a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
 
 
-def _best_product(nodes: list[Any], title: str | None = None, page_url: str | None = None) -> dict[str, Any] | None:
+def _best_product(nodes: list[Any], title: str | None = None, page_url: str | None = None,
+                  checked: tuple[str, ...] = ()) -> dict[str, Any] | None:
     """The page's own product: not one inside a list or a related-product property, named like the page's
     title, with offers; a ProductGroup gives its variant for the page's URL (else its first), merged with
     the group's fields."""
@@ -314,6 +329,9 @@ def _best_product(nodes: list[Any], title: str | None = None, page_url: str | No
     variants = [v for v in _as_list(product.get("hasVariant")) if isinstance(v, dict)]
     if variants and not product.get("offers"):
         chosen = next((v for v in variants if _same_url(_text(v.get("url")), page_url)), None)
+        # the variant named after the option the page has checked ("… - 32 fl oz" beside <input value="32 fl oz" checked>)
+        named = [v for v in variants if any((_text(v.get("name")) or "").endswith(f" {c}") for c in checked)]
+        chosen = chosen or (named[0] if len(named) == 1 else None)
         if chosen is None and _text(product.get("productGroupID")) and not any(_text(v.get("url")) for v in variants):
             # no variant named by the page's URL: all its variants' offers, and the code the page shows (the group's
             # or the selected model's), not its first size's
@@ -364,8 +382,9 @@ def meta_fields(sel: Selector) -> dict[str, Any]:
         label = meta.get(f"twitter:label{number}", "").lower()
         if label in ("price", "preis", "prix", "prezzo", "precio", "価格", "价格"):
             meta.setdefault("twitter:price", meta.get(f"twitter:data{number}", ""))
-    price = next((meta[k] for k in ("product:sale_price:amount", "product:price:amount", "og:price:amount",
-                                    "price", "twitter:price", "product:price") if meta.get(k)), None)
+    key = next((k for k in ("product:sale_price:amount", "product:price:amount", "og:price:amount",
+                            "price", "twitter:price", "product:price") if meta.get(k)), None)
+    price = meta[key] if key else None
     out = {
         "title": meta.get("og:title"), "description": meta.get("og:description") or meta.get("description"),
         "url": meta.get("og:url"), "images": [meta["og:image"]] if meta.get("og:image") else [],
@@ -381,6 +400,7 @@ def meta_fields(sel: Selector) -> dict[str, Any]:
         "mpn": meta.get("product:mfr_part_no") or meta.get("mpn"), "category": meta.get("product:category"),
     }
     out["availability"] = availability_term(out["availability"]) or out["availability"]
+    out["stray_price"] = key == "price"  # an itemprop meta outside any item, or <meta name=price>
     return {k: v for k, v in out.items() if v}
 
 
@@ -410,7 +430,9 @@ def _structured_product(sel: Selector, text: str, base: str, title: str | None, 
     """The page's product in each structured syntax that has one (JSON-LD, then microdata, then RDFa)."""
     found = []
     documents = jsonld_documents(sel)
-    product = _best_product(documents, title, url)
+    checked = tuple(v.strip() for v in sel.xpath("//input[@type='radio'][@checked]/@value | //option[@selected]/@value")
+                    .getall()[:20] if len(v.strip()) >= 2)
+    product = _best_product(documents, title, url, checked)
     if product and _size_twins(documents, product) and not _shown(sel, str(product["sku"])):
         # one size's id, not the product's code; the page may show the reference they pack ("4387/144/250")
         packed = [_text(product.get(k)) for k in ("mpn", "sku")]
@@ -472,6 +494,7 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
             or _script_language(sel.xpath("normalize-space(//title)").get() or ""))
     locale = page_locale(page_url if canonical else url, lang)
     meta = meta_fields(sel)
+    stray = meta.pop("stray_price", False)
     title = sel.xpath("normalize-space(//h1[1])").get() or meta.get("title")
     # the fetched URL names the variant (Shopify's ?variant=…) when the canonical URL is the product's
     offer_url = url if urlsplit(url).query and _same_url(url.split("?")[0], page_url.split("?")[0]) else page_url
@@ -483,6 +506,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
     stem = structured[0].pop("sku_stem", None) if structured else None
     if stem and not _shown(sel, str(structured[0]["sku"])) and _shown(sel, stem, start=True):
         structured[0]["sku"] = stem  # the page shows the sizes' common code, not one size's
+    if structured and structured[0].get("sku") and (shown := _shown_grouped(sel, str(structured[0]["sku"]))):
+        structured[0]["sku"] = shown  # the page shows the code grouped, with its check digit ("#054-2713-4")
     sources: list[dict[str, Any]] = [*structured, meta]
     visible: dict[str, Any] = {}
     no_product = False
@@ -495,8 +520,11 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         available_shown = visible.pop("available_shown", False)
         no_product = visible.pop("no_product", False)
         sources.append(visible)  # only when structured data left gaps (it costs ~40 %)
-        if state.get("sku") and sources[-1].get("sku") not in (None, state["sku"]) and not _shown(sel, str(state["sku"])):
-            del state["sku"]  # an analytics id the page never shows ("item_id": "18277") is not the code it labels
+        if (state.get("sku") and sources[-1].get("sku") not in (None, state["sku"])
+                and not _shown(sel, str(state["sku"]), titled=False)):
+            # an analytics id the page never shows ("item_id": "18277"), or a model only in the product's name
+            # ("reference": "IF55"), is not the code the page labels
+            del state["sku"]
         if state.get("sku") and _ean13(str(state["sku"])) and not _shown(sel, str(state["sku"])):
             state.setdefault("gtin", state.pop("sku"))  # a barcode the state calls "sku" and the page never shows
         if limited and sources[-1].get("availability") == "OutOfStock":
@@ -513,6 +541,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
             # the page's stock line says in stock beside an enabled buy button; structured data says sold out
             for source in sources[:-1]:
                 source.pop("availability", None)
+        if stray and shown_amounts and visible.get("price") and _unshown(meta, shown_amounts, locale):
+            meta.pop("price")  # a stray itemprop price the page shows nowhere beside the one it shows: left behind
         if shown_amounts and visible.get("price") and visible.get("old_prices"):
             low, high = Decimal(visible["price"]), max(Decimal(p) for p in visible["old_prices"])
             for source in sources[:-1]:
@@ -553,6 +583,8 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         out.pop("availability", None)  # a removed product's page ("<h1>No longer available") has no stock to report
     if not out.get("sku") and out.get("mpn"):
         out["sku"] = out["mpn"]
+    if _keyed_by_barcode(out.get("sku"), out.get("gtin"), page_url):
+        out["sku"] = out["gtin"]
     out["url"] = page_url if canonical else out.get("url") or url
     if out.get("seller_url") and not out.get("seller_id"):
         out["seller_id"] = urlsplit(out["seller_url"]).path.rstrip("/").rsplit("/", 1)[-1] or None
@@ -575,11 +607,12 @@ def _ean13(value: str) -> bool:
     return (10 - total % 10) % 10 == int(value[12])
 
 
-def _shown(sel: Selector, value: str, *, start: bool = False) -> bool:
+def _shown(sel: Selector, value: str, *, start: bool = False, titled: bool = True) -> bool:
     """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes) as a whole code, not
     the start of a longer one ("FB-12" of "FB-12-OAT" is the parent's code, not the one shown); with ``start``, also
-    as a code's first part ("19384756" of "19384756_shopuk")."""
-    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    as a code's first part ("19384756" of "19384756_shopuk"); without ``titled``, outside the <h1>."""
+    heading = "" if titled else " or ancestor::h1"
+    texts = sel.xpath(f"//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript{heading})]").getall()
     pattern = re.compile(rf"(?<![\w-]){re.escape(value)}" + (r"(?![^\W_])" if start else r"(?![\w-])"))
     return any(value in text and pattern.search(text) for text in texts)
 
@@ -589,6 +622,18 @@ def _within(source: dict[str, Any], span: tuple[Decimal, Decimal], price: str | 
     """Whether the visible price is another amount of an AggregateOffer's range (lowPrice..highPrice)."""
     amount, _ = _amount(source["price"], source.get("currency"), locale)
     return amount is not None and span[0] < amount <= span[1] and str(amount) != price
+
+
+def _keyed_by_barcode(sku: Any, gtin: Any, page_url: str) -> bool:
+    """Whether a page without an item code is keyed by the barcode it shows ("/p/pate-…-3017620425035"): the shop's
+    item code then (a book's ISBN, 978/979…, stays the ISBN)."""
+    code = str(gtin or "")
+    return not sku and bool(code) and not code.startswith(("978", "979")) and code in urlsplit(page_url).path
+
+
+def _unshown(source: dict[str, Any], shown: set[str], locale: Locale | None) -> bool:
+    amount = _amount(source.get("price"), source.get("currency"), locale)[0]
+    return amount is not None and str(amount.normalize()) not in shown
 
 
 def _is_old(source: dict[str, Any], old: list[str], locale: Locale | None) -> bool:

@@ -64,6 +64,9 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
             continue
         if kind and "javascript" not in kind and "module" not in kind:
             continue
+        if "__next_f.push(" in text:
+            found.extend(("script", value) for value in _flight_values(text))
+            continue
         for match in _ASSIGNMENT.finditer(text):
             decodes += 1
             if decodes > MAX_DECODES:
@@ -77,6 +80,26 @@ def state_documents(sel: Selector) -> list[tuple[str, Any]]:
             shopify = match.group(3) == "meta" and isinstance(value, dict) and "product" in value
             found.append(("shopify" if shopify else "script", value))
     return found
+
+
+_FLIGHT_PUSH = re.compile(r'__next_f\.push\(\s*(\[\s*1\s*,\s*"(?:[^"\\]|\\.)*"\s*\])\s*\)')
+_FLIGHT_ROW = re.compile(r"^[0-9a-f]{1,6}:(?=[\[{])", re.M)
+
+
+def _flight_values(text: str) -> list[Any]:
+    """The JSON rows of a React Server Components flight payload (Next.js app router:
+    ``self.__next_f.push([1,"5:[\"$\",\"$L12\",null,{…}]\n"])``)."""
+    out: list[Any] = []
+    for push in _FLIGHT_PUSH.finditer(text):
+        try:
+            chunk = json.loads(push.group(1))[1]
+        except (ValueError, IndexError):
+            continue
+        for row in _FLIGHT_ROW.finditer(chunk):
+            value = _loads(chunk[row.end():].split("\n", 1)[0])
+            if value is not None:
+                out.append(value)
+    return out[:MAX_DECODES]
 
 
 _JS_TOKEN = re.compile(r"""\s+|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[{}\[\],:]|!0|!1|void 0"""
@@ -240,12 +263,19 @@ def _fields(node: dict[str, Any], *, cents: bool = False, depth: int = 0) -> dic
         chosen = next((v for v in variants if v.get("selected") is True or v.get("isSelected") is True), variants[0])
     if chosen is not None and depth < 2:
         first = _fields(chosen, cents=cents, depth=depth + 1)
+        if len(variants) > 1 and chosen is variants[0] and _sized(first.get("sku"), first.get("title")):
+            first.pop("sku")  # "NB-MCT-BLK-S" of size "S", no size chosen: one size's code, not the product's
         for key in ("sku", "price", "availability"):
             if first.get(key) and (varies or not out.get(key)):
                 out[key] = first[key]
         if varies and first.get("price"):
             out["variant_price"] = True
     return {k: v for k, v in out.items() if v not in (None, "")}
+
+
+def _sized(sku: str | None, title: str | None) -> bool:
+    """Whether a variant's SKU ends with its own short title, a size ("NB-MCT-BLK-S" of "S")."""
+    return bool(sku and title and len(title) <= 4 and re.search(rf"(?i)[-_/.]{re.escape(title)}$", sku))
 
 
 def _similar(a: str | None, b: str | None) -> bool:

@@ -56,6 +56,7 @@ from crawlers.page_words import (
     EXCL_NOTE,
     FROM_BEFORE,
     FROM_TEXT,
+    IN_INSTALMENTS,
     INSTALMENT,
     MEMBER,
     MONTHLY,
@@ -67,12 +68,16 @@ from crawlers.page_words import (
     OPTION_MARKS,
     PAY_LABEL,
     PERCENT,
+    PIX,
     RAND,
     RANGE,
+    SAVING_MARK,
     STATE_BADGE,
     STOCK_ATTR,
     STORE,
     STORE_ONLY,
+    SUBSCRIPTION,
+    WITH_CODE,
     unqualified,
 )
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
@@ -238,10 +243,14 @@ class Page:
         """The struck-through or "was" amounts of the page outside related-product blocks."""
         out = []
         for node in self.nodes:
-            if node.old == 2 and not node.noise and (text := price_text(node.element)) and MONEY.search(text):
+            if node.noise or not (text := price_text(node.element)) or not MONEY.search(text):
+                continue
+            if node.old == 2 or (OLD_TEXT.match(text) and len(AMOUNTS.findall(text)) == 1):  # "MSRP: $140.00"
                 amount, _ = parse_price(ascii_digits(text), None, self.locale)
                 if amount is not None and amount > 0:
                     out.append(str(amount))
+            elif before := _before_discount(text, self.locale):
+                out.append(before)
         return out
 
     def _text_before(self, index: int) -> str:
@@ -250,13 +259,18 @@ class Page:
         return self.texts[at].text if at >= 0 and not self.texts[at].node.noise else ""
 
     def _candidate(self, node: Node, text: str, kind: int, own: bool = False) -> list[Candidate]:
-        if node.noise:
-            return []
+        if node.noise or SAVING_MARK.search(marking_attrs(node.element)):
+            return []  # "<div class=price-box__saving>": the amount saved, or the price before
         if node.old == 0 and id(node.element) in self.holds_old and not own:
             return []  # a block holding both the old and the current price: its children are candidates
         text = ascii_digits(text)
         probe = PERCENT.sub(" ", EURO_CENTS.sub(r"\1,\2 €", text))  # "199€99" is one amount, "-30%" none
-        if len(AMOUNTS.findall(probe)) > 1 and not RANGE.search(probe):
+        span = RANGE.search(probe)
+        if span and len(AMOUNTS.findall(probe)) > 1 and (money := MONEY.search(probe)) and money.start() > span.end():
+            return []  # a range of something else before the money ("3-5 days · Free on $35+", "8-14 坪 … $699")
+        if len(AMOUNTS.findall(probe)) > 1 and (total := IN_INSTALMENTS.match(text)) and MONEY.search(total.group(1)):
+            text = probe = total.group(1)
+        if len(AMOUNTS.findall(probe)) > 1 and not span:
             sale = _discounted(text, self.locale)
             if sale is None:
                 return []
@@ -292,7 +306,11 @@ class Page:
         if old == 2:
             return []
         alts = " ".join(node.element.xpath(".//img/@alt")[:3] + (parent.xpath("./img/@alt")[:3] if parent is not None else []))
+        if WITH_CODE.match(note_after(node.element)):
+            return []
         if (MEMBER.search(self._text_before(node.index)) or MEMBER.search(marking_attrs(node.element).lower()[:200])
+                or SUBSCRIPTION.search(marking_attrs(node.element)[:200])
+                or PIX.search(text) or PIX.match(f" {note_after(node.element)}")
                 or CARD.search(f"{alts} {text}") or (single and CARD.search(context))):
             old = max(old, 1)  # a members' price only when nothing else is found
         if old == 0 and (FROM_TEXT.match(text) or FROM_BEFORE.search(self._text_before(node.index))
@@ -312,9 +330,10 @@ class Page:
             match = pattern.match(piece.text)
             if not match:
                 continue
-            rest = match.group("rest").split(" | ")[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
+            rest = re.split(r"\s\|(?:\s|$)", match.group("rest"))[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
             before = piece.text[:match.start("sep")]
-            if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)):
+            if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)
+                         or (re.fullmatch(r"\d{5,}", rest) and " |" in piece.text)):  # "Código 237843900 | X"
                 value = valid(rest)
                 if value:
                     return value
@@ -335,7 +354,8 @@ class Page:
 
     def sku(self) -> str | None:
         for test in (lambda a: a.get("itemprop") == "sku" or "data-product-sku" in a,
-                     lambda a: any(re.search(r"(?:^|[-_])sku$", t) for t in (a.get("class") or "").lower().split())):
+                     lambda a: any(re.search(r"(?:^|[-_])sku$", t) and "price" not in t  # a price block "price-info__final_price_sku"
+                                  for t in (a.get("class") or "").lower().split())):
             for node in self.nodes:
                 attrs = node.element.attrib
                 if not node.noise and test(attrs):
@@ -506,7 +526,8 @@ class Page:
                    if not p.node.noise and not p.node.hidden and len(p.text) < 60
                    and (term := availability_phrase(p.text)) and not STORE.search(p.text)
                    and not NO_DELIVERY.search(p.text) and not (in_store and term == "OutOfStock" and ONLINE.search(p.text))
-                   and not (enabled and term == "OutOfStock" and STATE_BADGE.search(state_marks(p.node.element)))]
+                   and not (enabled and term == "OutOfStock" and (STATE_BADGE.search(state_marks(p.node.element))
+                                                                  or _disabled_option(p.node.element)))]
         if in_store and not enabled and not any(term == "OutOfStock" for _, term, _ in phrases):
             return "InStoreOnly", False  # not sold online, held by the shop's stores
         if self.buttons and not enabled:  # said plainly when a statement, not an option's badge, goes with it
@@ -524,6 +545,28 @@ class Page:
 
 BRAND_HREF = re.compile(r"/(?:brands?|marcas?|marken?|marques?|merk(?:en)?|thuong-hieu|markalar)/([a-z0-9][a-z0-9-]*)"
                         r"(?:\.html?)?/?(?:[?#]|$)", re.I)
+
+
+def _disabled_option(element: Any) -> bool:
+    """Whether the text sits in a disabled control ("<button disabled>L - Épuisé</button>"): a sold-out option."""
+    return any(e.tag in ("button", "option", "input") and "disabled" in e.attrib
+               for e in [element, *list(element.iterancestors())[:2]])
+
+
+def _before_discount(text: str, locale: Locale | None) -> str | None:
+    """The higher of two prices in a block with a discount that takes it to the lower ("$17.990 $21.990 Oferta
+    -18%"), else None."""
+    percent = PERCENT.search(text)
+    if percent is None or "折" in percent.group() or len(PERCENT.findall(text)) != 1:
+        return None
+    pieces = [p for p in re.split(r"\s+(?=\D{0,4}\d)", PERCENT.sub(" ", ascii_digits(text))) if MONEY.search(p)]
+    if len(pieces) != 2 or len(AMOUNTS.findall(PERCENT.sub(" ", text))) != 2:
+        return None
+    (low, _), (high, _) = sorted((parse_price(p, None, locale) for p in pieces), key=lambda a: a[0] or 0)
+    rate = Decimal(re.sub(r"[^\d.,]", "", percent.group()).replace(",", ".")) / 100
+    if low is None or high is None or not low < high or abs(low - high * (1 - rate)) > high * Decimal("0.02"):
+        return None
+    return str(high)
 
 
 def _discounted(text: str, locale: Locale | None) -> str | None:

@@ -35,7 +35,7 @@ SEP = r"\s*(?:[:：#]|\s-\s)\s*"
 
 def label_pattern(pattern: str) -> re.Pattern[str]:
     """A regex for a labelled value ("SKU: AB-12", "Art.-Nr. 123"): the label, a separator, the value as ``rest``."""
-    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])\s+|\s*$)(?P<rest>.*)$",
+    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])\s+|\s+(?=\d{{5,}}\s+\|)|\s*$)(?P<rest>.*)$",
                       re.I | re.S)
 
 

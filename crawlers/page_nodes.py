@@ -86,7 +86,8 @@ def scan_page(root: Any, hint: str | None = None) -> tuple[list[Node], list[Text
         chrome = tag in ("footer", "nav") or tag == "header" and not (inside or PRODUCT_BLOCK.search(attrs))
         noise = noise or chrome or (noisy(element) and not holds_title(element, hint)) or id(element) in related
         style = (element.attrib.get("style") or "").replace(" ", "").lower()
-        folded = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", attrs).lower()
+        hooks = " ".join(element.attrib.get(k, "") for k in _TEST_HOOKS)  # data-testid="price-original"
+        folded = re.sub(r"(?<=[a-z])(?=[A-Z])", "-", f"{attrs} {hooks}").lower()
         if tag in ("del", "s", "strike") or "line-through" in style or OLD.search(folded):
             old = 2
         elif WEAK_OLD.search(folded):

@@ -14,7 +14,7 @@ NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poup
                        r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
                        r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
                        r"\bfrom \d+ items|\bab \d+ stück|ex\.?\s*(?:tax|vat|gst)|excl?\.?\s*(?:vat|tax|gst|btw|mwst|iva)|exkl\.?|"
-                       r"券|クーポン|쿠폰|满\d+减|"
+                       r"\b(?:with|using) (?:promo |coupon )?code\b|券|クーポン|쿠폰|满\d+减|[满滿]\s?\D{0,3}\d|運費|运费|"
                        # instalments and monthly amounts in more languages ("Järelmaks alates 15,28 € kuus")
                        r"järelmaks|\bkuus\b|/\s*(?:kuu|mėn|mēn|mes|mês|mois|mese|maand|měs|mies|hó)\b|\bmėn\.|dalimis|"
                        r"изплащане|на месец|месечн|mjesečn|mesečn|meses sin intereses|\bmeses\b|mensualit|"
@@ -50,17 +50,26 @@ PAY_LABEL = re.compile(r"(?i)^\s*(?:your price|you pay|price now|now|final price
 # a price for members only ("Club price £11.00", "Beauty Insider price"): not the price everyone pays
 MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|card(?:holder)?|plus)[\s-]*(?:price|prices|preis|prix)"
                     r"\s*[:：]?\s*$|(?<![a-z])(?:member|club|loyalty)-?price")
+SAVING_MARK = re.compile(r"(?i)saving|you-?save")
+# a subscription's price ("Autoship $80.73", "Subscribe & Save"): like a members' price, only when nothing else is found
+SUBSCRIPTION = re.compile(r"(?i)auto-?ship|subscri(?:be|ption)|\babonnement|\bspar-?abo\b|repeat delivery")
+# a price once a promo code is entered ("$58.00 with code FRIEND"): a coupon's, never the price
+WITH_CODE = re.compile(r"(?i)^\s*(?:with|w/|using|use) (?:promo |coupon )?code\b|^\s*(?:mit|avec le|con el|com o) (?:code|código|cupom)")
 # the price for holders of the shop's card or wallet ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой", "5 975 ₽ с WB
 # Кошельком") or once in the basket ("Sepette 3.799,05 TL"): a members' price
 CARD = re.compile(r"(?i)(?<!\w)(?:con|with|mit|avec|com|c|с|ile)\s+(?:[^\W\d]+\s+){0,2}?(?:tarjeta|card|karte|carte|"
                   r"cartão|картой|kartı|kartą|кошельком|wallet)(?!\w)|(?<!\w)(?:sepette|sepet fiyatı)(?!\w)")
+# the card price as the total of its instalments ("R$ 4.699,00 em 10x de R$ 469,90 sem juros"): that total
+IN_INSTALMENTS = re.compile(r"(?i)^\s*(\D{0,4}\d[\d.,]*)\s+(?:em|en|in)\s+(?:até\s+)?\d{1,2}\s*x\b")
+# the price paid by Pix or boleto ("R$ 265,99 no Pix"): a payment method's, only when nothing else is found
+PIX = re.compile(r"(?i)(?:^|\s)(?:à vista\s+)?(?:no|via|pelo|com)\s+(?:pix|boleto)\b")
 PERCENT = re.compile(r"[-−]?\d+(?:[.,]\d+)?\s*(?:%|折(?!扣))")  # "79折": 79 % of the list price
 OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
              r"rrp|msrp|m\.r\.p\.?|uvp|statt|ursprünglich\w*(?: preis)?|originalpreis|ehemals|vorher|bisher|"
              r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
              r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
              r"原价|定价|定價|市场价|定価|市售價|原價|建議售價|prp|adviesprijs|før|eredeti ár|běžná cena|старая цена|"
-             r"было|було|giá gốc|harga (?:asli|normal)")
+             r"было|було|giá gốc|harga (?:asli|normal)|precio a cr[ée]dito")  # a credit total beside the cash price
 OLD_TEXT = re.compile(rf"(?i)^\s*(?:{OLD_WORDS})(?:\W|$)")
 OLD_BEFORE = re.compile(rf"(?i)(?:^|\W)(?:{OLD_WORDS})\s*[:：]?\s*$")  # "… 定価 ¥38,500 …"
 RELATED_HEADING = re.compile(
@@ -81,7 +90,7 @@ BUY = re.compile(r"(?i)add[ -_]?to[ -_]?(?:cart|basket|bag|trolley)|addtocart|bu
                  r"カートへ|加入购物车|立即购买|加入購物車|장바구니|구매하기|바로구매|立即購買|放入購物車|今すぐ購入|"
                  r"(?<!como )\bcomprar\b|adicionar à sacola|mua ngay|thêm vào giỏ|beli(?: langsung| sekarang)|"
                  r"keranjang|купить|в корзину|купити|у кошик|kosárba|ad[aă]ug[aă] [iî]n co[sș]|legg i handlekurv|"
-                 r"læg i kurv|lisää ostoskoriin|sepete ekle|(?:أضف|إضافة|اضافة) (?:إلى |الى |لل)?(?:ال)?سلة|اشتر(?:ي)? الآن|"
+                 r"læg i kurv|lisää ostoskoriin|sepete ekle|(?:أضف|إضافة|اضافة) (?:إلى |الى |لل)?(?:(?:ال)?سلة|عربة (?:ال)?تسوق)|اشتر(?:ي)? الآن|"
                  r"הוסף לסל|הוספה לסל|lisa ostukorvi|(?:į|i) krepšelį|pievienot grozam|dodaj u košaricu|"
                  r"dodaj v košarico|(?<![\w])купи(?![\w])|(?:หยิบ|เพิ่ม)?ใส่ตะกร้า|เพิ่มลงตะกร้า|ซื้อ(?:เลย|ทันที)")
 # a grocery or quick-add button whose whole label is the bare verb ("Añadir", "Add")
