@@ -88,7 +88,7 @@ def test_screening_never_changes_a_match(marks: list[MarkSpec], batch: list[str]
 # Marks longer than the index's keyed forms (found by shared bigrams) and as long as short titles.
 LONG_BRANDS = ["cooler master", "maggiano's little italy", "black and decker", "hewlett packard", "tommy hilfiger",
                "the north face", "sportmaster", "printmaster", "vivienne westwood", "clarins", "zaxby's",
-               "mammut sports group", "nnamdi", "cloudflare", "li-ning", "under armour"]
+               "mammut sports group", "nnamdi", "cloudflare", "li-ning", "under armour", "max et moi", "gino's pizza"]
 LOOK_ALIKES = {"m": "rn", "w": "vv", "d": "cl", "l": "i"}
 
 
