@@ -19,6 +19,7 @@ from crawlers.page_labels import (
     BRAND_LABELS,
     BRAND_RE,
     BYLINE,
+    CJK,
     GTIN_RE,
     ISBN_RE,
     MAKER_LABELS,
@@ -82,7 +83,7 @@ from crawlers.page_words import (
 )
 from crawlers.prices import EURO_CENTS, MONEY, Locale, ascii_digits, detect_currency, parse_price
 
-CJK_END = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]$")  # "商品番号 469870": a space is its separator
+CJK_END = re.compile(f"[{CJK}]$")  # "商品番号 469870": a space is its separator
 
 
 def as_rand(text: str) -> str:

@@ -31,11 +31,12 @@ MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|F
                 r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
                 r"|الشركة المصنعة|יצרן|Tootja|Gamintojas|Ražotājs|Производител|Proizvođač|Proizvajalec")
 SEP = r"\s*(?:[:：#]|\s-\s)\s*"
+CJK = "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af"  # kana, Han and Hangul: their labels need no separator but a space
 
 
 def label_pattern(pattern: str) -> re.Pattern[str]:
     """A regex for a labelled value ("SKU: AB-12", "Art.-Nr. 123"): the label, a separator, the value as ``rest``."""
-    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])\s+|\s+(?=\d{{5,}}\s+\|)|\s*$)(?P<rest>.*)$",
+    return re.compile(rf"^\s*(?:{pattern})(?:\s*\([^()]{{1,20}}\))?(?P<sep>{SEP}|(?<=[#.{CJK}])\s+|\s+(?=\d{{5,}}\s+\|)|\s*$)(?P<rest>.*)$",
                       re.I | re.S)
 
 
