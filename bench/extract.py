@@ -78,6 +78,9 @@ Three sources, printed apart so the figures on real pages stay visible on their 
   same as main's; after that round's rules, tuned on it: 1.0 / 1.0 / 1.0 / 1.0 (currency 1.0), with the leftovers of
   holdout15 and holdout16 (Canadian Tire SKU, Catalyst brand, Coppel, Jumpseller and Magalu prices, Magalu and Shopify
   Horizon SKUs) fixed, every other set unchanged;
+  ``extract_holdout19``, 16 pages made hard on purpose (Overstock, Nordstrom, Kohl's, Ulta, Sam's Club, Office Depot,
+  Boulanger, MediaWorld, PcComponentes, eMAG BG, Snapdeal in Hindi, Lazada TH in Thai, Shopee MY, Taobao, Mercado Libre
+  UY, Falabella CO), truth committed first;
 - **demo**: product pages of the demo marketplace, served locally, truth from its catalogue.
 
 A field counts as a true positive when the extracted value equals the truth (prices as Decimals,
@@ -126,6 +129,7 @@ HOLDOUT15 = ROOT / "bench" / "data" / "extract_holdout15"
 HOLDOUT16 = ROOT / "bench" / "data" / "extract_holdout16"
 HOLDOUT17 = ROOT / "bench" / "data" / "extract_holdout17"
 HOLDOUT18 = ROOT / "bench" / "data" / "extract_holdout18"
+HOLDOUT19 = ROOT / "bench" / "data" / "extract_holdout19"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -289,7 +293,8 @@ def main() -> None:
             "holdout15": written_pages(HOLDOUT15, "holdout15"),
             "holdout16": written_pages(HOLDOUT16, "holdout16"),
             "holdout17": written_pages(HOLDOUT17, "holdout17"),
-            "holdout18": written_pages(HOLDOUT18, "holdout18")}
+            "holdout18": written_pages(HOLDOUT18, "holdout18"),
+            "holdout19": written_pages(HOLDOUT19, "holdout19")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
