@@ -34,7 +34,7 @@ OUT_PHRASES = (
     r"|غير متوفر|غير متاح|نفدت الكمية|نفذت الكمية|نفد من المخزون|אזל מהמלאי|לא במלאי"
     r"|pole laos|läbi müüdud|otsas|išparduota|nėra sandėlyje|nav noliktavā|nav pieejams|izpārdots|изчерпан"
     r"|няма наличност|не е налич\w*|(?:nema|nije) na (?:stanju|zalihi|lageru)|rasprodano|ni na zalogi|razprodano"
-    r"|ไม่มีสินค้า|สินค้าหมด|หมดชั่วคราว"
+    r"|ไม่มีสินค้า|สินค้าหมด|หมดชั่วคราว|स्टॉक में नहीं|स्टॉक से बाहर|उपलब्ध नहीं"
     # a second-hand or one-off item that found its buyer: "Vendu", "This item has been sold" (not "Sold by …")
     r"|(?:this item|the item|cet article|l'article|dieser artikel|der artikel|este artículo|questo articolo|dit artikel)"
     r" (?:has been|was|a été|wurde|fue|è stato|is) (?:sold|vendu|verkauft|vendido|venduto|verkocht)(?! by| par| von| por| da| door)"
@@ -50,7 +50,7 @@ IN_PHRASES = (
     r"|în stoc|varastossa|διαθέσιμο|在庫あり|在庫有り|即納|有货|现货|有库存|재고 있음|в наявності|є в наявності"
     r"|tersedia|còn \d+ sản phẩm|\d+ sản phẩm có sẵn|có sẵn|متوفر|متبقي|متوفرة|متاح|في المخزون|במלאי"
     r"|laos\s+\d+\+?\s*tk|saadaval|yra sandėlyje|prekė sandėlyje|turime sandėlyje|ir noliktavā|pieejams|в наличност|наличен|налично"
-    r"|na (?:stanju|zalihi|zalogi|lageru)|มีสินค้า|พร้อมส่ง"
+    r"|na (?:stanju|zalihi|zalogi|lageru)|มีสินค้า|พร้อมส่ง|स्टॉक में(?! नहीं)|उपलब्ध(?! नहीं| होने)"
 )
 # a product on sale before its release ("Vorbestellbar", "予約受付中"): neither in stock nor sold out
 PRE_PHRASES = (

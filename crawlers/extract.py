@@ -520,10 +520,12 @@ def extract_listing(html: str | bytes, url: str, *, content_type: str | None = N
         available_shown = visible.pop("available_shown", False)
         no_product = visible.pop("no_product", False)
         sources.append(visible)  # only when structured data left gaps (it costs ~40 %)
-        if (state.get("sku") and sources[-1].get("sku") not in (None, state["sku"])
-                and not _shown(sel, str(state["sku"]), titled=False)):
+        if state.get("sku") and not _shown(sel, str(state["sku"]), titled=False) and (
+                sources[-1].get("sku") not in (None, state["sku"])
+                or (sources[-1].get("mpn") not in (None, state["sku"]) and str(state["sku"]) not in page_url)):
             # an analytics id the page never shows ("item_id": "18277"), or a model only in the product's name
-            # ("reference": "IF55"), is not the code the page labels
+            # ("reference": "IF55"), is not the code the page labels; nor an id neither the page nor its address
+            # shows beside the model it labels ("skuId": "5012…" beside "型号 MB-FB40E511")
             del state["sku"]
         if state.get("sku") and _ean13(str(state["sku"])) and not _shown(sel, str(state["sku"])):
             state.setdefault("gtin", state.pop("sku"))  # a barcode the state calls "sku" and the page never shows

@@ -47,10 +47,12 @@ from crawlers.page_nodes import (
     styled_button,
     text_of,
     unchosen,
+    with_split_cents,
 )
 from crawlers.page_words import (
     AMOUNTS,
     BARE_BUY,
+    BEFORE_COUPON,
     BUY,
     CARD,
     DISABLED,
@@ -116,7 +118,8 @@ class Page:
                                                   or n.element.attrib.get("role") == "button" or styled_button(n.element))
                         and not n.noise
                         and (BUY.search(button_marks(n.element)) or PREORDER.search(button_label(n.element))
-                             or (n.element.tag in ("button", "input") and BARE_BUY.fullmatch(button_label(n.element))))]
+                             or (n.element.tag in ("button", "input") and BARE_BUY.fullmatch(button_label(n.element)))
+                             or _sold_out_button(n.element))]
         headings = [n for n in self.nodes if n.element.tag == "h1" and not n.noise]
         # the longest <h1> named like the page: a brand in an <h1> of its own above the name (Myntra) is not the title
         named = [n for n in headings if similar_text(text_of(n.element, 300), title_hint)]
@@ -155,7 +158,7 @@ class Page:
                 k.startswith("data-price") for k in element.attrib)
             if not priced:
                 continue
-            text = element.attrib.get("content") or price_text(element)
+            text = element.attrib.get("content") or with_split_cents(element, price_text(element))
             if text and not self.rand and not MONEY.search(text) and RAND.search(text):
                 text = as_rand(text)  # "<div class=buybox-price>R 499</div>" on a .com site: South African rand
             found = self._candidate(node, text, 0) if text and re.search(r"\d", text) else []
@@ -173,7 +176,7 @@ class Page:
                 continue
             if len(piece.text) < 60 and re.search(r"\d", piece.text) and id(piece.node.element) not in seen:
                 seen.add(id(piece.node.element))
-                node, text = piece.node, price_text(piece.node.element) or piece.text
+                node, text = piece.node, with_split_cents(piece.node.element, price_text(piece.node.element) or piece.text)
                 if not MONEY.search(text) and (joined := self._split_amount(at)):
                     text = joined  # "<span>$</span><span>129</span><span>.95</span>"
                 elif not MONEY.search(text) and AMOUNTS.fullmatch(text.strip()):  # "119,000" + "<span>원</span>"
@@ -205,8 +208,10 @@ class Page:
         parent = best.node.element.getparent()
         if parent is None or not text_of(parent, 80):
             return best.amount, best.currency
+        own = price_text(best.node.element)
+        cents = best.node.element.getnext() if with_split_cents(best.node.element, own) != own else None
         rivals = [c for c in candidates if c.key[0] == best.key[0] and c.node.element.getparent() is parent
-                  and (c is best or c.marked)]  # a split "59" + ",99" is one price, not two
+                  and (c is best or c.marked) and c.node.element is not cents]  # a split "59" + ",99" is one price
         if len({c.amount for c in rivals}) > 2:  # a row of quantity tiers ("1 | 5 | 15 | 30+"): the first is one unit's
             return best.amount, best.currency
         lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
@@ -304,7 +309,7 @@ class Page:
             old = 1  # a block whose amount is a "regular" or tax-exclusive price inside it
         if OLD_TEXT.search(text) or (single and OLD_TEXT.search(context) and len(context) < 60):
             return []  # a struck-through or "was" price is never the price, even when nothing else is found
-        if old == 2:
+        if old == 2 and not BEFORE_COUPON.search(self._text_before(node.index)):
             return []
         alts = " ".join(node.element.xpath(".//img/@alt")[:3] + (parent.xpath("./img/@alt")[:3] if parent is not None else []))
         if WITH_CODE.match(note_after(node.element)):
@@ -312,7 +317,7 @@ class Page:
         if (MEMBER.search(self._text_before(node.index)) or MEMBER.search(marking_attrs(node.element).lower()[:200])
                 or SUBSCRIPTION.search(marking_attrs(node.element)[:200])
                 or PIX.search(text) or PIX.match(f" {note_after(node.element)}")
-                or CARD.search(f"{alts} {text}") or (single and CARD.search(context))):
+                or CARD.search(f"{alts} {text}") or (single and CARD.search(context)) or _card_block(node.element)):
             old = max(old, 1)  # a members' price only when nothing else is found
         if old == 0 and (FROM_TEXT.match(text) or FROM_BEFORE.search(self._text_before(node.index))
                          or unchosen(node.element) or _excl_note(note_after(node.element))):
@@ -546,6 +551,25 @@ class Page:
 
 BRAND_HREF = re.compile(r"/(?:brands?|marcas?|marken?|marques?|merk(?:en)?|thuong-hieu|markalar)/([a-z0-9][a-z0-9-]*)"
                         r"(?:\.html?)?/?(?:[?#]|$)", re.I)
+
+
+def _card_block(element: Any) -> bool:
+    """Whether the amount sits in a block a data attribute names the shop card's price ("<li data-cmr-price=…>"),
+    the price for holders of the store's card."""
+    return any(CARD_PRICE_ATTR.search(key) for block in [element, *list(element.iterancestors())[:3]]
+               for key in block.attrib if key.startswith("data-"))
+
+
+CARD_PRICE_ATTR = re.compile(r"(?i)^data-(?:[\w-]*-)?(?:card|cmr|credit-?card|member)-price$")
+
+
+def _sold_out_button(element: Any) -> bool:
+    """Whether a disabled button's whole label says the item is sold out ("<div class=btn disabled>स्टॉक में नहीं</div>"):
+    the buy button in its sold-out state, not an option's ("<button disabled>L - sold out</button>")."""
+    label = button_label(element).strip()
+    return (("disabled" in element.attrib or element.attrib.get("aria-disabled") == "true") and len(label) <= 30
+            and availability_phrase(label) == "OutOfStock" and not OPTION_MARKS.search(state_marks(element))
+            and not re.search(r"\d|\s[-–]\s", label))
 
 
 def _disabled_option(element: Any) -> bool:

@@ -16,7 +16,7 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+[®™]?\s)?SKU|Keycode|TCIN|Item\s*#|Item\s+(?:nu
               r"|N[°º]\s*d['’]article|Code\s+(?:produit|article)|Cat\.\s?no\.?"
               r"|Our\s+(?:code|ref(?:erence)?|part\s+(?:no\.?|number))|Stock\s+code|注文コード|Tootekood|Prekės kodas"
               r"|Preces kods|Šifra(?:\s+(?:proizvoda|artikla))?|Код на (?:продукта|артикула)"
-              r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט")
+              r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט|SUPC|उत्पाद कोड")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"
@@ -26,7 +26,7 @@ MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No
 GTIN_LABELS = r"EAN(?:-?13)?|GTIN(?:-?1[234])?|UPC|JAN(?:コード)?|ISBN(?:-?13)?|Barcode|条形码|バーコード"
 BRAND_LABELS = (r"Brand(?:\s+name)?|Marke|Marque|Marca|Merk|Merek|Märke|Marka|Značka|Merkki|Márka|Μάρκα|ブランド(?:名)?"
                 r"|品牌(?:名稱|名称)?|브랜드(?:명)?|Thương hiệu|Hãng(?: sản xuất)?|Бренд|Торгов(?:ая|а) марка|Varumärke|Varemerke|Mærke"
-                r"|العلامة التجارية|الماركة|מותג|Kaubamärk|Prekės ženklas|Zīmols|Марка|Brend")
+                r"|العلامة التجارية|الماركة|מותג|Kaubamärk|Prekės ženklas|Zīmols|Марка|Brend|ब्रांड|ब्रैंड")
 MAKER_LABELS = (r"Manufactured by|Manufacturer|Hersteller|Fabricant|Produttore|Fabricante|Producent|Výrobce|Výrobca|Üretici|Tillverkare"
                 r"|Valmistaja|Gyártó|Κατασκευαστής|メーカー|制造商|生产厂家|製造商|Производитель|Виробник|Producător|제조사"
                 r"|الشركة المصنعة|יצרן|Tootja|Gamintojas|Ražotājs|Производител|Proizvođač|Proizvajalec")

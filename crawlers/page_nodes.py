@@ -148,7 +148,7 @@ def related_sections(root: Any) -> dict[int, Any]:
 
 
 # an element of the cents alone, named so by its class ("<span class=price-fractional>99</span>")
-CENTS_CLASS = re.compile(r"(?i)(?:^|[-_\s])(?:cents?|fraction(?:al)?|decimals?)(?:$|[-_\s])")
+CENTS_CLASS = re.compile(r"(?i)(?:^|[-_\s])(?:cents?|fraction(?:al)?|decimals?|mantissa)(?:$|[-_\s])")
 
 
 def _cents(node: Any) -> bool:
@@ -182,6 +182,20 @@ def price_text(element: Any, limit: int = 60) -> str:
     visit(element)
     text = " ".join("".join(parts).split())
     return text if len(text) <= limit else ""
+
+
+def with_split_cents(element: Any, text: str) -> str:
+    """``text`` of an amount whose cents are the next element ("<span>$25</span><span class=mantissa>98</span>",
+    "<span>199,</span><span>90€</span>") joined to them; else ``text``."""
+    after = element.getnext()
+    if after is None or not isinstance(after.tag, str) or len(after) or (element.tail or "").strip():
+        return text
+    cents, stripped = (after.text or "").strip(), text.strip()
+    if _cents(after) and re.fullmatch(r"\d{2}", cents) and re.search(r"(?<![.,]\d)(?<![.,]\d\d)\d$", stripped):
+        return f"{stripped}.{cents}"
+    if re.fullmatch(r"\d[\d.]*,|\d[\d,]*\.", stripped) and re.fullmatch(r"\d{2}\s?[^\w\s]{1,3}", cents):
+        return f"{stripped}{cents}"
+    return text
 
 
 def unchosen(element: Any) -> bool:

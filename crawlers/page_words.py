@@ -54,6 +54,9 @@ SAVING_MARK = re.compile(r"(?i)saving|you-?save")
 # a subscription's price ("Autoship $80.73", "Subscribe & Save"): like a members' price, only when nothing else is found
 SUBSCRIPTION = re.compile(r"(?i)auto-?ship|subscri(?:be|ption)|\babonnement|\bspar-?abo\b|repeat delivery")
 # a price once a promo code is entered ("$58.00 with code FRIEND"): a coupon's, never the price
+# the label of the price before a coupon is taken off ("优惠前 ¥299" under "¥259 券后价"): what everyone pays, whatever
+# its class calls it ("originPrice")
+BEFORE_COUPON = re.compile(r"(?i)(?:^|\s)(?:优惠前|優惠前|券前价?|before coupon|without coupon|sans coupon|ohne gutschein)\s*[:：]?\s*$")
 WITH_CODE = re.compile(r"(?i)^\s*(?:with|w/|using|use) (?:promo |coupon )?code\b|^\s*(?:mit|avec le|con el|com o) (?:code|código|cupom)")
 # the price for holders of the shop's card or wallet ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой", "5 975 ₽ с WB
 # Кошельком") or once in the basket ("Sepette 3.799,05 TL"): a members' price
@@ -98,7 +101,7 @@ BARE_BUY = re.compile(r"(?i)\s*(?:add|añadir|agregar|ajouter|hinzufügen|aggiun
 DISABLED = re.compile(r"(?i)sold-?out|unavailable|out-?of-?stock|(?<![\w-])btn-disabled?(?![\w-])")
 # stock of a physical store ("Not available at nearby stores", "Nicht verfügbar in IKEA Berlin") is not the shop's
 STORE = re.compile(r"(?i)\bin (?:the |our )?stores?\b|in-store|nearby stores?|pick ?up\b|click (?:&|and) collect|abhol|"
-                   r"im markt|in (?:der|unserer) filiale|en magasin|en tienda|in ikea|in de winkel|店頭|門市")
+                   r"im markt|in (?:der|unserer) filiale|en magasin|en tienda|in ikea|in de winkel|店頭|門市|\bin (?:\d+ )?negozi[o]?\b")
 # a theme's badge for a state it shows by a class on the product ("price__badge-sold-out"): not a statement while
 # the buy button is enabled
 STATE_BADGE = re.compile(r"(?i)sold-?out|out-?of-?stock|soldout|unavailable")

@@ -30,7 +30,7 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("Kč", "CZK"), ("CZK", "CZK"), ("Ft", "HUF"), ("HUF", "HUF"), ("SEK", "SEK"), ("NOK", "NOK"),
     ("DKK", "DKK"), ("₫", "VND"), ("₱", "PHP"), ("฿", "THB"), ("원", "KRW"), ("₴", "UAH"), ("₪", "ILS"),
     ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
-    ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"),
+    ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"), ("BGN", "BGN"), ("лв.", "BGN"), ("лв", "BGN"),
     ("ر.س", "SAR"), ("د.إ", "AED"), ("ج.م", "EGP"), ("جنيه", "EGP"), ("د.ك", "KWD"), ("ر.ق", "QAR"), ("د.ب", "BHD"), ("ر.ع", "OMR"),
     ("SAR", "SAR"), ("KWD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
     ("₸", "KZT"), ("KZT", "KZT"), ("тг", "KZT"), ("₼", "AZN"), ("AZN", "AZN"),
