@@ -436,14 +436,16 @@ def _one_word_slipped(needle: str, written: str, plain_phrase: bool) -> bool:
     """Whether ``written`` is a phrase of three words or more written word for word but for one word an edit
     off ("te yard milkshake bar", "biog red stores", "agri gol charge"): the words written exactly name the
     mark, whatever the slipped word now spells; in a phrase of ordinary words, unless it spells another word
-    ("unlocked cell phone" is no UNLOCKED CELL PHONES)."""
+    ("unlocked cell phone" is no UNLOCKED CELL PHONES); and a little word for another is another phrase
+    ("all on one" is no ALL-IN-ONE)."""
     marked, words = needle.split(), written.split()
     if len(marked) < PHRASE_SLIP_WORDS or len(marked) != len(words):
         return False
     changed = [(mark_word, word) for mark_word, word in zip(marked, words, strict=True) if mark_word != word]
     kept = sum(len(word) for word in marked) - sum(len(mark_word) for mark_word, _ in changed)
     return (len(changed) == 1 and kept >= PHRASE_SLIP_KEPT and OSA.distance(*changed[0], score_cutoff=1) <= 1
-            and not (plain_phrase and lexicon.is_dictionary_word(changed[0][1])))
+            and not (plain_phrase and lexicon.is_dictionary_word(changed[0][1]))
+            and not all(word in _TWO_LETTER_WORDS for word in changed[0]))
 
 
 def _letter_added(needle: str, text: str, start: int, end: int, level: Distinctiveness) -> bool:
