@@ -135,6 +135,7 @@ HOLDOUT16 = ROOT / "bench" / "data" / "extract_holdout16"
 HOLDOUT17 = ROOT / "bench" / "data" / "extract_holdout17"
 HOLDOUT18 = ROOT / "bench" / "data" / "extract_holdout18"
 HOLDOUT19 = ROOT / "bench" / "data" / "extract_holdout19"
+HOLDOUT20 = ROOT / "bench" / "data" / "extract_holdout20"
 FIELDS = ("price", "currency", "sku", "brand", "availability")
 REAL_TRUTH: dict[str, dict[str, Any]] = {
     "misc__opengraph_ns_product_test.html": {
@@ -299,7 +300,8 @@ def main() -> None:
             "holdout16": written_pages(HOLDOUT16, "holdout16"),
             "holdout17": written_pages(HOLDOUT17, "holdout17"),
             "holdout18": written_pages(HOLDOUT18, "holdout18"),
-            "holdout19": written_pages(HOLDOUT19, "holdout19")}
+            "holdout19": written_pages(HOLDOUT19, "holdout19"),
+            "holdout20": written_pages(HOLDOUT20, "holdout20")}
     if args.demo:
         sets["demo"] = demo_pages(args.demo)
     sets["all"] = [page for pages in list(sets.values()) for page in pages]
