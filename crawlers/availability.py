@@ -21,7 +21,8 @@ _TERMS = {
 # "notify me when available" and the like come first: their "available" is not a stock statement
 OUT_PHRASES = (
     r"notify me(?! (?:of|about) (?:price|new|deal|offer))|e-?mail me when|let me know when|back in stock|when (?:it is |it's |this (?:product|item) is )?"
-    r"(?:back|available)|benachrichtig|sobald .{0,30}(?:lieferbar|verfügbar)|me prévenir|avísame|avisarme|"
+    r"(?:back|available)|benachrichtig|sobald .{0,30}(?:lieferbar|verfügbar)|me prévenir|avísame|avisarme|avise-me|"
+    r"hlídat dostupnost|gelince haber ver|"
     r"入荷お知らせ|再入荷|到货通知|재입고 알림|сообщить о (?:поступлении|наличии)|уведомить о поступлении|"
     r"повідомити про наявність|немає в наявності|закінчився|stok habis|hết hàng|"
     r"out of stock|(?<!almost )(?<!nearly )sold out|currently unavailable|temporarily unavailable|no longer available|not available"
@@ -29,6 +30,7 @@ OUT_PHRASES = (
     r"|rupture de stock|épuisé|epuise|indisponible|(?:non|plus|n'est plus) disponible|agotado|sin stock|no disponible|esaurito|non disponibile"
     r"|niet (?:op voorraad|leverbaar|beschikbaar)|uitverkocht|slutsåld|slut i lager|ej i lager|udsolgt"
     r"|utsolgt|brak w magazynie|niedostępny|wyprzedane|нет в наличии|esgotado|indisponível|není skladem|vyprodáno"
+    r"|(?:momentálně |dočasně |aktuálně )?nedostupn[éýá]|(?:momentálne |dočasne )?nedostupn[ýá]"
     r"|nie je skladom|tükendi|stokta yok|elfogyott|nincs raktáron|stoc epuizat|loppu varastosta|εξαντλήθηκε"
     r"|在庫なし|在庫切れ|売り切れ|完売|品切れ|販売終了|无货|缺货|售罄|已售完|暂时售完|已下架|暂无库存|품절|일시품절"
     r"|غير متوفر|غير متاح|نفدت الكمية|نفذت الكمية|نفد من المخزون|אזל מהמלאי|לא במלאי"

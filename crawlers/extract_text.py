@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from copy import deepcopy
 from decimal import Decimal
 from typing import Any
 
@@ -51,6 +52,7 @@ from crawlers.page_nodes import (
 )
 from crawlers.page_words import (
     AMOUNTS,
+    APPROX,
     BARE_BUY,
     BEFORE_COUPON,
     BUY,
@@ -61,6 +63,7 @@ from crawlers.page_words import (
     FROM_TEXT,
     IN_INSTALMENTS,
     INSTALMENT,
+    LOWEST_30_LABEL,
     MEMBER,
     MONTHLY,
     NO_DELIVERY,
@@ -214,8 +217,19 @@ class Page:
                   and (c is best or c.marked) and c.node.element is not cents]  # a split "59" + ",99" is one price
         if len({c.amount for c in rivals}) > 2:  # a row of quantity tiers ("1 | 5 | 15 | 30+"): the first is one unit's
             return best.amount, best.currency
-        lowest = min((c for c in rivals if Decimal(c.amount) * 4 >= Decimal(best.amount)), key=lambda c: Decimal(c.amount))
+        pool = self._same_currency(best, rivals)
+        ref = best if best in pool else pool[0]
+        lowest = min((c for c in pool if Decimal(c.amount) * 4 >= Decimal(ref.amount)), key=lambda c: Decimal(c.amount))
         return lowest.amount, lowest.currency
+
+    def _same_currency(self, best: Candidate, rivals: list[Candidate]) -> list[Candidate]:
+        """The rivals whose amounts can be compared with each other: those in the site's own currency when the block
+        shows it beside another ("499,99 лв. / 255,64 €", "10 490 Kč / 423 €"), else those in the best one's."""
+        home = self.locale.currency if self.locale else None
+        local = [c for c in rivals if c.currency == home]
+        if home and local and best.currency != home:
+            return local
+        return [c for c in rivals if c.currency is None or best.currency is None or c.currency == best.currency]
 
     def _split_amount(self, at: int) -> str | None:
         """The price a bare amount makes with the symbol before it and the cents after it, each in an element of
@@ -290,6 +304,8 @@ class Page:
         at = context.find(bare.strip()[:20]) if bare.strip() else -1
         if at > 0 and INSTALMENT.search(context[max(0, at - 40):at]):
             return []  # "or 4 interest-free payments of <b>$2.25</b>", "10x de <b>R$ 217,65</b>"
+        if at > 0 and LOWEST_30_LABEL.search(context[max(0, at - 80):at]):
+            return []  # "Najniższa cena z 30 dni przed obniżką: <span>2 099,00 zł</span>": the EU's 30-day lowest
         end = at + len(bare.strip()) if at >= 0 and context.startswith(bare.strip(), at) else -1
         if end > 0 and MONTHLY.match(context[end:end + 20]):
             return []  # "Järelmaks alates <b>15,28 €</b> kuus", "<b>$75</b>/mo": a monthly amount
@@ -322,8 +338,8 @@ class Page:
         if old == 0 and (FROM_TEXT.match(text) or FROM_BEFORE.search(self._text_before(node.index))
                          or unchosen(node.element) or _excl_note(note_after(node.element))):
             old = 1  # a "from" price, the price of an option not chosen, a tax-exclusive one: only when nothing else is
-        if kind == 2:
-            old = max(old, 1)
+        if kind == 2 or APPROX.match(text):
+            old = max(old, 1)  # an attribute-only amount, an approximate conversion ("cca 423 €"): when nothing else is
         if old == 0 and PAY_LABEL.match(self._text_before(node.index)):
             old = -1  # "Your Price $799.99" beside an unlabelled online price
         key = (old, int(node.noise), self._distance(node.index), kind)
@@ -388,12 +404,12 @@ class Page:
             attrs = node.element.attrib
             marks = " ".join((attrs.get("class") or "", attrs.get("itemprop") or "", attrs.get("id") or "")).lower()
             logo = re.search(r"(?:brand|manufacturer|vendor)[-_]?logo", marks)  # the brand's logo, not the shop's
-            if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier", marks)
+            if (node.noise or not re.search(r"brand|vendor|manufacturer|supplier|(?<![a-z])maker(?![a-z])", marks)
                     or re.search(r"(?<!product-)brands|navbar|site-?brand|footer|carousel|slider|seller", marks)
                     or (re.search(r"header", marks) and not re.search(r"product[\w-]*header", marks))
                     or ("logo" in marks and not logo) or self._around_heading(node.element)):
                 continue
-            text = attrs.get("content") or text_of(node.element, 80)
+            text = attrs.get("content") or _seen_text(node.element, 80)
             text = re.sub(rf"(?i)^\s*(?:{BRAND_LABELS}|{MAKER_LABELS})\s*[:：]?\s*|^[^:：]{{1,20}}[:：]\s*(?=\S)", "",
                           text or "")
             if not text:
@@ -507,6 +523,12 @@ class Page:
     def availability(self) -> str | None:
         return self.availability_shown()[0]
 
+    def _notify_control(self) -> bool:
+        """Whether the page offers a button to be told when the item is back ("Avise-me", "Hlídat dostupnost"): with
+        no buy button beside it, the page says plainly the item cannot be bought."""
+        return any(not n.noise and not n.hidden and n.element.tag in ("button", "a", "input")
+                   and availability_phrase(button_label(n.element)) == "OutOfStock" for n in self.nodes)
+
     def availability_shown(self) -> tuple[str | None, bool]:
         """(term, whether the page plainly says the item cannot be bought): an out-of-stock or "coming soon"
         statement with no enabled buy button, which outweighs structured data left at InStock."""
@@ -539,7 +561,9 @@ class Page:
         if self.buttons and not enabled:  # said plainly when a statement, not an option's badge, goes with it
             return "OutOfStock", soon or any(term == "OutOfStock" and plain for _, term, plain in phrases)
         if any(term == "OutOfStock" for _, term, _ in phrases):  # "Notify me" beside "Coming soon" is said plainly
-            return min((d, t) for d, t, _ in phrases if t == "OutOfStock")[1], soon
+            plain = soon or (not self.buttons and self._notify_control()
+                             and any(term == "OutOfStock" and plain for _, term, plain in phrases))
+            return min((d, t) for d, t, _ in phrases if t == "OutOfStock")[1], plain
         if soon:
             return "OutOfStock", True  # announced, not yet on sale, and nothing to buy it with
         if enabled and all(PREORDER.search(button_label(b.element)) for b in enabled):
@@ -551,6 +575,33 @@ class Page:
 
 BRAND_HREF = re.compile(r"/(?:brands?|marcas?|marken?|marques?|merk(?:en)?|thuong-hieu|markalar)/([a-z0-9][a-z0-9-]*)"
                         r"(?:\.html?)?/?(?:[?#]|$)", re.I)
+
+
+# text for screen readers only ("<a>LG전자 <span class=blind>브랜드관</span></a>": "brand shop"), not shown
+SCREEN_READER = re.compile(r"(?i)(?:^|\s)(?:blind|sr-only|visually-?hidden|screen-?reader-?(?:text|only)|a11y-hidden)(?:\s|$)")
+
+
+def _seen_text(element: Any, limit: int) -> str:
+    """The element's text as ``text_of`` reads it, without its screen-reader-only parts."""
+    if not any(isinstance(d.tag, str) and SCREEN_READER.search(d.attrib.get("class", "")) for d in element.iterdescendants()):
+        return text_of(element, limit)
+    copy = deepcopy(element)
+    for hidden in [d for d in copy.iterdescendants() if isinstance(d.tag, str) and SCREEN_READER.search(d.attrib.get("class", ""))]:
+        _drop(hidden)
+    return text_of(copy, limit)
+
+
+def _drop(element: Any) -> None:
+    """Remove ``element`` from its tree, keeping the text after it."""
+    parent, tail = element.getparent(), element.tail or ""
+    if parent is None:
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def _card_block(element: Any) -> bool:

@@ -16,7 +16,10 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+[®™]?\s)?SKU|Keycode|TCIN|Item\s*#|Item\s+(?:nu
               r"|N[°º]\s*d['’]article|Code\s+(?:produit|article)|Cat\.\s?no\.?"
               r"|Our\s+(?:code|ref(?:erence)?|part\s+(?:no\.?|number))|Stock\s+code|注文コード|Tootekood|Prekės kodas"
               r"|Preces kods|Šifra(?:\s+(?:proizvoda|artikla))?|Код на (?:продукта|артикула)"
-              r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט|SUPC|उत्पाद कोड")
+              r"|Код(?: товара| товару)?|رمز المنتج|رقم المنتج|كود المنتج|מק\"ט|SUPC|उत्पाद कोड|Κωδ(?:ικός)?\.?(?:\s+προϊόντος)?"
+              # a reference the shop names after itself ("Referência Fnac"), not the maker's or a barcode
+              r"|(?:Referência|Référence|Referencia|Riferimento|Código|Codice)\s+(?!(?:d[aeiou]l?|d[oa]s?|du)\b)"
+              r"(?!fabric|manufact|produ|herstell|fornec|provee|EAN|GTIN|UPC|interna?\b)[A-Z][\w+]{1,15}(?=\s*[:：]|\s*$)")
 MPN_LABELS = (r"MPN|Part\s*(?:Number|No\.?|#)|Manufacturer\s+Part\s+(?:Number|No\.?)|Item model number"
               r"|M(?:FR|fr|FG|fg)\.?\s*(?:Part\s*|Model\s*)?(?:#|No\.?|Number)"
               r"|Model(?:\s*(?:number|no\.?|#))?|Modell(?:nummer)?|Modèle|Modello|Modelo|Model(?:o|u)?"

@@ -10,6 +10,12 @@ OLD = re.compile(r"(?<![a-z0-9])(?<!with-)(?<!has-)(?:old|was|compare|strike|bef
                  r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted|line-?through)")  # on camel-split, lower-cased attributes
 WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|(?<!prices-)list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
                       r"|without-?tax|excl(?:uding)?-?tax|ex-?tax)")  # a tax-exclusive price beside the gross one
+# the lowest price of the last 30 days that EU law makes shops print beside a reduction
+LOWEST_30 = re.compile(
+    r"(?:lowest|niedrigst|najniższ|plus bas|più bass|más baj|laagste|nejnižší|najnižšia|lägsta|"
+    r"laveste|alacsonyabb|legalacsonyabb|cel mai mic|alhaisin|alin|χαμηλότερ)\w*\D{0,40}\b30\s*(?:days?|tage?n?|"
+    r"dni|dní|dnů|jours|derniers|giorni|días|dias|dagen|dagar|dage|dager|päivän|nap|zile|ημερών)", re.I)
+LOWEST_30_LABEL = re.compile(rf"(?:{LOWEST_30.pattern})\D{{0,30}}$", re.I)  # the label just before its amount
 NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poupe|sparen|\bspar(?:a|e)?\b|risparmi|ahorr|you save|payments? of|/\s*mo\b|"
                        r"month|monat|klarna|afterpay|shipping|delivery|versand|送料|ポイント|point|coupon|"
                        r"gutschein|installment|\bper\b|/\s*(?:kg|g|l|ml|m|oz|lb|100\s?g|stück|unit|ea)\b|\bover\b|"
@@ -21,10 +27,9 @@ NOT_PRICE = re.compile(r"(?i)sav(?:e|ing)|discount|économisez|economi[sz]e|poup
                        r"ผ่อน|เดือนละ|"
                        r"zzgl\.?\s*(?:\d+\s*%\s*)?(?:mwst|ust)|plus vat|\+\s*vat\b|excl\.?\s*btw|"
                        r"\bnett[oó]\b|net price|hors tax|\bht\b|税抜|本体価格|未税|без (?:ндс|пдв)|"
-                       # the lowest price of the last 30 days that EU law makes shops print beside a reduction
-                       r"(?:lowest|niedrigst|najniższ|plus bas|più bass|más baj|laagste|nejnižší|najnižšia|lägsta|"
-                       r"laveste|alacsonyabb|legalacsonyabb|cel mai mic|alhaisin|alin|χαμηλότερ)\w*\D{0,40}\b30\s*(?:days?|tage?n?|"
-                       r"dni|dní|dnů|jours|derniers|giorni|días|dias|dagen|dagar|dage|dager|päivän|nap|zile|ημερών)")
+                       + LOWEST_30.pattern)
+# an amount marked as approximate ("cca 423 €" beside "10 490 Kč"): a conversion for information, not the price paid
+APPROX = re.compile(r"(?i)^\s*(?:≈|~|cca\.?|ca\.|approx\.?|approximately|około|ok\.|približno|περίπου|приблизно|примерно|約|约)\s*(?=\D{0,4}\d)")
 # words that describe the price itself, not another amount ("¥18,500 (税込) 送料込み", "$46 incl. VAT")
 QUALIFIERS = re.compile(r"(?i)送料込み?|送料無料|\(?税込\)?|tax incl\w*|\(?inc(?:l|luding)?\.?\s*(?:vat|tax|gst)\)?|"
                         r"inkl\.?\s*mwst\.?|"

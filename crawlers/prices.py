@@ -48,7 +48,7 @@ SOL = re.compile(r"(?<![\w/])S/\.?\s?(?=\d)")
 MONEY = re.compile(rf"{SOL.pattern}|(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))\s*\d"
                    rf"|\d[\d.,'\s\u00a0]*\s*(?:{_SYMBOLS}|(?<![A-Za-z])(?:{_WORDS})(?![A-Za-z]))")
 """A text that holds an amount with a currency marker ("US $12", "1.299,00 €", "12,50 zł", "1.299,99 TL")."""
-EURO_COUNTRIES = frozenset("AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split())
+EURO_COUNTRIES = frozenset("AT BE BG CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split())  # BG: since 2026
 COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "JP": "JPY",
                     "CN": "CNY", "HK": "HKD", "TW": "TWD", "KR": "KRW", "IN": "INR", "SG": "SGD", "CH": "CHF",
                     "SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK", "PL": "PLN", "CZ": "CZK", "HU": "HUF",
