@@ -73,6 +73,11 @@ typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t 
 /* One of a form's distinct characters (non-ASCII ones as one, slot 128) and how often it occurs. */
 typedef struct { int32_t slot, count; } CharCount;
 
+/* One of a form's rare bigrams: its code, and the letters it starts at (count RARE_ANYWHERE if more). */
+#define RARE_PLACES 4
+#define RARE_ANYWHERE 255
+typedef struct { uint64_t code; int16_t at[RARE_PLACES]; uint8_t count; } RareGram;
+
 typedef struct {
     PyObject_HEAD
     double cutoff;
@@ -141,6 +146,10 @@ typedef struct {
     Table rare, skeletons;    /* those forms by a few of their rarest bigrams (letters only), and by skeleton; */
     uint32_t *rare_forms;     /* the rare table's postings are numbers into these: the forms, */
     uint8_t *rare_need, *rare_left;   /* how many of their bigrams a text must have, and how many more it lacks */
+    RareGram *rare_grams;     /* per number: its RARE bigrams (rare_kept of them) and where they lie (rare_aligned) */
+    uint8_t *rare_kept;
+    uint16_t *band;           /* scratch of rare_aligned: per diagonal, the rare bigrams on it */
+    size_t band_room;
     size_t rare_count;
     Spelling spelling;        /* scratch: the current text's words (see may_spell) */
     uint32_t generation;
@@ -162,7 +171,7 @@ static void index_dealloc(Index *self) {
     free(self->gram_first); free(self->gram_last);
     free(self->spelled); free(self->spelled_chars); free(self->spelled_grams); free(self->spelled_lengths); free(self->skeleton_keys);
     table_free(&self->spelled_bigram); table_free(&self->rare); table_free(&self->skeletons);
-    free(self->rare_forms); free(self->rare_need); free(self->rare_left);
+    free(self->rare_forms); free(self->rare_need); free(self->rare_left); free(self->rare_grams); free(self->rare_kept); free(self->band);
     spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -430,6 +439,18 @@ static int plan_spellings(Index *self) {
 #define RARE 12  /* the most of a form's bigrams kept to find it by */
 static inline uint64_t rare_key(uint64_t code) { return mix64(code ^ 0x52415245ULL); }
 
+/* The places of the bigram whose rare_key is key among letters[0:m]. */
+static void rare_places(RareGram *gram, const ch_t *letters, int m, uint64_t key) {
+    gram->count = 0;
+    for (int k = 0; k + 1 < m; k++) {
+        uint64_t code = bigram_code(letters[k], letters[k + 1]);
+        if (rare_key(code) != key) continue;
+        gram->code = code;
+        if (gram->count == RARE_PLACES || k > INT16_MAX) { gram->count = RARE_ANYWHERE; return; }
+        gram->at[gram->count++] = (int16_t)k;
+    }
+}
+
 /* The counted forms screen mode finds by spelling (forms, of count): keyed by the (at most) RARE of their
    letters' distinct bigrams the fewest of them share, of which all but LOST must be among the text's
    letters, and by skeleton. A form scoring 100, or spelled by a run of the text's words (see may_spell),
@@ -443,8 +464,11 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
     self->rare_forms = malloc((count + 1) * sizeof(uint32_t));
     self->rare_need = calloc(count + 1, 1);
     self->rare_left = calloc(count + 1, 1);
+    self->rare_grams = calloc(count * RARE + 1, sizeof(RareGram));
+    self->rare_kept = calloc(count + 1, 1);
     self->rare_count = count;
-    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left ? 0 : -1;
+    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left && self->rare_grams &&
+                 self->rare_kept ? 0 : -1;
     for (size_t i = 0; i < count && !status; i++) {
         uint32_t f = forms[i];
         const ch_t *letters = self->spelled_chars + self->offsets[f];
@@ -477,7 +501,9 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
             codes[pick] = codes[r], shared[pick] = shared[r];
             codes[r] = code, shared[r] = held;
             status = vec_push(&rare, &(Entry){code, (uint32_t)i});
+            rare_places(&self->rare_grams[i * RARE + r], letters, m, code);
         }
+        self->rare_kept[i] = (uint8_t)kept;
         if (!status) status = vec_push(&skeletons, &(Entry){self->skeleton_keys[f], f});
     }
     if (!status) status = table_build(&self->rare, &rare) | table_build(&self->skeletons, &skeletons);
@@ -1040,6 +1066,49 @@ static int may_reach(const Index *self, uint32_t f, int len, const int *held) {
     return 200.0 * shared / ((n < len ? n : len) + shared) >= self->cutoff - 1e-6;
 }
 
+static inline int bits_set(unsigned x) {
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (int)((x + (x >> 8)) & 0x1Fu);
+}
+
+#define RARE_MOST_PLACES 128
+/* Whether the rare bigrams of number r the text's letters hold lie where a run spelling the form, or the
+   form held exactly, puts them: all but LOST of them at letters p with |p - i - s| <= k for one start s,
+   i their place in the form's letters and k its max_edits (see may_spell: k edits break at most 3k <= LOST
+   of the form's bigrams and shift the others by at most k). */
+static int rare_aligned(Index *self, const Spelling *s, size_t r) {
+    uint32_t f = self->rare_forms[r];
+    int kept = self->rare_kept[r], need = self->rare_need[r], m = self->spelled_lengths[f], k = m <= 8 ? 1 : 2;
+    size_t span = (size_t)s->length + m + 2 * k + 2;
+    if (span > self->band_room) {
+        if (grow(&self->band, span * sizeof(uint16_t))) return -1;
+        memset(self->band + self->band_room, 0, (span - self->band_room) * sizeof(uint16_t));
+        self->band_room = span;
+    }
+    uint16_t *band = self->band;  /* per diagonal p - i + m: the rare bigrams on it (left all 0) */
+    int places[RARE_MOST_PLACES], count = 0, aligned = 0;
+    const RareGram *grams = &self->rare_grams[r * RARE];
+    for (int j = 0; j < kept && count < RARE_MOST_PLACES; j++) {
+        if (grams[j].count == RARE_ANYWHERE) { need--; continue; }
+        for (int p = gram_last(s, grams[j].code); p >= 0 && count < RARE_MOST_PLACES; p = s->gram_before[p])
+            for (int t = 0; t < grams[j].count && count < RARE_MOST_PLACES; t++) {
+                int diagonal = p - grams[j].at[t] + m;
+                band[diagonal] |= (uint16_t)(1u << j);
+                places[count++] = diagonal;
+            }
+    }
+    aligned = need <= 0 || count == RARE_MOST_PLACES;  /* too many places to weigh: kept */
+    for (int a = 0; a < count && !aligned; a++) {
+        unsigned held = 0;
+        for (int x = 0; x <= 2 * k; x++) held |= band[places[a] + x];
+        aligned = bits_set(held) >= need;
+    }
+    for (int a = 0; a < count; a++) band[places[a]] = 0;
+    return aligned;
+}
+
 /* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
    over the whole text. */
 static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
@@ -1052,7 +1121,9 @@ static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
         table_find(&self->rare, key, &first, &last);
         for (uint32_t k = first; k < last; k++) {
             uint32_t r = self->rare.forms[k];  /* left wraps past 0 at the form's later bigrams: added once */
-            if (--left[r] == 0 && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0)) return -1;
+            if (--left[r] != 0) continue;
+            int aligned = rare_aligned(self, s, r);
+            if (aligned < 0 || (aligned && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0))) return -1;
         }
     }
     for (size_t r = 0; r < s->run_count; r++) {
