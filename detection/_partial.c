@@ -73,10 +73,13 @@ typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t 
 /* One of a form's distinct characters (non-ASCII ones as one, slot 128) and how often it occurs. */
 typedef struct { int32_t slot, count; } CharCount;
 
-/* One of a form's rare bigrams: its code, and the letters it starts at (count RARE_ANYWHERE if more). */
+/* What rare_aligned reads of a number of plan_rare, together (the first line: all but the codes): how many
+   of its bigrams a text must hold, its max_edits, how many it has, and per bigram the letters it starts at
+   (count RARE_ANYWHERE if more) and its code. */
+#define RARE 12  /* the most of a form's bigrams kept to find it by */
 #define RARE_PLACES 4
 #define RARE_ANYWHERE 255
-typedef struct { uint64_t code; int16_t at[RARE_PLACES]; uint8_t count; } RareGram;
+typedef struct { uint8_t need, k, kept, unused, count[RARE], at[RARE][RARE_PLACES]; uint64_t code[RARE]; } RarePlan;
 
 typedef struct {
     PyObject_HEAD
@@ -146,8 +149,8 @@ typedef struct {
     Table rare, skeletons;    /* those forms by a few of their rarest bigrams (letters only), and by skeleton; */
     uint32_t *rare_forms;     /* the rare table's postings are numbers into these: the forms, */
     uint8_t *rare_need, *rare_left;   /* how many of their bigrams a text must have, and how many more it lacks */
-    RareGram *rare_grams;     /* per number: its RARE bigrams (rare_kept of them) and where they lie (rare_aligned) */
-    uint8_t *rare_kept;
+    RarePlan *rare_plans;     /* per number: its rare bigrams and where they lie (rare_aligned) */
+    uint32_t *rare_ready;     /* scratch: the numbers whose count came to need */
     uint16_t *band;           /* scratch of rare_aligned: per diagonal, the rare bigrams on it */
     size_t band_room;
     size_t rare_count;
@@ -171,7 +174,7 @@ static void index_dealloc(Index *self) {
     free(self->gram_first); free(self->gram_last);
     free(self->spelled); free(self->spelled_chars); free(self->spelled_grams); free(self->spelled_lengths); free(self->skeleton_keys);
     table_free(&self->spelled_bigram); table_free(&self->rare); table_free(&self->skeletons);
-    free(self->rare_forms); free(self->rare_need); free(self->rare_left); free(self->rare_grams); free(self->rare_kept); free(self->band);
+    free(self->rare_forms); free(self->rare_need); free(self->rare_left); free(self->rare_plans); free(self->rare_ready); free(self->band);
     spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -436,18 +439,17 @@ static int plan_spellings(Index *self) {
 }
 
 #define LOST 6   /* 3 * max_edits: the most distinct bigrams of a form a run of words within max_edits lacks */
-#define RARE 12  /* the most of a form's bigrams kept to find it by */
 static inline uint64_t rare_key(uint64_t code) { return mix64(code ^ 0x52415245ULL); }
 
-/* The places of the bigram whose rare_key is key among letters[0:m]. */
-static void rare_places(RareGram *gram, const ch_t *letters, int m, uint64_t key) {
-    gram->count = 0;
+/* Bigram j of plan: the one whose rare_key is key among letters[0:m], and its places. */
+static void rare_places(RarePlan *plan, int j, const ch_t *letters, int m, uint64_t key) {
+    plan->count[j] = 0;
     for (int k = 0; k + 1 < m; k++) {
         uint64_t code = bigram_code(letters[k], letters[k + 1]);
         if (rare_key(code) != key) continue;
-        gram->code = code;
-        if (gram->count == RARE_PLACES || k > INT16_MAX) { gram->count = RARE_ANYWHERE; return; }
-        gram->at[gram->count++] = (int16_t)k;
+        plan->code[j] = code;
+        if (plan->count[j] == RARE_PLACES || k > UINT8_MAX) { plan->count[j] = RARE_ANYWHERE; return; }
+        plan->at[j][plan->count[j]++] = (uint8_t)k;
     }
 }
 
@@ -464,11 +466,11 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
     self->rare_forms = malloc((count + 1) * sizeof(uint32_t));
     self->rare_need = calloc(count + 1, 1);
     self->rare_left = calloc(count + 1, 1);
-    self->rare_grams = calloc(count * RARE + 1, sizeof(RareGram));
-    self->rare_kept = calloc(count + 1, 1);
+    self->rare_plans = calloc(count + 1, sizeof(RarePlan));
+    self->rare_ready = calloc(count + 1, sizeof(uint32_t));
     self->rare_count = count;
-    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left && self->rare_grams &&
-                 self->rare_kept ? 0 : -1;
+    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left && self->rare_plans &&
+                 self->rare_ready ? 0 : -1;
     for (size_t i = 0; i < count && !status; i++) {
         uint32_t f = forms[i];
         const ch_t *letters = self->spelled_chars + self->offsets[f];
@@ -501,9 +503,10 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
             codes[pick] = codes[r], shared[pick] = shared[r];
             codes[r] = code, shared[r] = held;
             status = vec_push(&rare, &(Entry){code, (uint32_t)i});
-            rare_places(&self->rare_grams[i * RARE + r], letters, m, code);
+            rare_places(&self->rare_plans[i], r, letters, m, code);
         }
-        self->rare_kept[i] = (uint8_t)kept;
+        RarePlan *plan = &self->rare_plans[i];
+        plan->need = (uint8_t)(kept - LOST), plan->k = m <= 8 ? 1 : 2, plan->kept = (uint8_t)kept;
         if (!status) status = vec_push(&skeletons, &(Entry){self->skeleton_keys[f], f});
     }
     if (!status) status = table_build(&self->rare, &rare) | table_build(&self->skeletons, &skeletons);
@@ -1074,27 +1077,27 @@ static inline int bits_set(unsigned x) {
 }
 
 #define RARE_MOST_PLACES 128
+#define RARE_SHIFT 256  /* more than any place kept: diagonals p - i + RARE_SHIFT are positive */
 /* Whether the rare bigrams of number r the text's letters hold lie where a run spelling the form, or the
    form held exactly, puts them: all but LOST of them at letters p with |p - i - s| <= k for one start s,
    i their place in the form's letters and k its max_edits (see may_spell: k edits break at most 3k <= LOST
    of the form's bigrams and shift the others by at most k). */
 static int rare_aligned(Index *self, const Spelling *s, size_t r) {
-    uint32_t f = self->rare_forms[r];
-    int kept = self->rare_kept[r], need = self->rare_need[r], m = self->spelled_lengths[f], k = m <= 8 ? 1 : 2;
-    size_t span = (size_t)s->length + m + 2 * k + 2;
+    const RarePlan *plan = &self->rare_plans[r];
+    int need = plan->need, k = plan->k;
+    size_t span = (size_t)s->length + RARE_SHIFT + 2 * k + 2;
     if (span > self->band_room) {
         if (grow(&self->band, span * sizeof(uint16_t))) return -1;
         memset(self->band + self->band_room, 0, (span - self->band_room) * sizeof(uint16_t));
         self->band_room = span;
     }
-    uint16_t *band = self->band;  /* per diagonal p - i + m: the rare bigrams on it (left all 0) */
+    uint16_t *band = self->band;  /* per diagonal: the rare bigrams on it (left all 0) */
     int places[RARE_MOST_PLACES], count = 0, aligned = 0;
-    const RareGram *grams = &self->rare_grams[r * RARE];
-    for (int j = 0; j < kept && count < RARE_MOST_PLACES; j++) {
-        if (grams[j].count == RARE_ANYWHERE) { need--; continue; }
-        for (int p = gram_last(s, grams[j].code); p >= 0 && count < RARE_MOST_PLACES; p = s->gram_before[p])
-            for (int t = 0; t < grams[j].count && count < RARE_MOST_PLACES; t++) {
-                int diagonal = p - grams[j].at[t] + m;
+    for (int j = 0; j < plan->kept && count < RARE_MOST_PLACES; j++) {
+        if (plan->count[j] == RARE_ANYWHERE) { need--; continue; }
+        for (int p = gram_last(s, plan->code[j]); p >= 0 && count < RARE_MOST_PLACES; p = s->gram_before[p])
+            for (int t = 0; t < plan->count[j] && count < RARE_MOST_PLACES; t++) {
+                int diagonal = p - plan->at[j][t] + RARE_SHIFT;
                 band[diagonal] |= (uint16_t)(1u << j);
                 places[count++] = diagonal;
             }
@@ -1114,17 +1117,24 @@ static int rare_aligned(Index *self, const Spelling *s, size_t r) {
 static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
     uint8_t *left = self->rare_left;
     memcpy(left, self->rare_need, self->rare_count);
+    size_t ready = 0;
     for (int i = 0; i < s->code_count; i++) {
         uint64_t key = rare_key(s->codes[i]);
         if (!table_maybe(&self->rare, key)) continue;
         uint32_t first, last;
         table_find(&self->rare, key, &first, &last);
         for (uint32_t k = first; k < last; k++) {
-            uint32_t r = self->rare.forms[k];  /* left wraps past 0 at the form's later bigrams: added once */
+            uint32_t r = self->rare.forms[k];  /* left wraps past 0 at the form's later bigrams: ready once */
             if (--left[r] != 0) continue;
-            int aligned = rare_aligned(self, s, r);
-            if (aligned < 0 || (aligned && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0))) return -1;
+            const char *plan = (const char *)&self->rare_plans[r];
+            __builtin_prefetch(plan), __builtin_prefetch(plan + 64), __builtin_prefetch(plan + 128);
+            self->rare_ready[ready++] = r;
         }
+    }
+    for (size_t i = 0; i < ready; i++) {  /* weighed once their plans have come in */
+        uint32_t r = self->rare_ready[i];
+        int aligned = rare_aligned(self, s, r);
+        if (aligned < 0 || (aligned && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0))) return -1;
     }
     for (size_t r = 0; r < s->run_count; r++) {
         if (!table_maybe(&self->skeletons, s->run_keys[r])) continue;
