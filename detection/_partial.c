@@ -1038,22 +1038,40 @@ static int keyed_windows(Index *self, int n, const ch_t *text, int len, const ui
     return 0;
 }
 
-/* Keyed forms of n characters reaching the cutoff on a shorter window at the text's start or end. */
+/* Keyed forms of n characters reaching the cutoff on a shorter window at the text's start or end: all keys
+   first, their filter words fetched ahead of their tests (the edge table is large), in keyed_windows' scratch. */
 static int edge_windows(Index *self, int n, int len, const uint64_t *prefix, Candidates *c, const int *joins,
                         int join_count) {
+    size_t total = 0;
+    for (int i = 0; i < self->edge_count[n]; i++) {
+        const Patterns *q = patterns(self->edges[n][i].w, self->edges[n][i].w - self->edges[n][i].m);
+        if (!q) return -1;
+        total += 2 * (size_t)q->count;
+    }
+    if (reserve_keys(self, total)) return -1;
+    uint64_t *keys = self->keys;
+    uint32_t *sides = self->passed;
+    size_t count = 0;
     for (int i = 0; i < self->edge_count[n]; i++) {
         int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
         const Patterns *q = patterns(w, dw);
-        if (!q) return -1;
         int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
         int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
         for (int k = 0; k < q->count && (prefix_ok || suffix_ok); k++) {
             const uint8_t *pattern = q->positions + (size_t)k * dw;
-            if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
-                                                                     edge_tag(n)), 0, PREFIXES)) ||
-                (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
-                                                                     edge_tag(n)), 0, SUFFIXES))) return -1;
+            if (prefix_ok) {
+                keys[count] = subsequence_key(&self->powers, prefix, 0, w, pattern, dw, edge_tag(n));
+                sides[count++] = PREFIXES;
+            }
+            if (suffix_ok) {
+                keys[count] = subsequence_key(&self->powers, prefix, len - w, w, pattern, dw, edge_tag(n));
+                sides[count++] = SUFFIXES;
+            }
         }
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (i + FILTER_AHEAD < count) table_prefetch(&self->edge, keys[i + FILTER_AHEAD]);
+        if (lookup(c, &self->edge, keys[i], 0, (uint8_t)sides[i])) return -1;
     }
     return 0;
 }
@@ -1095,6 +1113,7 @@ static int rare_aligned(Index *self, const Spelling *s, size_t r) {
     int places[RARE_MOST_PLACES], count = 0, aligned = 0;
     for (int j = 0; j < plan->kept && count < RARE_MOST_PLACES; j++) {
         if (plan->count[j] == RARE_ANYWHERE) { need--; continue; }
+        if (!code_held(s->letter_bigrams, plan->code[j])) continue;  /* absent: no probe of the places */
         for (int p = gram_last(s, plan->code[j]); p >= 0 && count < RARE_MOST_PLACES; p = s->gram_before[p])
             for (int t = 0; t < plan->count[j] && count < RARE_MOST_PLACES; t++) {
                 int diagonal = p - plan->at[j][t] + RARE_SHIFT;
