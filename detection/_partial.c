@@ -124,6 +124,7 @@ typedef struct {
     Table full[MAX_NEEDLE + 1], edge, bigram;  /* full-window keys by form length */
     uint32_t *always;
     size_t always_count;
+    uint8_t *always_wide;     /* per always form: 1 if none of its characters is ASCII (see collect) */
     Powers powers;
     uint32_t *stamp;
     int32_t *last_hit;        /* per form: its latest hit in this text's Candidates */
@@ -162,7 +163,7 @@ typedef struct {
 
 static void index_dealloc(Index *self) {
     free(self->chars); free(self->form_grams); free(self->char_counts); free(self->distinct_chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
-    free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always);
+    free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always); free(self->always_wide);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact); table_free(&self->stripped);
@@ -696,6 +697,14 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     free(edge.data); free(grams.data); free(stripped.data); free(spelled_grams.data); free(by_spelling.data);
     self->always = always.data;
     self->always_count = always.len;
+    self->always_wide = calloc(always.len + 1, 1);
+    if (!self->always_wide) status = -1;
+    for (size_t i = 0; i < always.len && !status; i++) {
+        uint32_t f = self->always[i];
+        int wide = 1;
+        for (int k = 0; k < self->lengths[f] && wide; k++) wide = self->chars[self->offsets[f] + k] >= 128;
+        self->always_wide[i] = (uint8_t)wide;
+    }
     self->counted = counted_forms.data;
     self->counted_count = counted_forms.len;
     self->counted_of = malloc((count + 1) * sizeof(int32_t));
@@ -1182,9 +1191,10 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
     int held[129] = {0};
     for (int i = 0; i < len; i++) held[text[i] < 128 ? text[i] : 128]++;
     /* The always forms are mostly short Chinese names: a Latin text shares too few of their characters. */
+    int narrow = !held[128] && self->cutoff > 1e-6;  /* then a form of non-ASCII characters shares none */
     for (size_t i = 0; i < self->always_count; i++)
-        if (may_reach(self, self->always[i], len, held) && candidate_add(c, self->always[i], WHOLE, WHOLE, 0))
-            return -1;
+        if (!(narrow && self->always_wide[i]) && may_reach(self, self->always[i], len, held) &&
+            candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
     size_t low = 0, high = (size_t)self->count;
     while (low < high) {
