@@ -151,7 +151,11 @@ typedef struct {
     uint32_t *rare_forms;     /* the rare table's postings are numbers into these: the forms, */
     uint8_t *rare_need, *rare_left;   /* how many of their bigrams a text must have, and how many more it lacks */
     RarePlan *rare_plans;     /* per number: its rare bigrams and where they lie (rare_aligned) */
-    uint32_t *rare_ready;     /* scratch: the numbers whose count came to need */
+    uint32_t *rare_ready;     /* the numbers whose count came to need; then those of them aligned_numbers keeps */
+    size_t rare_kept;
+    ch_t *rare_letters;       /* the letters rare_ready was found for (when rare_valid) */
+    int rare_length, rare_valid;
+    size_t rare_letters_room;
     uint16_t *band;           /* scratch of rare_aligned: per diagonal, the rare bigrams on it */
     size_t band_room;
     size_t rare_count;
@@ -175,7 +179,7 @@ static void index_dealloc(Index *self) {
     free(self->gram_first); free(self->gram_last);
     free(self->spelled); free(self->spelled_chars); free(self->spelled_grams); free(self->spelled_lengths); free(self->skeleton_keys);
     table_free(&self->spelled_bigram); table_free(&self->rare); table_free(&self->skeletons);
-    free(self->rare_forms); free(self->rare_need); free(self->rare_left); free(self->rare_plans); free(self->rare_ready); free(self->band);
+    free(self->rare_forms); free(self->rare_need); free(self->rare_left); free(self->rare_plans); free(self->rare_ready); free(self->rare_letters); free(self->band);
     spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -1140,9 +1144,13 @@ static int rare_aligned(Index *self, const Spelling *s, size_t r) {
     return aligned;
 }
 
-/* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
-   over the whole text. */
-static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
+/* The numbers of plan_rare whose rare bigrams the text's letters hold, aligned (rare_aligned), into
+   rare_ready[:rare_kept]. They depend on the letters alone: a text with the letters of the one before (a
+   spacing form, its base form less some spaces) keeps them. */
+static int aligned_numbers(Index *self, const Spelling *s) {
+    size_t bytes = (size_t)s->length * sizeof(ch_t);
+    if (self->rare_valid && self->rare_length == s->length && !memcmp(self->rare_letters, s->letters, bytes)) return 0;
+    self->rare_valid = 0;
     uint8_t *left = self->rare_left;
     memcpy(left, self->rare_need, self->rare_count);
     size_t ready = 0;
@@ -1159,11 +1167,28 @@ static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
             self->rare_ready[ready++] = r;
         }
     }
+    self->rare_kept = 0;
     for (size_t i = 0; i < ready; i++) {  /* weighed once their plans have come in */
-        uint32_t r = self->rare_ready[i];
-        int aligned = rare_aligned(self, s, r);
-        if (aligned < 0 || (aligned && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0))) return -1;
+        int aligned = rare_aligned(self, s, self->rare_ready[i]);
+        if (aligned < 0) return -1;
+        if (aligned) self->rare_ready[self->rare_kept++] = self->rare_ready[i];
     }
+    if (bytes > self->rare_letters_room) {
+        if (grow(&self->rare_letters, bytes)) return -1;
+        self->rare_letters_room = bytes;
+    }
+    if (bytes) memcpy(self->rare_letters, s->letters, bytes);
+    self->rare_length = s->length;
+    self->rare_valid = 1;
+    return 0;
+}
+
+/* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
+   over the whole text. */
+static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
+    if (aligned_numbers(self, s)) return -1;
+    for (size_t i = 0; i < self->rare_kept; i++)
+        if (candidate_add(c, self->rare_forms[self->rare_ready[i]], WHOLE, WHOLE, 0)) return -1;
     for (size_t r = 0; r < s->run_count; r++) {
         if (!table_maybe(&self->skeletons, s->run_keys[r])) continue;
         uint32_t first, last;
