@@ -73,6 +73,14 @@ typedef struct { uint32_t form; int threshold, edge_threshold, shared; uint32_t 
 /* One of a form's distinct characters (non-ASCII ones as one, slot 128) and how often it occurs. */
 typedef struct { int32_t slot, count; } CharCount;
 
+/* What rare_aligned reads of a number of plan_rare, together (the first line: all but the codes): how many
+   of its bigrams a text must hold, its max_edits, how many it has, and per bigram the letters it starts at
+   (count RARE_ANYWHERE if more) and its code. */
+#define RARE 12  /* the most of a form's bigrams kept to find it by */
+#define RARE_PLACES 4
+#define RARE_ANYWHERE 255
+typedef struct { uint8_t need, k, kept, unused, count[RARE], at[RARE][RARE_PLACES]; uint64_t code[RARE]; } RarePlan;
+
 typedef struct {
     PyObject_HEAD
     double cutoff;
@@ -116,6 +124,7 @@ typedef struct {
     Table full[MAX_NEEDLE + 1], edge, bigram;  /* full-window keys by form length */
     uint32_t *always;
     size_t always_count;
+    uint8_t *always_wide;     /* per always form: 1 if none of its characters is ASCII (see collect) */
     Powers powers;
     uint32_t *stamp;
     int32_t *last_hit;        /* per form: its latest hit in this text's Candidates */
@@ -141,6 +150,14 @@ typedef struct {
     Table rare, skeletons;    /* those forms by a few of their rarest bigrams (letters only), and by skeleton; */
     uint32_t *rare_forms;     /* the rare table's postings are numbers into these: the forms, */
     uint8_t *rare_need, *rare_left;   /* how many of their bigrams a text must have, and how many more it lacks */
+    RarePlan *rare_plans;     /* per number: its rare bigrams and where they lie (rare_aligned) */
+    uint32_t *rare_ready;     /* the numbers whose count came to need; then those of them aligned_numbers keeps */
+    size_t rare_kept;
+    ch_t *rare_letters;       /* the letters rare_ready was found for (when rare_valid) */
+    int rare_length, rare_valid;
+    size_t rare_letters_room;
+    uint16_t *band;           /* scratch of rare_aligned: per diagonal, the rare bigrams on it */
+    size_t band_room;
     size_t rare_count;
     Spelling spelling;        /* scratch: the current text's words (see may_spell) */
     uint32_t generation;
@@ -150,7 +167,7 @@ typedef struct {
 
 static void index_dealloc(Index *self) {
     free(self->chars); free(self->form_grams); free(self->char_counts); free(self->distinct_chars); free(self->word_rule); free(self->offsets); free(self->lengths); free(self->modes);
-    free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always);
+    free(self->counted); free(self->counted_of); free(self->touched); free(self->support); free(self->by_length); free(self->always); free(self->always_wide);
     for (int n = 0; n <= MAX_NEEDLE; n++) free(self->edges[n]);
     for (int n = 0; n <= MAX_NEEDLE; n++) table_free(&self->full[n]);
     table_free(&self->edge); table_free(&self->bigram); table_free(&self->near); table_free(&self->ordinary); table_free(&self->exact); table_free(&self->stripped);
@@ -162,7 +179,7 @@ static void index_dealloc(Index *self) {
     free(self->gram_first); free(self->gram_last);
     free(self->spelled); free(self->spelled_chars); free(self->spelled_grams); free(self->spelled_lengths); free(self->skeleton_keys);
     table_free(&self->spelled_bigram); table_free(&self->rare); table_free(&self->skeletons);
-    free(self->rare_forms); free(self->rare_need); free(self->rare_left);
+    free(self->rare_forms); free(self->rare_need); free(self->rare_left); free(self->rare_plans); free(self->rare_ready); free(self->rare_letters); free(self->band);
     spelling_free(&self->spelling);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -427,8 +444,19 @@ static int plan_spellings(Index *self) {
 }
 
 #define LOST 6   /* 3 * max_edits: the most distinct bigrams of a form a run of words within max_edits lacks */
-#define RARE 12  /* the most of a form's bigrams kept to find it by */
 static inline uint64_t rare_key(uint64_t code) { return mix64(code ^ 0x52415245ULL); }
+
+/* Bigram j of plan: the one whose rare_key is key among letters[0:m], and its places. */
+static void rare_places(RarePlan *plan, int j, const ch_t *letters, int m, uint64_t key) {
+    plan->count[j] = 0;
+    for (int k = 0; k + 1 < m; k++) {
+        uint64_t code = bigram_code(letters[k], letters[k + 1]);
+        if (rare_key(code) != key) continue;
+        plan->code[j] = code;
+        if (plan->count[j] == RARE_PLACES || k > UINT8_MAX) { plan->count[j] = RARE_ANYWHERE; return; }
+        plan->at[j][plan->count[j]++] = (uint8_t)k;
+    }
+}
 
 /* The counted forms screen mode finds by spelling (forms, of count): keyed by the (at most) RARE of their
    letters' distinct bigrams the fewest of them share, of which all but LOST must be among the text's
@@ -443,8 +471,11 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
     self->rare_forms = malloc((count + 1) * sizeof(uint32_t));
     self->rare_need = calloc(count + 1, 1);
     self->rare_left = calloc(count + 1, 1);
+    self->rare_plans = calloc(count + 1, sizeof(RarePlan));
+    self->rare_ready = calloc(count + 1, sizeof(uint32_t));
     self->rare_count = count;
-    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left ? 0 : -1;
+    int status = codes && shared && self->rare_forms && self->rare_need && self->rare_left && self->rare_plans &&
+                 self->rare_ready ? 0 : -1;
     for (size_t i = 0; i < count && !status; i++) {
         uint32_t f = forms[i];
         const ch_t *letters = self->spelled_chars + self->offsets[f];
@@ -477,7 +508,10 @@ static int plan_rare(Index *self, const uint32_t *forms, size_t count) {
             codes[pick] = codes[r], shared[pick] = shared[r];
             codes[r] = code, shared[r] = held;
             status = vec_push(&rare, &(Entry){code, (uint32_t)i});
+            rare_places(&self->rare_plans[i], r, letters, m, code);
         }
+        RarePlan *plan = &self->rare_plans[i];
+        plan->need = (uint8_t)(kept - LOST), plan->k = m <= 8 ? 1 : 2, plan->kept = (uint8_t)kept;
         if (!status) status = vec_push(&skeletons, &(Entry){self->skeleton_keys[f], f});
     }
     if (!status) status = table_build(&self->rare, &rare) | table_build(&self->skeletons, &skeletons);
@@ -667,6 +701,14 @@ static int index_init(Index *self, PyObject *args, PyObject *kwargs) {
     free(edge.data); free(grams.data); free(stripped.data); free(spelled_grams.data); free(by_spelling.data);
     self->always = always.data;
     self->always_count = always.len;
+    self->always_wide = calloc(always.len + 1, 1);
+    if (!self->always_wide) status = -1;
+    for (size_t i = 0; i < always.len && !status; i++) {
+        uint32_t f = self->always[i];
+        int wide = 1;
+        for (int k = 0; k < self->lengths[f] && wide; k++) wide = self->chars[self->offsets[f] + k] >= 128;
+        self->always_wide[i] = (uint8_t)wide;
+    }
     self->counted = counted_forms.data;
     self->counted_count = counted_forms.len;
     self->counted_of = malloc((count + 1) * sizeof(int32_t));
@@ -1009,22 +1051,40 @@ static int keyed_windows(Index *self, int n, const ch_t *text, int len, const ui
     return 0;
 }
 
-/* Keyed forms of n characters reaching the cutoff on a shorter window at the text's start or end. */
+/* Keyed forms of n characters reaching the cutoff on a shorter window at the text's start or end: all keys
+   first, their filter words fetched ahead of their tests (the edge table is large), in keyed_windows' scratch. */
 static int edge_windows(Index *self, int n, int len, const uint64_t *prefix, Candidates *c, const int *joins,
                         int join_count) {
+    size_t total = 0;
+    for (int i = 0; i < self->edge_count[n]; i++) {
+        const Patterns *q = patterns(self->edges[n][i].w, self->edges[n][i].w - self->edges[n][i].m);
+        if (!q) return -1;
+        total += 2 * (size_t)q->count;
+    }
+    if (reserve_keys(self, total)) return -1;
+    uint64_t *keys = self->keys;
+    uint32_t *sides = self->passed;
+    size_t count = 0;
     for (int i = 0; i < self->edge_count[n]; i++) {
         int w = self->edges[n][i].w, dw = w - self->edges[n][i].m;
         const Patterns *q = patterns(w, dw);
-        if (!q) return -1;
         int prefix_ok = join_count < 0 || (join_count && joins[0] <= w - 2);
         int suffix_ok = join_count < 0 || (join_count && joins[join_count - 1] >= len - w);
         for (int k = 0; k < q->count && (prefix_ok || suffix_ok); k++) {
             const uint8_t *pattern = q->positions + (size_t)k * dw;
-            if ((prefix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, 0, w, pattern, dw,
-                                                                     edge_tag(n)), 0, PREFIXES)) ||
-                (suffix_ok && lookup(c, &self->edge, subsequence_key(&self->powers, prefix, len - w, w, pattern, dw,
-                                                                     edge_tag(n)), 0, SUFFIXES))) return -1;
+            if (prefix_ok) {
+                keys[count] = subsequence_key(&self->powers, prefix, 0, w, pattern, dw, edge_tag(n));
+                sides[count++] = PREFIXES;
+            }
+            if (suffix_ok) {
+                keys[count] = subsequence_key(&self->powers, prefix, len - w, w, pattern, dw, edge_tag(n));
+                sides[count++] = SUFFIXES;
+            }
         }
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (i + FILTER_AHEAD < count) table_prefetch(&self->edge, keys[i + FILTER_AHEAD]);
+        if (lookup(c, &self->edge, keys[i], 0, (uint8_t)sides[i])) return -1;
     }
     return 0;
 }
@@ -1040,21 +1100,95 @@ static int may_reach(const Index *self, uint32_t f, int len, const int *held) {
     return 200.0 * shared / ((n < len ? n : len) + shared) >= self->cutoff - 1e-6;
 }
 
-/* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
-   over the whole text. */
-static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
+static inline int bits_set(unsigned x) {
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0F0Fu;
+    return (int)((x + (x >> 8)) & 0x1Fu);
+}
+
+#define RARE_MOST_PLACES 128
+#define RARE_SHIFT 256  /* more than any place kept: diagonals p - i + RARE_SHIFT are positive */
+/* Whether the rare bigrams of number r the text's letters hold lie where a run spelling the form, or the
+   form held exactly, puts them: all but LOST of them at letters p with |p - i - s| <= k for one start s,
+   i their place in the form's letters and k its max_edits (see may_spell: k edits break at most 3k <= LOST
+   of the form's bigrams and shift the others by at most k). */
+static int rare_aligned(Index *self, const Spelling *s, size_t r) {
+    const RarePlan *plan = &self->rare_plans[r];
+    int need = plan->need, k = plan->k;
+    size_t span = (size_t)s->length + RARE_SHIFT + 2 * k + 2;
+    if (span > self->band_room) {
+        if (grow(&self->band, span * sizeof(uint16_t))) return -1;
+        memset(self->band + self->band_room, 0, (span - self->band_room) * sizeof(uint16_t));
+        self->band_room = span;
+    }
+    uint16_t *band = self->band;  /* per diagonal: the rare bigrams on it (left all 0) */
+    int places[RARE_MOST_PLACES], count = 0, aligned = 0;
+    for (int j = 0; j < plan->kept && count < RARE_MOST_PLACES; j++) {
+        if (plan->count[j] == RARE_ANYWHERE) { need--; continue; }
+        if (!code_held(s->letter_bigrams, plan->code[j])) continue;  /* absent: no probe of the places */
+        for (int p = gram_last(s, plan->code[j]); p >= 0 && count < RARE_MOST_PLACES; p = s->gram_before[p])
+            for (int t = 0; t < plan->count[j] && count < RARE_MOST_PLACES; t++) {
+                int diagonal = p - plan->at[j][t] + RARE_SHIFT;
+                band[diagonal] |= (uint16_t)(1u << j);
+                places[count++] = diagonal;
+            }
+    }
+    aligned = need <= 0 || count == RARE_MOST_PLACES;  /* too many places to weigh: kept */
+    for (int a = 0; a < count && !aligned; a++) {
+        unsigned held = 0;
+        for (int x = 0; x <= 2 * k; x++) held |= band[places[a] + x];
+        aligned = bits_set(held) >= need;
+    }
+    for (int a = 0; a < count; a++) band[places[a]] = 0;
+    return aligned;
+}
+
+/* The numbers of plan_rare whose rare bigrams the text's letters hold, aligned (rare_aligned), into
+   rare_ready[:rare_kept]. They depend on the letters alone: a text with the letters of the one before (a
+   spacing form, its base form less some spaces) keeps them. */
+static int aligned_numbers(Index *self, const Spelling *s) {
+    size_t bytes = (size_t)s->length * sizeof(ch_t);
+    if (self->rare_valid && self->rare_length == s->length && !memcmp(self->rare_letters, s->letters, bytes)) return 0;
+    self->rare_valid = 0;
     uint8_t *left = self->rare_left;
     memcpy(left, self->rare_need, self->rare_count);
+    size_t ready = 0;
     for (int i = 0; i < s->code_count; i++) {
         uint64_t key = rare_key(s->codes[i]);
         if (!table_maybe(&self->rare, key)) continue;
         uint32_t first, last;
         table_find(&self->rare, key, &first, &last);
         for (uint32_t k = first; k < last; k++) {
-            uint32_t r = self->rare.forms[k];  /* left wraps past 0 at the form's later bigrams: added once */
-            if (--left[r] == 0 && candidate_add(c, self->rare_forms[r], WHOLE, WHOLE, 0)) return -1;
+            uint32_t r = self->rare.forms[k];  /* left wraps past 0 at the form's later bigrams: ready once */
+            if (--left[r] != 0) continue;
+            const char *plan = (const char *)&self->rare_plans[r];
+            __builtin_prefetch(plan), __builtin_prefetch(plan + 64), __builtin_prefetch(plan + 128);
+            self->rare_ready[ready++] = r;
         }
     }
+    self->rare_kept = 0;
+    for (size_t i = 0; i < ready; i++) {  /* weighed once their plans have come in */
+        int aligned = rare_aligned(self, s, self->rare_ready[i]);
+        if (aligned < 0) return -1;
+        if (aligned) self->rare_ready[self->rare_kept++] = self->rare_ready[i];
+    }
+    if (bytes > self->rare_letters_room) {
+        if (grow(&self->rare_letters, bytes)) return -1;
+        self->rare_letters_room = bytes;
+    }
+    if (bytes) memcpy(self->rare_letters, s->letters, bytes);
+    self->rare_length = s->length;
+    self->rare_valid = 1;
+    return 0;
+}
+
+/* The counted forms screen mode finds by spelling that may stand in this text (see plan_rare): scored
+   over the whole text. */
+static int spelled_candidates(Index *self, const Spelling *s, Candidates *c) {
+    if (aligned_numbers(self, s)) return -1;
+    for (size_t i = 0; i < self->rare_kept; i++)
+        if (candidate_add(c, self->rare_forms[self->rare_ready[i]], WHOLE, WHOLE, 0)) return -1;
     for (size_t r = 0; r < s->run_count; r++) {
         if (!table_maybe(&self->skeletons, s->run_keys[r])) continue;
         uint32_t first, last;
@@ -1082,9 +1216,10 @@ static int collect(Index *self, const ch_t *text, int len, const uint64_t *prefi
     int held[129] = {0};
     for (int i = 0; i < len; i++) held[text[i] < 128 ? text[i] : 128]++;
     /* The always forms are mostly short Chinese names: a Latin text shares too few of their characters. */
+    int narrow = !held[128] && self->cutoff > 1e-6;  /* then a form of non-ASCII characters shares none */
     for (size_t i = 0; i < self->always_count; i++)
-        if (may_reach(self, self->always[i], len, held) && candidate_add(c, self->always[i], WHOLE, WHOLE, 0))
-            return -1;
+        if (!(narrow && self->always_wide[i]) && may_reach(self, self->always[i], len, held) &&
+            candidate_add(c, self->always[i], WHOLE, WHOLE, 0)) return -1;
     /* Forms at least as long as the text: the text is the needle, score them all. */
     size_t low = 0, high = (size_t)self->count;
     while (low < high) {

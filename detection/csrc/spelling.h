@@ -135,6 +135,7 @@ typedef struct {
     uint64_t *codes, *code_slots;  /* the letters' distinct bigrams (spelling_bigram), and a set of them */
     int code_count, *code_last, *gram_before;  /* per slot: the bigram's last place; per place, the one before */
     int *word_at;                  /* per letter: the word starting there, or -1 */
+    int *word_support, *word_seen; /* scratch per word (band_found): bigrams on its band, the last counted */
     size_t code_mask;
     int *run_starts, *length_first, longest_run;  /* runs of up to longest_run letters by length: those of
                                                      L letters start at run_starts[length_first[L]:...[L + 1]] */
@@ -162,6 +163,7 @@ static void spelling_grams(const ch_t *a, int m, uint64_t *grams) {
 static void spelling_free(Spelling *s) {
     free(s->letters); free(s->word_from); free(s->word_to); free(s->runs); free(s->run_keys); free(s->rows);
     free(s->codes); free(s->code_slots); free(s->code_last); free(s->gram_before); free(s->word_at);
+    free(s->word_support); free(s->word_seen);
     free(s->run_starts); free(s->length_first);
 }
 
@@ -193,7 +195,8 @@ static int spelling_of(Spelling *s, const ch_t *text, int len, int longest, int 
             grow(&s->word_to, room * sizeof(int)) || grow(&s->rows, 3 * ((size_t)room + 1) * sizeof(int)) ||
             grow(&s->codes, room * sizeof(uint64_t)) || grow(&s->code_slots, 4 * (size_t)room * sizeof(uint64_t)) ||
             grow(&s->code_last, 4 * (size_t)room * sizeof(int)) || grow(&s->gram_before, room * sizeof(int)) ||
-            grow(&s->word_at, room * sizeof(int)))
+            grow(&s->word_at, room * sizeof(int)) || grow(&s->word_support, room * sizeof(int)) ||
+            grow(&s->word_seen, room * sizeof(int)))
             return -1;
         s->room = room;
     }
@@ -276,20 +279,24 @@ static int runs_from(const Spelling *s, const ch_t *a, Bag *bag, int m, int k, i
     return 0;
 }
 
-/* may_spell's OSA search over the runs starting where some piece of piece_kept (of two letters or more)
-   lies in the text's letters, give or take k, rather than over every run of a fitting length. */
-static int pieces_found(const Spelling *s, const ch_t *a, Bag *bag, const uint64_t *grams, int m, int k) {
-    int pieces = 2 * k + 1;
-    for (int t = 0; t < pieces; t++) {
-        int from = t * m / pieces, size = (t + 1) * m / pieces - from;
-        for (int p = gram_last(s, grams[from]); p >= 0; p = s->gram_before[p]) {
-            if (p + size > s->length) continue;
-            int i = 2;
-            while (i < size && a[from + i] == s->letters[p + i]) i++;
-            if (i < size) continue;
-            for (int at = from - k; at <= from + k; at++)
-                if (runs_from(s, a, bag, m, k, p - at)) return 1;
+/* may_spell's OSA search over the runs starting at word starts s where at least m - 1 - 3k of the form's
+   bigram positions i have their bigram at some letter p with |p - i - s| <= k: k edits break at most 3k
+   of the form's m - 1 bigrams (see may_spell) and shift the others by at most k. */
+static int band_found(const Spelling *s, const ch_t *a, Bag *bag, const uint64_t *grams, int m, int k) {
+    int need = m - 1 - 3 * k, best = 0, *support = s->word_support, *seen = s->word_seen;
+    for (int w = 0; w < s->words; w++) support[w] = 0, seen[w] = -1;
+    for (int i = 0; i + 1 < m; i++) {
+        for (int p = gram_last(s, grams[i]); p >= 0; p = s->gram_before[p]) {
+            int low = p - i - k > 0 ? p - i - k : 0, high = p - i + k < s->length - 1 ? p - i + k : s->length - 1;
+            for (int start = low; start <= high; start++) {
+                int w = s->word_at[start];
+                if (w < 0 || seen[w] == i) continue;
+                seen[w] = i;
+                if (++support[w] > best) best = support[w];
+                if (support[w] == need && runs_from(s, a, bag, m, k, start)) return 1;
+            }
         }
+        if (i + 1 - best > 3 * k) return 0;  /* no word can reach need with the positions left */
     }
     return 0;
 }
@@ -335,6 +342,7 @@ static int runs_by_length(Spelling *s, int longest_run) {
    letters lack, counted up to 3 max_edits(m) + 1 (0 when not counted). */
 static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams, int m, uint64_t key, int *lacking) {
     *lacking = 0;
+    
     if (run_held(s, key)) return 1;
     int k = m <= 8 ? 1 : 2;
     if (s->length < m - k) return 0;
@@ -348,7 +356,7 @@ static int may_spell(const Spelling *s, const ch_t *form, const uint64_t *grams,
     if (!piece_held(s, grams, m, k)) return 0;
     Bag bag;
     bag.counted = 0;
-    if (m >= 2 * (2 * k + 1)) return pieces_found(s, form, &bag, grams, m, k);
+    if (m >= 2 * (2 * k + 1)) return band_found(s, form, &bag, grams, m, k);
     int low = m - k > 1 ? m - k : 1, high = m + k < s->longest_run ? m + k : s->longest_run;
     for (int length = low; length <= high; length++)
         for (int r = s->length_first[length]; r < s->length_first[length + 1]; r++) {
