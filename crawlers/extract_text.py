@@ -352,7 +352,8 @@ class Page:
             match = pattern.match(piece.text)
             if not match:
                 continue
-            rest = re.split(r"\s\|(?:\s|$)", match.group("rest"))[0].strip()  # "Art.-Nr. 1834567 | Model-Nr. …"
+            # "Art.-Nr. 1834567 | Model-Nr. …", "PB Tech Code: MSELOG910559 &nbsp; Mfr Code: …"
+            rest = re.split(r"\s\|(?:\s|$)|\s{2,}(?=[^\W\d][^:：]{0,25}[:：])", match.group("rest"))[0].strip()
             before = piece.text[:match.start("sep")]
             if rest and (match.group("sep").strip() or before.endswith(("#", ".")) or CJK_END.search(before)
                          or (re.fullmatch(r"\d{5,}", rest) and " |" in piece.text)):  # "Código 237843900 | X"

@@ -10,7 +10,9 @@ SKU_LABELS = (r"(?:[A-Z][a-z]+[®™]?\s)?SKU|Keycode|TCIN|Item\s*#|Item\s+(?:nu
               r"|C[óo]d(?:igo|\.)?\s*(?:de |do |del )?(?:art[ií]culo|artigo|articolo|art\.|produ[ct]?to|prodotto)|Código|Cod\.|"
               r"Varenummer|Artikelnr\.?|Numer katalogowy|Referencia|Riferimento|Referentie|K[óo]d produktu|Číslo produktu|"
               r"Ürün kodu|Stok kodu|Tuotenumero|Tuotekoodi|Item(?=\s*$)|Cikkszám|商品番号|商品コード|品番|품번|货号|商品编号|商品编码|ASIN|Style\s*(?:code|#)"
-              r"|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
+              # a code the shop names after itself ("PB Tech Code:"), not the maker's, a postcode or a coupon's
+              r"|(?!(?:M(?:fr|FR|fg|FG)|Manufacturer|Maker|Vendor|Supplier|Postal|Post|Zip|Pin|Promo|Discount|Coupon|Voucher|Gift|Referral|Security|Tracking|Your|Enter|Country|Colou?r|Area|Tax)\b)"
+              r"(?:[A-Z][A-Za-z]{1,15}\s){1,2}Code(?=\s*[:：])|Item\s*code|TSIN|Varenr\.?|(?!Hersteller)[A-Za-z][\w.]{1,19}-Artikelnummer|Referência|Cod(?:ul)? produs"
               r"|Kod(?:\s+(?!producenta\b|EAN\b|kreskowy\b)[\w.\-]{2,20})?|Código (?:de|do|del) producto|Código do produto|商品編號|商品編碼|(?:商品)?貨號|상품번호|상품코드|Артикул"
               r"|Produktnummer|Produktnr\.?|Artikelcode|Art\.\s?nr\.?|Kód|Product\s*#|Article\s+(?:ID|number|no\.?)"
               r"|N[°º]\s*d['’]article|Code\s+(?:produit|article)|Cat\.\s?no\.?"

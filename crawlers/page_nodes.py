@@ -193,6 +193,8 @@ def with_split_cents(element: Any, text: str) -> str:
     cents, stripped = (after.text or "").strip(), text.strip()
     if _cents(after) and re.fullmatch(r"\d{2}", cents) and re.search(r"(?<![.,]\d)(?<![.,]\d\d)\d$", stripped):
         return f"{stripped}.{cents}"
+    if CENTS_CLASS.search(after.attrib.get("class") or "") and re.fullmatch(r"[.,]\d{2}", cents) and re.search(r"(?<![.,]\d)(?<![.,]\d\d)\d$", stripped):
+        return f"{stripped}{cents}"  # "<span class=dollars>$149</span><span class=cents>.99</span>"
     if re.fullmatch(r"\d[\d.]*,|\d[\d,]*\.", stripped) and re.fullmatch(r"\d{2}\s?[^\w\s]{1,3}", cents):
         return f"{stripped}{cents}"
     return text

@@ -7,7 +7,7 @@ import re
 
 OLD = re.compile(r"(?<![a-z0-9])(?<!with-)(?<!has-)(?:old|was|compare|strike|before|former|prior|original|orig|org(?![a-z])|rrp"
                  r"|msrp|uvp|crossed"
-                 r"|barrato|tachado|prev|list-?price|reference-price|streich|deleted|line-?through)")  # on camel-split, lower-cased attributes
+                 r"|barrato|tachado|prev|list-?price|reference-price|pre-?reduction|streich|deleted|line-?through)")  # on camel-split, lower-cased attributes
 WEAK_OLD = re.compile(r"(?<![a-z0-9])(?:(?:regular|(?<!prices-)list|standard)(?=\s|$|[-_]*(?:price|preis|prix))"
                       r"|without-?tax|excl(?:uding)?-?tax|ex-?tax)")  # a tax-exclusive price beside the gross one
 # the lowest price of the last 30 days that EU law makes shops print beside a reduction
@@ -66,7 +66,9 @@ WITH_CODE = re.compile(r"(?i)^\s*(?:with|w/|using|use) (?:promo |coupon )?code\b
 # the price for holders of the shop's card or wallet ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой", "5 975 ₽ с WB
 # Кошельком") or once in the basket ("Sepette 3.799,05 TL"): a members' price
 CARD = re.compile(r"(?i)(?<!\w)(?:con|with|mit|avec|com|c|с|ile)\s+(?:[^\W\d]+\s+){0,2}?(?:tarjeta|card|karte|carte|"
-                  r"cartão|картой|kartı|kartą|кошельком|wallet)(?!\w)|(?<!\w)(?:sepette|sepet fiyatı)(?!\w)")
+                  r"cartão|картой|kartı|kartą|кошельком|wallet)(?!\w)|(?<!\w)(?:sepette|sepet fiyatı)(?!\w)"
+                  # a label naming the shop's card before the amount ("Tarjeta Hites $299.990")
+                  r"|^\s*(?:tarjeta|cartão|carte)\s+[^\W\d]+\s*[:：]?\s*(?=\D{0,4}\d)")
 # the card price as the total of its instalments ("R$ 4.699,00 em 10x de R$ 469,90 sem juros"): that total
 IN_INSTALMENTS = re.compile(r"(?i)^\s*(\D{0,4}\d[\d.,]*)\s+(?:em|en|in)\s+(?:até\s+)?\d{1,2}\s*x\b")
 # the price paid by Pix or boleto ("R$ 265,99 no Pix"): a payment method's, only when nothing else is found
@@ -77,7 +79,7 @@ OLD_WORDS = (r"list price|was|reg\.?|orig(?:inal)?\.?(?: price)?|compare at|"
              r"prix (?:de référence|initial|barré|conseillé)|prezzo (?:consigliato|di listino)|prima|antes|"
              r"tidigare(?: pris)?|ordinarie(?: pris)?|normalpris|参考価格|通常(?:販売)?価格|メーカー希望小売価格|"
              r"原价|定价|定價|市场价|定価|市售價|原價|建議售價|prp|adviesprijs|før|eredeti ár|běžná cena|старая цена|"
-             r"было|було|giá gốc|harga (?:asli|normal)|precio a cr[ée]dito")  # a credit total beside the cash price
+             r"было|було|giá gốc|redovna c(?:ij)?ena|precio normal|normal|ord\.? pris|harga (?:asli|normal)|precio a cr[ée]dito")  # a credit total beside the cash price
 OLD_TEXT = re.compile(rf"(?i)^\s*(?:{OLD_WORDS})(?:\W|$)")
 OLD_BEFORE = re.compile(rf"(?i)(?:^|\W)(?:{OLD_WORDS})\s*[:：]?\s*$")  # "… 定価 ¥38,500 …"
 RELATED_HEADING = re.compile(

@@ -32,7 +32,7 @@ CURRENCY_MARKERS: tuple[tuple[str, str | None], ...] = (
     ("RM", "MYR"), ("MYR", "MYR"), ("Rp", "IDR"), ("IDR", "IDR"), ("VND", "VND"), ("PHP", "PHP"), ("THB", "THB"),
     ("ZAR", "ZAR"), ("AED", "AED"), ("RON", "RON"), ("lei", "RON"), ("BGN", "BGN"), ("лв.", "BGN"), ("лв", "BGN"),
     ("ر.س", "SAR"), ("د.إ", "AED"), ("ج.م", "EGP"), ("جنيه", "EGP"), ("د.ك", "KWD"), ("ر.ق", "QAR"), ("د.ب", "BHD"), ("ر.ع", "OMR"),
-    ("SAR", "SAR"), ("KWD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
+    ("SAR", "SAR"), ("KWD", "KWD"), ("KD", "KWD"), ("QAR", "QAR"), ("BHD", "BHD"), ("OMR", "OMR"),
     ("₸", "KZT"), ("KZT", "KZT"), ("тг", "KZT"), ("₼", "AZN"), ("AZN", "AZN"),
     ("₮", "MNT"), ("MNT", "MNT"), ("RSD", "RSD"), ("ریال", "IRR"), ("﷼", "IRR"), ("IRR", "IRR"),
     ("د.م.", "MAD"), ("MAD", "MAD"), ("Dhs", None),
@@ -56,7 +56,7 @@ COUNTRY_CURRENCY = {"US": "USD", "GB": "GBP", "UK": "GBP", "CA": "CAD", "AU": "A
                     "MY": "MYR", "ID": "IDR", "TH": "THB", "VN": "VND", "PH": "PHP", "ZA": "ZAR", "IL": "ILS",
                     "AE": "AED", "SA": "SAR", "UA": "UAH", "RO": "RON", "PK": "PKR", "LK": "LKR", "NP": "NPR",
                     "BD": "BDT", "NG": "NGN", "KE": "KES", "GH": "GHS", "EG": "EGP",
-                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD", "PE": "PEN", "UY": "UYU", "IR": "IRR", "MA": "MAD",
+                    "KZ": "KZT", "AZ": "AZN", "MN": "MNT", "RS": "RSD", "PE": "PEN", "UY": "UYU", "IR": "IRR", "MA": "MAD", "KW": "KWD",
                     **{c: "EUR" for c in EURO_COUNTRIES}}
 LANGUAGE_CURRENCY = {"ja": "JPY", "zh": "CNY", "ko": "KRW", "pl": "PLN", "sv": "SEK", "da": "DKK", "nb": "NOK",
                      "no": "NOK", "cs": "CZK", "hu": "HUF", "de": "EUR", "fr": "EUR", "it": "EUR", "es": "EUR",
@@ -69,6 +69,9 @@ _TLD_COUNTRY = {"uk": "GB", "com.au": "AU", "co.jp": "JP", "co.nz": "NZ", "com.c
                 "com.tw": "TW", "com.mx": "MX", "com.br": "BR", "com.sg": "SG", "co.kr": "KR"}
 ZERO_DECIMAL = frozenset({"JPY", "KRW", "IDR", "VND", "CLP", "ISK", "COP", "HUF", "TWD"})
 DOT_THOUSANDS = ZERO_DECIMAL | {"EUR", "PLN", "BRL", "SEK", "CZK", "DKK", "NOK", "TRY", "RUB", "ARS", "RON"}
+# currencies of 1000 minor units: "KD 79.900" is 79.9 dinars, not 79 900
+THREE_DECIMAL = frozenset({"KWD", "BHD", "OMR", "JOD", "TND", "LYD", "IQD"})
+_THREE_DECIMAL_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)\.(\d{3})(?![\d.,])")
 _PLAIN_NUMBER = re.compile(r"\d{1,15}(\.\d{1,2}|\.\d{4,8})?")
 EURO_CENTS = re.compile(r"(?<![\d.,])(\d{1,3}(?:[ .\u00a0]\d{3})*|\d+)\s?€\s?(\d{2})(?![\d.,])")
 _MAX_TEXT = 200  # a price text longer than this is cut before parsing
@@ -160,6 +163,9 @@ def normalise_currency(value: str | None, locale: Locale | None = None) -> str |
 def parse_amount(text: str, currency: str | None = None) -> Decimal | None:
     """The first amount in ``text`` (the low end of a range), reading "," and "." as shops do; None when absent."""
     text = ascii_digits(text[:_MAX_TEXT])
+    three = _THREE_DECIMAL_AMOUNT.search(text) if currency in THREE_DECIMAL else None
+    if three:
+        return Decimal(f"{three.group(1).replace(',', '')}.{three.group(2)}")
     if _PLAIN_NUMBER.fullmatch(text.strip()) or re.fullmatch(r"0\.\d{1,8}", text.strip()):
         return Decimal(text.strip())
     text = re.sub(r"(?<=\d)'(?=\d{3})", "", text)  # Swiss thousands: 1'299.50
