@@ -12,7 +12,7 @@ search would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from rapidfuzz import fuzz
 
@@ -24,30 +24,34 @@ PHRASE_SLIP_KEPT = 5
 
 
 class PhraseIndex:
-    """Multi-word mark forms keyed by their words with one word left out: one of :data:`MIN_WORD` letters
-    or more (for a word misspelt into a known spelling), or, in phrases of :data:`PHRASE_SLIP_WORDS` words
-    keeping :data:`PHRASE_SLIP_KEPT` letters, any word (for a word slipped)."""
+    """Multi-word mark forms keyed by their words with one word of :data:`MIN_WORD` letters or more left out
+    (for a word misspelt into a known spelling); and phrases of :data:`PHRASE_SLIP_WORDS` words keeping
+    :data:`PHRASE_SLIP_KEPT` letters by their first two words kept, for any one word slipped."""
 
     def __init__(self, forms: Sequence[str]) -> None:
         self.forms = forms
         self._by_rest: dict[tuple[str, ...], list[int]] = {}
-        self._by_slip: dict[tuple[str, ...], list[int]] = {}
-        sizes, slip_sizes = set(), set()
+        # (first kept word, second kept word, how far apart) -> (form, where the first stands, the word slipped)
+        self._slip_anchors: dict[tuple[str, str, int], list[tuple[int, int, int]]] = {}
+        self._words: dict[int, list[str]] = {}
+        sizes = set()
         for index, form in enumerate(forms):
             words = form.split()
             if len(words) < 2 or not form.isascii():
                 continue
             sizes.add(len(words))
-            letters = sum(map(len, words))
             for at, word in enumerate(words):
-                rest = (*words[:at], "", *words[at + 1:])
                 if len(word) >= MIN_WORD:
-                    self._by_rest.setdefault(rest, []).append(index)
-                if len(words) >= PHRASE_SLIP_WORDS and letters - len(word) >= PHRASE_SLIP_KEPT:
-                    self._by_slip.setdefault(rest, []).append(index)
-                    slip_sizes.add(len(words))
-        self._sizes, self._slip_sizes = sorted(sizes), sorted(slip_sizes)
-        self._slip_words = frozenset(word for rest in self._by_slip for word in rest if word)
+                    self._by_rest.setdefault((*words[:at], "", *words[at + 1:]), []).append(index)
+            if len(words) < PHRASE_SLIP_WORDS:
+                continue
+            for slipped, word in enumerate(words):
+                if sum(map(len, words)) - len(word) >= PHRASE_SLIP_KEPT:
+                    first, second = [at for at in range(len(words)) if at != slipped][:2]
+                    self._slip_anchors.setdefault((words[first], words[second], second - first), []).append(
+                        (index, first, slipped))
+                    self._words[index] = words
+        self._sizes = sorted(sizes)
 
     def pairs(self, text: str, misspelt: Callable[[str], bool], *, score_cutoff: float) -> list[tuple[int, float]]:
         """(form, partial_ratio) of the forms ``text`` (normalised) holds with one word replaced by a word
@@ -55,22 +59,27 @@ class PhraseIndex:
         words = text.split()
         found: set[int] = set()
         for i, word in enumerate(words):
-            if misspelt(word):
-                _look_up(self._by_rest, self._sizes, words, i, found)
-        if self._by_slip and len(words) >= PHRASE_SLIP_WORDS:
-            known = [word in self._slip_words for word in words]
-            for i in range(len(words)):
-                if (i > 0 and known[i - 1]) or (i + 1 < len(words) and known[i + 1]):
-                    _look_up(self._by_slip, self._slip_sizes, words, i, found)
+            if not misspelt(word):
+                continue
+            for size in self._sizes:
+                for at in range(max(0, i + size - len(words)), min(size, i + 1)):
+                    start = i - at
+                    found.update(self._by_rest.get((*words[start:i], "", *words[i + 1:start + size]), ()))
+        if self._slip_anchors:
+            found.update(self._slipped(words))
         scored = ((index, fuzz.partial_ratio(text, self.forms[index], score_cutoff=score_cutoff))
                   for index in sorted(found))
         return [(index, score) for index, score in scored if score >= score_cutoff]
 
+    def _slipped(self, words: Sequence[str]) -> Iterator[int]:
+        """The phrases ``words`` holds word for word but for one word, found by their first two words kept."""
+        for i, word in enumerate(words):
+            for apart in (1, 2):
+                if i + apart >= len(words):
+                    break
+                for index, first, slipped in self._slip_anchors.get((word, words[i + apart], apart), ()):
+                    phrase, start = self._words[index], i - first
+                    if start >= 0 and start + len(phrase) <= len(words) and all(
+                            words[start + at] == kept for at, kept in enumerate(phrase) if at != slipped):
+                        yield index
 
-def _look_up(keyed: dict[tuple[str, ...], list[int]], sizes: Sequence[int], words: Sequence[str], i: int,
-             found: set[int]) -> None:
-    """Add to ``found`` the forms ``keyed`` by a run of ``words`` with word ``i`` left out."""
-    for size in sizes:
-        for at in range(max(0, i + size - len(words)), min(size, i + 1)):
-            start = i - at
-            found.update(keyed.get((*words[start:i], "", *words[i + 1:start + size]), ()))
