@@ -82,4 +82,3 @@ class PhraseIndex:
                     if start >= 0 and start + len(phrase) <= len(words) and all(
                             words[start + at] == kept for at, kept in enumerate(phrase) if at != slipped):
                         yield index
-
