@@ -219,9 +219,9 @@ def from_product(product: dict[str, Any], base: str, *, page_url: str | None = N
     terms = [t for t in terms if t] or [availability_term(_text(product.get("availability")))]
     out["availability"] = "InStock" if "InStock" in terms and not chosen else (terms[0] if terms else None)
     if len(offer_skus) > 1:
-        out["variant_offers"] = True
+        out["variant_offers"] = True  # the page shows one of them: its stock is for the page to say
         if not chosen and not out["sku"] and not out["mpn"] and (stem := _sku_stem(offer_skus)):
-            out["sku_stem"] = stem  # "19384756.0195866789012", "19384756.0195866789029": sizes of product 19384756  # the page shows one of them: its stock is for the page to say
+            out["sku_stem"] = stem  # "19384756.0195866789012", "19384756.0195866789029": sizes of product 19384756
     if not chosen and len(offer_skus) > 1 and out["sku"] in offer_skus and out["mpn"]:
         out["sku"] = out["mpn"]  # the product's "sku" is one of its sizes' (VTEX's first item id): its reference is the MPN
     if (chosen and len(offers) > 1) or any(re.sub(r"[\s_-]", "", t).lower().endswith("instoreonly") for t in raw_terms):
@@ -266,7 +266,7 @@ def _shown_grouped(sel: Selector, sku: str) -> str | None:
     lead = re.match(r"\d{6,}", sku)
     if not lead or _shown(sel, sku):
         return None
-    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    texts = _visible_texts(sel)
     for text in texts:
         for code in re.findall(r"(?<![\w/.-])\d+(?:-\d+)+(?![\w/.-])", text) if len(text) < 80 else []:
             if re.sub(r"\D", "", code).startswith(lead.group()) and code != lead.group():
@@ -277,7 +277,7 @@ def _shown_grouped(sel: Selector, sku: str) -> str | None:
 def _shown_packed(sel: Selector, ids: list[str]) -> str | None:
     """A reference the page shows with separators whose characters, separators dropped, are part of one of ``ids``
     ("4387/144/250" shown, "04387144250-1" in the JSON-LD), else None."""
-    texts = sel.xpath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]").getall()
+    texts = _visible_texts(sel)
     for text in texts:
         for code in re.findall(r"(?<![\w/.-])\d+(?:[/.-]\d+)+(?![\w/.-])", text) if len(text) < 80 else []:
             packed = re.sub(r"\D", "", code)
@@ -613,10 +613,15 @@ def _shown(sel: Selector, value: str, *, start: bool = False, titled: bool = Tru
     """Whether ``value`` is in the page's visible text (outside scripts, styles and attributes) as a whole code, not
     the start of a longer one ("FB-12" of "FB-12-OAT" is the parent's code, not the one shown); with ``start``, also
     as a code's first part ("19384756" of "19384756_shopuk"); without ``titled``, outside the <h1>."""
-    heading = "" if titled else " or ancestor::h1"
-    texts = sel.xpath(f"//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript{heading})]").getall()
+    texts = _visible_texts(sel, titled=titled)
     pattern = re.compile(rf"(?<![\w-]){re.escape(value)}" + (r"(?![^\W_])" if start else r"(?![\w-])"))
     return any(value in text and pattern.search(text) for text in texts)
+
+
+def _visible_texts(sel: Selector, *, titled: bool = True) -> list[str]:
+    """The page's visible text nodes (outside scripts and styles); without ``titled``, outside the <h1> too."""
+    heading = "" if titled else " or ancestor::h1"
+    return sel.xpath(f"//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript{heading})]").getall()
 
 
 def _within(source: dict[str, Any], span: tuple[Decimal, Decimal], price: str | None,

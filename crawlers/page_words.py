@@ -58,10 +58,10 @@ MEMBER = re.compile(r"(?i)(?:club|member(?:s|ship)?|loyalty|insider|rewards?|car
 SAVING_MARK = re.compile(r"(?i)saving|you-?save")
 # a subscription's price ("Autoship $80.73", "Subscribe & Save"): like a members' price, only when nothing else is found
 SUBSCRIPTION = re.compile(r"(?i)auto-?ship|subscri(?:be|ption)|\babonnement|\bspar-?abo\b|repeat delivery")
-# a price once a promo code is entered ("$58.00 with code FRIEND"): a coupon's, never the price
 # the label of the price before a coupon is taken off ("优惠前 ¥299" under "¥259 券后价"): what everyone pays, whatever
 # its class calls it ("originPrice")
 BEFORE_COUPON = re.compile(r"(?i)(?:^|\s)(?:优惠前|優惠前|券前价?|before coupon|without coupon|sans coupon|ohne gutschein)\s*[:：]?\s*$")
+# a price once a promo code is entered ("$58.00 with code FRIEND"): a coupon's, never the price
 WITH_CODE = re.compile(r"(?i)^\s*(?:with|w/|using|use) (?:promo |coupon )?code\b|^\s*(?:mit|avec le|con el|com o) (?:code|código|cupom)")
 # the price for holders of the shop's card or wallet ("Precio con tarjeta CMR", "2 590 ₽ c Ozon Картой", "5 975 ₽ с WB
 # Кошельком") or once in the basket ("Sepette 3.799,05 TL"): a members' price
